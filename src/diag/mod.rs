@@ -1,0 +1,223 @@
+//! Findings: the one type every stage reports problems with, and their stable order.
+
+pub mod code;
+
+use crate::source::FileId;
+use std::fmt;
+
+/// A byte range in one source file. `start <= end`, both on char boundaries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub file: FileId,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(file: FileId, start: usize, end: usize) -> Self {
+        Span { file, start, end }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// The smallest span covering both (same file assumed).
+    #[must_use]
+    pub fn to(self, other: Span) -> Span {
+        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+    }
+}
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The language a plan drafter reads findings in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    Ja,
+}
+
+impl Lang {
+    /// The language named by a locale string such as `ja_JP.UTF-8`; English otherwise.
+    pub fn from_locale(locale: &str) -> Lang {
+        if locale.to_ascii_lowercase().starts_with("ja") {
+            Lang::Ja
+        } else {
+            Lang::En
+        }
+    }
+}
+
+/// A text in both languages.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Text {
+    pub en: String,
+    pub ja: String,
+}
+
+impl Text {
+    pub fn new(en: impl Into<String>, ja: impl Into<String>) -> Self {
+        Text { en: en.into(), ja: ja.into() }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Ja => &self.ja,
+        }
+    }
+}
+
+/// A secondary place a finding points at, with what it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub text: Text,
+}
+
+/// One problem: from a syntax error to a coverage gap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// Stable code, `ALN` and three digits.
+    pub code: String,
+    /// Kebab-case name of the code.
+    pub slug: String,
+    pub severity: Severity,
+    pub message: Text,
+    /// The exact place the problem is.
+    pub span: Span,
+    /// What the primary span is, shown under it.
+    pub label: Option<Text>,
+    /// Other places involved: the other end of a relation, the first declaration.
+    pub labels: Vec<Label>,
+    /// How to fix it.
+    pub help: Option<Text>,
+    /// IDs of the spec nodes involved, primary first.
+    pub nodes: Vec<String>,
+    /// The relation involved, if any (e.g. `covers`), for fingerprints.
+    pub relation: Option<String>,
+}
+
+impl Finding {
+    pub fn new(code: &str, slug: &str, severity: Severity, span: Span, message: Text) -> Self {
+        Finding {
+            code: code.to_owned(),
+            slug: slug.to_owned(),
+            severity,
+            message,
+            span,
+            label: None,
+            labels: Vec::new(),
+            help: None,
+            nodes: Vec::new(),
+            relation: None,
+        }
+    }
+
+    /// A finding for a built-in code of [`code::CODES`], with its registered slug and severity.
+    pub fn builtin(code: &code::CodeInfo, span: Span, message: Text) -> Self {
+        Finding::new(code.code, code.slug, code.severity, span, message)
+    }
+
+    #[must_use]
+    pub fn with_label(mut self, text: Text) -> Self {
+        self.label = Some(text);
+        self
+    }
+
+    #[must_use]
+    pub fn with_secondary(mut self, span: Span, text: Text) -> Self {
+        self.labels.push(Label { span, text });
+        self
+    }
+
+    #[must_use]
+    pub fn with_help(mut self, help: Text) -> Self {
+        self.help = Some(help);
+        self
+    }
+
+    #[must_use]
+    pub fn with_node(mut self, id: impl Into<String>) -> Self {
+        self.nodes.push(id.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_relation(mut self, relation: impl Into<String>) -> Self {
+        self.relation = Some(relation.into());
+        self
+    }
+}
+
+/// Sorts findings into the one stable order every renderer sees: file path, offset, code.
+pub fn sort(findings: &mut [Finding], sources: &crate::source::SourceSet) {
+    findings.sort_by(|a, b| {
+        sources
+            .path_key(a.span.file)
+            .cmp(sources.path_key(b.span.file))
+            .then(a.span.start.cmp(&b.span.start))
+            .then(a.code.cmp(&b.code))
+            .then(a.span.end.cmp(&b.span.end))
+            .then(a.nodes.cmp(&b.nodes))
+            .then(a.message.en.cmp(&b.message.en))
+    });
+}
+
+/// Counts of findings by severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Counts {
+    pub fn of(findings: &[Finding]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            match f.severity {
+                Severity::Error => c.errors += 1,
+                Severity::Warning => c.warnings += 1,
+                Severity::Info => c.infos += 1,
+            }
+        }
+        c
+    }
+}

@@ -1,0 +1,413 @@
+//! Source files: find `*.align` files under the given paths, read them safely, index lines.
+//!
+//! First stage of the pipeline. Paths that cannot be used are [`SourceError`]s (exit 2);
+//! a file that is readable but not UTF-8 is a content problem and becomes a [`Finding`].
+
+use crate::diag::{code, Finding, Span, Text};
+use std::collections::HashSet;
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Index of a file in a [`SourceSet`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct FileId(pub u32);
+
+/// What a source file is: a spec to parse, or a configuration file kept for its spans.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    Spec,
+    Config,
+}
+
+/// One file's text with a line index.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as shown to the user (relative as given on the command line, lossy if not UTF-8).
+    pub name: String,
+    pub path: PathBuf,
+    pub kind: SourceKind,
+    /// The text. A file that was not valid UTF-8 holds a lossy copy and is not parsed.
+    pub text: String,
+    /// Whether `text` is the file's exact content (false for a lossy copy).
+    pub valid: bool,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(name: String, path: PathBuf, kind: SourceKind, text: String, valid: bool) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile { name, path, kind, text, valid, line_starts }
+    }
+
+    /// 1-based line and 1-based column in characters of a byte offset.
+    /// A leading BOM is not counted as a column.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let mut start = self.line_starts[line];
+        if line == 0 && self.text.starts_with('\u{feff}') && offset >= 3 {
+            start = 3;
+        }
+        let col = self.text.get(start..offset).map_or(0, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+
+    /// Byte offset of the start of a 0-based line.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts.get(line).copied().unwrap_or(self.text.len())
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+}
+
+/// All files of one run. File IDs index into it.
+#[derive(Debug, Default)]
+pub struct SourceSet {
+    files: Vec<SourceFile>,
+}
+
+impl SourceSet {
+    pub fn new() -> Self {
+        SourceSet::default()
+    }
+
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        FileId((self.files.len() - 1) as u32)
+    }
+
+    /// Adds an in-memory spec (tests, generated input).
+    pub fn add_spec(&mut self, name: &str, text: &str) -> FileId {
+        self.add(SourceFile::new(
+            name.to_owned(),
+            PathBuf::from(name),
+            SourceKind::Spec,
+            text.to_owned(),
+            true,
+        ))
+    }
+
+    pub fn get(&self, id: FileId) -> &SourceFile {
+        // INVARIANT: every FileId was handed out by `add` on this set.
+        &self.files[id.0 as usize]
+    }
+
+    pub fn path_key(&self, id: FileId) -> &str {
+        &self.get(id).name
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Number of spec files (configuration files excluded).
+    pub fn spec_count(&self) -> usize {
+        self.files.iter().filter(|f| f.kind == SourceKind::Spec).count()
+    }
+}
+
+/// A problem with the paths given: usage or I/O, exit 2.
+#[derive(Debug)]
+pub enum SourceError {
+    NotFound { path: String },
+    NoSpecs { path: String },
+    Unreadable { path: String, reason: String },
+    TooLarge { path: String, size: u64, limit: u64 },
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceError::NotFound { path } => write!(f, "{path}: no such file or directory"),
+            SourceError::NoSpecs { path } => {
+                write!(f, "{path}: no `.align` files found (looked for *.align recursively)")
+            }
+            SourceError::Unreadable { path, reason } => write!(f, "{path}: cannot read: {reason}"),
+            SourceError::TooLarge { path, size, limit } => write!(
+                f,
+                "{path}: file is {size} bytes, larger than --max-file-size {limit}; not read"
+            ),
+        }
+    }
+}
+
+/// Notes about paths that were skipped on purpose (symlinks out of the root, FIFOs…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkipNote {
+    pub path: String,
+    pub reason: String,
+}
+
+/// The result of loading: the files, findings about their bytes, errors and notes about paths.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: SourceSet,
+    pub findings: Vec<Finding>,
+    pub errors: Vec<SourceError>,
+    pub skipped: Vec<SkipNote>,
+}
+
+/// Default `--max-file-size`: 64 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// Finds and reads every `*.align` file under `paths`.
+///
+/// Directories are walked recursively in sorted order; hidden entries (names starting with
+/// `.`) are skipped; symlinks are followed only when they stay inside the root they were
+/// found under, and each canonical file is read once.
+pub fn load(paths: &[PathBuf], max_file_size: u64) -> Loaded {
+    let mut loaded = Loaded::default();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    for root in paths {
+        let shown = display(root);
+        let meta = match fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                loaded.errors.push(SourceError::NotFound { path: shown });
+                continue;
+            }
+            Err(e) => {
+                loaded.errors.push(SourceError::Unreadable { path: shown, reason: reason(&e) });
+                continue;
+            }
+        };
+        let before = files.len();
+        if meta.is_dir() {
+            let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+            walk(root, &canonical_root, &mut files, &mut seen, &mut loaded);
+        } else {
+            let canonical = fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+            if seen.insert(canonical) {
+                files.push((shown.clone(), root.clone()));
+            }
+        }
+        if files.len() == before && meta.is_dir() {
+            loaded.errors.push(SourceError::NoSpecs { path: shown });
+        }
+    }
+    for (name, path) in files {
+        read_one(name, path, max_file_size, &mut loaded);
+    }
+    loaded
+}
+
+fn walk(
+    dir: &Path,
+    root: &Path,
+    files: &mut Vec<(String, PathBuf)>,
+    seen: &mut HashSet<PathBuf>,
+    loaded: &mut Loaded,
+) {
+    // An explicit stack: a deep tree cannot overflow ours.
+    let mut stack = vec![dir.to_path_buf()];
+    let mut visited_dirs: HashSet<PathBuf> = HashSet::new();
+    while let Some(dir) = stack.pop() {
+        let canonical_dir = fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+        if !visited_dirs.insert(canonical_dir) {
+            loaded.skipped.push(SkipNote {
+                path: display(&dir),
+                reason: "directory already visited (symlink loop)".to_owned(),
+            });
+            continue;
+        }
+        let entries = match fs::read_dir(&dir) {
+            Ok(rd) => rd,
+            Err(e) => {
+                loaded
+                    .errors
+                    .push(SourceError::Unreadable { path: display(&dir), reason: reason(&e) });
+                continue;
+            }
+        };
+        let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        entries.sort();
+        let mut subdirs = Vec::new();
+        for path in entries {
+            let Some(name) = path.file_name() else { continue };
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let Ok(link_meta) = fs::symlink_metadata(&path) else { continue };
+            let is_link = link_meta.file_type().is_symlink();
+            let Ok(meta) = fs::metadata(&path) else {
+                if is_link {
+                    loaded.skipped.push(SkipNote {
+                        path: display(&path),
+                        reason: "broken symlink".to_owned(),
+                    });
+                }
+                continue;
+            };
+            let canonical = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if is_link && !canonical.starts_with(root) {
+                loaded.skipped.push(SkipNote {
+                    path: display(&path),
+                    reason: "symlink leads out of the root; not followed".to_owned(),
+                });
+                continue;
+            }
+            if meta.is_dir() {
+                subdirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "align") {
+                if !meta.is_file() {
+                    loaded.skipped.push(SkipNote {
+                        path: display(&path),
+                        reason: "not a regular file".to_owned(),
+                    });
+                } else if seen.insert(canonical) {
+                    files.push((display(&path), path));
+                }
+            }
+        }
+        // Reverse so the sorted first subdirectory is walked first.
+        stack.extend(subdirs.into_iter().rev());
+    }
+}
+
+fn read_one(name: String, path: PathBuf, max_file_size: u64, loaded: &mut Loaded) {
+    if let Ok(meta) = fs::metadata(&path) {
+        if meta.len() > max_file_size {
+            loaded.errors.push(SourceError::TooLarge {
+                path: name,
+                size: meta.len(),
+                limit: max_file_size,
+            });
+            return;
+        }
+    }
+    let bytes = match fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            loaded.errors.push(SourceError::Unreadable { path: name, reason: reason(&e) });
+            return;
+        }
+    };
+    let (file, finding) = decode(name, path, bytes);
+    let id = loaded.sources.add(file);
+    if let Some(make) = finding {
+        loaded.findings.push(make(id));
+    }
+}
+
+type MakeFinding = Box<dyn FnOnce(FileId) -> Finding>;
+
+/// Decodes a spec file's bytes. Anything but UTF-8 gives a lossy copy and one finding.
+pub fn decode(name: String, path: PathBuf, bytes: Vec<u8>) -> (SourceFile, Option<MakeFinding>) {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let utf32 = bytes.starts_with(&[0xFF, 0xFE, 0, 0]);
+        let enc = if utf32 { "UTF-32" } else { "UTF-16" };
+        let file = SourceFile::new(name, path, SourceKind::Spec, String::new(), false);
+        let make: MakeFinding = Box::new(move |id| {
+            Finding::builtin(
+                &code::NOT_UTF8,
+                Span::new(id, 0, 0),
+                Text::new(
+                    format!("file is {enc}; align reads UTF-8 only"),
+                    format!("ファイルが {enc} です。align は UTF-8 のみ読み込みます"),
+                ),
+            )
+            .with_help(Text::new(
+                "save the file as UTF-8 (in most editors: Save As → Encoding → UTF-8)",
+                "UTF-8 で保存し直してください（多くのエディタでは「名前を付けて保存」→ 文字コード → UTF-8）",
+            ))
+        });
+        return (file, Some(make));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => (SourceFile::new(name, path, SourceKind::Spec, text, true), None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bad_len = e.utf8_error().error_len().unwrap_or(1);
+            let bytes = e.into_bytes();
+            let bad: Vec<String> =
+                bytes[at..(at + bad_len).min(bytes.len())].iter().map(|b| format!("0x{b:02X}")).collect();
+            let bad = bad.join(" ");
+            // The lossy copy keeps offsets up to `at`; the bad sequence becomes U+FFFD (3 bytes).
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let file = SourceFile::new(name, path, SourceKind::Spec, text, false);
+            let make: MakeFinding = Box::new(move |id| {
+                Finding::builtin(
+                    &code::NOT_UTF8,
+                    Span::new(id, at, at + '\u{fffd}'.len_utf8()),
+                    Text::new(
+                        format!("file is not valid UTF-8: byte {bad} at offset {at}"),
+                        format!("ファイルが UTF-8 として正しくありません（オフセット {at} のバイト {bad}）"),
+                    ),
+                )
+                .with_label(Text::new("not UTF-8", "UTF-8 ではないバイト"))
+                .with_help(Text::new(
+                    "save the file as UTF-8; a file saved as Shift_JIS must be converted (e.g. `iconv -f SHIFT_JIS -t UTF-8`)",
+                    "UTF-8 で保存し直してください。Shift_JIS で保存されたファイルは変換が必要です（例: `iconv -f SHIFT_JIS -t UTF-8`）",
+                ))
+            });
+            (file, Some(make))
+        }
+    }
+}
+
+fn display(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+fn reason(e: &io::Error) -> String {
+    let s = e.to_string();
+    // "Permission denied (os error 13)" → "Permission denied"
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_owned(),
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars_and_skips_bom() {
+        let f = SourceFile::new(
+            "a".into(),
+            "a".into(),
+            SourceKind::Spec,
+            "\u{feff}ab\n日本x".into(),
+            true,
+        );
+        assert_eq!(f.line_col(3), (1, 1));
+        assert_eq!(f.line_col(4), (1, 2));
+        let x = f.text.find('x').unwrap();
+        assert_eq!(f.line_col(x), (2, 3));
+    }
+
+    #[test]
+    fn invalid_utf8_is_one_finding_at_the_bad_byte() {
+        let (file, make) = decode("a.align".into(), "a.align".into(), b"goal G1 \"a\xFFb\"".to_vec());
+        assert!(!file.valid);
+        let f = make.unwrap()(FileId(0));
+        assert_eq!(f.code, "ALN001");
+        assert_eq!(f.span.start, 10);
+    }
+
+    #[test]
+    fn utf16_is_reported_at_offset_zero() {
+        let (_, make) = decode("a".into(), "a".into(), vec![0xFF, 0xFE, b'g', 0]);
+        let f = make.unwrap()(FileId(0));
+        assert!(f.message.en.contains("UTF-16"));
+        assert_eq!((f.span.start, f.span.end), (0, 0));
+    }
+}

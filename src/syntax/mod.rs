@@ -1,0 +1,10 @@
+//! Syntax: the nom parser from source text to the AST, with every syntax error of a file.
+//!
+//! Second stage of the pipeline. Never panics; recovers at the next entry or declaration.
+
+pub mod ast;
+mod error;
+mod lex;
+mod parse;
+
+pub use parse::{parse, MAX_ERRORS_PER_FILE, MAX_NESTING};
