@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod diag;
+pub mod engine;
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -39,7 +39,14 @@ impl SourceFile {
     pub fn new(name: String, path: PathBuf, kind: SourceKind, text: String, valid: bool) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile { name, path, kind, text, valid, line_starts }
+        SourceFile {
+            name,
+            path,
+            kind,
+            text,
+            valid,
+            line_starts,
+        }
     }
 
     /// 1-based line and 1-based column in characters of a byte offset.
@@ -54,13 +61,27 @@ impl SourceFile {
         if line == 0 && self.text.starts_with('\u{feff}') && offset >= 3 {
             start = 3;
         }
-        let col = self.text.get(start..offset).map_or(0, |s| s.chars().count());
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count());
         (line + 1, col + 1)
+    }
+
+    /// The 0-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset.min(self.text.len())) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
     }
 
     /// Byte offset of the start of a 0-based line.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line).copied().unwrap_or(self.text.len())
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
     }
 
     pub fn line_count(&self) -> usize {
@@ -105,7 +126,10 @@ impl SourceSet {
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate().map(|(i, f)| (FileId(i as u32), f))
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
     }
 
     pub fn len(&self) -> usize {
@@ -118,7 +142,10 @@ impl SourceSet {
 
     /// Number of spec files (configuration files excluded).
     pub fn spec_count(&self) -> usize {
-        self.files.iter().filter(|f| f.kind == SourceKind::Spec).count()
+        self.files
+            .iter()
+            .filter(|f| f.kind == SourceKind::Spec)
+            .count()
     }
 }
 
@@ -136,7 +163,10 @@ impl fmt::Display for SourceError {
         match self {
             SourceError::NotFound { path } => write!(f, "{path}: no such file or directory"),
             SourceError::NoSpecs { path } => {
-                write!(f, "{path}: no `.align` files found (looked for *.align recursively)")
+                write!(
+                    f,
+                    "{path}: no `.align` files found (looked for *.align recursively)"
+                )
             }
             SourceError::Unreadable { path, reason } => write!(f, "{path}: cannot read: {reason}"),
             SourceError::TooLarge { path, size, limit } => write!(
@@ -184,7 +214,10 @@ pub fn load(paths: &[PathBuf], max_file_size: u64) -> Loaded {
                 continue;
             }
             Err(e) => {
-                loaded.errors.push(SourceError::Unreadable { path: shown, reason: reason(&e) });
+                loaded.errors.push(SourceError::Unreadable {
+                    path: shown,
+                    reason: reason(&e),
+                });
                 continue;
             }
         };
@@ -230,9 +263,10 @@ fn walk(
         let entries = match fs::read_dir(&dir) {
             Ok(rd) => rd,
             Err(e) => {
-                loaded
-                    .errors
-                    .push(SourceError::Unreadable { path: display(&dir), reason: reason(&e) });
+                loaded.errors.push(SourceError::Unreadable {
+                    path: display(&dir),
+                    reason: reason(&e),
+                });
                 continue;
             }
         };
@@ -240,11 +274,15 @@ fn walk(
         entries.sort();
         let mut subdirs = Vec::new();
         for path in entries {
-            let Some(name) = path.file_name() else { continue };
+            let Some(name) = path.file_name() else {
+                continue;
+            };
             if name.to_string_lossy().starts_with('.') {
                 continue;
             }
-            let Ok(link_meta) = fs::symlink_metadata(&path) else { continue };
+            let Ok(link_meta) = fs::symlink_metadata(&path) else {
+                continue;
+            };
             let is_link = link_meta.file_type().is_symlink();
             let Ok(meta) = fs::metadata(&path) else {
                 if is_link {
@@ -295,7 +333,10 @@ fn read_one(name: String, path: PathBuf, max_file_size: u64, loaded: &mut Loaded
     let bytes = match fs::read(&path) {
         Ok(b) => b,
         Err(e) => {
-            loaded.errors.push(SourceError::Unreadable { path: name, reason: reason(&e) });
+            loaded.errors.push(SourceError::Unreadable {
+                path: name,
+                reason: reason(&e),
+            });
             return;
         }
     };
@@ -331,13 +372,18 @@ pub fn decode(name: String, path: PathBuf, bytes: Vec<u8>) -> (SourceFile, Optio
         return (file, Some(make));
     }
     match String::from_utf8(bytes) {
-        Ok(text) => (SourceFile::new(name, path, SourceKind::Spec, text, true), None),
+        Ok(text) => (
+            SourceFile::new(name, path, SourceKind::Spec, text, true),
+            None,
+        ),
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let bad_len = e.utf8_error().error_len().unwrap_or(1);
             let bytes = e.into_bytes();
-            let bad: Vec<String> =
-                bytes[at..(at + bad_len).min(bytes.len())].iter().map(|b| format!("0x{b:02X}")).collect();
+            let bad: Vec<String> = bytes[at..(at + bad_len).min(bytes.len())]
+                .iter()
+                .map(|b| format!("0x{b:02X}"))
+                .collect();
             let bad = bad.join(" ");
             // The lossy copy keeps offsets up to `at`; the bad sequence becomes U+FFFD (3 bytes).
             let text = String::from_utf8_lossy(&bytes).into_owned();
@@ -396,7 +442,11 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_one_finding_at_the_bad_byte() {
-        let (file, make) = decode("a.align".into(), "a.align".into(), b"goal G1 \"a\xFFb\"".to_vec());
+        let (file, make) = decode(
+            "a.align".into(),
+            "a.align".into(),
+            b"goal G1 \"a\xFFb\"".to_vec(),
+        );
         assert!(!file.valid);
         let f = make.unwrap()(FileId(0));
         assert_eq!(f.code, "ALN001");

@@ -1,1 +1,181 @@
-//! cli
+//! The command line (clap): parses arguments, calls the library, maps results to exit codes.
+//!
+//! Last stage of the pipeline; holds no checking logic. Exit codes: 0 clean, 1 findings at or
+//! above `--fail-on`, 2 usage or I/O error.
+
+mod check;
+mod explain;
+mod rules;
+
+use crate::diag::Lang;
+use crate::rules::{RuleSet, RuleSetError};
+use crate::source::SourceSet;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Checks that a plan, the programs that fund it and the KPIs that measure it line up.
+#[derive(Debug, Parser)]
+#[command(name = "align", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check specs and report every place where plan, programs and KPIs do not line up.
+    Check(check::CheckArgs),
+    /// Explain a finding code or rule (`ALN101` or `item-without-program`).
+    Explain(explain::ExplainArgs),
+    /// List the built-in codes and the rules of the rule set.
+    Rules(rules::RulesArgs),
+}
+
+/// Options every command that reads a rule set shares.
+#[derive(Debug, clap::Args)]
+struct RuleSetArgs {
+    /// Directory with `schema.toml` and `rules.toml` (default: the embedded basic-plan set).
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Language of messages (default from `LC_ALL`, `LC_MESSAGES` or `LANG`; English otherwise).
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    Ja,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+impl RuleSetArgs {
+    fn lang(&self) -> Lang {
+        match self.lang {
+            Some(LangArg::Ja) => Lang::Ja,
+            Some(LangArg::En) => Lang::En,
+            None => {
+                let var = ["LC_ALL", "LC_MESSAGES", "LANG"]
+                    .iter()
+                    .filter_map(|v| std::env::var(v).ok())
+                    .find(|v| !v.is_empty())
+                    .unwrap_or_default();
+                Lang::from_locale(&var)
+            }
+        }
+    }
+
+    fn load(&self, sources: &mut SourceSet) -> Result<RuleSet, RuleSetError> {
+        match &self.rules {
+            Some(dir) => RuleSet::from_dir(dir, sources),
+            None => RuleSet::embedded(sources),
+        }
+    }
+}
+
+/// A command's failure that is not a finding: exit 2 with a message on stderr.
+#[derive(Debug)]
+pub(crate) struct UsageError(pub(crate) String);
+
+/// Parses the command line, runs the command and returns its exit code.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args, &mut out),
+        Command::Explain(args) => explain::run(&args, &mut out),
+        Command::Rules(args) => rules::run(&args, &mut out),
+    };
+    let flushed = out.flush();
+    match (result, flushed) {
+        (Ok(code), Ok(())) => ExitCode::from(code),
+        (Err(Failure::Usage(UsageError(msg))), _) => {
+            let _ = writeln!(io::stderr(), "error: {msg}");
+            ExitCode::from(2)
+        }
+        // A closed stdout (`align check | head -1`) ends the run quietly.
+        (Err(Failure::Io(e)), _) | (Ok(_), Err(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::from(0)
+        }
+        (Err(Failure::Io(e)), _) | (Ok(_), Err(e)) => {
+            let _ = writeln!(io::stderr(), "error: cannot write output: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Why a command stopped.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    Usage(UsageError),
+    Io(io::Error),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Self {
+        Failure::Io(e)
+    }
+}
+
+impl From<UsageError> for Failure {
+    fn from(e: UsageError) -> Self {
+        Failure::Usage(e)
+    }
+}
+
+/// Whether to colour stdout.
+fn use_color(arg: ColorArg) -> bool {
+    match arg {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Renders rule-set errors (ALN090 with TOML spans) to stderr and returns exit 2.
+fn rule_set_failure(
+    e: RuleSetError,
+    sources: &SourceSet,
+    lang: Lang,
+    color: bool,
+) -> Result<u8, Failure> {
+    match e {
+        RuleSetError::Io(msg) => Err(UsageError(msg).into()),
+        RuleSetError::Invalid(mut findings) => {
+            crate::diag::sort(&mut findings, sources);
+            let summary = crate::report::Summary::new(&findings, sources, Vec::new());
+            let mut err = io::stderr().lock();
+            crate::report::human::render(
+                &findings,
+                sources,
+                &summary,
+                crate::report::human::HumanOptions {
+                    lang,
+                    color,
+                    width: 100,
+                },
+                &mut err,
+            )?;
+            writeln!(err, "error: the rule set is invalid; nothing was checked")?;
+            Ok(2)
+        }
+    }
+}

@@ -221,7 +221,10 @@ codes! {
 
 /// The built-in code with this code or slug (case-insensitive).
 pub fn lookup(name: &str) -> Option<&'static CodeInfo> {
-    CODES.iter().copied().find(|c| c.code.eq_ignore_ascii_case(name) || c.slug.eq_ignore_ascii_case(name))
+    CODES
+        .iter()
+        .copied()
+        .find(|c| c.code.eq_ignore_ascii_case(name) || c.slug.eq_ignore_ascii_case(name))
 }
 
 #[cfg(test)]
@@ -236,10 +239,21 @@ mod tests {
             assert!(seen.insert(c.code), "duplicate code {}", c.code);
             assert!(seen.insert(c.slug), "duplicate slug {}", c.slug);
             assert!(c.code.len() == 6 && c.code.starts_with("ALN"), "{}", c.code);
-            assert!(c.code[3..].chars().all(|ch| ch.is_ascii_digit()), "{}", c.code);
-            assert!(c.slug.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-' || ch.is_ascii_digit()));
+            assert!(
+                c.code[3..].chars().all(|ch| ch.is_ascii_digit()),
+                "{}",
+                c.code
+            );
+            assert!(c
+                .slug
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch == '-' || ch.is_ascii_digit()));
             for d in [c.summary, c.why, c.fix] {
-                assert!(!d.en.is_empty() && !d.ja.is_empty(), "{} lacks a text", c.code);
+                assert!(
+                    !d.en.is_empty() && !d.ja.is_empty(),
+                    "{} lacks a text",
+                    c.code
+                );
             }
         }
     }

@@ -29,7 +29,11 @@ impl Span {
     /// The smallest span covering both (same file assumed).
     #[must_use]
     pub fn to(self, other: Span) -> Span {
-        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -93,7 +97,10 @@ pub struct Text {
 
 impl Text {
     pub fn new(en: impl Into<String>, ja: impl Into<String>) -> Self {
-        Text { en: en.into(), ja: ja.into() }
+        Text {
+            en: en.into(),
+            ja: ja.into(),
+        }
     }
 
     pub fn get(&self, lang: Lang) -> &str {
@@ -132,6 +139,8 @@ pub struct Finding {
     pub nodes: Vec<String>,
     /// The relation involved, if any (e.g. `covers`), for fingerprints.
     pub relation: Option<String>,
+    /// Context shown after the snippet, such as the plan path above the node.
+    pub notes: Vec<Text>,
 }
 
 impl Finding {
@@ -147,6 +156,7 @@ impl Finding {
             help: None,
             nodes: Vec::new(),
             relation: None,
+            notes: Vec::new(),
         }
     }
 
@@ -176,6 +186,12 @@ impl Finding {
     #[must_use]
     pub fn with_node(mut self, id: impl Into<String>) -> Self {
         self.nodes.push(id.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_note(mut self, note: Text) -> Self {
+        self.notes.push(note);
         self
     }
 

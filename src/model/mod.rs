@@ -1,1 +1,180 @@
-//! model
+//! The model: AST + schema → typed nodes in a petgraph graph, an ID index, and the structural
+//! findings of that step (unknown kinds and keys, wrong types, unresolved references,
+//! duplicate IDs, cycles).
+//!
+//! Third stage of the pipeline: it reads `syntax::ast` and knows nothing of rules or output.
+
+mod build;
+pub mod graph;
+mod resolve;
+pub mod schema;
+pub mod suggest;
+
+pub use graph::{Edge, Graph};
+pub use schema::{KeySchema, KeyType, KindId, KindSchema, Schema};
+
+use crate::diag::{Finding, Span};
+use crate::source::FileId;
+use crate::syntax::ast::{self, Date};
+use std::collections::HashMap;
+
+/// Index of a node in [`Model::nodes`] (and of its vertex in the graph).
+pub type NodeIx = usize;
+
+/// A declaration, typed by its kind's schema.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub id: String,
+    pub kind: KindId,
+    pub title: Option<String>,
+    /// The whole declaration.
+    pub span: Span,
+    /// The ID token.
+    pub id_span: Span,
+    /// From the kind to the title (or ID): where "this declaration" is pointed at.
+    pub header: Span,
+    pub attrs: Vec<Attr>,
+    pub waivers: Vec<Waiver>,
+}
+
+impl Node {
+    pub fn attr(&self, key: &str) -> Option<&Attr> {
+        self.attrs.iter().find(|a| a.key == key)
+    }
+
+    /// The node's tags under `key` (a `tag` or `tags` key).
+    pub fn tags(&self, key: &str) -> Vec<&str> {
+        match self.attr(key).map(|a| &a.value) {
+            Some(AttrValue::Tag(t)) => vec![t.as_str()],
+            Some(AttrValue::Tags(ts)) => ts.iter().map(|(t, _)| t.as_str()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The identifier value of a `tag` or `enum` key.
+    pub fn word(&self, key: &str) -> Option<&str> {
+        match self.attr(key).map(|a| &a.value) {
+            Some(AttrValue::Tag(t) | AttrValue::Enum(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn number(&self, key: &str) -> Option<f64> {
+        match self.attr(key).map(|a| &a.value) {
+            Some(AttrValue::Number(n)) => Some(n.value),
+            _ => None,
+        }
+    }
+
+    pub fn title_or_id(&self) -> &str {
+        self.title
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .unwrap_or(&self.id)
+    }
+}
+
+/// A key's value after type checking.
+#[derive(Clone, Debug)]
+pub struct Attr {
+    pub key: String,
+    pub key_span: Span,
+    /// The whole entry.
+    pub span: Span,
+    /// The value (or the block, for a series).
+    pub value_span: Span,
+    pub value: AttrValue,
+}
+
+/// A typed value.
+#[derive(Clone, Debug)]
+pub enum AttrValue {
+    Str(String),
+    Number(ast::Number),
+    Date(Date),
+    Bool(bool),
+    Range(ast::Value, ast::Value),
+    Tag(String),
+    Tags(Vec<(String, Span)>),
+    Enum(String),
+    /// References, resolved into graph edges; kept here with their spans.
+    Refs(Vec<(String, Span)>),
+    Series(Vec<SeriesPoint>),
+}
+
+/// One value of a series block: `FY2022 148`.
+#[derive(Clone, Debug)]
+pub struct SeriesPoint {
+    pub label: String,
+    /// The fiscal year of a `FY2022` label.
+    pub year: Option<i32>,
+    pub value: ast::Number,
+    pub span: Span,
+}
+
+/// `allow RULE "reason" until DATE` on a declaration.
+#[derive(Clone, Debug)]
+pub struct Waiver {
+    pub rule: String,
+    pub rule_span: Span,
+    pub reason: String,
+    pub until: Date,
+    pub span: Span,
+}
+
+/// The whole model of a run.
+#[derive(Debug)]
+pub struct Model {
+    pub schema: Schema,
+    pub nodes: Vec<Node>,
+    pub index: HashMap<String, NodeIx>,
+    pub graph: Graph,
+    /// Files that were modelled.
+    pub files: Vec<FileId>,
+}
+
+impl Model {
+    /// Builds the model from parsed files, returning its structural findings.
+    pub fn build(schema: Schema, files: &[(FileId, ast::File)]) -> (Model, Vec<Finding>) {
+        let mut findings = Vec::new();
+        let (nodes, index) = build::nodes(&schema, files, &mut findings);
+        let graph = resolve::edges(&schema, &nodes, &index, &mut findings);
+        let model = Model {
+            schema,
+            nodes,
+            index,
+            graph,
+            files: files.iter().map(|f| f.0).collect(),
+        };
+        resolve::cycles(&model, &mut findings);
+        (model, findings)
+    }
+
+    pub fn node(&self, ix: NodeIx) -> &Node {
+        &self.nodes[ix]
+    }
+
+    pub fn get(&self, id: &str) -> Option<NodeIx> {
+        self.index.get(id).copied()
+    }
+
+    pub fn kind_name(&self, ix: NodeIx) -> &str {
+        &self.schema.kind(self.nodes[ix].kind).name
+    }
+
+    /// Indices of the nodes of a kind, in declaration order.
+    pub fn nodes_of(&self, kind: KindId) -> impl Iterator<Item = NodeIx> + '_ {
+        self.nodes
+            .iter()
+            .enumerate()
+            .filter(move |(_, n)| n.kind == kind)
+            .map(|(i, _)| i)
+    }
+
+    /// Number of nodes of the kind with this name.
+    pub fn count_of(&self, kind: &str) -> usize {
+        self.schema
+            .kind_id(kind)
+            .map_or(0, |k| self.nodes_of(k).count())
+    }
+}

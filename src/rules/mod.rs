@@ -1,1 +1,227 @@
-//! rules
+//! The rule engine: a rule set (`schema.toml` + `rules.toml`, embedded or from `--rules DIR`),
+//! the closed set of rule types (one file each), the runner and waivers.
+//!
+//! Fourth stage of the pipeline: reads the model, produces findings.
+
+mod coverage;
+mod measurement_scope;
+mod orphan;
+mod required;
+mod spec;
+mod waiver;
+
+pub use coverage::Coverage;
+pub use measurement_scope::MeasurementScope;
+pub use orphan::Orphan;
+pub use required::{Required, Step};
+pub use spec::{Filter, Rule, RuleType, RULE_TYPES};
+
+use crate::diag::{Finding, Text};
+use crate::model::{Model, NodeIx, Schema};
+use crate::source::{FileId, SourceFile, SourceKind, SourceSet};
+use crate::syntax::ast::Date;
+use std::path::{Path, PathBuf};
+
+/// The default rule set, embedded in the binary.
+pub const DEFAULT_SCHEMA: &str = include_str!("../../rules/basic-plan/schema.toml");
+pub const DEFAULT_RULES: &str = include_str!("../../rules/basic-plan/rules.toml");
+const DEFAULT_DIR: &str = "<builtin>/rules/basic-plan";
+
+/// A loaded rule set: its schema and its rules.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub schema: Schema,
+    pub rules: Vec<Rule>,
+}
+
+/// Why a rule set could not be loaded.
+#[derive(Debug)]
+pub enum RuleSetError {
+    /// The directory or a file in it cannot be read (exit 2, no findings).
+    Io(String),
+    /// The TOML is invalid: ALN090 findings with spans into the registered config sources.
+    Invalid(Vec<Finding>),
+}
+
+impl RuleSet {
+    /// Loads the embedded default set, registering its files in `sources` for spans.
+    pub fn embedded(sources: &mut SourceSet) -> Result<RuleSet, RuleSetError> {
+        let s = config(
+            sources,
+            &format!("{DEFAULT_DIR}/schema.toml"),
+            DEFAULT_SCHEMA,
+        );
+        let r = config(sources, &format!("{DEFAULT_DIR}/rules.toml"), DEFAULT_RULES);
+        RuleSet::from_sources(sources, s, r)
+    }
+
+    /// Loads `DIR/schema.toml` and `DIR/rules.toml`.
+    pub fn from_dir(dir: &Path, sources: &mut SourceSet) -> Result<RuleSet, RuleSetError> {
+        if !dir.is_dir() {
+            return Err(RuleSetError::Io(format!(
+                "{}: not a rule set directory (expected schema.toml and rules.toml in it)",
+                dir.display()
+            )));
+        }
+        let read = |name: &str| -> Result<(String, PathBuf), RuleSetError> {
+            let path = dir.join(name);
+            std::fs::read_to_string(&path)
+                .map(|t| (t, path.clone()))
+                .map_err(|e| RuleSetError::Io(format!("{}: cannot read: {e}", path.display())))
+        };
+        let (schema_text, schema_path) = read("schema.toml")?;
+        let (rules_text, rules_path) = read("rules.toml")?;
+        let s = config(sources, &schema_path.to_string_lossy(), &schema_text);
+        let r = config(sources, &rules_path.to_string_lossy(), &rules_text);
+        RuleSet::from_sources(sources, s, r)
+    }
+
+    fn from_sources(
+        sources: &SourceSet,
+        schema: FileId,
+        rules: FileId,
+    ) -> Result<RuleSet, RuleSetError> {
+        let schema =
+            Schema::load(schema, &sources.get(schema).text).map_err(RuleSetError::Invalid)?;
+        let rules =
+            spec::load(rules, &sources.get(rules).text, &schema).map_err(RuleSetError::Invalid)?;
+        Ok(RuleSet { schema, rules })
+    }
+
+    /// The rule with this code or slug (case-insensitive).
+    pub fn rule(&self, name: &str) -> Option<&Rule> {
+        self.rules
+            .iter()
+            .find(|r| r.code.eq_ignore_ascii_case(name) || r.slug.eq_ignore_ascii_case(name))
+    }
+
+    /// Runs every rule on the model, then applies waivers judged against `today`.
+    pub fn run(&self, model: &Model, today: Date) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for rule in &self.rules {
+            let ctx = Ctx { model, rule };
+            match &rule.check {
+                RuleType::Coverage(c) => c.run(&ctx, &mut findings),
+                RuleType::Orphan(c) => c.run(&ctx, &mut findings),
+                RuleType::MeasurementScope(c) => c.run(&ctx, &mut findings),
+                RuleType::Required(c) => c.run(&ctx, &mut findings),
+            }
+        }
+        waiver::apply(self, model, findings, today)
+    }
+}
+
+fn config(sources: &mut SourceSet, name: &str, text: &str) -> FileId {
+    sources.add(SourceFile::new(
+        name.to_owned(),
+        PathBuf::from(name),
+        SourceKind::Config,
+        text.to_owned(),
+        true,
+    ))
+}
+
+/// What a rule type sees while it runs.
+pub(crate) struct Ctx<'a> {
+    pub(crate) model: &'a Model,
+    pub(crate) rule: &'a Rule,
+}
+
+impl Ctx<'_> {
+    /// Nodes of the rule's kind that pass its filter.
+    pub(crate) fn targets(&self, kind: crate::model::KindId) -> Vec<NodeIx> {
+        self.model
+            .nodes_of(kind)
+            .filter(|&n| {
+                self.rule
+                    .filter
+                    .as_ref()
+                    .is_none_or(|f| f.accepts(self.model.node(n)))
+            })
+            .collect()
+    }
+
+    /// A finding of this rule on node `n`, at its declaration header, with the message and help
+    /// filled from `vars` (plus `id`, `title`, `kind`) and the plan path as a note.
+    pub(crate) fn finding(&self, n: NodeIx, vars: &[(&str, String)]) -> Finding {
+        let node = self.model.node(n);
+        let mut all: Vec<(&str, String)> = vec![
+            ("id", node.id.clone()),
+            ("title", node.title_or_id().to_owned()),
+            ("kind", self.model.kind_name(n).to_owned()),
+        ];
+        all.extend(vars.iter().cloned());
+        let fill = |t: &Text| Text::new(spec::fill(&t.en, &all), spec::fill(&t.ja, &all));
+        let mut f = Finding::new(
+            &self.rule.code,
+            &self.rule.slug,
+            self.rule.severity,
+            node.header,
+            fill(&self.rule.message),
+        )
+        .with_help(fill(&self.rule.help))
+        .with_node(&node.id);
+        if let Some(path) = plan_path(self.model, n) {
+            f = f.with_note(path);
+        }
+        f
+    }
+}
+
+/// `plan path: V1 “…” → G1.3 “…” → I1.3.2 “…” → I1.3.2.a` following the schema's hierarchy.
+fn plan_path(model: &Model, n: NodeIx) -> Option<Text> {
+    let hierarchy = &model.schema.hierarchy;
+    if hierarchy.is_empty() {
+        return None;
+    }
+    let mut chain = vec![n];
+    let mut cur = n;
+    // Each step takes the first hierarchy relation the node has; a seen set ends cycles.
+    let mut seen = std::collections::HashSet::from([n]);
+    'up: while chain.len() < 16 {
+        for rel in hierarchy {
+            if let Some((up, _)) = model.graph.outgoing(cur, rel).next() {
+                if !seen.insert(up) {
+                    break 'up;
+                }
+                chain.push(up);
+                cur = up;
+                continue 'up;
+            }
+        }
+        break;
+    }
+    if chain.len() < 2 {
+        return None;
+    }
+    chain.reverse();
+    let parts: Vec<String> = chain
+        .iter()
+        .map(|&i| {
+            let node = model.node(i);
+            match &node.title {
+                Some(t) if i != n && !t.is_empty() => format!("{} “{}”", node.id, t),
+                _ => node.id.clone(),
+            }
+        })
+        .collect();
+    let joined = parts.join(" → ");
+    Some(Text::new(
+        format!("plan path: {joined}"),
+        format!("計画上の位置: {joined}"),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_rule_set_loads() {
+        let mut sources = SourceSet::new();
+        let set = RuleSet::embedded(&mut sources).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(set.rule("aln101").is_some());
+        assert!(set.rule("Item-Without-Program").is_some());
+        assert_eq!(sources.len(), 2);
+    }
+}

@@ -1,0 +1,528 @@
+//! AST + schema → typed nodes: unknown kinds and keys, wrong value types, missing required
+//! keys, duplicate keys and IDs, waivers.
+
+use super::suggest::suggest;
+use super::{
+    Attr, AttrValue, KeySchema, KeyType, KindSchema, Node, NodeIx, Schema, SeriesPoint, Waiver,
+};
+use crate::diag::{code, Finding, Span, Text};
+use crate::source::FileId;
+use crate::syntax::ast::{self, ValueKind};
+use std::collections::HashMap;
+
+/// The key every kind takes for waivers.
+pub(crate) const ALLOW: &str = "allow";
+
+pub(super) fn nodes(
+    schema: &Schema,
+    files: &[(FileId, ast::File)],
+    findings: &mut Vec<Finding>,
+) -> (Vec<Node>, HashMap<String, NodeIx>) {
+    let total: usize = files.iter().map(|(_, f)| f.decls.len()).sum();
+    let mut nodes: Vec<Node> = Vec::with_capacity(total);
+    let mut index: HashMap<String, NodeIx> = HashMap::with_capacity(total);
+    for (_, file) in files {
+        for decl in &file.decls {
+            let Some(kind_id) = schema.kind_id(&decl.kind.text) else {
+                findings.push(unknown_kind(schema, decl));
+                continue;
+            };
+            if let Some(&first) = index.get(&decl.id.text) {
+                findings.push(duplicate_id(decl, &nodes[first]));
+                continue;
+            }
+            let node = node(schema, kind_id, decl, findings);
+            index.insert(node.id.clone(), nodes.len());
+            nodes.push(node);
+        }
+    }
+    (nodes, index)
+}
+
+fn node(
+    schema: &Schema,
+    kind_id: super::KindId,
+    decl: &ast::Decl,
+    findings: &mut Vec<Finding>,
+) -> Node {
+    let kind = schema.kind(kind_id);
+    let header_end = decl.title.as_ref().map_or(decl.id.span.end, |t| t.span.end);
+    let header = Span::new(decl.kind.span.file, decl.kind.span.start, header_end);
+    match &decl.title {
+        None if kind.title_required => findings.push(
+            Finding::builtin(
+                &code::MISSING_KEY,
+                header,
+                Text::new(
+                    format!("{} {} has no title", kind.name, decl.id.text),
+                    format!("{} {} にタイトルがありません", kind.name, decl.id.text),
+                ),
+            )
+            .with_help(Text::new(
+                format!(
+                    "write the title after the ID: `{} {} \"title\"`",
+                    kind.name, decl.id.text
+                ),
+                format!(
+                    "ID の後にタイトルを書いてください: `{} {} \"タイトル\"`",
+                    kind.name, decl.id.text
+                ),
+            ))
+            .with_node(&decl.id.text),
+        ),
+        Some(t) if t.value.trim().is_empty() => findings.push(
+            Finding::builtin(
+                &code::EMPTY_TITLE,
+                t.span,
+                Text::new(
+                    format!("{} {} has an empty title", kind.name, decl.id.text),
+                    format!("{} {} のタイトルが空です", kind.name, decl.id.text),
+                ),
+            )
+            .with_help(Text::new(
+                "write the title as the source document gives it",
+                "原文どおりのタイトルを書いてください",
+            ))
+            .with_node(&decl.id.text),
+        ),
+        _ => {}
+    }
+    let mut attrs: Vec<Attr> = Vec::new();
+    let mut waivers = Vec::new();
+    let entries = decl.block.as_ref().map_or(&[][..], |b| &b.entries[..]);
+    for entry in entries {
+        if entry.key.text == ALLOW {
+            match waiver(entry) {
+                Ok(w) => waivers.push(w),
+                Err(f) => findings.push((*f).with_node(&decl.id.text)),
+            }
+            continue;
+        }
+        let Some(key) = kind.key(&entry.key.text) else {
+            findings.push(unknown_key(kind, &entry.key).with_node(&decl.id.text));
+            continue;
+        };
+        if let Some(first) = attrs.iter().find(|a| a.key == key.name) {
+            findings.push(
+                Finding::builtin(
+                    &code::DUPLICATE_KEY,
+                    entry.key.span,
+                    Text::new(
+                        format!(
+                            "`{}` is given twice in {} {}",
+                            key.name, kind.name, decl.id.text
+                        ),
+                        format!(
+                            "{} {} で `{}` が2回指定されています",
+                            kind.name, decl.id.text, key.name
+                        ),
+                    ),
+                )
+                .with_label(Text::new("given again here", "ここで再び指定"))
+                .with_secondary(first.key_span, Text::new("first given here", "最初の指定"))
+                .with_help(Text::new(
+                    "keep one; for several values write a list: `key [a, b]`",
+                    "1つにしてください。複数の値はリストで書きます: `key [a, b]`",
+                ))
+                .with_node(&decl.id.text),
+            );
+            continue;
+        }
+        match typed(schema, key, entry) {
+            Ok((value, value_span)) => attrs.push(Attr {
+                key: key.name.clone(),
+                key_span: entry.key.span,
+                span: entry.span,
+                value_span,
+                value,
+            }),
+            Err(errs) => findings.extend(errs.into_iter().map(|f| f.with_node(&decl.id.text))),
+        }
+    }
+    for key in kind.keys.iter().filter(|k| k.required) {
+        if !attrs.iter().any(|a| a.key == key.name)
+            && !entries.iter().any(|e| e.key.text == key.name)
+        {
+            findings.push(
+                Finding::builtin(
+                    &code::MISSING_KEY,
+                    header,
+                    Text::new(
+                        format!(
+                            "{} {} lacks the required key `{}`",
+                            kind.name, decl.id.text, key.name
+                        ),
+                        format!(
+                            "{} {} に必須のキー `{}` がありません",
+                            kind.name, decl.id.text, key.name
+                        ),
+                    ),
+                )
+                .with_help(Text::new(
+                    format!("add `{} {}` to its block", key.name, placeholder(&key.ty)),
+                    format!(
+                        "ブロックに `{} {}` を追加してください",
+                        key.name,
+                        placeholder(&key.ty)
+                    ),
+                ))
+                .with_node(&decl.id.text),
+            );
+        }
+    }
+    Node {
+        id: decl.id.text.clone(),
+        kind: kind_id,
+        title: decl.title.as_ref().map(|t| t.value.clone()),
+        span: decl.span,
+        id_span: decl.id.span,
+        header,
+        attrs,
+        waivers,
+    }
+}
+
+fn placeholder(ty: &KeyType) -> &'static str {
+    match ty {
+        KeyType::String => "\"…\"",
+        KeyType::Number => "1",
+        KeyType::Date => "YYYY-MM-DD",
+        KeyType::Bool => "true",
+        KeyType::Range => "A..B",
+        KeyType::Tag | KeyType::Enum(_) | KeyType::Ref(_) => "…",
+        KeyType::Tags | KeyType::Refs(_) => "[…]",
+        KeyType::Series => "{ FY2022 … }",
+    }
+}
+
+/// What a key type expects, for messages.
+fn expected(ty: &KeyType, schema: &Schema) -> (String, String) {
+    let kinds: Vec<&str> = ty
+        .targets()
+        .iter()
+        .map(|k| schema.kind(*k).name.as_str())
+        .collect();
+    let kinds = kinds.join(" or ");
+    match ty {
+        KeyType::String => ("a string".into(), "文字列".into()),
+        KeyType::Number => ("a number".into(), "数値".into()),
+        KeyType::Date => ("a date (YYYY-MM-DD)".into(), "日付（YYYY-MM-DD）".into()),
+        KeyType::Bool => ("`true` or `false`".into(), "`true` または `false`".into()),
+        KeyType::Range => ("a range (`A..B`)".into(), "範囲（`A..B`）".into()),
+        KeyType::Tag => ("an identifier".into(), "識別子".into()),
+        KeyType::Tags => ("a list of identifiers".into(), "識別子のリスト".into()),
+        KeyType::Enum(v) => (
+            format!("one of {}", v.join(", ")),
+            format!("{} のいずれか", v.join(", ")),
+        ),
+        KeyType::Ref(_) => (format!("the ID of a {kinds}"), format!("{kinds} の ID")),
+        KeyType::Refs(_) => (
+            format!("IDs of {kinds}"),
+            format!("{kinds} の ID（複数可）"),
+        ),
+        KeyType::Series => (
+            "a series block `{ FY2022 148 }`".into(),
+            "系列ブロック `{ FY2022 148 }`".into(),
+        ),
+    }
+}
+
+type Typed = Result<(AttrValue, Span), Vec<Finding>>;
+
+fn typed(schema: &Schema, key: &KeySchema, entry: &ast::Entry) -> Typed {
+    let wrong = |span: Span, found: &str, detail: Option<(&str, &str)>| -> Finding {
+        let (en, ja) = expected(&key.ty, schema);
+        let (en, ja) = match detail {
+            Some((den, dja)) => (den.to_owned(), dja.to_owned()),
+            None => (en, ja),
+        };
+        Finding::builtin(
+            &code::WRONG_TYPE,
+            span,
+            Text::new(
+                format!("`{}` expects {en}, found {found}", key.name),
+                format!(
+                    "`{}` には{ja}を指定します（{found} が指定されています）",
+                    key.name
+                ),
+            ),
+        )
+        .with_help(Text::new(
+            format!("write `{} {}`", key.name, placeholder(&key.ty)),
+            format!(
+                "`{} {}` の形で書いてください",
+                key.name,
+                placeholder(&key.ty)
+            ),
+        ))
+    };
+    if key.ty == KeyType::Series {
+        if let Some(v) = entry.values.first() {
+            return Err(vec![wrong(v.span, v.kind.describe(), None)]);
+        }
+        let Some(block) = &entry.block else {
+            return Err(vec![wrong(entry.key.span, "nothing", None)]);
+        };
+        return series(key, block).map(|pts| (AttrValue::Series(pts), block.span));
+    }
+    if let Some(block) = &entry.block {
+        return Err(vec![wrong(block.span, "a block", None)]);
+    }
+    let Some(first) = entry.values.first() else {
+        return Err(vec![wrong(entry.key.span, "nothing", None)]);
+    };
+    if let Some(second) = entry.values.get(1) {
+        return Err(vec![wrong(
+            second.span,
+            "a second value",
+            Some((
+                "one value (for several write a list `[a, b]`)",
+                "値1つ（複数ならリスト `[a, b]`）",
+            )),
+        )]);
+    }
+    let span = first.span;
+    let value = match (&key.ty, &first.kind) {
+        (KeyType::String, ValueKind::Str(s)) => AttrValue::Str(s.clone()),
+        (KeyType::Number, ValueKind::Number(n)) => AttrValue::Number(n.clone()),
+        (KeyType::Date, ValueKind::Date(d)) => AttrValue::Date(*d),
+        (KeyType::Bool, ValueKind::Bool(b)) => AttrValue::Bool(*b),
+        (KeyType::Range, ValueKind::Range(a, b)) => AttrValue::Range((**a).clone(), (**b).clone()),
+        (KeyType::Tag, ValueKind::Ident(t)) => AttrValue::Tag(t.clone()),
+        (KeyType::Tags, ValueKind::Ident(t)) => AttrValue::Tags(vec![(t.clone(), span)]),
+        (KeyType::Refs(_) | KeyType::Ref(_), ValueKind::Ident(t)) => {
+            AttrValue::Refs(vec![(t.clone(), span)])
+        }
+        (KeyType::Tags | KeyType::Refs(_), ValueKind::List(items)) => {
+            let mut out = Vec::with_capacity(items.len());
+            let mut errs = Vec::new();
+            for item in items {
+                match &item.kind {
+                    ValueKind::Ident(t) => out.push((t.clone(), item.span)),
+                    other => errs.push(wrong(
+                        item.span,
+                        other.describe(),
+                        Some(("identifiers in the list", "リストの要素として識別子")),
+                    )),
+                }
+            }
+            if !errs.is_empty() {
+                return Err(errs);
+            }
+            if matches!(key.ty, KeyType::Tags) {
+                AttrValue::Tags(out)
+            } else {
+                AttrValue::Refs(out)
+            }
+        }
+        (KeyType::Enum(values), ValueKind::Ident(t)) => {
+            if values.contains(t) {
+                AttrValue::Enum(t.clone())
+            } else {
+                let mut f = wrong(span, &format!("`{t}`"), None);
+                if let Some(s) = suggest(t, values.iter().map(String::as_str)) {
+                    f = f.with_help(Text::new(
+                        format!("did you mean `{s}`?"),
+                        format!("`{s}` の誤りではありませんか？"),
+                    ));
+                }
+                return Err(vec![f]);
+            }
+        }
+        (_, other) => return Err(vec![wrong(span, other.describe(), None)]),
+    };
+    Ok((value, span))
+}
+
+fn series(key: &KeySchema, block: &ast::Block) -> Result<Vec<SeriesPoint>, Vec<Finding>> {
+    let mut points: Vec<SeriesPoint> = Vec::new();
+    let mut errs = Vec::new();
+    for e in &block.entries {
+        let number = match (e.values.as_slice(), &e.block) {
+            ([v], None) => match &v.kind {
+                ValueKind::Number(n) => Some(n.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(value) = number else {
+            errs.push(
+                Finding::builtin(
+                    &code::WRONG_TYPE,
+                    e.span,
+                    Text::new(
+                        format!(
+                            "each entry of `{}` is a fiscal year and one number",
+                            key.name
+                        ),
+                        format!("`{}` の各項目は年度と数値1つです", key.name),
+                    ),
+                )
+                .with_help(Text::new(
+                    "write `FY2022 148`",
+                    "`FY2022 148` の形で書いてください",
+                )),
+            );
+            continue;
+        };
+        let year = e
+            .key
+            .text
+            .strip_prefix("FY")
+            .filter(|y| y.len() == 4)
+            .and_then(|y| y.parse::<i32>().ok());
+        if year.is_none() {
+            errs.push(
+                Finding::builtin(
+                    &code::WRONG_TYPE,
+                    e.key.span,
+                    Text::new(
+                        format!("`{}` is not a fiscal year such as `FY2022`", e.key.text),
+                        format!("`{}` は `FY2022` のような年度ではありません", e.key.text),
+                    ),
+                )
+                .with_help(Text::new(
+                    "label each value with its fiscal year: `FY2022`",
+                    "各値に年度を付けてください: `FY2022`",
+                )),
+            );
+            continue;
+        }
+        if let Some(first) = points.iter().find(|p| p.label == e.key.text) {
+            errs.push(
+                Finding::builtin(
+                    &code::DUPLICATE_KEY,
+                    e.key.span,
+                    Text::new(
+                        format!("{} has two values in `{}`", e.key.text, key.name),
+                        format!("`{}` に {} の値が2つあります", key.name, e.key.text),
+                    ),
+                )
+                .with_secondary(first.span, Text::new("first value", "最初の値"))
+                .with_help(Text::new(
+                    "keep one value per fiscal year",
+                    "年度ごとに値は1つにしてください",
+                )),
+            );
+            continue;
+        }
+        points.push(SeriesPoint {
+            label: e.key.text.clone(),
+            year,
+            value,
+            span: e.span,
+        });
+    }
+    if errs.is_empty() {
+        Ok(points)
+    } else {
+        Err(errs)
+    }
+}
+
+fn waiver(entry: &ast::Entry) -> Result<Waiver, Box<Finding>> {
+    if let ([rule, reason, until_kw, until], None) = (entry.values.as_slice(), &entry.block) {
+        if let (
+            ValueKind::Ident(r),
+            ValueKind::Str(why),
+            ValueKind::Ident(kw),
+            ValueKind::Date(d),
+        ) = (&rule.kind, &reason.kind, &until_kw.kind, &until.kind)
+        {
+            if kw == "until" && !why.trim().is_empty() {
+                return Ok(Waiver {
+                    rule: r.clone(),
+                    rule_span: rule.span,
+                    reason: why.clone(),
+                    until: *d,
+                    span: entry.span,
+                });
+            }
+        }
+    }
+    Err(Box::new(
+        Finding::builtin(
+            &code::MALFORMED_WAIVER,
+            entry.span,
+            Text::new(
+                "a waiver is written `allow RULE \"reason\" until YYYY-MM-DD`",
+                "例外は `allow 規則 \"理由\" until YYYY-MM-DD` の形で書きます",
+            ),
+        )
+        .with_help(Text::new(
+            "name the rule (code or slug), give a non-empty reason and an expiry date",
+            "規則（コードまたはスラッグ）、空でない理由、期限を指定してください",
+        )),
+    ))
+}
+
+fn unknown_kind(schema: &Schema, decl: &ast::Decl) -> Finding {
+    let mut names: Vec<&str> = schema.kind_names().collect();
+    names.sort_unstable();
+    let help = match suggest(&decl.kind.text, names.iter().copied()) {
+        Some(s) => Text::new(
+            format!("did you mean `{s}`?"),
+            format!("`{s}` の誤りではありませんか？"),
+        ),
+        None => Text::new(
+            format!("the kinds of this rule set are: {}", names.join(", ")),
+            format!("この規則セットの種類: {}", names.join(", ")),
+        ),
+    };
+    Finding::builtin(
+        &code::UNKNOWN_KIND,
+        decl.kind.span,
+        Text::new(
+            format!("unknown kind `{}`", decl.kind.text),
+            format!("未知の種類 `{}`", decl.kind.text),
+        ),
+    )
+    .with_help(help)
+    .with_node(&decl.id.text)
+}
+
+fn unknown_key(kind: &KindSchema, key: &ast::Ident) -> Finding {
+    let mut names: Vec<&str> = kind.keys.iter().map(|k| k.name.as_str()).collect();
+    names.push(ALLOW);
+    names.sort_unstable();
+    let help = match suggest(&key.text, names.iter().copied()) {
+        Some(s) => Text::new(
+            format!("did you mean `{s}`?"),
+            format!("`{s}` の誤りではありませんか？"),
+        ),
+        None => Text::new(
+            format!("{} takes: {}", kind.name, names.join(", ")),
+            format!("{} で使えるキー: {}", kind.name, names.join(", ")),
+        ),
+    };
+    Finding::builtin(
+        &code::UNKNOWN_KEY,
+        key.span,
+        Text::new(
+            format!("{} takes no key `{}`", kind.name, key.text),
+            format!("{} にはキー `{}` がありません", kind.name, key.text),
+        ),
+    )
+    .with_help(help)
+}
+
+fn duplicate_id(decl: &ast::Decl, first: &Node) -> Finding {
+    Finding::builtin(
+        &code::DUPLICATE_ID,
+        decl.id.span,
+        Text::new(
+            format!("`{}` is declared twice", decl.id.text),
+            format!("`{}` が2回宣言されています", decl.id.text),
+        ),
+    )
+    .with_label(Text::new("declared again here", "ここで再び宣言"))
+    .with_secondary(
+        first.id_span,
+        Text::new("first declared here", "最初の宣言"),
+    )
+    .with_help(Text::new(
+        "IDs are shared by all files: rename one of the two, or delete the copy",
+        "ID はすべてのファイルで共通です。どちらかの名前を変えるか、重複を削除してください",
+    ))
+    .with_node(&decl.id.text)
+}

@@ -1,0 +1,245 @@
+//! References → graph edges (unresolved and wrong-kind references with did-you-mean), and
+//! cycles in relations the schema marks acyclic.
+
+use super::suggest::suggest;
+use super::{AttrValue, Edge, Graph, Model, Node, NodeIx, Schema};
+use crate::diag::{code, Finding, Text};
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::{HashMap, HashSet};
+
+pub(super) fn edges(
+    schema: &Schema,
+    nodes: &[Node],
+    index: &HashMap<String, NodeIx>,
+    findings: &mut Vec<Finding>,
+) -> Graph {
+    let mut graph = Graph::with_nodes(nodes.len());
+    // IDs by kind, sorted, for did-you-mean; built lazily on the first miss.
+    let mut by_kind: Option<HashMap<super::KindId, Vec<&str>>> = None;
+    for (from, node) in nodes.iter().enumerate() {
+        let kind = schema.kind(node.kind);
+        for attr in &node.attrs {
+            let AttrValue::Refs(refs) = &attr.value else {
+                continue;
+            };
+            let Some(key) = kind.key(&attr.key) else {
+                continue;
+            };
+            let targets = key.ty.targets();
+            let names: Vec<&str> = targets
+                .iter()
+                .map(|k| schema.kind(*k).name.as_str())
+                .collect();
+            let names = names.join(" or ");
+            for (target, span) in refs {
+                match index.get(target) {
+                    Some(&to) if targets.contains(&nodes[to].kind) => {
+                        graph.add_edge(
+                            from,
+                            to,
+                            Edge {
+                                relation: attr.key.clone(),
+                                span: *span,
+                            },
+                        );
+                    }
+                    Some(&to) => {
+                        let other = &nodes[to];
+                        let other_kind = &schema.kind(other.kind).name;
+                        findings.push(
+                            Finding::builtin(
+                                &code::WRONG_REFERENCE_KIND,
+                                *span,
+                                Text::new(
+                                    format!("`{}` expects a {names}, but {target} is a {other_kind}", attr.key),
+                                    format!("`{}` には {names} を指定しますが、{target} は {other_kind} です", attr.key),
+                                ),
+                            )
+                            .with_label(Text::new(format!("a {other_kind}"), other_kind.clone()))
+                            .with_secondary(
+                                other.header,
+                                Text::new(format!("{target} is declared as a {other_kind} here"), format!("{target} はここで {other_kind} として宣言")),
+                            )
+                            .with_help(Text::new(
+                                format!("point `{}` at a {names}", attr.key),
+                                format!("`{}` には {names} の ID を指定してください", attr.key),
+                            ))
+                            .with_node(&node.id)
+                            .with_relation(&attr.key),
+                        );
+                    }
+                    None => {
+                        let by_kind = by_kind.get_or_insert_with(|| {
+                            let mut m: HashMap<super::KindId, Vec<&str>> = HashMap::new();
+                            for n in nodes {
+                                m.entry(n.kind).or_default().push(n.id.as_str());
+                            }
+                            for v in m.values_mut() {
+                                v.sort_unstable();
+                            }
+                            m
+                        });
+                        let candidates = targets
+                            .iter()
+                            .filter_map(|k| by_kind.get(k))
+                            .flat_map(|v| v.iter().copied());
+                        let help = match suggest(target, candidates) {
+                            Some(s) => Text::new(
+                                format!("did you mean `{s}`?"),
+                                format!("`{s}` の誤りではありませんか？"),
+                            ),
+                            None => Text::new(
+                                format!("declare a {names} `{target}`, or correct the ID"),
+                                format!("{names} `{target}` を宣言するか、ID を修正してください"),
+                            ),
+                        };
+                        findings.push(
+                            Finding::builtin(
+                                &code::UNRESOLVED_REFERENCE,
+                                *span,
+                                Text::new(
+                                    format!("`{target}` is not declared"),
+                                    format!("`{target}` は宣言されていません"),
+                                ),
+                            )
+                            .with_label(Text::new(
+                                format!("no {names} with this ID"),
+                                format!("この ID の {names} はありません"),
+                            ))
+                            .with_help(help)
+                            .with_node(&node.id)
+                            .with_relation(&attr.key),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    graph
+}
+
+/// One finding per cycle through the relations the schema marks acyclic, named from its
+/// smallest ID (`I1 -> I2 -> I1`). Iterative throughout: a 100,000-long cycle is fine.
+pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
+    let acyclic: HashSet<&str> = model
+        .schema
+        .kinds
+        .iter()
+        .flat_map(|k| k.keys.iter())
+        .filter(|k| k.acyclic)
+        .map(|k| k.name.as_str())
+        .collect();
+    if acyclic.is_empty() {
+        return;
+    }
+    let mut sub: DiGraph<(), (), u32> = DiGraph::with_capacity(model.nodes.len(), 0);
+    for _ in 0..model.nodes.len() {
+        sub.add_node(());
+    }
+    let mut edge_span = HashMap::new();
+    let mut any = false;
+    for (from, to, e) in model.graph.edges() {
+        if acyclic.contains(e.relation.as_str()) {
+            sub.add_edge(NodeIndex::new(from), NodeIndex::new(to), ());
+            edge_span.entry((from, to)).or_insert(e);
+            any = true;
+        }
+    }
+    if !any {
+        return;
+    }
+    for scc in tarjan_scc(&sub) {
+        let members: HashSet<usize> = scc.iter().map(|n| n.index()).collect();
+        let self_loop = scc.len() == 1 && edge_span.contains_key(&(scc[0].index(), scc[0].index()));
+        if scc.len() < 2 && !self_loop {
+            continue;
+        }
+        let Some(&start) = members
+            .iter()
+            .min_by(|a, b| model.nodes[**a].id.cmp(&model.nodes[**b].id))
+        else {
+            continue;
+        };
+        let path = cycle_path(&sub, &members, start);
+        let names: Vec<&str> = path.iter().map(|&n| model.nodes[n].id.as_str()).collect();
+        let shown = if names.len() > 12 {
+            format!(
+                "{} -> … ({} nodes) … -> {}",
+                names[..6].join(" -> "),
+                names.len() - 1,
+                names[names.len() - 6..].join(" -> ")
+            )
+        } else {
+            names.join(" -> ")
+        };
+        let Some(first_edge) = path.get(1).and_then(|&next| edge_span.get(&(start, next))) else {
+            continue;
+        };
+        let mut f = Finding::builtin(
+            &code::CYCLE,
+            first_edge.span,
+            Text::new(
+                format!("cycle through `{}`: {shown}", first_edge.relation),
+                format!("`{}` が循環しています: {shown}", first_edge.relation),
+            ),
+        )
+        .with_label(Text::new("the cycle starts here", "循環の始まり"))
+        .with_help(Text::new(
+            "a plan is a hierarchy: remove one reference of the cycle",
+            "計画は階層構造です。循環を構成する参照のいずれかを削除してください",
+        ))
+        .with_relation(first_edge.relation.clone());
+        for w in path.windows(2).skip(1).take(4) {
+            if let Some(e) = edge_span.get(&(w[0], w[1])) {
+                f = f.with_secondary(
+                    e.span,
+                    Text::new(
+                        format!("{} -> {}", model.nodes[w[0]].id, model.nodes[w[1]].id),
+                        format!("{} -> {}", model.nodes[w[0]].id, model.nodes[w[1]].id),
+                    ),
+                );
+            }
+        }
+        let mut ids: Vec<String> = path.iter().map(|&n| model.nodes[n].id.clone()).collect();
+        ids.pop();
+        f.nodes = ids;
+        findings.push(f);
+    }
+}
+
+/// A cycle from `start` back to it inside one strongly connected component (breadth first,
+/// so the shortest), as node indices with `start` at both ends.
+fn cycle_path(g: &DiGraph<(), (), u32>, members: &HashSet<usize>, start: usize) -> Vec<usize> {
+    let mut prev: HashMap<usize, usize> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    let mut seen = HashSet::from([start]);
+    while let Some(n) = queue.pop_front() {
+        let mut nexts: Vec<usize> = g
+            .neighbors(NodeIndex::new(n))
+            .map(NodeIndex::index)
+            .collect();
+        nexts.sort_unstable();
+        for m in nexts {
+            if !members.contains(&m) {
+                continue;
+            }
+            if m == start {
+                let mut path = vec![n];
+                let mut cur = n;
+                while cur != start {
+                    cur = prev[&cur];
+                    path.push(cur);
+                }
+                path.reverse();
+                path.push(start);
+                return path;
+            }
+            if seen.insert(m) {
+                prev.insert(m, n);
+                queue.push_back(m);
+            }
+        }
+    }
+    vec![start, start]
+}

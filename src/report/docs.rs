@@ -1,0 +1,293 @@
+//! Documentation of codes and rules, from the one registry: `align explain`, `align rules`
+//! and the generated `docs/rules.md`.
+
+use crate::diag::code::{CodeInfo, CODES};
+use crate::diag::{Lang, Severity};
+use crate::model::Schema;
+use crate::rules::{Rule, RuleSet, RuleType};
+use std::fmt::Write;
+
+/// One documented code: a built-in structural check or a rule of the rule set.
+#[derive(Clone, Copy)]
+pub enum Entry<'a> {
+    Builtin(&'static CodeInfo),
+    Rule(&'a Rule),
+}
+
+impl<'a> Entry<'a> {
+    /// Every code: built-in first, then the rules, each in code order.
+    pub fn all(set: &'a RuleSet) -> Vec<Entry<'a>> {
+        CODES
+            .iter()
+            .map(|c| Entry::Builtin(c))
+            .chain(set.rules.iter().map(Entry::Rule))
+            .collect()
+    }
+
+    /// The entry with this code or slug (case-insensitive).
+    pub fn find(set: &'a RuleSet, name: &str) -> Option<Entry<'a>> {
+        let name = name.trim();
+        Entry::all(set)
+            .into_iter()
+            .find(|e| e.code().eq_ignore_ascii_case(name) || e.slug().eq_ignore_ascii_case(name))
+    }
+
+    pub fn code(&self) -> &str {
+        match self {
+            Entry::Builtin(c) => c.code,
+            Entry::Rule(r) => &r.code,
+        }
+    }
+
+    pub fn slug(&self) -> &str {
+        match self {
+            Entry::Builtin(c) => c.slug,
+            Entry::Rule(r) => &r.slug,
+        }
+    }
+
+    pub fn severity(&self) -> Severity {
+        match self {
+            Entry::Builtin(c) => c.severity,
+            Entry::Rule(r) => r.severity,
+        }
+    }
+
+    fn summary(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Entry::Builtin(c), Lang::En) => c.summary.en.to_owned(),
+            (Entry::Builtin(c), Lang::Ja) => c.summary.ja.to_owned(),
+            (Entry::Rule(r), l) => r.message.get(l).to_owned(),
+        }
+    }
+
+    fn why(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Entry::Builtin(c), Lang::En) => c.why.en.to_owned(),
+            (Entry::Builtin(c), Lang::Ja) => c.why.ja.to_owned(),
+            (Entry::Rule(r), l) => r.why.get(l).to_owned(),
+        }
+    }
+
+    fn fix(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Entry::Builtin(c), Lang::En) => c.fix.en.to_owned(),
+            (Entry::Builtin(c), Lang::Ja) => c.fix.ja.to_owned(),
+            (Entry::Rule(r), l) => r.help.get(l).to_owned(),
+        }
+    }
+
+    fn example(&self) -> &str {
+        match self {
+            Entry::Builtin(c) => c.example,
+            Entry::Rule(r) => &r.example,
+        }
+    }
+
+    /// `structural check` or the rule type with its parameters.
+    fn mechanism(&self, schema: &Schema) -> Vec<(String, String)> {
+        match self {
+            Entry::Builtin(_) => vec![("type".into(), "structural check (always runs)".into())],
+            Entry::Rule(r) => {
+                let mut p = vec![("type".into(), r.type_name.clone())];
+                p.extend(params(r, schema));
+                p
+            }
+        }
+    }
+}
+
+fn kinds(schema: &Schema, ks: &[crate::model::KindId]) -> String {
+    ks.iter()
+        .map(|k| schema.kind(*k).name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn params(r: &Rule, schema: &Schema) -> Vec<(String, String)> {
+    let k = |id| schema.kind(id).name.clone();
+    let mut p: Vec<(String, String)> = match &r.check {
+        RuleType::Coverage(c) => {
+            let mut v = vec![("kind".into(), k(c.kind)), ("source".into(), k(c.source))];
+            if let Some(rel) = &c.relation {
+                v.push(("relation".into(), rel.clone()));
+            }
+            if !c.walk_up.is_empty() {
+                v.push(("walk-up".into(), c.walk_up.join(", ")));
+            }
+            if let Some((t, s)) = &c.tags {
+                v.push(("tags".into(), format!("{t} ∩ {s}")));
+            }
+            if let Some(l) = &c.leaf_relation {
+                v.push((
+                    "leaves-only".into(),
+                    format!("true (leaf: nothing points at it by `{l}`)"),
+                ));
+            }
+            v.push(("min".into(), c.min.to_string()));
+            v
+        }
+        RuleType::Orphan(o) => vec![
+            ("kind".into(), k(o.kind)),
+            ("relation".into(), o.relation.clone()),
+            ("target".into(), kinds(schema, &o.target)),
+        ],
+        RuleType::MeasurementScope(m) => vec![
+            ("kind".into(), k(m.kind)),
+            ("measures".into(), m.measures.clone()),
+            ("scope".into(), m.scope.clone()),
+            ("source".into(), k(m.source)),
+            ("relation".into(), m.relation.clone()),
+            ("walk-down".into(), m.walk_down.join(", ")),
+        ],
+        RuleType::Required(q) => {
+            let steps: Vec<String> = q
+                .steps
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}{}{}",
+                        if s.incoming { "<" } else { "" },
+                        s.relations.join("|"),
+                        if s.repeat {
+                            "*"
+                        } else if s.optional {
+                            "?"
+                        } else {
+                            ""
+                        }
+                    )
+                })
+                .collect();
+            vec![
+                ("kind".into(), k(q.kind)),
+                ("path".into(), steps.join(" ")),
+                ("reach".into(), k(q.reach)),
+            ]
+        }
+    };
+    if let Some(f) = &r.filter {
+        p.push((
+            "filter".into(),
+            format!("{} in [{}]", f.key, f.values.join(", ")),
+        ));
+    }
+    p
+}
+
+/// The text of `align explain CODE`.
+pub fn explain(e: Entry<'_>, schema: &Schema, lang: Lang) -> String {
+    let mut s = String::new();
+    let (what, why, example, fix) = match lang {
+        Lang::En => (
+            "What it reports",
+            "Why it matters",
+            "Example",
+            "How to fix it",
+        ),
+        Lang::Ja => ("検出する内容", "重要な理由", "例", "直し方"),
+    };
+    let _ = writeln!(s, "{} {} ({})\n", e.code(), e.slug(), e.severity());
+    let _ = writeln!(s, "{what}:\n  {}\n", e.summary(lang));
+    let _ = writeln!(s, "{why}:\n  {}\n", e.why(lang));
+    let _ = writeln!(s, "{example}:");
+    for line in e.example().lines() {
+        let _ = writeln!(s, "  {line}");
+    }
+    let _ = writeln!(s, "\n{fix}:\n  {}\n", e.fix(lang));
+    for (k, v) in e.mechanism(schema) {
+        let _ = writeln!(s, "{k}: {v}");
+    }
+    s
+}
+
+/// The table of `align rules`.
+pub fn table(set: &RuleSet, lang: Lang) -> String {
+    let entries = Entry::all(set);
+    let w = entries.iter().map(|e| e.slug().len()).max().unwrap_or(0);
+    let mut s = String::new();
+    for e in entries {
+        let what = match e {
+            Entry::Builtin(c) => c.summary.get(lang).to_owned(),
+            Entry::Rule(r) => format!("[{}] {}", r.type_name, r.message.get(lang)),
+        };
+        let _ = writeln!(
+            s,
+            "{}  {:<w$}  {:<7}  {}",
+            e.code(),
+            e.slug(),
+            e.severity().as_str(),
+            what
+        );
+    }
+    s
+}
+
+impl crate::diag::code::Doc {
+    fn get(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.en,
+            Lang::Ja => self.ja,
+        }
+    }
+}
+
+/// `docs/rules.md`, generated (`align rules --format md`) and checked for staleness by a test.
+pub fn markdown(set: &RuleSet) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "# Rules and codes\n");
+    let _ = writeln!(
+        s,
+        "<!-- Generated by `align rules --format md > docs/rules.md`; do not edit by hand. -->\n"
+    );
+    let _ = writeln!(
+        s,
+        "Every finding align reports has a stable code. `ALN0xx` codes are structural checks built \
+         into align (they always run); `ALN1xx` codes are the rules of the `{}` rule set \
+         (`rules/{}/rules.toml`), each an instance of a rule type. `align explain CODE` prints the \
+         same text in the terminal (`--lang ja` for Japanese).\n",
+        set.schema.name, set.schema.name
+    );
+    let _ = writeln!(
+        s,
+        "| code | slug | severity | what |\n| --- | --- | --- | --- |"
+    );
+    for e in Entry::all(set) {
+        let what = e.summary(Lang::En).replace('|', "\\|");
+        let _ = writeln!(
+            s,
+            "| [{}](#{}) | `{}` | {} | {} |",
+            e.code(),
+            e.code().to_ascii_lowercase(),
+            e.slug(),
+            e.severity(),
+            what
+        );
+    }
+    for e in Entry::all(set) {
+        let _ = writeln!(
+            s,
+            "\n## {}\n\n`{}` · {}\n",
+            e.code(),
+            e.slug(),
+            e.severity()
+        );
+        for lang in [Lang::En, Lang::Ja] {
+            let (what, why, fix) = match lang {
+                Lang::En => ("What it reports", "Why it matters", "How to fix it"),
+                Lang::Ja => ("検出する内容", "重要な理由", "直し方"),
+            };
+            let _ = writeln!(s, "**{what}.** {}\n", e.summary(lang));
+            let _ = writeln!(s, "**{why}.** {}\n", e.why(lang));
+            let _ = writeln!(s, "**{fix}.** {}\n", e.fix(lang));
+        }
+        let _ = writeln!(s, "Example:\n\n```\n{}\n```\n", e.example());
+        let mech: Vec<String> = e
+            .mechanism(&set.schema)
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        let _ = writeln!(s, "Mechanism: {}.", mech.join("; "));
+    }
+    s
+}

@@ -1,0 +1,192 @@
+//! Rule type `coverage`: every node of a kind has at least `min` sources of another kind,
+//! linked to it (or to an ancestor, walking up given relations) by a relation, and/or sharing
+//! a tag (item `topics` ∩ program `scope`).
+
+use super::Ctx;
+use crate::diag::{Finding, Text};
+use crate::model::{KindId, NodeIx};
+use std::collections::BTreeSet;
+
+#[derive(Debug)]
+pub struct Coverage {
+    pub kind: KindId,
+    pub source: KindId,
+    /// Sources point at the node through this relation (`program covers item`).
+    pub relation: Option<String>,
+    /// A source linked to an ancestor reached through these relations counts too.
+    pub walk_up: Vec<String>,
+    /// `(target key, source key)`: when the node has tags, a source must share one.
+    pub tags: Option<(String, String)>,
+    /// Only nodes that no node of the same kind points at through this relation (leaves).
+    pub leaf_relation: Option<String>,
+    pub min: usize,
+}
+
+impl Coverage {
+    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+        let model = ctx.model;
+        for n in ctx.targets(self.kind) {
+            if let Some(rel) = &self.leaf_relation {
+                if model
+                    .graph
+                    .incoming(n, rel)
+                    .any(|(m, _)| model.node(m).kind == self.kind)
+                {
+                    continue;
+                }
+            }
+            let node_tags: BTreeSet<&str> = self
+                .tags
+                .as_ref()
+                .map(|(t, _)| model.node(n).tags(t).into_iter().collect())
+                .unwrap_or_default();
+            let shares_tag = |s: NodeIx| -> bool {
+                let Some((_, key)) = &self.tags else {
+                    return true;
+                };
+                node_tags.is_empty()
+                    || model
+                        .node(s)
+                        .tags(key)
+                        .iter()
+                        .any(|t| node_tags.contains(t))
+            };
+            // Sources linked to the node or an ancestor: (source, the node it points at, edge span).
+            let mut linked: Vec<(NodeIx, NodeIx, crate::diag::Span)> = Vec::new();
+            if let Some(rel) = &self.relation {
+                let mut chain = vec![n];
+                chain.extend(model.graph.ancestors(n, &self.walk_up));
+                for &a in &chain {
+                    for (s, e) in model.graph.incoming(a, rel) {
+                        if model.node(s).kind == self.source {
+                            linked.push((s, a, e.span));
+                        }
+                    }
+                }
+            }
+            let covering: BTreeSet<NodeIx> = if self.relation.is_some() {
+                linked
+                    .iter()
+                    .map(|l| l.0)
+                    .filter(|&s| shares_tag(s))
+                    .collect()
+            } else {
+                model
+                    .nodes_of(self.source)
+                    .filter(|&s| !node_tags.is_empty() && shares_tag(s))
+                    .collect()
+            };
+            if covering.len() >= self.min {
+                continue;
+            }
+            out.push(self.finding(ctx, n, &node_tags, &linked));
+        }
+    }
+
+    fn finding(
+        &self,
+        ctx: &Ctx<'_>,
+        n: NodeIx,
+        node_tags: &BTreeSet<&str>,
+        linked: &[(NodeIx, NodeIx, crate::diag::Span)],
+    ) -> Finding {
+        let model = ctx.model;
+        let node = model.node(n);
+        let source_kind = model.schema.kind(self.source).name.clone();
+        let topics: Vec<&str> = node_tags.iter().copied().collect();
+        let mut hint_en = String::new();
+        let mut hint_ja = String::new();
+        if let Some((s, a, _)) = linked.first() {
+            let (sid, aid) = (&model.node(*s).id, &model.node(*a).id);
+            hint_en = format!(" (such as {sid}, which covers {aid})");
+            hint_ja = format!("（例: {aid} を対象とする {sid}）");
+        }
+        let vars = [
+            ("source", source_kind.clone()),
+            ("topics", topics.join(", ")),
+            ("count", linked.len().to_string()),
+            ("min", self.min.to_string()),
+        ];
+        let mut f = ctx.finding(n, &vars);
+        // `linked_hint` differs per language, so fill it into each text separately.
+        let fill = |t: &str, h: &str| super::spec::fill(t, &[("linked_hint", h.to_owned())]);
+        if let Some(h) = &mut f.help {
+            h.en = fill(&h.en, &hint_en);
+            h.ja = fill(&h.ja, &hint_ja);
+        }
+        f.message.en = fill(&f.message.en, &hint_en);
+        f.message.ja = fill(&f.message.ja, &hint_ja);
+        f = f.with_label(Text::new(
+            format!("no {source_kind} covers this {}", model.kind_name(n)),
+            format!("この{}を対象とする{source_kind}がない", model.kind_name(n)),
+        ));
+        if let Some(rel) = &self.relation {
+            f = f.with_relation(rel.clone());
+        }
+        // Sources linked to the node or an ancestor whose tags miss the node's topics.
+        let mut shown = BTreeSet::new();
+        for (s, a, span) in linked.iter().take(3) {
+            if !shown.insert(*s) {
+                continue;
+            }
+            let src = model.node(*s);
+            let at = self
+                .tags
+                .as_ref()
+                .and_then(|(_, key)| src.attr(key))
+                .map_or(*span, |attr| attr.value_span);
+            let (sid, aid) = (&src.id, &model.node(*a).id);
+            f = f.with_secondary(
+                at,
+                Text::new(
+                    format!("{sid} covers {aid}, but its scope includes none of these topics"),
+                    format!("{sid} は {aid} を対象とするが、実施範囲にこれらのトピックを含まない"),
+                ),
+            );
+            f.nodes.push(sid.clone());
+        }
+        // Sources whose tags match but which are linked to no part of the chain.
+        if self.relation.is_some() && !node_tags.is_empty() {
+            if let Some((_, key)) = &self.tags {
+                let mut matching = model
+                    .nodes_of(self.source)
+                    .filter(|&s| !linked.iter().any(|l| l.0 == s))
+                    .filter(|&s| {
+                        model
+                            .node(s)
+                            .tags(key)
+                            .iter()
+                            .any(|t| node_tags.contains(t))
+                    });
+                if let Some(s) = matching.next() {
+                    let src = model.node(s);
+                    let shared: Vec<&str> = src
+                        .tags(key)
+                        .into_iter()
+                        .filter(|t| node_tags.contains(t))
+                        .collect();
+                    let at = src.attr(key).map_or(src.header, |a| a.value_span);
+                    f = f.with_secondary(
+                        at,
+                        Text::new(
+                            format!(
+                                "{} has `{}` in its scope but does not cover {}",
+                                src.id,
+                                shared.join(", "),
+                                node.id
+                            ),
+                            format!(
+                                "{} は実施範囲に `{}` を含むが、{} を対象としていない",
+                                src.id,
+                                shared.join(", "),
+                                node.id
+                            ),
+                        ),
+                    );
+                    f.nodes.push(src.id.clone());
+                }
+            }
+        }
+        f
+    }
+}

@@ -1,0 +1,99 @@
+//! Rule type `measurement-scope`: a source (program) that serves what a node (KPI) measures
+//! must be in the node's measurement scope (`measured-in`).
+
+use super::Ctx;
+use crate::diag::{Finding, Text};
+use crate::model::{KindId, NodeIx};
+use std::collections::{BTreeMap, HashSet};
+
+#[derive(Debug)]
+pub struct MeasurementScope {
+    pub kind: KindId,
+    /// KPI → what it measures.
+    pub measures: String,
+    /// KPI → programs it is measured in.
+    pub scope: String,
+    pub source: KindId,
+    /// Program → what it serves.
+    pub relation: String,
+    /// What a measured node includes: nodes pointing at it through these, transitively.
+    pub walk_down: Vec<String>,
+}
+
+impl MeasurementScope {
+    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+        let model = ctx.model;
+        for k in ctx.targets(self.kind) {
+            let in_scope: HashSet<NodeIx> = model
+                .graph
+                .outgoing(k, &self.scope)
+                .map(|(p, _)| p)
+                .collect();
+            // Program → (the measured node it serves through, the served node, the edge span).
+            let mut outside: BTreeMap<NodeIx, (NodeIx, NodeIx, crate::diag::Span)> =
+                BTreeMap::new();
+            for (measured, _) in model.graph.outgoing(k, &self.measures) {
+                let mut region = vec![measured];
+                region.extend(model.graph.descendants(measured, &self.walk_down));
+                for served in region {
+                    for (p, e) in model.graph.incoming(served, &self.relation) {
+                        if model.node(p).kind == self.source && !in_scope.contains(&p) {
+                            outside.entry(p).or_insert((measured, served, e.span));
+                        }
+                    }
+                }
+            }
+            let kpi = model.node(k);
+            for (p, (measured, served, span)) in outside {
+                let program = model.node(p);
+                let mut f = ctx.finding(
+                    k,
+                    &[
+                        ("program", program.id.clone()),
+                        ("program_title", program.title_or_id().to_owned()),
+                    ],
+                );
+                if let Some(attr) = kpi.attr(&self.scope) {
+                    f.span = attr.value_span;
+                    f = f.with_label(Text::new(
+                        format!("{} is not in this list", program.id),
+                        format!("{} がこの一覧にない", program.id),
+                    ));
+                } else {
+                    f = f.with_label(Text::new(
+                        format!("{} has no `{}`", kpi.id, self.scope),
+                        format!("{} に `{}` がない", kpi.id, self.scope),
+                    ));
+                }
+                let (mid, sid) = (&model.node(measured).id, &model.node(served).id);
+                let how_en = if measured == served {
+                    String::new()
+                } else {
+                    format!(", which is under {mid}")
+                };
+                let how_ja = if measured == served {
+                    String::new()
+                } else {
+                    format!("（{mid} の下位）")
+                };
+                f = f
+                    .with_secondary(
+                        span,
+                        Text::new(
+                            format!(
+                                "{} serves {sid}{how_en}, measured by {}",
+                                program.id, kpi.id
+                            ),
+                            format!(
+                                "{} は {sid}{how_ja} に資する（{} の測定対象）",
+                                program.id, kpi.id
+                            ),
+                        ),
+                    )
+                    .with_relation(self.scope.clone());
+                f.nodes.push(program.id.clone());
+                out.push(f);
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Rule type `orphan`: every node of a kind links out through a relation to at least one
+//! node of the target kinds.
+
+use super::Ctx;
+use crate::diag::{Finding, Text};
+use crate::model::KindId;
+
+#[derive(Debug)]
+pub struct Orphan {
+    pub kind: KindId,
+    pub relation: String,
+    pub target: Vec<KindId>,
+}
+
+impl Orphan {
+    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+        let model = ctx.model;
+        let names: Vec<&str> = self
+            .target
+            .iter()
+            .map(|k| model.schema.kind(*k).name.as_str())
+            .collect();
+        let names = names.join(", ");
+        for n in ctx.targets(self.kind) {
+            let linked = model
+                .graph
+                .outgoing(n, &self.relation)
+                .any(|(m, _)| self.target.contains(&model.node(m).kind));
+            if linked {
+                continue;
+            }
+            let at = model.node(n).attr(&self.relation).map(|a| a.span);
+            let mut f = ctx
+                .finding(n, &[("target", names.clone())])
+                .with_label(Text::new(
+                    format!("links to no {names}"),
+                    format!("{names} への関係がない"),
+                ))
+                .with_relation(self.relation.clone());
+            if let Some(span) = at {
+                f = f.with_secondary(
+                    span,
+                    Text::new(
+                        format!(
+                            "`{}` names nothing that resolves to a {names}",
+                            self.relation
+                        ),
+                        format!("`{}` に {names} として解決できるものがない", self.relation),
+                    ),
+                );
+            }
+            out.push(f);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Rule type `required`: from every node of a kind, a path of relations must reach a node
+//! of another kind (an item reaches a goal through `parent* goal`; a KPI reaches a KGI).
+//!
+//! A path is a sequence of steps: `rel` (follow once), `rel*` (zero or more times), `rel?`
+//! (at most once), `<rel` (against the edge), `a|b` (either relation).
+
+use super::spec::Checker;
+use super::Ctx;
+use crate::diag::{Finding, Text};
+use crate::model::{KindId, Model, NodeIx};
+use std::collections::{HashMap, VecDeque};
+use toml::Spanned;
+
+#[derive(Debug)]
+pub struct Required {
+    pub kind: KindId,
+    pub steps: Vec<Step>,
+    pub reach: KindId,
+}
+
+/// One step of a path.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub relations: Vec<String>,
+    pub incoming: bool,
+    pub repeat: bool,
+    pub optional: bool,
+}
+
+impl Step {
+    pub(crate) fn parse(s: &Spanned<String>, c: &mut Checker<'_>) -> Option<Step> {
+        let mut text = s.get_ref().as_str();
+        let incoming = text.starts_with('<');
+        text = text.trim_start_matches('<');
+        let repeat = text.ends_with('*');
+        let optional = text.ends_with('?');
+        text = text.trim_end_matches(['*', '?']);
+        let mut relations = Vec::new();
+        for name in text.split('|') {
+            relations.push(c.relation(&Spanned::new(s.span(), name.to_owned()))?);
+        }
+        Some(Step {
+            relations,
+            incoming,
+            repeat,
+            optional,
+        })
+    }
+}
+
+impl Required {
+    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+        let model = ctx.model;
+        // Memo of states (node, step) known to reach or not: keeps long chains linear.
+        let mut memo: HashMap<(NodeIx, usize), bool> = HashMap::new();
+        let reach = model.schema.kind(self.reach).name.clone();
+        for n in ctx.targets(self.kind) {
+            if self.reaches(model, n, &mut memo) {
+                continue;
+            }
+            out.push(
+                ctx.finding(n, &[("reach", reach.clone())])
+                    .with_label(Text::new(
+                        format!("leads to no {reach}"),
+                        format!("{reach} につながらない"),
+                    )),
+            );
+        }
+    }
+
+    fn reaches(
+        &self,
+        model: &Model,
+        start: NodeIx,
+        memo: &mut HashMap<(NodeIx, usize), bool>,
+    ) -> bool {
+        let end = self.steps.len();
+        let mut prev: HashMap<(NodeIx, usize), (NodeIx, usize)> = HashMap::new();
+        let mut queue = VecDeque::from([(start, 0)]);
+        let mut seen = std::collections::HashSet::from([(start, 0)]);
+        let mut found = None;
+        'search: while let Some(state) = queue.pop_front() {
+            let (node, i) = state;
+            match memo.get(&state) {
+                Some(true) => {
+                    found = Some(state);
+                    break;
+                }
+                Some(false) => continue,
+                None => {}
+            }
+            if i == end {
+                if model.node(node).kind == self.reach && (node != start || !self.steps.is_empty())
+                {
+                    found = Some(state);
+                    break 'search;
+                }
+                continue;
+            }
+            let step = &self.steps[i];
+            let mut next = Vec::new();
+            if step.repeat || step.optional {
+                next.push((node, i + 1));
+            }
+            for rel in &step.relations {
+                let targets: Vec<NodeIx> = if step.incoming {
+                    model.graph.incoming(node, rel).map(|(m, _)| m).collect()
+                } else {
+                    model.graph.outgoing(node, rel).map(|(m, _)| m).collect()
+                };
+                for m in targets {
+                    next.push((m, if step.repeat { i } else { i + 1 }));
+                }
+            }
+            for s in next {
+                if seen.insert(s) {
+                    prev.insert(s, state);
+                    queue.push_back(s);
+                }
+            }
+        }
+        if let Some(mut s) = found {
+            memo.insert(s, true);
+            while let Some(&p) = prev.get(&s) {
+                memo.insert(p, true);
+                s = p;
+            }
+            true
+        } else {
+            for s in seen {
+                memo.insert(s, false);
+            }
+            false
+        }
+    }
+}

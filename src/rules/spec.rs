@@ -1,0 +1,545 @@
+//! Rules as data: `rules.toml` parsed and validated into [`Rule`]s, each an instance of one
+//! rule type with its parameters.
+
+use super::coverage::Coverage;
+use super::measurement_scope::MeasurementScope;
+use super::orphan::Orphan;
+use super::required::{Required, Step};
+use crate::diag::{code, Finding, Severity, Text};
+use crate::model::schema::{config_error, toml_error, unknown_name, RawText};
+use crate::model::{KindId, Node, Schema};
+use crate::source::FileId;
+use serde::Deserialize;
+use std::collections::HashMap;
+use toml::Spanned;
+
+/// One rule: identity, texts, and what it checks.
+#[derive(Debug)]
+pub struct Rule {
+    pub code: String,
+    pub slug: String,
+    pub severity: Severity,
+    pub message: Text,
+    pub help: Text,
+    pub why: Text,
+    pub example: String,
+    /// The rule type's name as written in `rules.toml`.
+    pub type_name: String,
+    pub check: RuleType,
+    pub filter: Option<Filter>,
+}
+
+/// The closed set of rule types.
+#[derive(Debug)]
+pub enum RuleType {
+    Coverage(Coverage),
+    Orphan(Orphan),
+    MeasurementScope(MeasurementScope),
+    Required(Required),
+}
+
+/// Rule types and the placeholders each provides beyond `{id}`, `{title}`, `{kind}`.
+pub const RULE_TYPES: &[(&str, &[&str])] = &[
+    (
+        "coverage",
+        &["source", "topics", "linked_hint", "count", "min"],
+    ),
+    ("orphan", &["target"]),
+    ("measurement-scope", &["program", "program_title"]),
+    ("required", &["reach"]),
+];
+
+/// `filter = { key = "category", values = ["priority"] }`: only nodes whose `tag` or `enum`
+/// key has one of the values.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+impl Filter {
+    pub fn accepts(&self, node: &Node) -> bool {
+        node.word(&self.key)
+            .is_some_and(|w| self.values.iter().any(|v| v == w))
+    }
+}
+
+/// Replaces `{name}` placeholders with their values.
+pub(crate) fn fill(template: &str, vars: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) if vars.iter().any(|(k, _)| *k == &after[..close]) => {
+                let name = &after[..close];
+                if let Some((_, v)) = vars.iter().find(|(k, _)| *k == name) {
+                    out.push_str(v);
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `{name}` placeholders of a template.
+fn placeholders(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let name = &after[..close];
+        if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            out.push(name);
+        }
+        rest = &after[close + 1..];
+    }
+    out
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    rule: Vec<RawRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRule {
+    code: Spanned<String>,
+    slug: Spanned<String>,
+    severity: Spanned<String>,
+    #[serde(rename = "type")]
+    ty: Spanned<String>,
+    message: Spanned<RawText>,
+    help: Spanned<RawText>,
+    why: RawText,
+    example: String,
+    kind: Spanned<String>,
+    filter: Option<Spanned<RawFilter>>,
+    // coverage
+    leaves_only: Option<bool>,
+    leaf_relation: Option<Spanned<String>>,
+    source: Option<Spanned<String>>,
+    relation: Option<Spanned<String>>,
+    walk_up: Option<Vec<Spanned<String>>>,
+    tags: Option<RawTags>,
+    min: Option<Spanned<u32>>,
+    // orphan
+    target: Option<Vec<Spanned<String>>>,
+    // measurement-scope
+    measures: Option<Spanned<String>>,
+    scope: Option<Spanned<String>>,
+    walk_down: Option<Vec<Spanned<String>>>,
+    // required
+    path: Option<Vec<Spanned<String>>>,
+    reach: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFilter {
+    key: String,
+    values: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTags {
+    target: Spanned<String>,
+    source: Spanned<String>,
+}
+
+/// Validates names against the schema, collecting ALN090 findings.
+pub(crate) struct Checker<'a> {
+    pub(crate) file: FileId,
+    pub(crate) schema: &'a Schema,
+    pub(crate) errors: Vec<Finding>,
+}
+
+impl Checker<'_> {
+    pub(crate) fn kind(&mut self, name: &Spanned<String>) -> Option<KindId> {
+        let id = self.schema.kind_id(name.get_ref());
+        if id.is_none() {
+            self.errors.push(unknown_name(
+                self.file,
+                name,
+                "kind",
+                "種類",
+                self.schema.kind_names(),
+            ));
+        }
+        id
+    }
+
+    pub(crate) fn kinds(&mut self, names: &[Spanned<String>]) -> Vec<KindId> {
+        names.iter().filter_map(|n| self.kind(n)).collect()
+    }
+
+    pub(crate) fn relation(&mut self, name: &Spanned<String>) -> Option<String> {
+        if self.schema.is_relation(name.get_ref()) {
+            Some(name.get_ref().clone())
+        } else {
+            let rel = self.schema.relations();
+            self.errors
+                .push(unknown_name(self.file, name, "relation", "関係", rel));
+            None
+        }
+    }
+
+    pub(crate) fn relations(&mut self, names: &[Spanned<String>]) -> Vec<String> {
+        names.iter().filter_map(|n| self.relation(n)).collect()
+    }
+
+    pub(crate) fn key(&mut self, name: &Spanned<String>) -> Option<String> {
+        let keys = self.schema.all_keys();
+        if keys.contains(&name.get_ref().as_str()) {
+            Some(name.get_ref().clone())
+        } else {
+            self.errors
+                .push(unknown_name(self.file, name, "key", "キー", keys));
+            None
+        }
+    }
+
+    /// A parameter the rule type needs but the rule lacks.
+    pub(crate) fn need<'t, T>(
+        &mut self,
+        value: Option<&'t T>,
+        rule: &RawRuleRef,
+        name: &str,
+    ) -> Option<&'t T> {
+        if value.is_none() {
+            self.errors.push(config_error(
+                self.file,
+                rule.ty_span.clone(),
+                Text::new(
+                    format!("rule type `{}` needs `{name}`", rule.ty),
+                    format!("規則の型 `{}` には `{name}` が必要です", rule.ty),
+                ),
+                None,
+            ));
+        }
+        value
+    }
+}
+
+/// What a checker needs to know of the rule being built.
+pub(crate) struct RawRuleRef {
+    pub(crate) ty: String,
+    pub(crate) ty_span: std::ops::Range<usize>,
+}
+
+pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule>, Vec<Finding>> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| vec![toml_error(file, &e)])?;
+    let mut c = Checker {
+        file,
+        schema,
+        errors: Vec::new(),
+    };
+    let mut rules = Vec::new();
+    let mut seen: HashMap<String, std::ops::Range<usize>> = HashMap::new();
+    for r in raw.rule {
+        for name in [&r.code, &r.slug] {
+            let key = name.get_ref().to_ascii_lowercase();
+            if seen.contains_key(&key) || code::lookup(&key).is_some() {
+                c.errors.push(config_error(
+                    file,
+                    name.span(),
+                    Text::new(
+                        format!(
+                            "`{}` is already used by another rule or a built-in code",
+                            name.get_ref()
+                        ),
+                        format!(
+                            "`{}` は他の規則または組み込みのコードで使われています",
+                            name.get_ref()
+                        ),
+                    ),
+                    Some(Text::new(
+                        "give every rule its own code and slug",
+                        "規則ごとに固有のコードとスラッグを付けてください",
+                    )),
+                ));
+            } else {
+                seen.insert(key, name.span());
+            }
+        }
+        let code_ok = {
+            let s = r.code.get_ref();
+            s.len() == 6 && s.starts_with("ALN") && s[3..].chars().all(|ch| ch.is_ascii_digit())
+        };
+        if !code_ok {
+            c.errors.push(config_error(
+                file,
+                r.code.span(),
+                Text::new(
+                    "a rule code is `ALN` and three digits",
+                    "規則のコードは `ALN` と3桁の数字です",
+                ),
+                None,
+            ));
+        }
+        if !r
+            .slug
+            .get_ref()
+            .chars()
+            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+            || r.slug.get_ref().is_empty()
+        {
+            c.errors.push(config_error(
+                file,
+                r.slug.span(),
+                Text::new(
+                    "a slug is kebab-case: lower-case letters, digits and `-`",
+                    "スラッグは小文字・数字・`-` で書きます",
+                ),
+                None,
+            ));
+        }
+        let severity = Severity::parse(r.severity.get_ref()).unwrap_or_else(|| {
+            c.errors.push(unknown_name(
+                file,
+                &r.severity,
+                "severity",
+                "重大度",
+                ["error", "warning", "info"],
+            ));
+            Severity::Error
+        });
+        let type_ref = RawRuleRef {
+            ty: r.ty.get_ref().clone(),
+            ty_span: r.ty.span(),
+        };
+        let kind = c.kind(&r.kind);
+        let filter = r.filter.as_ref().map(|f| {
+            let key = Spanned::new(f.span(), f.get_ref().key.clone());
+            c.key(&key);
+            Filter {
+                key: f.get_ref().key.clone(),
+                values: f.get_ref().values.clone(),
+            }
+        });
+        let check = match (r.ty.get_ref().as_str(), kind) {
+            ("coverage", Some(kind)) => {
+                let source = c
+                    .need(r.source.as_ref(), &type_ref, "source")
+                    .and_then(|s| c.kind(s));
+                let relation = r.relation.as_ref().and_then(|s| c.relation(s));
+                let tags = r
+                    .tags
+                    .as_ref()
+                    .and_then(|t| Some((c.key(&t.target)?, c.key(&t.source)?)));
+                if r.relation.is_none() && r.tags.is_none() {
+                    c.errors.push(config_error(
+                        file,
+                        r.ty.span(),
+                        Text::new(
+                            "a coverage rule needs `relation`, `tags` or both",
+                            "coverage 規則には `relation`、`tags` またはその両方が必要です",
+                        ),
+                        None,
+                    ));
+                }
+                let leaf_relation = r.leaf_relation.as_ref().and_then(|s| c.relation(s));
+                if r.leaves_only == Some(true)
+                    && leaf_relation.is_none()
+                    && r.leaf_relation.is_none()
+                {
+                    c.errors.push(config_error(
+                        file,
+                        r.ty.span(),
+                        Text::new(
+                            "`leaves-only` needs `leaf-relation`",
+                            "`leaves-only` には `leaf-relation` が必要です",
+                        ),
+                        None,
+                    ));
+                }
+                source.map(|source| {
+                    RuleType::Coverage(Coverage {
+                        kind,
+                        source,
+                        relation,
+                        walk_up: r
+                            .walk_up
+                            .as_deref()
+                            .map(|w| c.relations(w))
+                            .unwrap_or_default(),
+                        tags,
+                        leaf_relation: if r.leaves_only == Some(true) {
+                            leaf_relation
+                        } else {
+                            None
+                        },
+                        min: r.min.as_ref().map_or(1, |m| *m.get_ref()) as usize,
+                    })
+                })
+            }
+            ("orphan", Some(kind)) => {
+                let relation = c
+                    .need(r.relation.as_ref(), &type_ref, "relation")
+                    .and_then(|s| c.relation(s));
+                let target = c
+                    .need(r.target.as_ref(), &type_ref, "target")
+                    .map(|t| c.kinds(t));
+                relation.zip(target).map(|(relation, target)| {
+                    RuleType::Orphan(Orphan {
+                        kind,
+                        relation,
+                        target,
+                    })
+                })
+            }
+            ("measurement-scope", Some(kind)) => {
+                let measures = c
+                    .need(r.measures.as_ref(), &type_ref, "measures")
+                    .and_then(|s| c.relation(s));
+                let scope = c
+                    .need(r.scope.as_ref(), &type_ref, "scope")
+                    .and_then(|s| c.relation(s));
+                let source = c
+                    .need(r.source.as_ref(), &type_ref, "source")
+                    .and_then(|s| c.kind(s));
+                let relation = c
+                    .need(r.relation.as_ref(), &type_ref, "relation")
+                    .and_then(|s| c.relation(s));
+                let walk_down = r
+                    .walk_down
+                    .as_deref()
+                    .map(|w| c.relations(w))
+                    .unwrap_or_default();
+                match (measures, scope, source, relation) {
+                    (Some(measures), Some(scope), Some(source), Some(relation)) => {
+                        Some(RuleType::MeasurementScope(MeasurementScope {
+                            kind,
+                            measures,
+                            scope,
+                            source,
+                            relation,
+                            walk_down,
+                        }))
+                    }
+                    _ => None,
+                }
+            }
+            ("required", Some(kind)) => {
+                let reach = c
+                    .need(r.reach.as_ref(), &type_ref, "reach")
+                    .and_then(|s| c.kind(s));
+                let steps = c.need(r.path.as_ref(), &type_ref, "path").map(|p| {
+                    p.iter()
+                        .filter_map(|s| Step::parse(s, &mut c))
+                        .collect::<Vec<_>>()
+                });
+                reach
+                    .zip(steps)
+                    .map(|(reach, steps)| RuleType::Required(Required { kind, steps, reach }))
+            }
+            (_, None) => None,
+            (_, Some(_)) => {
+                c.errors.push(unknown_name(
+                    file,
+                    &r.ty,
+                    "rule type",
+                    "規則の型",
+                    RULE_TYPES.iter().map(|(t, _)| *t),
+                ));
+                None
+            }
+        };
+        let provided: Vec<&str> = RULE_TYPES
+            .iter()
+            .find(|(t, _)| t == r.ty.get_ref())
+            .map(|(_, p)| p.to_vec())
+            .unwrap_or_default();
+        let available = ["id", "title", "kind"]
+            .iter()
+            .chain(provided.iter())
+            .map(|p| format!("{{{p}}}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        for text in [&r.message, &r.help] {
+            for t in [&text.get_ref().en, &text.get_ref().ja] {
+                for p in placeholders(t) {
+                    if !["id", "title", "kind"].contains(&p) && !provided.contains(&p) {
+                        c.errors.push(config_error(
+                            file,
+                            text.span(),
+                            Text::new(
+                                format!(
+                                    "placeholder `{{{p}}}` is not provided by rule type `{}`",
+                                    r.ty.get_ref()
+                                ),
+                                format!(
+                                    "プレースホルダー `{{{p}}}` は規則の型 `{}` では使えません",
+                                    r.ty.get_ref()
+                                ),
+                            ),
+                            Some(Text::new(
+                                format!("available: {available}"),
+                                format!("使えるもの: {available}"),
+                            )),
+                        ));
+                    }
+                }
+            }
+            if text.get_ref().en.trim().is_empty() || text.get_ref().ja.trim().is_empty() {
+                c.errors.push(config_error(
+                    file,
+                    text.span(),
+                    Text::new(
+                        "both `en` and `ja` texts are required",
+                        "`en` と `ja` の両方の文が必要です",
+                    ),
+                    None,
+                ));
+            }
+        }
+        if let Some(check) = check {
+            rules.push(Rule {
+                code: r.code.into_inner(),
+                slug: r.slug.into_inner(),
+                severity,
+                message: r.message.into_inner().into_text(),
+                help: r.help.into_inner().into_text(),
+                why: r.why.into_text(),
+                example: r.example.trim().to_owned(),
+                type_name: r.ty.into_inner(),
+                check,
+                filter,
+            });
+        }
+    }
+    if c.errors.is_empty() {
+        rules.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(rules)
+    } else {
+        Err(c.errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_known_placeholders_only() {
+        let vars = [("id", "I1".to_owned())];
+        assert_eq!(fill("item {id} {nope} {", &vars), "item I1 {nope} {");
+    }
+
+    #[test]
+    fn placeholders_are_found() {
+        assert_eq!(placeholders("a {id} b {x_y} {"), vec!["id", "x_y"]);
+    }
+}
