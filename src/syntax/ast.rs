@@ -38,7 +38,7 @@ pub struct Entry {
     pub span: Span,
 }
 
-/// A KIND, ID, KEY or IDENT_PATH token.
+/// A `KIND`, `ID`, `KEY` or `IDENT_PATH` token.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ident {
     pub text: String,
@@ -131,15 +131,15 @@ impl std::str::FromStr for Date {
     type Err = ();
 
     /// Parses `YYYY-MM-DD` strictly (used for `--today`).
-    fn from_str(s: &str) -> Result<Date, ()> {
-        let b = s.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    fn from_str(text: &str) -> Result<Date, ()> {
+        let bytes = text.as_bytes();
+        if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
             return Err(());
         }
-        let y = s[0..4].parse().map_err(|_| ())?;
-        let m = s[5..7].parse().map_err(|_| ())?;
-        let d = s[8..10].parse().map_err(|_| ())?;
-        Date::new(y, m, d).ok_or(())
+        let year = text[0..4].parse().map_err(|_| ())?;
+        let month = text[5..7].parse().map_err(|_| ())?;
+        let day = text[8..10].parse().map_err(|_| ())?;
+        Date::new(year, month, day).ok_or(())
     }
 }
 
@@ -154,7 +154,10 @@ mod tests {
         assert!(Date::new(2023, 2, 30).is_none());
         assert!(Date::new(2023, 13, 1).is_none());
         assert!(Date::new(0, 1, 1).is_none());
-        assert_eq!("2027-03-31".parse::<Date>().map(|d| d.to_string()), Ok("2027-03-31".into()));
+        assert_eq!(
+            "2027-03-31".parse::<Date>().map(|d| d.to_string()),
+            Ok("2027-03-31".into())
+        );
         assert!("2027-3-31".parse::<Date>().is_err());
     }
 }
