@@ -5,6 +5,8 @@
 pub mod ast;
 mod error;
 mod lex;
+mod literal;
 mod parse;
 
+pub use lex::{tokenize, Token, TokenKind};
 pub use parse::{parse, MAX_ERRORS_PER_FILE, MAX_NESTING};

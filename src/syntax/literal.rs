@@ -1,0 +1,313 @@
+//! Literal values from tokens: string escapes, numbers and dates, each checked with nom
+//! parsers and reported on exactly the bad part. Used by `parse`.
+
+use super::ast::{Date, Number, ValueKind};
+use super::error;
+use super::lex::is_bidi;
+use crate::diag::{Finding, Span};
+use crate::source::FileId;
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_while, take_while_m_n};
+use nom::character::complete::{char, digit1, one_of};
+use nom::combinator::{all_consuming, map_opt, opt, recognize, value};
+use nom::sequence::{delimited, preceded};
+use nom::{IResult, Parser};
+
+/// `escape = "\" ( '"' | "\" | "n" | "t" | "u{" hex{1,6} "}" )`
+fn escape(i: &str) -> IResult<&str, char> {
+    preceded(
+        char('\\'),
+        alt((
+            value('"', char('"')),
+            value('\\', char('\\')),
+            value('\n', char('n')),
+            value('\t', char('t')),
+            map_opt(
+                delimited(
+                    tag("u{"),
+                    take_while_m_n(1, 6, |c: char| c.is_ascii_hexdigit()),
+                    char('}'),
+                ),
+                |hex: &str| u32::from_str_radix(hex, 16).ok().and_then(char::from_u32),
+            ),
+        )),
+    )
+    .parse(i)
+}
+
+/// The value of a string token (`Str` or `UnterminatedStr`) at `start`, with findings for
+/// bad escapes, control and bidi characters, and a missing closing quote.
+pub(crate) fn string(
+    file: FileId,
+    tok: &str,
+    start: usize,
+    terminated: bool,
+    at_eof: bool,
+    out: &mut Vec<Finding>,
+) -> String {
+    let open = if tok.starts_with("\"\"\"") { 3 } else { 1 };
+    let close = if terminated { open } else { 0 };
+    let body = tok
+        .get(open..tok.len().saturating_sub(close).max(open))
+        .unwrap_or("");
+    let base = start + open;
+    let open_span = Span::new(file, start, start + open);
+    let mut cooked = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(c) = rest.chars().next() {
+        let at = base + (body.len() - rest.len());
+        let span = Span::new(file, at, at + c.len_utf8());
+        match c {
+            '\\' if rest.len() == 1 && at_eof && !terminated => {
+                out.push(error::eof_after_backslash(span, open_span));
+                return cooked;
+            }
+            '\\' => {
+                if let Ok((after, ch)) = escape(rest) {
+                    cooked.push(ch);
+                    rest = after;
+                } else {
+                    let len = bad_escape_len(rest);
+                    let seq = rest.get(..len).unwrap_or(rest);
+                    out.push(error::invalid_escape(
+                        Span::new(file, at, at + len),
+                        seq,
+                        escape_reason(seq),
+                    ));
+                    rest = rest.get(len..).unwrap_or("");
+                }
+                continue;
+            }
+            '\r' if rest.starts_with("\r\n") => {}
+            '\r' => out.push(error::lone_cr(span)),
+            '\n' | '\t' => cooked.push(c),
+            c if is_bidi(c) => {
+                out.push(error::bidi_in_string(span, c));
+                cooked.push(c);
+            }
+            c if c.is_control() => out.push(error::unexpected_char(span, c)),
+            c => cooked.push(c),
+        }
+        rest = rest.get(c.len_utf8()..).unwrap_or("");
+    }
+    if !terminated {
+        out.push(error::unterminated(open_span, open == 3));
+    }
+    cooked
+}
+
+/// The length of a bad escape at the start of `s` (which starts with `\`): `\q`, `\u{...}`.
+fn bad_escape_len(s: &str) -> usize {
+    let after = s.get(1..).unwrap_or("");
+    if let Some(braced) = after.strip_prefix("u{") {
+        let inner = braced
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(braced.len());
+        let close = usize::from(braced.get(inner..).is_some_and(|r| r.starts_with('}')));
+        3 + inner + close
+    } else if after.starts_with('u') {
+        2
+    } else {
+        1 + after.chars().next().map_or(0, char::len_utf8)
+    }
+}
+
+fn escape_reason(seq: &str) -> (&'static str, &'static str) {
+    let hex = seq.strip_prefix("\\u{").and_then(|s| s.strip_suffix('}'));
+    match hex {
+        None if seq.starts_with("\\u") => (
+            ": write `\\u{XXXX}` with braces",
+            "：`\\u{XXXX}` のように波括弧で囲んでください",
+        ),
+        None => ("", ""),
+        Some("") => (": no hex digits", "：16 進数がありません"),
+        Some(h) if h.len() > 6 || !h.chars().all(|c| c.is_ascii_hexdigit()) => (
+            ": expected 1 to 6 hex digits",
+            "：1〜6 桁の 16 進数が必要です",
+        ),
+        Some(h) => match u32::from_str_radix(h, 16) {
+            Ok(0xd800..=0xdfff) => (
+                ": a surrogate is not a character",
+                "：サロゲートは文字ではありません",
+            ),
+            _ => (
+                ": not a Unicode scalar value",
+                "：Unicode スカラー値ではありません",
+            ),
+        },
+    }
+}
+
+/// `DATE = digit{4} "-" digit{2} "-" digit{2}`
+fn date_shape(i: &str) -> IResult<&str, (&str, &str, &str)> {
+    let digits = |n| take_while_m_n(n, n, |c: char| c.is_ascii_digit());
+    all_consuming((
+        digits(4),
+        preceded(char('-'), digits(2)),
+        preceded(char('-'), digits(2)),
+    ))
+    .parse(i)
+}
+
+/// Something meant as a date: `digit+ "-" digit+ "-" digit+`.
+fn date_like(i: &str) -> IResult<&str, &str> {
+    all_consuming(recognize((digit1, char('-'), digit1, char('-'), digit1))).parse(i)
+}
+
+/// `NUMBER = ["-"] digit { digit | "_" } [ "." digit+ ] [ ("e" | "E") ["+" | "-"] digit+ ] ["%"]`
+fn number_shape(i: &str) -> IResult<&str, (&str, Option<char>)> {
+    all_consuming((
+        recognize((
+            opt(char('-')),
+            digit1,
+            take_while(|c: char| c.is_ascii_digit() || c == '_'),
+            opt((char('.'), digit1)),
+            opt((one_of("eE"), opt(one_of("+-")), digit1)),
+        )),
+        opt(char('%')),
+    ))
+    .parse(i)
+}
+
+/// A `Numeric` token as a NUMBER or DATE value, or the finding saying why it is neither.
+pub(crate) fn numeric(text: &str, span: Span) -> Result<ValueKind, Box<Finding>> {
+    if let Ok((_, (y, m, d))) = date_shape(text) {
+        let (year, month, day) = (y.parse().ok(), m.parse().ok(), d.parse().ok());
+        return match (year, month, day) {
+            (Some(y), Some(m), Some(d)) => {
+                Date::new(y, m, d).map(ValueKind::Date).ok_or_else(|| {
+                    Box::new(error::invalid_date(
+                        span,
+                        text,
+                        (": no such day in the calendar", "：暦に存在しない日付です"),
+                    ))
+                })
+            }
+            _ => Err(Box::new(error::invalid_date(span, text, ("", "")))),
+        };
+    }
+    if date_like(text).is_ok() {
+        return Err(Box::new(error::invalid_date(
+            span,
+            text,
+            (
+                ": write it as `YYYY-MM-DD`",
+                "：`YYYY-MM-DD` の形で書いてください",
+            ),
+        )));
+    }
+    let Ok((_, (digits, percent))) = number_shape(text) else {
+        let why = if text.ends_with("%%") {
+            (": only one `%` is allowed", "：`%` は 1 つだけです")
+        } else {
+            ("", "")
+        };
+        return Err(Box::new(error::invalid_number(span, text, why)));
+    };
+    let bytes = digits.as_bytes();
+    let bad_underscore = bytes
+        .iter()
+        .enumerate()
+        .any(|(n, &b)| b == b'_' && !(bytes.get(n + 1).is_some_and(u8::is_ascii_digit)));
+    if bad_underscore {
+        return Err(Box::new(error::invalid_number(
+            span,
+            text,
+            (
+                ": `_` must stand between two digits",
+                "：`_` は数字と数字の間にだけ置けます",
+            ),
+        )));
+    }
+    let plain: String = digits.chars().filter(|&c| c != '_').collect();
+    match plain.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(ValueKind::Number(Number {
+            value: v,
+            percent: percent.is_some(),
+        })),
+        _ => Err(Box::new(error::invalid_number(
+            span,
+            text,
+            (": out of range", "：範囲外です"),
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cook(tok: &str) -> (String, Vec<(String, usize, usize)>) {
+        let mut out = Vec::new();
+        let terminated = tok.len() >= 2 && tok.ends_with('"') && !tok.ends_with("\\\"");
+        let v = string(FileId(0), tok, 0, terminated, true, &mut out);
+        (
+            v,
+            out.into_iter()
+                .map(|f| (f.code, f.span.start, f.span.end))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn escapes_resolve() {
+        assert_eq!(
+            cook(r#""a\"b\\c\nd\te\u{48}\u{10FFFF}""#).0,
+            "a\"b\\c\nd\te\u{48}\u{10ffff}"
+        );
+        assert_eq!(cook("\"\"\"a\r\nb\"\"\"").0, "a\nb");
+    }
+
+    #[test]
+    fn bad_escapes_point_at_the_sequence() {
+        for (tok, start, end) in [
+            (r#""x\q""#, 2, 4),
+            (r#""\u{110000}""#, 1, 11),
+            (r#""\u{D800}""#, 1, 9),
+            (r#""\u{}""#, 1, 5),
+            (r#""\u{12345678}""#, 1, 13),
+            (r#""\u0041""#, 1, 3),
+        ] {
+            let (_, found) = cook(tok);
+            assert_eq!(found, vec![("ALN012".to_owned(), start, end)], "{tok}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_dates() {
+        let span = Span::new(FileId(0), 0, 1);
+        let num = |t: &str| match numeric(t, span) {
+            Ok(ValueKind::Number(n)) => Some((n.value, n.percent)),
+            _ => None,
+        };
+        assert_eq!(num("186"), Some((186.0, false)));
+        assert_eq!(num("27.4%"), Some((27.4, true)));
+        assert_eq!(num("1.2e9"), Some((1.2e9, false)));
+        assert_eq!(num("-1_000"), Some((-1000.0, false)));
+        assert!(num(&format!("0.{}", "9".repeat(10_000))).is_some());
+        assert!(num(&format!("{}1", "0".repeat(10_000))).is_some());
+        let huge = "9".repeat(10_000);
+        assert_eq!(
+            numeric(&huge, span).err().map(|f| f.code),
+            Some("ALN013".into())
+        );
+        for bad in ["1e999", "27.4%%", "1__0", "1_", "1G", "1.", "1e", "-1-"] {
+            assert_eq!(
+                numeric(bad, span).err().map(|f| f.code),
+                Some("ALN013".into()),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            numeric("2024-02-29", span),
+            Ok(ValueKind::Date(_))
+        ));
+        for bad in ["2023-02-30", "2023-13-01", "0000-00-00", "2023-2-1"] {
+            assert_eq!(
+                numeric(bad, span).err().map(|f| f.code),
+                Some("ALN014".into()),
+                "{bad}"
+            );
+        }
+    }
+}
