@@ -161,19 +161,13 @@ fn rule_set_failure(
         RuleSetError::Io(msg) => Err(UsageError(msg).into()),
         RuleSetError::Invalid(mut findings) => {
             crate::diag::sort(&mut findings, sources);
-            let summary = crate::report::Summary::new(&findings, sources, Vec::new());
             let mut err = io::stderr().lock();
-            crate::report::human::render(
-                &findings,
-                sources,
-                &summary,
-                crate::report::human::HumanOptions {
-                    lang,
-                    color,
-                    width: 100,
-                },
-                &mut err,
-            )?;
+            let opts = crate::report::human::HumanOptions {
+                lang,
+                color,
+                width: 100,
+            };
+            crate::report::human::render_findings(&findings, sources, opts, &mut err)?;
             writeln!(err, "error: the rule set is invalid; nothing was checked")?;
             Ok(2)
         }

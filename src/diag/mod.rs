@@ -103,6 +103,15 @@ impl Text {
         }
     }
 
+    /// The same text in both languages (an ID, a list of names).
+    pub fn same(s: impl Into<String>) -> Self {
+        let s = s.into();
+        Text {
+            en: s.clone(),
+            ja: s,
+        }
+    }
+
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::En => &self.en,
@@ -214,6 +223,18 @@ pub fn sort(findings: &mut [Finding], sources: &crate::source::SourceSet) {
             .then(a.nodes.cmp(&b.nodes))
             .then(a.message.en.cmp(&b.message.en))
     });
+}
+
+/// `a`, `a or b`, `a, b or c`: names for an English message.
+pub fn or_list<S: AsRef<str>>(names: &[S]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} or {}", init.join(", "), last.as_ref())
+        }
+    }
 }
 
 /// Counts of findings by severity.

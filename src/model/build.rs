@@ -49,7 +49,7 @@ fn node(
     let header_end = decl.title.as_ref().map_or(decl.id.span.end, |t| t.span.end);
     let header = Span::new(decl.kind.span.file, decl.kind.span.start, header_end);
     match &decl.title {
-        None if kind.title_required => findings.push(
+        None if kind.title_required && !decl.recovered => findings.push(
             Finding::builtin(
                 &code::MISSING_KEY,
                 header,
@@ -91,6 +91,10 @@ fn node(
     let mut waivers = Vec::new();
     let entries = decl.block.as_ref().map_or(&[][..], |b| &b.entries[..]);
     for entry in entries {
+        if entry.recovered {
+            // Its values were read only in part; the syntax error is reported already.
+            continue;
+        }
         if entry.key.text == ALLOW {
             match waiver(entry) {
                 Ok(w) => waivers.push(w),
@@ -139,7 +143,7 @@ fn node(
             Err(errs) => findings.extend(errs.into_iter().map(|f| f.with_node(&decl.id.text))),
         }
     }
-    for key in kind.keys.iter().filter(|k| k.required) {
+    for key in kind.keys.iter().filter(|k| k.required && !decl.recovered) {
         if !attrs.iter().any(|a| a.key == key.name)
             && !entries.iter().any(|e| e.key.text == key.name)
         {
@@ -179,6 +183,7 @@ fn node(
         header,
         attrs,
         waivers,
+        recovered: decl.recovered,
     }
 }
 
@@ -202,7 +207,7 @@ fn expected(ty: &KeyType, schema: &Schema) -> (String, String) {
         .iter()
         .map(|k| schema.kind(*k).name.as_str())
         .collect();
-    let kinds = kinds.join(" or ");
+    let kinds = crate::diag::or_list(&kinds);
     match ty {
         KeyType::String => ("a string".into(), "文字列".into()),
         KeyType::Number => ("a number".into(), "数値".into()),

@@ -35,6 +35,8 @@ pub struct Node {
     pub header: Span,
     pub attrs: Vec<Attr>,
     pub waivers: Vec<Waiver>,
+    /// The declaration holds a syntax error: rules do not report on it (the error is reported).
+    pub recovered: bool,
 }
 
 impl Node {

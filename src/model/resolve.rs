@@ -31,7 +31,7 @@ pub(super) fn edges(
                 .iter()
                 .map(|k| schema.kind(*k).name.as_str())
                 .collect();
-            let names = names.join(" or ");
+            let names = crate::diag::or_list(&names);
             for (target, span) in refs {
                 match index.get(target) {
                     Some(&to) if targets.contains(&nodes[to].kind) => {

@@ -6,8 +6,9 @@
 use super::suggest::suggest;
 use crate::diag::{code, Finding, Span, Text};
 use crate::source::FileId;
+use indexmap::IndexMap;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
 
@@ -426,7 +427,7 @@ impl RawText {
 struct RawSchema {
     set: RawSet,
     #[serde(default)]
-    kinds: BTreeMap<Spanned<String>, RawKind>,
+    kinds: IndexMap<Spanned<String>, RawKind>,
 }
 
 #[derive(Deserialize)]
@@ -444,7 +445,7 @@ struct RawKind {
     title: Option<Spanned<String>>,
     doc: Option<RawText>,
     #[serde(default)]
-    keys: BTreeMap<Spanned<String>, RawKey>,
+    keys: IndexMap<Spanned<String>, RawKey>,
 }
 
 #[derive(Deserialize)]

@@ -30,6 +30,17 @@ pub fn render(
     opts: HumanOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    render_findings(findings, sources, opts, out)?;
+    writeln!(out, "{}", summary_line(summary, opts.lang))
+}
+
+/// Renders every finding, each followed by a blank line.
+pub fn render_findings(
+    findings: &[Finding],
+    sources: &SourceSet,
+    opts: HumanOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -55,20 +66,22 @@ pub fn render(
         handler
             .render_report(&mut text, &diag)
             .map_err(|e| io::Error::other(format!("rendering a finding failed: {e}")))?;
-        let mut text = text.trim_end().to_owned();
+        // Related places (other files) are rendered by miette under an empty "Advice:" header;
+        // their own message line says what they are.
+        let mut text = text.trim_end().replace("\nAdvice: \n", "\n");
         for note in &f.notes {
             text.push_str("\n  note: ");
             text.push_str(&escape_controls(note.get(opts.lang)));
         }
         writeln!(out, "{text}\n")?;
     }
-    writeln!(out, "{}", summary_line(summary, opts.lang))
+    Ok(())
 }
 
 /// `error: 1 error, 2 warnings, 0 infos in 4 files (1 plan, 3 policies, …)`.
 pub fn summary_line(s: &Summary, lang: Lang) -> String {
     let c = s.counts;
-    let kinds: Vec<String> = s.kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let kinds: Vec<String> = s.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
     match lang {
         Lang::En => {
             let lead = if c.errors > 0 {

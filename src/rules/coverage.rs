@@ -94,28 +94,34 @@ impl Coverage {
         let node = model.node(n);
         let source_kind = model.schema.kind(self.source).name.clone();
         let topics: Vec<&str> = node_tags.iter().copied().collect();
-        let mut hint_en = String::new();
-        let mut hint_ja = String::new();
-        if let Some((s, a, _)) = linked.first() {
-            let (sid, aid) = (&model.node(*s).id, &model.node(*a).id);
-            hint_en = format!(" (such as {sid}, which covers {aid})");
-            hint_ja = format!("（例: {aid} を対象とする {sid}）");
-        }
+        let list = topics.join(", ");
+        let topics_clause = if topics.is_empty() {
+            Text::default()
+        } else {
+            Text::new(
+                format!(" whose `scope` includes one of its topics ({list})"),
+                format!("トピック（{list}）のいずれかを `scope` に含む"),
+            )
+        };
+        let linked_hint = match linked.first() {
+            Some((s, a, _)) if !topics.is_empty() => {
+                let (sid, aid) = (&model.node(*s).id, &model.node(*a).id);
+                Text::new(
+                    format!(", or add one of those topics to the `scope` of {sid}, which covers {aid}"),
+                    format!("。または {aid} を対象とする {sid} の `scope` にそのトピックを加えてください"),
+                )
+            }
+            _ => Text::default(),
+        };
         let vars = [
-            ("source", source_kind.clone()),
-            ("topics", topics.join(", ")),
-            ("count", linked.len().to_string()),
-            ("min", self.min.to_string()),
+            ("source", Text::same(&source_kind)),
+            ("topics", Text::same(&list)),
+            ("topics_clause", topics_clause),
+            ("linked_hint", linked_hint),
+            ("count", Text::same(linked.len().to_string())),
+            ("min", Text::same(self.min.to_string())),
         ];
         let mut f = ctx.finding(n, &vars);
-        // `linked_hint` differs per language, so fill it into each text separately.
-        let fill = |t: &str, h: &str| super::spec::fill(t, &[("linked_hint", h.to_owned())]);
-        if let Some(h) = &mut f.help {
-            h.en = fill(&h.en, &hint_en);
-            h.ja = fill(&h.ja, &hint_ja);
-        }
-        f.message.en = fill(&f.message.en, &hint_en);
-        f.message.ja = fill(&f.message.ja, &hint_ja);
         f = f.with_label(Text::new(
             format!("no {source_kind} covers this {}", model.kind_name(n)),
             format!("この{}を対象とする{source_kind}がない", model.kind_name(n)),

@@ -49,8 +49,8 @@ impl MeasurementScope {
                 let mut f = ctx.finding(
                     k,
                     &[
-                        ("program", program.id.clone()),
-                        ("program_title", program.title_or_id().to_owned()),
+                        ("program", Text::same(&program.id)),
+                        ("program_title", Text::same(program.title_or_id())),
                     ],
                 );
                 if let Some(attr) = kpi.attr(&self.scope) {

@@ -107,7 +107,19 @@ impl RuleSet {
                 RuleType::Required(c) => c.run(&ctx, &mut findings),
             }
         }
-        waiver::apply(self, model, findings, today)
+        let mut findings = waiver::apply(self, model, findings, today);
+        // A rule finding on a declaration with a syntax error is a consequence of that error.
+        findings.retain(|f| {
+            let recovered = f
+                .nodes
+                .first()
+                .and_then(|id| model.get(id))
+                .is_some_and(|n| model.node(n).recovered);
+            !recovered
+                || (crate::diag::code::lookup(&f.code).is_some()
+                    && f.code != crate::diag::code::UNUSED_WAIVER.code)
+        });
+        findings
     }
 }
 
@@ -143,15 +155,17 @@ impl Ctx<'_> {
 
     /// A finding of this rule on node `n`, at its declaration header, with the message and help
     /// filled from `vars` (plus `id`, `title`, `kind`) and the plan path as a note.
-    pub(crate) fn finding(&self, n: NodeIx, vars: &[(&str, String)]) -> Finding {
+    pub(crate) fn finding(&self, n: NodeIx, vars: &[(&str, Text)]) -> Finding {
         let node = self.model.node(n);
-        let mut all: Vec<(&str, String)> = vec![
-            ("id", node.id.clone()),
-            ("title", node.title_or_id().to_owned()),
-            ("kind", self.model.kind_name(n).to_owned()),
+        let mut all: Vec<(&str, Text)> = vec![
+            ("id", Text::same(&node.id)),
+            ("title", Text::same(node.title_or_id())),
+            ("kind", Text::same(self.model.kind_name(n))),
         ];
         all.extend(vars.iter().cloned());
-        let fill = |t: &Text| Text::new(spec::fill(&t.en, &all), spec::fill(&t.ja, &all));
+        let en: Vec<(&str, String)> = all.iter().map(|(k, v)| (*k, v.en.clone())).collect();
+        let ja: Vec<(&str, String)> = all.iter().map(|(k, v)| (*k, v.ja.clone())).collect();
+        let fill = |t: &Text| Text::new(spec::fill(&t.en, &en), spec::fill(&t.ja, &ja));
         let mut f = Finding::new(
             &self.rule.code,
             &self.rule.slug,
@@ -200,7 +214,9 @@ fn plan_path(model: &Model, n: NodeIx) -> Option<Text> {
         .map(|&i| {
             let node = model.node(i);
             match &node.title {
-                Some(t) if i != n && !t.is_empty() => format!("{} “{}”", node.id, t),
+                Some(t) if i != n && i != chain[0] && !t.is_empty() => {
+                    format!("{} “{}”", node.id, t)
+                }
                 _ => node.id.clone(),
             }
         })

@@ -20,7 +20,7 @@ impl Orphan {
             .iter()
             .map(|k| model.schema.kind(*k).name.as_str())
             .collect();
-        let names = names.join(", ");
+        let names = crate::diag::or_list(&names);
         for n in ctx.targets(self.kind) {
             let linked = model
                 .graph
@@ -31,7 +31,7 @@ impl Orphan {
             }
             let at = model.node(n).attr(&self.relation).map(|a| a.span);
             let mut f = ctx
-                .finding(n, &[("target", names.clone())])
+                .finding(n, &[("target", Text::same(&names))])
                 .with_label(Text::new(
                     format!("links to no {names}"),
                     format!("{names} への関係がない"),

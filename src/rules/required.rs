@@ -59,7 +59,7 @@ impl Required {
                 continue;
             }
             out.push(
-                ctx.finding(n, &[("reach", reach.clone())])
+                ctx.finding(n, &[("reach", Text::same(&reach))])
                     .with_label(Text::new(
                         format!("leads to no {reach}"),
                         format!("{reach} につながらない"),

@@ -42,7 +42,14 @@ pub enum RuleType {
 pub const RULE_TYPES: &[(&str, &[&str])] = &[
     (
         "coverage",
-        &["source", "topics", "linked_hint", "count", "min"],
+        &[
+            "source",
+            "topics",
+            "topics_clause",
+            "linked_hint",
+            "count",
+            "min",
+        ],
     ),
     ("orphan", &["target"]),
     ("measurement-scope", &["program", "program_title"]),
@@ -469,9 +476,16 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
             .collect::<Vec<_>>()
             .join(", ");
         for text in [&r.message, &r.help] {
-            for t in [&text.get_ref().en, &text.get_ref().ja] {
-                for p in placeholders(t) {
-                    if !["id", "title", "kind"].contains(&p) && !provided.contains(&p) {
+            let mut unknown: Vec<&str> = [&text.get_ref().en, &text.get_ref().ja]
+                .into_iter()
+                .flat_map(|t| placeholders(t))
+                .filter(|p| !["id", "title", "kind"].contains(p) && !provided.contains(p))
+                .collect();
+            unknown.sort_unstable();
+            unknown.dedup();
+            {
+                for p in unknown {
+                    {
                         c.errors.push(config_error(
                             file,
                             text.span(),

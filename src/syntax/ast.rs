@@ -18,6 +18,9 @@ pub struct Decl {
     pub block: Option<Block>,
     /// From the kind to the end of the block (or of the last part present).
     pub span: Span,
+    /// A syntax error lies inside this declaration: it was read only in part, so later stages
+    /// must not report consequences of the error (a missing key that was written).
+    pub recovered: bool,
 }
 
 /// `block = "{" { entry } "}"`
@@ -36,6 +39,8 @@ pub struct Entry {
     pub block: Option<Block>,
     /// From the key to the end of its last value or block (separator excluded).
     pub span: Span,
+    /// A syntax error lies inside this entry: some of its values were dropped.
+    pub recovered: bool,
 }
 
 /// A KIND, ID, KEY or `IDENT_PATH` token.

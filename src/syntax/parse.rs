@@ -20,8 +20,51 @@ pub const MAX_ERRORS_PER_FILE: usize = 50;
 /// Never panics, whatever `text` is.
 pub fn parse(file: FileId, text: &str) -> (File, Vec<Finding>) {
     let mut parser = Parser::new(file, text);
-    let decls = parser.parse_file();
+    let mut decls = parser.parse_file();
+    mark_recovered(&mut decls, &parser.out, text.len());
     (File { decls }, cap(parser.out))
+}
+
+/// Marks the declarations and entries that contain a syntax error (from their start to the
+/// start of the next one), so later stages do not report consequences of the error.
+fn mark_recovered(decls: &mut [Decl], findings: &[Finding], len: usize) {
+    let mut errors: Vec<usize> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.span.start)
+        .collect();
+    if errors.is_empty() {
+        return;
+    }
+    errors.sort_unstable();
+    let any_in = |start: usize, end: usize| {
+        let i = errors.partition_point(|&o| o < start);
+        errors.get(i).is_some_and(|&o| o < end)
+    };
+    let starts: Vec<usize> = decls.iter().map(|d| d.span.start).collect();
+    for (i, decl) in decls.iter_mut().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(len + 1);
+        decl.recovered = any_in(decl.span.start, end);
+        if decl.recovered {
+            if let Some(block) = &mut decl.block {
+                mark_entries(block, &any_in);
+            }
+        }
+    }
+}
+
+fn mark_entries(block: &mut Block, any_in: &dyn Fn(usize, usize) -> bool) {
+    let starts: Vec<usize> = block.entries.iter().map(|e| e.span.start).collect();
+    let block_end = block.span.end;
+    for (i, entry) in block.entries.iter_mut().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(block_end);
+        entry.recovered = any_in(entry.span.start, end);
+        if entry.recovered {
+            if let Some(inner) = &mut entry.block {
+                mark_entries(inner, any_in);
+            }
+        }
+    }
 }
 
 /// Keeps the first [`MAX_ERRORS_PER_FILE`] errors (by position) and counts the rest.
@@ -319,6 +362,7 @@ impl<'a> Parser<'a> {
                     title,
                     block: None,
                     span,
+                    recovered: false,
                 });
             }
         }
@@ -344,6 +388,7 @@ impl<'a> Parser<'a> {
             title,
             block,
             span,
+            recovered: false,
         })
     }
 
@@ -495,6 +540,7 @@ impl<'a> Parser<'a> {
             values,
             block,
             span: self.span(key_tok.start, end),
+            recovered: false,
         }
     }
 

@@ -1,0 +1,60 @@
+//! Registry ↔ fixtures ↔ docs consistency (clippy-style meta-tests).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a panic is a failure
+
+mod common;
+
+use common::{align, root};
+use std::collections::BTreeSet;
+
+fn codes() -> Vec<String> {
+    let out = align(&["rules"]);
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn every_code_has_a_fixture() {
+    let mut dirs = BTreeSet::new();
+    for area in std::fs::read_dir(root().join("tests/fixtures")).unwrap() {
+        for case in std::fs::read_dir(area.unwrap().path()).unwrap() {
+            dirs.insert(case.unwrap().file_name().to_string_lossy().into_owned());
+        }
+    }
+    let missing: Vec<String> = codes()
+        .into_iter()
+        .filter(|c| !dirs.iter().any(|d| d.starts_with(&format!("{c}-"))))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without a fixture `tests/fixtures/<area>/<CODE>-<slug>/`: {missing:?}"
+    );
+}
+
+#[test]
+fn docs_rules_md_is_generated_and_current() {
+    let out = align(&["rules", "--format", "md"]);
+    assert!(out.status.success());
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let on_disk = std::fs::read_to_string(root().join("docs/rules.md")).unwrap_or_default();
+    assert!(
+        generated == on_disk,
+        "docs/rules.md is stale: run `cargo run -- rules --format md > docs/rules.md`"
+    );
+}
+
+#[test]
+fn every_code_is_explained_in_both_languages() {
+    for code in codes() {
+        for lang in ["en", "ja"] {
+            let out = align(&["explain", &code, "--lang", lang]);
+            assert!(out.status.success(), "explain {code} --lang {lang}");
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(text.starts_with(&code), "{text}");
+            assert!(text.lines().count() > 8, "{code}: {text}");
+        }
+    }
+}
