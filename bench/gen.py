@@ -4,8 +4,11 @@
 Usage: bench/gen.py N OUT_DIR [--files F]
 
 The shape follows the bundled specs: per policy 10 goals, per goal 8 items (a quarter with a
-sub-item), one program per 5 items, one KPI per goal; about 1 in 50 items is left uncovered
-and 1 in 200 references is misspelt, so the rules and did-you-mean do real work.
+sub-item), one program per 5 items, one KPI per goal and one KGI for the plan. About 1 goal in
+50 has an uncovered item, a sub-item whose topics no program's scope has, and a KPI that leaves
+a program out of its measurement scope; 1 program in 200 has a misspelt reference. So the rules
+and did-you-mean do real work and the findings stay at about 1% of the declarations, as in a
+real draft.
 Declarations are spread over F files (default: one file per 1,000 declarations).
 """
 import os
@@ -23,6 +26,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     decls = []
     decls.append('plan P "generated plan" { period FY2022..FY2026 }')
+    decls.append('kgi KGI1 "sales of domestic companies" { measures [P] }')
     p = 0
     count = 1
     while count < n:
@@ -32,9 +36,11 @@ def main():
         for g in range(1, 11):
             gid = f"G{p}.{g}"
             decls.append(f'goal {gid} "goal {gid}" {{ policy V{p} }}')
+            gap = (p * 10 + g) % 50 == 0
+            scope = f"prog{p}.{g}.0" if gap else f"prog{p}.{g}.0, prog{p}.{g}.1"
             decls.append(
                 f'kpi K{p}.{g} "kpi for {gid}" {{ measures [{gid}]; method direct; '
-                f'measured-in [prog{p}.{g}.0]; unit "件"; target increase; series {{ FY2022 10; FY2023 12 }} }}'
+                f'measured-in [{scope}]; unit "件"; target increase; series {{ FY2022 10; FY2023 12 }} }}'
             )
             count += 2
             items = []
@@ -46,11 +52,12 @@ def main():
                 count += 1
                 if i % 4 == 0:
                     sub = f"{iid}.a"
-                    decls.append(f'item {sub} "sub-item {sub}" {{ parent {iid}; topics [international-joint-trial] }}')
+                    sub_topics = "[international-joint-trial]" if gap and i == 4 else "[hub]"
+                    decls.append(f'item {sub} "sub-item {sub}" {{ parent {iid}; topics {sub_topics} }}')
                     count += 1
             for k in range(0, len(items), 5):
                 chunk = items[k:k + 5]
-                if (p * 10 + g) % 50 == 0 and k == 0:
+                if gap and k == 0:
                     chunk = chunk[1:]  # leave one item uncovered
                 refs = ", ".join(chunk)
                 if (p * 10 + g + k) % 200 == 0:

@@ -1,7 +1,7 @@
 //! References → graph edges (unresolved and wrong-kind references with did-you-mean), and
 //! cycles in relations the schema marks acyclic.
 
-use super::suggest::suggest;
+use super::suggest::Index;
 use super::{AttrValue, Edge, Graph, Model, Node, NodeIx, Schema};
 use crate::diag::{code, Finding, Text};
 use petgraph::algo::tarjan_scc;
@@ -15,8 +15,7 @@ pub(super) fn edges(
     findings: &mut Vec<Finding>,
 ) -> Graph {
     let mut graph = Graph::with_nodes(nodes.len());
-    // IDs by kind, sorted, for did-you-mean; built lazily on the first miss.
-    let mut by_kind: Option<HashMap<super::KindId, Vec<&str>>> = None;
+    let mut indexes: HashMap<Vec<super::KindId>, Index<'_>> = HashMap::new();
     for (from, node) in nodes.iter().enumerate() {
         let kind = schema.kind(node.kind);
         for attr in &node.attrs {
@@ -70,21 +69,16 @@ pub(super) fn edges(
                         );
                     }
                     None => {
-                        let by_kind = by_kind.get_or_insert_with(|| {
-                            let mut m: HashMap<super::KindId, Vec<&str>> = HashMap::new();
-                            for n in nodes {
-                                m.entry(n.kind).or_default().push(n.id.as_str());
-                            }
-                            for v in m.values_mut() {
-                                v.sort_unstable();
-                            }
-                            m
+                        // One suggestion index per set of target kinds, built on the first miss.
+                        let index = indexes.entry(targets.to_vec()).or_insert_with(|| {
+                            Index::new(
+                                nodes
+                                    .iter()
+                                    .filter(|n| targets.contains(&n.kind))
+                                    .map(|n| n.id.as_str()),
+                            )
                         });
-                        let candidates = targets
-                            .iter()
-                            .filter_map(|k| by_kind.get(k))
-                            .flat_map(|v| v.iter().copied());
-                        let help = match suggest(target, candidates) {
+                        let help = match index.suggest(target) {
                             Some(s) => Text::new(
                                 format!("did you mean `{s}`?"),
                                 format!("`{s}` の誤りではありませんか？"),

@@ -1,8 +1,11 @@
 //! Did-you-mean: bounded edit-distance suggestions, shared by the model, rules and CLI.
 
-/// Most candidates looked at for one suggestion, so that many misses against a huge ID set stay
-/// linear in the input.
+/// Most candidates looked at for one suggestion.
 pub const MAX_CANDIDATES: usize = 20_000;
+
+/// Most candidates one [`Index`] looks at over all its lookups: past it, lookups suggest
+/// nothing, so that many misses against a huge ID set stay linear in the input.
+pub const MAX_TOTAL_CANDIDATES: usize = 2_000_000;
 
 /// The largest edit distance accepted for a name of this length.
 fn max_distance(len: usize) -> usize {
@@ -16,52 +19,100 @@ fn max_distance(len: usize) -> usize {
 /// The candidate closest to `name` (case-insensitive edit distance within a bound that grows
 /// with the name's length), or `None` when nothing is close enough. Ties go to the
 /// lexicographically smallest candidate, so the answer does not depend on candidate order.
+/// For many lookups against one large set, build an [`Index`] once instead.
 pub fn suggest<'a, I>(name: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let name_chars: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
-    if name_chars.is_empty() || name_chars.len() > 256 {
-        return None;
-    }
-    let limit = max_distance(name_chars.len());
-    let mut best: Option<(usize, &'a str)> = None;
-    let mut buf = Vec::new();
-    for cand in candidates.into_iter().take(MAX_CANDIDATES) {
-        let clen = cand.chars().count();
-        if clen.abs_diff(name_chars.len()) > limit || cand == name {
-            continue;
-        }
-        buf.clear();
-        buf.extend(cand.chars().flat_map(char::to_lowercase));
-        let Some(d) = distance(&name_chars, &buf, limit) else {
-            continue;
-        };
-        let better = match best {
-            None => true,
-            Some((bd, bc)) => d < bd || (d == bd && cand < bc),
-        };
-        if better {
-            best = Some((d, cand));
-        }
-    }
-    best.map(|(_, c)| c)
+    Index::new(candidates).suggest(name)
 }
 
-/// Levenshtein distance, or `None` when it exceeds `limit` (stops early).
+/// Candidates prepared once (lower-cased, sorted by length) for repeated suggestions: each
+/// lookup reads only the candidates whose length is within the distance bound.
+#[derive(Debug, Default)]
+pub struct Index<'a> {
+    /// (length in chars, lower-cased chars, the candidate), sorted by length then candidate.
+    entries: Vec<(usize, Vec<char>, &'a str)>,
+    /// Candidates looked at so far, against [`MAX_TOTAL_CANDIDATES`].
+    spent: std::cell::Cell<usize>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new<I: IntoIterator<Item = &'a str>>(candidates: I) -> Self {
+        let mut entries: Vec<(usize, Vec<char>, &'a str)> = candidates
+            .into_iter()
+            .filter(|c| c.len() <= 4 * 256)
+            .map(|c| {
+                let lower: Vec<char> = c.chars().flat_map(char::to_lowercase).collect();
+                (lower.len(), lower, c)
+            })
+            .collect();
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(b.2)));
+        Index {
+            entries,
+            spent: std::cell::Cell::new(0),
+        }
+    }
+
+    pub fn suggest(&self, name: &str) -> Option<&'a str> {
+        if name.is_empty() || name.len() > 4 * 256 {
+            return None;
+        }
+        let name_chars: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
+        if name_chars.len() > 256 {
+            return None;
+        }
+        let limit = max_distance(name_chars.len());
+        let lo = self
+            .entries
+            .partition_point(|e| e.0 + limit < name_chars.len());
+        let budget = MAX_CANDIDATES.min(MAX_TOTAL_CANDIDATES.saturating_sub(self.spent.get()));
+        let mut best: Option<(usize, &'a str)> = None;
+        let mut looked = 0;
+        for (len, chars, cand) in self.entries[lo..].iter().take(budget) {
+            looked += 1;
+            if *len > name_chars.len() + limit {
+                break;
+            }
+            if *cand == name {
+                continue;
+            }
+            let Some(d) = distance(&name_chars, chars, limit) else {
+                continue;
+            };
+            if best.is_none_or(|(bd, bc)| d < bd || (d == bd && *cand < bc)) {
+                best = Some((d, cand));
+            }
+        }
+        self.spent.set(self.spent.get() + looked);
+        best.map(|(_, c)| c)
+    }
+}
+
+/// Levenshtein distance, or `None` when it exceeds `limit`. Only the diagonal band of width
+/// `2 * limit + 1` is computed, and a row whose minimum exceeds the limit stops early.
 pub fn distance(a: &[char], b: &[char], limit: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > limit {
         return None;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let inf = limit + 1;
+    let mut prev: Vec<usize> = (0..=b.len()).map(|j| j.min(inf)).collect();
+    let mut cur = vec![inf; b.len() + 1];
     for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
+        let lo = (i + 1).saturating_sub(limit);
+        let hi = (i + 1 + limit).min(b.len());
+        cur.fill(inf);
+        if lo == 0 {
+            cur[0] = (i + 1).min(inf);
+        }
         let mut row_min = cur[0];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-            row_min = row_min.min(cur[j + 1]);
+        for j in lo.max(1)..=hi {
+            let cost = usize::from(*ca != b[j - 1]);
+            cur[j] = (prev[j - 1] + cost)
+                .min(prev[j] + 1)
+                .min(cur[j - 1] + 1)
+                .min(inf);
+            row_min = row_min.min(cur[j]);
         }
         if row_min > limit {
             return None;
@@ -88,6 +139,42 @@ mod tests {
     #[test]
     fn ties_are_broken_by_name() {
         assert_eq!(suggest("G1.4", ["G1.5", "G1.3"]), Some("G1.3"));
+    }
+
+    #[test]
+    fn banded_distance_matches_the_full_one() {
+        let words = [
+            "", "a", "ab", "abc", "kitten", "sitting", "G1.3", "G1.4", "I1.3.2.a", "l1.3.2.a",
+        ];
+        for a in words {
+            for b in words {
+                let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                let full = full_distance(&ac, &bc);
+                for limit in 0..4 {
+                    let expect = (full <= limit).then_some(full);
+                    assert_eq!(distance(&ac, &bc, limit), expect, "{a} {b} {limit}");
+                }
+            }
+        }
+    }
+
+    fn full_distance(a: &[char], b: &[char]) -> usize {
+        let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                d[i][j] = (d[i - 1][j - 1] + cost)
+                    .min(d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1);
+            }
+        }
+        d[a.len()][b.len()]
     }
 
     #[test]

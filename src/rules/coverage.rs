@@ -3,9 +3,9 @@
 //! a tag (item `topics` ∩ program `scope`).
 
 use super::Ctx;
-use crate::diag::{Finding, Text};
+use crate::diag::{Finding, Span, Text};
 use crate::model::{KindId, NodeIx};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 #[derive(Debug)]
 pub struct Coverage {
@@ -22,9 +22,22 @@ pub struct Coverage {
     pub min: usize,
 }
 
+/// A source linked to the node or to one of its ancestors: (source, the node it points at,
+/// the reference's span).
+type Link = (NodeIx, NodeIx, Span);
+
 impl Coverage {
     pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
+        // Sources by tag, built once, so matching by tag stays linear in the model.
+        let mut by_tag: HashMap<&str, Vec<NodeIx>> = HashMap::new();
+        if let Some((_, key)) = &self.tags {
+            for s in model.nodes_of(self.source) {
+                for t in model.node(s).tags(key) {
+                    by_tag.entry(t).or_default().push(s);
+                }
+            }
+        }
         for n in ctx.targets(self.kind) {
             if let Some(rel) = &self.leaf_relation {
                 if model
@@ -40,19 +53,15 @@ impl Coverage {
                 .as_ref()
                 .map(|(t, _)| model.node(n).tags(t).into_iter().collect())
                 .unwrap_or_default();
-            let shares_tag = |s: NodeIx| -> bool {
-                let Some((_, key)) = &self.tags else {
-                    return true;
-                };
-                node_tags.is_empty()
-                    || model
-                        .node(s)
-                        .tags(key)
-                        .iter()
-                        .any(|t| node_tags.contains(t))
+            let shares_tag = |s: NodeIx| match &self.tags {
+                Some((_, key)) if !node_tags.is_empty() => model
+                    .node(s)
+                    .tags(key)
+                    .iter()
+                    .any(|t| node_tags.contains(t)),
+                _ => true,
             };
-            // Sources linked to the node or an ancestor: (source, the node it points at, edge span).
-            let mut linked: Vec<(NodeIx, NodeIx, crate::diag::Span)> = Vec::new();
+            let mut linked: Vec<Link> = Vec::new();
             if let Some(rel) = &self.relation {
                 let mut chain = vec![n];
                 chain.extend(model.graph.ancestors(n, &self.walk_up));
@@ -64,22 +73,39 @@ impl Coverage {
                     }
                 }
             }
-            let covering: BTreeSet<NodeIx> = if self.relation.is_some() {
-                linked
+            // Sources sharing a tag, in model order per tag; only walked as far as needed.
+            let mut with_tag = node_tags
+                .iter()
+                .filter_map(|t| by_tag.get(t))
+                .flatten()
+                .copied();
+            let covered = if self.relation.is_some() {
+                let covering: BTreeSet<NodeIx> = linked
                     .iter()
                     .map(|l| l.0)
                     .filter(|&s| shares_tag(s))
-                    .collect()
+                    .collect();
+                covering.len() >= self.min
             } else {
-                model
-                    .nodes_of(self.source)
-                    .filter(|&s| !node_tags.is_empty() && shares_tag(s))
-                    .collect()
+                let mut seen = BTreeSet::new();
+                with_tag
+                    .by_ref()
+                    .any(|s| seen.insert(s) && seen.len() >= self.min)
             };
-            if covering.len() >= self.min {
+            if covered {
                 continue;
             }
-            out.push(self.finding(ctx, n, &node_tags, &linked));
+            let unlinked = node_tags
+                .iter()
+                .filter_map(|t| {
+                    by_tag
+                        .get(t)?
+                        .iter()
+                        .find(|s| !linked.iter().any(|l| l.0 == **s))
+                })
+                .min()
+                .copied();
+            out.push(self.finding(ctx, n, &node_tags, &linked, unlinked));
         }
     }
 
@@ -88,7 +114,8 @@ impl Coverage {
         ctx: &Ctx<'_>,
         n: NodeIx,
         node_tags: &BTreeSet<&str>,
-        linked: &[(NodeIx, NodeIx, crate::diag::Span)],
+        linked: &[Link],
+        unlinked: Option<NodeIx>,
     ) -> Finding {
         let model = ctx.model;
         let node = model.node(n);
@@ -121,8 +148,7 @@ impl Coverage {
             ("count", Text::same(linked.len().to_string())),
             ("min", Text::same(self.min.to_string())),
         ];
-        let mut f = ctx.finding(n, &vars);
-        f = f.with_label(Text::new(
+        let mut f = ctx.finding(n, &vars).with_label(Text::new(
             format!("no {source_kind} covers this {}", model.kind_name(n)),
             format!("この{}を対象とする{source_kind}がない", model.kind_name(n)),
         ));
@@ -151,47 +177,33 @@ impl Coverage {
             );
             f.nodes.push(sid.clone());
         }
-        // Sources whose tags match but which are linked to no part of the chain.
-        if self.relation.is_some() && !node_tags.is_empty() {
-            if let Some((_, key)) = &self.tags {
-                let mut matching = model
-                    .nodes_of(self.source)
-                    .filter(|&s| !linked.iter().any(|l| l.0 == s))
-                    .filter(|&s| {
-                        model
-                            .node(s)
-                            .tags(key)
-                            .iter()
-                            .any(|t| node_tags.contains(t))
-                    });
-                if let Some(s) = matching.next() {
-                    let src = model.node(s);
-                    let shared: Vec<&str> = src
-                        .tags(key)
-                        .into_iter()
-                        .filter(|t| node_tags.contains(t))
-                        .collect();
-                    let at = src.attr(key).map_or(src.header, |a| a.value_span);
-                    f = f.with_secondary(
-                        at,
-                        Text::new(
-                            format!(
-                                "{} has `{}` in its scope but does not cover {}",
-                                src.id,
-                                shared.join(", "),
-                                node.id
-                            ),
-                            format!(
-                                "{} は実施範囲に `{}` を含むが、{} を対象としていない",
-                                src.id,
-                                shared.join(", "),
-                                node.id
-                            ),
-                        ),
-                    );
-                    f.nodes.push(src.id.clone());
-                }
-            }
+        // A source whose tags match but which is linked to no part of the chain.
+        if let (Some(s), Some((_, key)), Some(_)) = (unlinked, &self.tags, &self.relation) {
+            let src = model.node(s);
+            let shared: Vec<&str> = src
+                .tags(key)
+                .into_iter()
+                .filter(|t| node_tags.contains(t))
+                .collect();
+            let at = src.attr(key).map_or(src.header, |a| a.value_span);
+            f = f.with_secondary(
+                at,
+                Text::new(
+                    format!(
+                        "{} has `{}` in its scope but does not cover {}",
+                        src.id,
+                        shared.join(", "),
+                        node.id
+                    ),
+                    format!(
+                        "{} は実施範囲に `{}` を含むが、{} を対象としていない",
+                        src.id,
+                        shared.join(", "),
+                        node.id
+                    ),
+                ),
+            );
+            f.nodes.push(src.id.clone());
         }
         f
     }
