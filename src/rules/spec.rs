@@ -5,6 +5,13 @@ use super::coverage::Coverage;
 use super::measurement_scope::MeasurementScope;
 use super::orphan::Orphan;
 use super::required::{Required, Step};
+use super::series_gap::SeriesGap;
+use super::series_lag::SeriesLag;
+use super::series_missing::SeriesMissing;
+use super::series_trend::SeriesTrend;
+use super::stage_gate::StageGate;
+use crate::analysis::series::PlanKeys;
+use crate::analysis::stage_gate::GateKeys;
 use crate::diag::{code, Finding, Severity, Text};
 use crate::model::schema::{config_error, toml_error, unknown_name, RawText};
 use crate::model::{KindId, Node, Schema};
@@ -36,6 +43,11 @@ pub enum RuleType {
     Orphan(Orphan),
     MeasurementScope(MeasurementScope),
     Required(Required),
+    SeriesGap(SeriesGap),
+    SeriesTrend(SeriesTrend),
+    SeriesLag(SeriesLag),
+    SeriesMissing(SeriesMissing),
+    StageGate(StageGate),
 }
 
 /// Rule types and the placeholders each provides beyond `{id}`, `{title}`, `{kind}`.
@@ -54,6 +66,17 @@ pub const RULE_TYPES: &[(&str, &[&str])] = &[
     ("orphan", &["target"]),
     ("measurement-scope", &["program", "program_title"]),
     ("required", &["reach"]),
+    ("series-gap", &["years", "period", "as_of", "plan"]),
+    (
+        "series-trend",
+        &["target", "trend", "last", "previous", "first"],
+    ),
+    ("series-lag", &["lag", "left", "period", "as_of", "plan"]),
+    ("series-missing", &["series", "as_of", "plan"]),
+    (
+        "stage-gate",
+        &["rate", "threshold", "themes", "moved_up", "stages"],
+    ),
 ];
 
 /// `filter = { key = "category", values = ["priority"] }`: only nodes whose `tag` or `enum`
@@ -150,6 +173,21 @@ struct RawRule {
     // required
     path: Option<Vec<Spanned<String>>>,
     reach: Option<Spanned<String>>,
+    // series-* (the plan: `plan`, `walk-up`, `period`, `as-of`)
+    series: Option<Spanned<String>>,
+    direction: Option<Spanned<String>>,
+    tolerance: Option<Spanned<f64>>,
+    lag: Option<Spanned<String>>,
+    plan: Option<Spanned<String>>,
+    period: Option<Spanned<String>>,
+    as_of: Option<Spanned<String>>,
+    // stage-gate
+    project: Option<Spanned<String>>,
+    stage_at_adoption: Option<Spanned<String>>,
+    stage_now: Option<Spanned<String>>,
+    threshold: Option<Spanned<f64>>,
+    min_themes: Option<Spanned<u32>>,
+    stages: Option<Vec<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -452,6 +490,113 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
                     .zip(steps)
                     .map(|(reach, steps)| RuleType::Required(Required { kind, steps, reach }))
             }
+            ("series-gap", Some(kind)) => {
+                let series = c
+                    .need(r.series.as_ref(), &type_ref, "series")
+                    .and_then(|s| c.key(s));
+                let plan = plan_keys(&r, &type_ref, &mut c);
+                series
+                    .zip(plan)
+                    .map(|(series, plan)| RuleType::SeriesGap(SeriesGap { kind, series, plan }))
+            }
+            ("series-trend", Some(kind)) => {
+                let series = c
+                    .need(r.series.as_ref(), &type_ref, "series")
+                    .and_then(|s| c.key(s));
+                let direction = c
+                    .need(r.direction.as_ref(), &type_ref, "direction")
+                    .and_then(|s| c.key(s));
+                let tolerance = r.tolerance.as_ref().map_or(0.0, |t| *t.get_ref());
+                if let Some(t) = r
+                    .tolerance
+                    .as_ref()
+                    .filter(|t| t.get_ref().is_nan() || *t.get_ref() < 0.0)
+                {
+                    c.errors.push(config_error(
+                        file,
+                        t.span(),
+                        Text::new(
+                            "`tolerance` is a percentage ≥ 0",
+                            "`tolerance` は 0 以上の百分率です",
+                        ),
+                        None,
+                    ));
+                }
+                series.zip(direction).map(|(series, direction)| {
+                    RuleType::SeriesTrend(SeriesTrend {
+                        kind,
+                        series,
+                        direction,
+                        tolerance,
+                    })
+                })
+            }
+            ("series-lag", Some(kind)) => {
+                let lag = c
+                    .need(r.lag.as_ref(), &type_ref, "lag")
+                    .and_then(|s| c.key(s));
+                let plan = plan_keys(&r, &type_ref, &mut c);
+                lag.zip(plan)
+                    .map(|(lag, plan)| RuleType::SeriesLag(SeriesLag { kind, lag, plan }))
+            }
+            ("series-missing", Some(kind)) => {
+                let series = c
+                    .need(r.series.as_ref(), &type_ref, "series")
+                    .and_then(|s| c.key(s));
+                let plan = plan_keys(&r, &type_ref, &mut c);
+                series.zip(plan).map(|(series, plan)| {
+                    RuleType::SeriesMissing(SeriesMissing { kind, series, plan })
+                })
+            }
+            ("stage-gate", Some(kind)) => {
+                let project = c
+                    .need(r.project.as_ref(), &type_ref, "project")
+                    .and_then(|s| c.kind(s));
+                let relation = c
+                    .need(r.relation.as_ref(), &type_ref, "relation")
+                    .and_then(|s| c.relation(s));
+                let at_adoption = c
+                    .need(r.stage_at_adoption.as_ref(), &type_ref, "stage-at-adoption")
+                    .and_then(|s| c.key(s));
+                let now = c
+                    .need(r.stage_now.as_ref(), &type_ref, "stage-now")
+                    .and_then(|s| c.key(s));
+                let threshold = c
+                    .need(r.threshold.as_ref(), &type_ref, "threshold")
+                    .map(|t| *t.get_ref());
+                if let Some(t) = r
+                    .threshold
+                    .as_ref()
+                    .filter(|t| !(0.0..=100.0).contains(t.get_ref()))
+                {
+                    c.errors.push(config_error(
+                        file,
+                        t.span(),
+                        Text::new(
+                            "`threshold` is a percentage from 0 to 100",
+                            "`threshold` は 0 から 100 までの百分率です",
+                        ),
+                        None,
+                    ));
+                }
+                match (project, relation, at_adoption, now, threshold) {
+                    (Some(project), Some(relation), Some(at_adoption), Some(now), Some(t)) => {
+                        Some(RuleType::StageGate(StageGate {
+                            kind,
+                            keys: GateKeys {
+                                project,
+                                relation,
+                                at_adoption,
+                                now,
+                            },
+                            threshold: t,
+                            min_themes: r.min_themes.as_ref().map_or(1, |m| *m.get_ref()).into(),
+                            stages: r.stages.clone().unwrap_or_default(),
+                        }))
+                    }
+                    _ => None,
+                }
+            }
             (_, None) => None,
             (_, Some(_)) => {
                 c.errors.push(unknown_name(
@@ -540,6 +685,30 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
     } else {
         Err(c.errors)
     }
+}
+
+/// The plan a series rule reads its period from: `plan`, `walk-up`, `period`, `as-of`.
+fn plan_keys(r: &RawRule, rule: &RawRuleRef, c: &mut Checker<'_>) -> Option<PlanKeys> {
+    let kind = c
+        .need(r.plan.as_ref(), rule, "plan")
+        .and_then(|s| c.kind(s));
+    let period = c
+        .need(r.period.as_ref(), rule, "period")
+        .and_then(|s| c.key(s));
+    let as_of = c
+        .need(r.as_of.as_ref(), rule, "as-of")
+        .and_then(|s| c.key(s));
+    let walk_up = r
+        .walk_up
+        .as_deref()
+        .map(|w| c.relations(w))
+        .unwrap_or_default();
+    Some(PlanKeys {
+        kind: kind?,
+        walk_up,
+        period: period?,
+        as_of: as_of?,
+    })
 }
 
 #[cfg(test)]
