@@ -721,6 +721,95 @@ mod tests {
         assert_eq!(fill("item {id} {nope} {", &vars), "item I1 {nope} {");
     }
 
+    fn load_rules(toml: &str) -> Result<Vec<Rule>, Vec<Finding>> {
+        let schema = Schema::load(FileId(0), crate::rules::DEFAULT_SCHEMA)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        load(FileId(1), toml, &schema)
+    }
+
+    const STAGE_GATE: &str = r#"
+[[rule]]
+code = "ALN900"
+slug = "x"
+severity = "warning"
+type = "stage-gate"
+kind = "program"
+project = "project"
+relation = "program"
+stage-at-adoption = "stage-at-adoption"
+stage-now = "stage-now"
+threshold = THRESHOLD
+message = { en = "{rate} {threshold}", ja = "{rate} {threshold}" }
+help = { en = "h", ja = "h" }
+why = { en = "w", ja = "w" }
+example = ""
+"#;
+
+    #[test]
+    fn a_stage_gate_rule_loads_with_its_parameters() {
+        let rules = load_rules(&STAGE_GATE.replace("THRESHOLD", "20")).unwrap();
+        let RuleType::StageGate(g) = &rules[0].check else {
+            panic!("{:?}", rules[0].check);
+        };
+        assert!((g.threshold - 20.0).abs() < f64::EPSILON);
+        assert_eq!(g.min_themes, 1);
+        assert!(g.stages.is_empty());
+    }
+
+    #[test]
+    fn a_threshold_outside_0_to_100_is_a_config_error() {
+        let errs = load_rules(&STAGE_GATE.replace("THRESHOLD", "150.0")).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].message.en.contains("threshold"), "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn a_series_rule_without_its_plan_keys_is_a_config_error() {
+        let toml = r#"
+[[rule]]
+code = "ALN900"
+slug = "x"
+severity = "warning"
+type = "series-gap"
+kind = "kpi"
+series = "series"
+message = { en = "{years}", ja = "{years}" }
+help = { en = "h", ja = "h" }
+why = { en = "w", ja = "w" }
+example = ""
+"#;
+        let errs = load_rules(toml).unwrap_err();
+        let msgs: Vec<&str> = errs.iter().map(|e| e.message.en.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "rule type `series-gap` needs `plan`",
+                "rule type `series-gap` needs `period`",
+                "rule type `series-gap` needs `as-of`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_placeholder_of_another_series_rule_type_is_a_config_error() {
+        let toml = r#"
+[[rule]]
+code = "ALN900"
+slug = "x"
+severity = "warning"
+type = "series-trend"
+kind = "kpi"
+series = "series"
+direction = "target"
+message = { en = "{years}", ja = "{years}" }
+help = { en = "h", ja = "h" }
+why = { en = "w", ja = "w" }
+example = ""
+"#;
+        let errs = load_rules(toml).unwrap_err();
+        assert!(errs[0].message.en.contains("{years}"), "{:?}", errs[0]);
+    }
+
     #[test]
     fn placeholders_are_found() {
         assert_eq!(placeholders("a {id} b {x_y} {"), vec!["id", "x_y"]);

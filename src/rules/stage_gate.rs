@@ -6,7 +6,8 @@ use super::Ctx;
 use crate::analysis::stage_gate::{self, GateKeys, Theme};
 use crate::analysis::{format_number, format_tenths};
 use crate::diag::{Finding, Text};
-use crate::model::{KindId, Schema};
+use crate::model::{KindId, NodeIx, Schema};
+use std::collections::HashMap;
 
 #[derive(Debug)]
 pub struct StageGate {
@@ -39,12 +40,17 @@ impl StageGate {
 
     pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
-        let themes = stage_gate::themes(model, &self.keys);
+        // Themes that count, by program: one pass over the themes.
+        let mut by_program: HashMap<NodeIx, Vec<Theme>> = HashMap::new();
+        for t in stage_gate::themes(model, &self.keys) {
+            if let Some(p) = t.program.filter(|_| self.counts(&t)) {
+                by_program.entry(p).or_default().push(t);
+            }
+        }
         for n in ctx.targets(self.kind) {
-            let mine: Vec<&Theme> = themes
-                .iter()
-                .filter(|t| t.program == Some(n) && self.counts(t))
-                .collect();
+            let Some(mine) = by_program.get(&n) else {
+                continue;
+            };
             let tally = stage_gate::tally(mine).total;
             if tally.themes < self.min_themes.max(1) {
                 continue;
