@@ -3,7 +3,7 @@
 //! The CLI calls this; so do tests and benchmarks.
 
 use crate::diag::{self, Finding};
-use crate::model::Model;
+use crate::model::{Model, Schema};
 use crate::report::Summary;
 use crate::rules::RuleSet;
 use crate::source::{self, SkipNote, SourceError, SourceKind, SourceSet};
@@ -60,23 +60,7 @@ pub fn check_sources(
     rules: &RuleSet,
     opts: &Options,
 ) -> Run {
-    let specs: Vec<_> = sources
-        .files()
-        .filter(|(_, f)| f.kind == SourceKind::Spec && f.valid)
-        .map(|(id, f)| (id, f.text.as_str()))
-        .collect();
-    let parsed: Vec<_> = specs
-        .par_iter()
-        .map(|(id, text)| (*id, syntax::parse(*id, text)))
-        .collect();
-    let mut files = Vec::with_capacity(parsed.len());
-    for (id, (ast, errs)) in parsed {
-        findings.extend(errs);
-        files.push((id, ast));
-    }
-    let (model, model_findings) = Model::build(rules.schema.clone(), &files);
-    drop(files);
-    findings.extend(model_findings);
+    let model = build_model(&sources, &rules.schema, &mut findings);
     findings.extend(rules.run(&model, opts.today));
     diag::sort(&mut findings, &sources);
     let kinds = model
@@ -95,4 +79,61 @@ pub fn check_sources(
         summary,
         model,
     }
+}
+
+/// Parses the valid spec files (in parallel) and builds the model, adding the syntax and
+/// structural findings to `findings`.
+fn build_model(sources: &SourceSet, schema: &Schema, findings: &mut Vec<Finding>) -> Model {
+    let specs: Vec<_> = sources
+        .files()
+        .filter(|(_, f)| f.kind == SourceKind::Spec && f.valid)
+        .map(|(id, f)| (id, f.text.as_str()))
+        .collect();
+    let parsed: Vec<_> = specs
+        .par_iter()
+        .map(|(id, text)| (*id, syntax::parse(*id, text)))
+        .collect();
+    let mut files = Vec::with_capacity(parsed.len());
+    for (id, (ast, errs)) in parsed {
+        findings.extend(errs);
+        files.push((id, ast));
+    }
+    let (model, model_findings) = Model::build(schema.clone(), &files);
+    findings.extend(model_findings);
+    model
+}
+
+/// The model of the files under `paths` and the rule set, without running the rules: what
+/// `align stats` reads.
+#[derive(Debug)]
+pub struct Modelled {
+    pub sources: SourceSet,
+    /// Syntax and structural findings, sorted.
+    pub findings: Vec<Finding>,
+    pub errors: Vec<SourceError>,
+    pub skipped: Vec<SkipNote>,
+    pub model: Model,
+    pub rules: RuleSet,
+}
+
+/// Loads the files under `paths` and builds their model with the schema of `load_rules`.
+pub fn model_paths<E>(
+    paths: &[PathBuf],
+    max_file_size: u64,
+    load_rules: impl FnOnce(&mut SourceSet) -> Result<RuleSet, E>,
+) -> Result<Modelled, E> {
+    let loaded = source::load(paths, max_file_size);
+    let mut sources = loaded.sources;
+    let rules = load_rules(&mut sources)?;
+    let mut findings = loaded.findings;
+    let model = build_model(&sources, &rules.schema, &mut findings);
+    diag::sort(&mut findings, &sources);
+    Ok(Modelled {
+        sources,
+        findings,
+        errors: loaded.errors,
+        skipped: loaded.skipped,
+        model,
+        rules,
+    })
 }

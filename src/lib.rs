@@ -5,6 +5,7 @@
 //! `model` (AST + schema → typed nodes in a petgraph graph) → `rules` (rule set → findings) →
 //! `report` (renderers) → `cli` (clap, thin). Every problem on the way is a [`diag::Finding`].
 
+pub mod analysis;
 pub mod cli;
 pub mod diag;
 pub mod engine;

@@ -6,6 +6,7 @@
 mod check;
 mod explain;
 mod rules;
+mod stats;
 
 use crate::diag::Lang;
 use crate::rules::{RuleSet, RuleSetError};
@@ -31,6 +32,8 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// List the built-in codes and the rules of the rule set.
     Rules(rules::RulesArgs),
+    /// KPI series (mean annual change, suggested relative targets) and stage-gate rates.
+    Stats(stats::StatsArgs),
 }
 
 /// Options every command that reads a rule set shares.
@@ -101,6 +104,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check::run(&args, &mut out),
         Command::Explain(args) => explain::run(&args, &mut out),
         Command::Rules(args) => rules::run(&args, &mut out),
+        Command::Stats(args) => stats::run(&args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {

@@ -165,6 +165,11 @@ fn params(r: &Rule, schema: &Schema) -> Vec<(String, String)> {
                 ("reach".into(), k(q.reach)),
             ]
         }
+        RuleType::SeriesGap(g) => g.params(schema),
+        RuleType::SeriesTrend(t) => t.params(schema),
+        RuleType::SeriesLag(l) => l.params(schema),
+        RuleType::SeriesMissing(m) => m.params(schema),
+        RuleType::StageGate(s) => s.params(schema),
     };
     if let Some(f) = &r.filter {
         p.push((

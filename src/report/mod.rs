@@ -5,6 +5,7 @@
 pub mod docs;
 pub mod human;
 pub mod sanitize;
+pub mod stats;
 
 use crate::diag::Counts;
 use crate::source::SourceSet;

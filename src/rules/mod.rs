@@ -7,14 +7,24 @@ mod coverage;
 mod measurement_scope;
 mod orphan;
 mod required;
+mod series_gap;
+mod series_lag;
+mod series_missing;
+mod series_trend;
 mod spec;
+mod stage_gate;
 mod waiver;
 
 pub use coverage::Coverage;
 pub use measurement_scope::MeasurementScope;
 pub use orphan::Orphan;
 pub use required::{Required, Step};
+pub use series_gap::SeriesGap;
+pub use series_lag::SeriesLag;
+pub use series_missing::SeriesMissing;
+pub use series_trend::SeriesTrend;
 pub use spec::{Filter, Rule, RuleType, RULE_TYPES};
+pub use stage_gate::StageGate;
 
 use crate::diag::{Finding, Text};
 use crate::model::{Model, NodeIx, Schema};
@@ -105,6 +115,11 @@ impl RuleSet {
                 RuleType::Orphan(c) => c.run(&ctx, &mut findings),
                 RuleType::MeasurementScope(c) => c.run(&ctx, &mut findings),
                 RuleType::Required(c) => c.run(&ctx, &mut findings),
+                RuleType::SeriesGap(c) => c.run(&ctx, &mut findings),
+                RuleType::SeriesTrend(c) => c.run(&ctx, &mut findings),
+                RuleType::SeriesLag(c) => c.run(&ctx, &mut findings),
+                RuleType::SeriesMissing(c) => c.run(&ctx, &mut findings),
+                RuleType::StageGate(c) => c.run(&ctx, &mut findings),
             }
         }
         let mut findings = waiver::apply(self, model, findings, today);

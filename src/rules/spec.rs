@@ -5,6 +5,13 @@ use super::coverage::Coverage;
 use super::measurement_scope::MeasurementScope;
 use super::orphan::Orphan;
 use super::required::{Required, Step};
+use super::series_gap::SeriesGap;
+use super::series_lag::SeriesLag;
+use super::series_missing::SeriesMissing;
+use super::series_trend::SeriesTrend;
+use super::stage_gate::StageGate;
+use crate::analysis::series::PlanKeys;
+use crate::analysis::stage_gate::GateKeys;
 use crate::diag::{code, Finding, Severity, Text};
 use crate::model::schema::{config_error, toml_error, unknown_name, RawText};
 use crate::model::{KindId, Node, Schema};
@@ -36,6 +43,11 @@ pub enum RuleType {
     Orphan(Orphan),
     MeasurementScope(MeasurementScope),
     Required(Required),
+    SeriesGap(SeriesGap),
+    SeriesTrend(SeriesTrend),
+    SeriesLag(SeriesLag),
+    SeriesMissing(SeriesMissing),
+    StageGate(StageGate),
 }
 
 /// Rule types and the placeholders each provides beyond `{id}`, `{title}`, `{kind}`.
@@ -54,6 +66,17 @@ pub const RULE_TYPES: &[(&str, &[&str])] = &[
     ("orphan", &["target"]),
     ("measurement-scope", &["program", "program_title"]),
     ("required", &["reach"]),
+    ("series-gap", &["years", "period", "as_of", "plan"]),
+    (
+        "series-trend",
+        &["target", "trend", "last", "previous", "first"],
+    ),
+    ("series-lag", &["lag", "left", "period", "as_of", "plan"]),
+    ("series-missing", &["series", "as_of", "plan"]),
+    (
+        "stage-gate",
+        &["rate", "threshold", "themes", "moved_up", "stages"],
+    ),
 ];
 
 /// `filter = { key = "category", values = ["priority"] }`: only nodes whose `tag` or `enum`
@@ -150,6 +173,21 @@ struct RawRule {
     // required
     path: Option<Vec<Spanned<String>>>,
     reach: Option<Spanned<String>>,
+    // series-* (the plan: `plan`, `walk-up`, `period`, `as-of`)
+    series: Option<Spanned<String>>,
+    direction: Option<Spanned<String>>,
+    tolerance: Option<Spanned<f64>>,
+    lag: Option<Spanned<String>>,
+    plan: Option<Spanned<String>>,
+    period: Option<Spanned<String>>,
+    as_of: Option<Spanned<String>>,
+    // stage-gate
+    project: Option<Spanned<String>>,
+    stage_at_adoption: Option<Spanned<String>>,
+    stage_now: Option<Spanned<String>>,
+    threshold: Option<Spanned<f64>>,
+    min_themes: Option<Spanned<u32>>,
+    stages: Option<Vec<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -452,6 +490,113 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
                     .zip(steps)
                     .map(|(reach, steps)| RuleType::Required(Required { kind, steps, reach }))
             }
+            ("series-gap", Some(kind)) => {
+                let series = c
+                    .need(r.series.as_ref(), &type_ref, "series")
+                    .and_then(|s| c.key(s));
+                let plan = plan_keys(&r, &type_ref, &mut c);
+                series
+                    .zip(plan)
+                    .map(|(series, plan)| RuleType::SeriesGap(SeriesGap { kind, series, plan }))
+            }
+            ("series-trend", Some(kind)) => {
+                let series = c
+                    .need(r.series.as_ref(), &type_ref, "series")
+                    .and_then(|s| c.key(s));
+                let direction = c
+                    .need(r.direction.as_ref(), &type_ref, "direction")
+                    .and_then(|s| c.key(s));
+                let tolerance = r.tolerance.as_ref().map_or(0.0, |t| *t.get_ref());
+                if let Some(t) = r
+                    .tolerance
+                    .as_ref()
+                    .filter(|t| t.get_ref().is_nan() || *t.get_ref() < 0.0)
+                {
+                    c.errors.push(config_error(
+                        file,
+                        t.span(),
+                        Text::new(
+                            "`tolerance` is a percentage ≥ 0",
+                            "`tolerance` は 0 以上の百分率です",
+                        ),
+                        None,
+                    ));
+                }
+                series.zip(direction).map(|(series, direction)| {
+                    RuleType::SeriesTrend(SeriesTrend {
+                        kind,
+                        series,
+                        direction,
+                        tolerance,
+                    })
+                })
+            }
+            ("series-lag", Some(kind)) => {
+                let lag = c
+                    .need(r.lag.as_ref(), &type_ref, "lag")
+                    .and_then(|s| c.key(s));
+                let plan = plan_keys(&r, &type_ref, &mut c);
+                lag.zip(plan)
+                    .map(|(lag, plan)| RuleType::SeriesLag(SeriesLag { kind, lag, plan }))
+            }
+            ("series-missing", Some(kind)) => {
+                let series = c
+                    .need(r.series.as_ref(), &type_ref, "series")
+                    .and_then(|s| c.key(s));
+                let plan = plan_keys(&r, &type_ref, &mut c);
+                series.zip(plan).map(|(series, plan)| {
+                    RuleType::SeriesMissing(SeriesMissing { kind, series, plan })
+                })
+            }
+            ("stage-gate", Some(kind)) => {
+                let project = c
+                    .need(r.project.as_ref(), &type_ref, "project")
+                    .and_then(|s| c.kind(s));
+                let relation = c
+                    .need(r.relation.as_ref(), &type_ref, "relation")
+                    .and_then(|s| c.relation(s));
+                let at_adoption = c
+                    .need(r.stage_at_adoption.as_ref(), &type_ref, "stage-at-adoption")
+                    .and_then(|s| c.key(s));
+                let now = c
+                    .need(r.stage_now.as_ref(), &type_ref, "stage-now")
+                    .and_then(|s| c.key(s));
+                let threshold = c
+                    .need(r.threshold.as_ref(), &type_ref, "threshold")
+                    .map(|t| *t.get_ref());
+                if let Some(t) = r
+                    .threshold
+                    .as_ref()
+                    .filter(|t| !(0.0..=100.0).contains(t.get_ref()))
+                {
+                    c.errors.push(config_error(
+                        file,
+                        t.span(),
+                        Text::new(
+                            "`threshold` is a percentage from 0 to 100",
+                            "`threshold` は 0 から 100 までの百分率です",
+                        ),
+                        None,
+                    ));
+                }
+                match (project, relation, at_adoption, now, threshold) {
+                    (Some(project), Some(relation), Some(at_adoption), Some(now), Some(t)) => {
+                        Some(RuleType::StageGate(StageGate {
+                            kind,
+                            keys: GateKeys {
+                                project,
+                                relation,
+                                at_adoption,
+                                now,
+                            },
+                            threshold: t,
+                            min_themes: r.min_themes.as_ref().map_or(1, |m| *m.get_ref()).into(),
+                            stages: r.stages.clone().unwrap_or_default(),
+                        }))
+                    }
+                    _ => None,
+                }
+            }
             (_, None) => None,
             (_, Some(_)) => {
                 c.errors.push(unknown_name(
@@ -542,6 +687,30 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
     }
 }
 
+/// The plan a series rule reads its period from: `plan`, `walk-up`, `period`, `as-of`.
+fn plan_keys(r: &RawRule, rule: &RawRuleRef, c: &mut Checker<'_>) -> Option<PlanKeys> {
+    let kind = c
+        .need(r.plan.as_ref(), rule, "plan")
+        .and_then(|s| c.kind(s));
+    let period = c
+        .need(r.period.as_ref(), rule, "period")
+        .and_then(|s| c.key(s));
+    let as_of = c
+        .need(r.as_of.as_ref(), rule, "as-of")
+        .and_then(|s| c.key(s));
+    let walk_up = r
+        .walk_up
+        .as_deref()
+        .map(|w| c.relations(w))
+        .unwrap_or_default();
+    Some(PlanKeys {
+        kind: kind?,
+        walk_up,
+        period: period?,
+        as_of: as_of?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -550,6 +719,95 @@ mod tests {
     fn fill_replaces_known_placeholders_only() {
         let vars = [("id", "I1".to_owned())];
         assert_eq!(fill("item {id} {nope} {", &vars), "item I1 {nope} {");
+    }
+
+    fn load_rules(toml: &str) -> Result<Vec<Rule>, Vec<Finding>> {
+        let schema = Schema::load(FileId(0), crate::rules::DEFAULT_SCHEMA)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        load(FileId(1), toml, &schema)
+    }
+
+    const STAGE_GATE: &str = r#"
+[[rule]]
+code = "ALN900"
+slug = "x"
+severity = "warning"
+type = "stage-gate"
+kind = "program"
+project = "project"
+relation = "program"
+stage-at-adoption = "stage-at-adoption"
+stage-now = "stage-now"
+threshold = THRESHOLD
+message = { en = "{rate} {threshold}", ja = "{rate} {threshold}" }
+help = { en = "h", ja = "h" }
+why = { en = "w", ja = "w" }
+example = ""
+"#;
+
+    #[test]
+    fn a_stage_gate_rule_loads_with_its_parameters() {
+        let rules = load_rules(&STAGE_GATE.replace("THRESHOLD", "20")).unwrap();
+        let RuleType::StageGate(g) = &rules[0].check else {
+            panic!("{:?}", rules[0].check);
+        };
+        assert!((g.threshold - 20.0).abs() < f64::EPSILON);
+        assert_eq!(g.min_themes, 1);
+        assert!(g.stages.is_empty());
+    }
+
+    #[test]
+    fn a_threshold_outside_0_to_100_is_a_config_error() {
+        let errs = load_rules(&STAGE_GATE.replace("THRESHOLD", "150.0")).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert!(errs[0].message.en.contains("threshold"), "{:?}", errs[0]);
+    }
+
+    #[test]
+    fn a_series_rule_without_its_plan_keys_is_a_config_error() {
+        let toml = r#"
+[[rule]]
+code = "ALN900"
+slug = "x"
+severity = "warning"
+type = "series-gap"
+kind = "kpi"
+series = "series"
+message = { en = "{years}", ja = "{years}" }
+help = { en = "h", ja = "h" }
+why = { en = "w", ja = "w" }
+example = ""
+"#;
+        let errs = load_rules(toml).unwrap_err();
+        let msgs: Vec<&str> = errs.iter().map(|e| e.message.en.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "rule type `series-gap` needs `plan`",
+                "rule type `series-gap` needs `period`",
+                "rule type `series-gap` needs `as-of`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_placeholder_of_another_series_rule_type_is_a_config_error() {
+        let toml = r#"
+[[rule]]
+code = "ALN900"
+slug = "x"
+severity = "warning"
+type = "series-trend"
+kind = "kpi"
+series = "series"
+direction = "target"
+message = { en = "{years}", ja = "{years}" }
+help = { en = "h", ja = "h" }
+why = { en = "w", ja = "w" }
+example = ""
+"#;
+        let errs = load_rules(toml).unwrap_err();
+        assert!(errs[0].message.en.contains("{years}"), "{:?}", errs[0]);
     }
 
     #[test]

@@ -1,0 +1,83 @@
+//! `align stats PATHS… [--format human|json|md]`
+
+use super::{rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs, UsageError};
+use crate::diag::Severity;
+use crate::engine;
+use crate::report::stats;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct StatsArgs {
+    /// Files or directories to read (directories are searched for *.align recursively).
+    #[arg(required = true, value_name = "PATHS")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    rule_set: RuleSetArgs,
+    /// `human`: aligned tables; `json`: the document of docs/stats.md; `md`: Markdown tables.
+    #[arg(long, value_enum, default_value = "human")]
+    format: StatsFormat,
+    /// Largest spec file read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum StatsFormat {
+    Human,
+    Json,
+    Md,
+}
+
+/// Exit 0; 1 when the specs have errors (the figures may then be incomplete: `align check`
+/// shows them); 2 on a usage or I/O error.
+pub(super) fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Failure> {
+    let lang = args.rule_set.lang();
+    let mut failed_sources = None;
+    let modelled = engine::model_paths(&args.paths, args.max_file_size, |sources| {
+        args.rule_set.load(sources).inspect_err(|_| {
+            failed_sources = Some(std::mem::take(sources));
+        })
+    });
+    let m = match modelled {
+        Ok(m) => m,
+        Err(e) => {
+            let sources = failed_sources.unwrap_or_default();
+            return rule_set_failure(e, &sources, lang, use_color(ColorArg::Auto));
+        }
+    };
+    if m.sources.spec_count() == 0 && !m.errors.is_empty() {
+        let msgs: Vec<String> = m.errors.iter().map(ToString::to_string).collect();
+        return Err(UsageError(msgs.join("\nerror: ")).into());
+    }
+    let figures = stats::gather(&m.model, &m.rules);
+    let text = match args.format {
+        StatsFormat::Human => stats::human(&figures, lang),
+        StatsFormat::Json => stats::json(&figures).map_err(io::Error::other)?,
+        StatsFormat::Md => stats::markdown(&figures, lang),
+    };
+    out.write_all(text.as_bytes())?;
+    let mut err = io::stderr().lock();
+    for note in &m.skipped {
+        writeln!(err, "note: {}: skipped: {}", note.path, note.reason)?;
+    }
+    for e in &m.errors {
+        writeln!(err, "error: {e}")?;
+    }
+    if !m.errors.is_empty() {
+        return Ok(2);
+    }
+    let errors = m
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    if errors > 0 {
+        writeln!(
+            err,
+            "error: the specs have {errors} error(s); the figures may be incomplete (`align check` shows them)"
+        )?;
+        return Ok(1);
+    }
+    Ok(0)
+}

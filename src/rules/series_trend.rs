@@ -1,0 +1,127 @@
+//! Rule type `series-trend`: the latest value of a node's series moves against its target
+//! (`increase`, `decrease`, `maintain`), compared with the value before it and with the first.
+
+use super::Ctx;
+use crate::analysis::format_number;
+use crate::analysis::series::{self, Point, Target};
+use crate::diag::{Finding, Text};
+use crate::model::{KindId, Schema};
+
+#[derive(Debug)]
+pub struct SeriesTrend {
+    pub kind: KindId,
+    /// The series key (`series`).
+    pub series: String,
+    /// The enum key with the target direction (`target`).
+    pub direction: String,
+    /// For `maintain`: the largest change, in percent of the earlier value, that still holds.
+    pub tolerance: f64,
+}
+
+fn shown(p: &Point) -> String {
+    let pct = if p.percent { "%" } else { "" };
+    format!("{} {}{pct}", p.label, format_number(p.value))
+}
+
+/// `fell from FY2022 148 to FY2023 120` for the target.
+fn moved(target: Target, from: &Point, to: &Point) -> Text {
+    let (en, ja) = match target {
+        Target::Increase => ("fell", "減少"),
+        Target::Decrease => ("rose", "増加"),
+        Target::Maintain => ("changed", "変化"),
+    };
+    Text::new(
+        format!("{en} from {} to {}", shown(from), shown(to)),
+        format!("{} から {} へ{ja}", shown(from), shown(to)),
+    )
+}
+
+impl SeriesTrend {
+    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+        let model = ctx.model;
+        for n in ctx.targets(self.kind) {
+            let node = model.node(n);
+            let Some(target) = node.word(&self.direction).and_then(Target::parse) else {
+                continue;
+            };
+            let Some(points) = series::points(node, &self.series) else {
+                continue;
+            };
+            let [first, .., previous, last] = points.as_slice() else {
+                continue;
+            };
+            let against_previous = target.against(previous.value, last.value, self.tolerance);
+            let against_first =
+                points.len() > 2 && target.against(first.value, last.value, self.tolerance);
+            if !against_previous && !against_first {
+                continue;
+            }
+            let mut parts = Vec::new();
+            if against_previous {
+                parts.push(moved(target, previous, last));
+            }
+            if against_first {
+                parts.push(moved(target, first, last));
+            }
+            let trend = Text::new(
+                parts
+                    .iter()
+                    .map(|t| t.en.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                parts
+                    .iter()
+                    .map(|t| t.ja.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            );
+            let mut f = ctx
+                .finding(
+                    n,
+                    &[
+                        ("target", Text::same(target.as_str())),
+                        ("trend", trend),
+                        ("last", Text::same(shown(last))),
+                        ("previous", Text::same(shown(previous))),
+                        ("first", Text::same(shown(first))),
+                    ],
+                )
+                .with_relation(self.series.clone());
+            f.span = last.span;
+            f = f.with_label(Text::new(
+                format!(
+                    "latest value, against `{} {}`",
+                    self.direction,
+                    target.as_str()
+                ),
+                format!(
+                    "最新の値が `{} {}` に反する",
+                    self.direction,
+                    target.as_str()
+                ),
+            ));
+            if against_previous {
+                f = f.with_secondary(previous.span, Text::new("the year before", "前年度"));
+            }
+            if against_first {
+                f = f.with_secondary(first.span, Text::new("the first value", "最初の値"));
+            }
+            if let Some(attr) = node.attr(&self.direction) {
+                f = f.with_secondary(attr.span, Text::new("the target", "目標の方向"));
+            }
+            out.push(f);
+        }
+    }
+
+    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+        vec![
+            ("kind".into(), schema.kind(self.kind).name.clone()),
+            ("series".into(), self.series.clone()),
+            ("direction".into(), self.direction.clone()),
+            (
+                "tolerance".into(),
+                format!("{}%", format_number(self.tolerance)),
+            ),
+        ]
+    }
+}

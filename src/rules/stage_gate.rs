@@ -1,0 +1,112 @@
+//! Rule type `stage-gate`: a program whose themes moved up a stage at a rate below a threshold
+//! (in percent, compared with the rate as printed, to one decimal), counting only themes
+//! adopted at the given stages, and only when it has at least `min-themes` of them.
+
+use super::Ctx;
+use crate::analysis::stage_gate::{self, GateKeys, Theme};
+use crate::analysis::{format_number, format_tenths};
+use crate::diag::{Finding, Text};
+use crate::model::{KindId, NodeIx, Schema};
+use std::collections::HashMap;
+
+#[derive(Debug)]
+pub struct StageGate {
+    /// The kind of a program.
+    pub kind: KindId,
+    pub keys: GateKeys,
+    /// Percent.
+    pub threshold: f64,
+    pub min_themes: u64,
+    /// Stages at adoption that count; all themes when empty.
+    pub stages: Vec<i64>,
+}
+
+impl StageGate {
+    fn counts(&self, t: &Theme) -> bool {
+        self.stages.is_empty() || t.at_adoption.is_some_and(|s| self.stages.contains(&s))
+    }
+
+    fn stages_text(&self) -> Text {
+        if self.stages.is_empty() {
+            Text::new("any stage", "すべてのステージ")
+        } else {
+            let list: Vec<String> = self.stages.iter().map(ToString::to_string).collect();
+            Text::new(
+                format!("stage {}", crate::diag::or_list(&list)),
+                format!("ステージ {}", list.join("・")),
+            )
+        }
+    }
+
+    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+        let model = ctx.model;
+        // Themes that count, by program: one pass over the themes.
+        let mut by_program: HashMap<NodeIx, Vec<Theme>> = HashMap::new();
+        for t in stage_gate::themes(model, &self.keys) {
+            if let Some(p) = t.program.filter(|_| self.counts(&t)) {
+                by_program.entry(p).or_default().push(t);
+            }
+        }
+        for n in ctx.targets(self.kind) {
+            let Some(mine) = by_program.get(&n) else {
+                continue;
+            };
+            let tally = stage_gate::tally(mine).total;
+            if tally.themes < self.min_themes.max(1) {
+                continue;
+            }
+            let Some(rate) = tally.rate_tenths() else {
+                continue;
+            };
+            // A rate is at most 1000 tenths.
+            let rate = u32::try_from(rate).unwrap_or(u32::MAX);
+            if f64::from(rate) >= self.threshold * 10.0 {
+                continue;
+            }
+            let rate = format!("{}%", format_tenths(i64::from(rate)));
+            let threshold = format!("{}%", format_number(self.threshold));
+            let f = ctx
+                .finding(
+                    n,
+                    &[
+                        ("rate", Text::same(&rate)),
+                        ("threshold", Text::same(&threshold)),
+                        ("themes", Text::same(tally.themes.to_string())),
+                        ("moved_up", Text::same(tally.moved_up.to_string())),
+                        ("stages", self.stages_text()),
+                    ],
+                )
+                .with_label(Text::new(
+                    format!(
+                        "{} of {} themes moved up ({rate}); threshold {threshold}",
+                        tally.moved_up, tally.themes
+                    ),
+                    format!(
+                        "{} テーマ中 {} がステージアップ（{rate}）。閾値 {threshold}",
+                        tally.themes, tally.moved_up
+                    ),
+                ))
+                .with_relation(self.keys.relation.clone());
+            out.push(f);
+        }
+    }
+
+    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+        vec![
+            ("kind".into(), schema.kind(self.kind).name.clone()),
+            (
+                "project".into(),
+                schema.kind(self.keys.project).name.clone(),
+            ),
+            ("relation".into(), self.keys.relation.clone()),
+            ("stage-at-adoption".into(), self.keys.at_adoption.clone()),
+            ("stage-now".into(), self.keys.now.clone()),
+            (
+                "threshold".into(),
+                format!("{}%", format_number(self.threshold)),
+            ),
+            ("min-themes".into(), self.min_themes.to_string()),
+            ("stages".into(), self.stages_text().en),
+        ]
+    }
+}
