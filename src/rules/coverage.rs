@@ -122,20 +122,26 @@ impl Coverage {
         let source_kind = model.schema.kind(self.source).name.clone();
         let topics: Vec<&str> = node_tags.iter().copied().collect();
         let list = topics.join(", ");
+        // The rule's own key and relation names, so the texts fit any rule set.
+        let (tkey, skey) = self
+            .tags
+            .as_ref()
+            .map_or(("", ""), |(t, s)| (t.as_str(), s.as_str()));
+        let rel = self.relation.as_deref().unwrap_or("");
         let topics_clause = if topics.is_empty() {
             Text::default()
         } else {
             Text::new(
-                format!(" whose `scope` includes one of its topics ({list})"),
-                format!("トピック（{list}）のいずれかを `scope` に含む"),
+                format!(" whose `{skey}` includes one of its `{tkey}` ({list})"),
+                format!("`{tkey}`（{list}）のいずれかを `{skey}` に含む"),
             )
         };
         let linked_hint = match linked.first() {
             Some((s, a, _)) if !topics.is_empty() => {
                 let (sid, aid) = (&model.node(*s).id, &model.node(*a).id);
                 Text::new(
-                    format!(", or add one of those topics to the `scope` of {sid}, which covers {aid}"),
-                    format!("。または {aid} を対象とする {sid} の `scope` にそのトピックを加えてください"),
+                    format!(", or add one of them to the `{skey}` of {sid}, which {rel} {aid}"),
+                    format!("。または `{rel}` で {aid} を対象とする {sid} の `{skey}` にそのいずれかを加えてください"),
                 )
             }
             _ => Text::default(),
@@ -149,7 +155,11 @@ impl Coverage {
             ("min", Text::same(self.min.to_string())),
         ];
         let mut f = ctx.finding(n, &vars).with_label(Text::new(
-            format!("no {source_kind} covers this {}", model.kind_name(n)),
+            format!(
+                "no {source_kind} {} this {}",
+                if rel.is_empty() { "matches" } else { rel },
+                model.kind_name(n)
+            ),
             format!("この{}を対象とする{source_kind}がない", model.kind_name(n)),
         ));
         if let Some(rel) = &self.relation {
@@ -171,8 +181,8 @@ impl Coverage {
             f = f.with_secondary(
                 at,
                 Text::new(
-                    format!("{sid} covers {aid}, but its scope includes none of these topics"),
-                    format!("{sid} は {aid} を対象とするが、実施範囲にこれらのトピックを含まない"),
+                    format!("{sid} {rel} {aid}, but its `{skey}` has none of these `{tkey}`"),
+                    format!("{sid} は `{rel}` で {aid} を対象とするが、`{skey}` にこれらの `{tkey}` を含まない"),
                 ),
             );
             f.nodes.push(sid.clone());
@@ -190,13 +200,13 @@ impl Coverage {
                 at,
                 Text::new(
                     format!(
-                        "{} has `{}` in its scope but does not cover {}",
+                        "{} has `{}` in its `{skey}` but no `{rel}` link to {}",
                         src.id,
                         shared.join(", "),
                         node.id
                     ),
                     format!(
-                        "{} は実施範囲に `{}` を含むが、{} を対象としていない",
+                        "{} は `{skey}` に `{}` を含むが、{} への `{rel}` がない",
                         src.id,
                         shared.join(", "),
                         node.id
