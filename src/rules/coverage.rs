@@ -2,8 +2,11 @@
 //! linked to it (or to an ancestor, walking up given relations) by a relation, and/or sharing
 //! a tag (item `topics` ∩ program `scope`).
 
+use super::spec::{Checker, RawRule};
 use super::Ctx;
+use super::RuleType;
 use crate::diag::{Finding, Span, Text};
+use crate::model::schema::config_error;
 use crate::model::{KindId, NodeIx};
 use std::collections::{BTreeSet, HashMap};
 
@@ -216,5 +219,61 @@ impl Coverage {
             f.nodes.push(src.id.clone());
         }
         f
+    }
+}
+
+impl Coverage {
+    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
+    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
+        let source = c
+            .need(r.source.as_ref(), r, "source")
+            .and_then(|s| c.kind(s));
+        let relation = r.relation.as_ref().and_then(|s| c.relation(s));
+        let tags = r
+            .tags
+            .as_ref()
+            .and_then(|t| Some((c.key(&t.target)?, c.key(&t.source)?)));
+        if r.relation.is_none() && r.tags.is_none() {
+            c.errors.push(config_error(
+                c.file,
+                r.ty.span(),
+                Text::new(
+                    "a coverage rule needs `relation`, `tags` or both",
+                    "coverage 規則には `relation`、`tags` またはその両方が必要です",
+                ),
+                None,
+            ));
+        }
+        let leaf_relation = r.leaf_relation.as_ref().and_then(|s| c.relation(s));
+        if r.leaves_only == Some(true) && leaf_relation.is_none() && r.leaf_relation.is_none() {
+            c.errors.push(config_error(
+                c.file,
+                r.ty.span(),
+                Text::new(
+                    "`leaves-only` needs `leaf-relation`",
+                    "`leaves-only` には `leaf-relation` が必要です",
+                ),
+                None,
+            ));
+        }
+        source.map(|source| {
+            RuleType::Coverage(Coverage {
+                kind,
+                source,
+                relation,
+                walk_up: r
+                    .walk_up
+                    .as_deref()
+                    .map(|w| c.relations(w))
+                    .unwrap_or_default(),
+                tags,
+                leaf_relation: if r.leaves_only == Some(true) {
+                    leaf_relation
+                } else {
+                    None
+                },
+                min: r.min.as_ref().map_or(1, |m| *m.get_ref()) as usize,
+            })
+        })
     }
 }

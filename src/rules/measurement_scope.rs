@@ -1,7 +1,9 @@
 //! Rule type `measurement-scope`: a source (program) that serves what a node (KPI) measures
 //! must be in the node's measurement scope (`measured-in`).
 
+use super::spec::{Checker, RawRule};
 use super::Ctx;
+use super::RuleType;
 use crate::diag::{Finding, Text};
 use crate::model::{KindId, NodeIx};
 use std::collections::{BTreeMap, HashSet};
@@ -94,6 +96,42 @@ impl MeasurementScope {
                 f.nodes.push(program.id.clone());
                 out.push(f);
             }
+        }
+    }
+}
+
+impl MeasurementScope {
+    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
+    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
+        let measures = c
+            .need(r.measures.as_ref(), r, "measures")
+            .and_then(|s| c.relation(s));
+        let scope = c
+            .need(r.scope.as_ref(), r, "scope")
+            .and_then(|s| c.relation(s));
+        let source = c
+            .need(r.source.as_ref(), r, "source")
+            .and_then(|s| c.kind(s));
+        let relation = c
+            .need(r.relation.as_ref(), r, "relation")
+            .and_then(|s| c.relation(s));
+        let walk_down = r
+            .walk_down
+            .as_deref()
+            .map(|w| c.relations(w))
+            .unwrap_or_default();
+        match (measures, scope, source, relation) {
+            (Some(measures), Some(scope), Some(source), Some(relation)) => {
+                Some(RuleType::MeasurementScope(MeasurementScope {
+                    kind,
+                    measures,
+                    scope,
+                    source,
+                    relation,
+                    walk_down,
+                }))
+            }
+            _ => None,
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Rule type `orphan`: every node of a kind links out through a relation to at least one
 //! node of the target kinds.
 
+use super::spec::{Checker, RawRule};
 use super::Ctx;
+use super::RuleType;
 use crate::diag::{Finding, Text};
 use crate::model::KindId;
 
@@ -51,5 +53,22 @@ impl Orphan {
             }
             out.push(f);
         }
+    }
+}
+
+impl Orphan {
+    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
+    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
+        let relation = c
+            .need(r.relation.as_ref(), r, "relation")
+            .and_then(|s| c.relation(s));
+        let target = c.need(r.target.as_ref(), r, "target").map(|t| c.kinds(t));
+        relation.zip(target).map(|(relation, target)| {
+            RuleType::Orphan(Orphan {
+                kind,
+                relation,
+                target,
+            })
+        })
     }
 }

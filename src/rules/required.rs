@@ -4,8 +4,9 @@
 //! A path is a sequence of steps: `rel` (follow once), `rel*` (zero or more times), `rel?`
 //! (at most once), `<rel` (against the edge), `a|b` (either relation).
 
-use super::spec::Checker;
+use super::spec::{Checker, RawRule};
 use super::Ctx;
+use super::RuleType;
 use crate::diag::{Finding, Text};
 use crate::model::{KindId, Model, NodeIx};
 use std::collections::{HashMap, VecDeque};
@@ -132,5 +133,20 @@ impl Required {
             }
             false
         }
+    }
+}
+
+impl Required {
+    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
+    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
+        let reach = c.need(r.reach.as_ref(), r, "reach").and_then(|s| c.kind(s));
+        let steps = c.need(r.path.as_ref(), r, "path").map(|p| {
+            p.iter()
+                .filter_map(|s| Step::parse(s, c))
+                .collect::<Vec<_>>()
+        });
+        reach
+            .zip(steps)
+            .map(|(reach, steps)| RuleType::Required(Required { kind, steps, reach }))
     }
 }

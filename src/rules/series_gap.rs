@@ -1,7 +1,10 @@
 //! Rule type `series-gap`: a node's series has no value for a fiscal year inside its plan's
 //! period, up to the plan's `as-of` (or up to the last value, when the plan has none).
 
+use super::spec::plan_keys;
+use super::spec::{Checker, RawRule};
 use super::Ctx;
+use super::RuleType;
 use crate::analysis::series::{self, PlanKeys, PlanWindow};
 use crate::diag::{Finding, Text};
 use crate::model::{KindId, Model, Schema};
@@ -106,4 +109,17 @@ pub(super) fn plan_params(k: &PlanKeys, schema: &Schema) -> Vec<(String, String)
         ("period".into(), k.period.clone()),
         ("as-of".into(), k.as_of.clone()),
     ]
+}
+
+impl SeriesGap {
+    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
+    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
+        let series = c
+            .need(r.series.as_ref(), r, "series")
+            .and_then(|s| c.key(s));
+        let plan = plan_keys(r, c);
+        series
+            .zip(plan)
+            .map(|(series, plan)| RuleType::SeriesGap(SeriesGap { kind, series, plan }))
+    }
 }

@@ -3,7 +3,10 @@
 //! reflect this plan's measures.
 
 use super::series_gap::{plan_params, with_window};
+use super::spec::plan_keys;
+use super::spec::{Checker, RawRule};
 use super::Ctx;
+use super::RuleType;
 use crate::analysis::format_number;
 use crate::diag::{Finding, Text};
 use crate::model::{KindId, Schema};
@@ -67,5 +70,15 @@ impl SeriesLag {
         ];
         p.extend(plan_params(&self.plan, schema));
         p
+    }
+}
+
+impl SeriesLag {
+    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
+    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
+        let lag = c.need(r.lag.as_ref(), r, "lag").and_then(|s| c.key(s));
+        let plan = plan_keys(r, c);
+        lag.zip(plan)
+            .map(|(lag, plan)| RuleType::SeriesLag(SeriesLag { kind, lag, plan }))
     }
 }

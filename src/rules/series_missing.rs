@@ -2,7 +2,10 @@
 //! no value at all although its plan records values up to an `as-of` year inside its period.
 
 use super::series_gap::{plan_params, with_window};
+use super::spec::plan_keys;
+use super::spec::{Checker, RawRule};
 use super::Ctx;
+use super::RuleType;
 use crate::analysis::series::{self, PlanKeys};
 use crate::diag::{Finding, Text};
 use crate::model::{KindId, Schema};
@@ -66,5 +69,18 @@ impl SeriesMissing {
         ];
         p.extend(plan_params(&self.plan, schema));
         p
+    }
+}
+
+impl SeriesMissing {
+    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
+    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
+        let series = c
+            .need(r.series.as_ref(), r, "series")
+            .and_then(|s| c.key(s));
+        let plan = plan_keys(r, c);
+        series
+            .zip(plan)
+            .map(|(series, plan)| RuleType::SeriesMissing(SeriesMissing { kind, series, plan }))
     }
 }

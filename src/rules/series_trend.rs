@@ -1,10 +1,13 @@
 //! Rule type `series-trend`: the latest value of a node's series moves against its target
 //! (`increase`, `decrease`, `maintain`), compared with the value before it and with the first.
 
+use super::spec::{Checker, RawRule};
 use super::Ctx;
+use super::RuleType;
 use crate::analysis::format_number;
 use crate::analysis::series::{self, Point, Target};
 use crate::diag::{Finding, Text};
+use crate::model::schema::config_error;
 use crate::model::{KindId, Schema};
 
 #[derive(Debug)]
@@ -123,5 +126,41 @@ impl SeriesTrend {
                 format!("{}%", format_number(self.tolerance)),
             ),
         ]
+    }
+}
+
+impl SeriesTrend {
+    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
+    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
+        let series = c
+            .need(r.series.as_ref(), r, "series")
+            .and_then(|s| c.key(s));
+        let direction = c
+            .need(r.direction.as_ref(), r, "direction")
+            .and_then(|s| c.key(s));
+        let tolerance = r.tolerance.as_ref().map_or(0.0, |t| *t.get_ref());
+        if let Some(t) = r
+            .tolerance
+            .as_ref()
+            .filter(|t| t.get_ref().is_nan() || *t.get_ref() < 0.0)
+        {
+            c.errors.push(config_error(
+                c.file,
+                t.span(),
+                Text::new(
+                    "`tolerance` is a percentage ≥ 0",
+                    "`tolerance` は 0 以上の百分率です",
+                ),
+                None,
+            ));
+        }
+        series.zip(direction).map(|(series, direction)| {
+            RuleType::SeriesTrend(SeriesTrend {
+                kind,
+                series,
+                direction,
+                tolerance,
+            })
+        })
     }
 }

@@ -4,14 +4,13 @@
 use super::coverage::Coverage;
 use super::measurement_scope::MeasurementScope;
 use super::orphan::Orphan;
-use super::required::{Required, Step};
+use super::required::Required;
 use super::series_gap::SeriesGap;
 use super::series_lag::SeriesLag;
 use super::series_missing::SeriesMissing;
 use super::series_trend::SeriesTrend;
 use super::stage_gate::StageGate;
 use crate::analysis::series::PlanKeys;
-use crate::analysis::stage_gate::GateKeys;
 use crate::diag::{code, Finding, Severity, Text};
 use crate::model::schema::{config_error, toml_error, unknown_name, RawText};
 use crate::model::{KindId, Node, Schema};
@@ -144,64 +143,64 @@ struct RawFile {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct RawRule {
-    code: Spanned<String>,
-    slug: Spanned<String>,
-    severity: Spanned<String>,
+pub(crate) struct RawRule {
+    pub(crate) code: Spanned<String>,
+    pub(crate) slug: Spanned<String>,
+    pub(crate) severity: Spanned<String>,
     #[serde(rename = "type")]
-    ty: Spanned<String>,
-    message: Spanned<RawText>,
-    help: Spanned<RawText>,
-    why: RawText,
-    example: String,
-    kind: Spanned<String>,
-    filter: Option<Spanned<RawFilter>>,
+    pub(crate) ty: Spanned<String>,
+    pub(crate) message: Spanned<RawText>,
+    pub(crate) help: Spanned<RawText>,
+    pub(crate) why: RawText,
+    pub(crate) example: String,
+    pub(crate) kind: Spanned<String>,
+    pub(crate) filter: Option<Spanned<RawFilter>>,
     // coverage
-    leaves_only: Option<bool>,
-    leaf_relation: Option<Spanned<String>>,
-    source: Option<Spanned<String>>,
-    relation: Option<Spanned<String>>,
-    walk_up: Option<Vec<Spanned<String>>>,
-    tags: Option<RawTags>,
-    min: Option<Spanned<u32>>,
+    pub(crate) leaves_only: Option<bool>,
+    pub(crate) leaf_relation: Option<Spanned<String>>,
+    pub(crate) source: Option<Spanned<String>>,
+    pub(crate) relation: Option<Spanned<String>>,
+    pub(crate) walk_up: Option<Vec<Spanned<String>>>,
+    pub(crate) tags: Option<RawTags>,
+    pub(crate) min: Option<Spanned<u32>>,
     // orphan
-    target: Option<Vec<Spanned<String>>>,
+    pub(crate) target: Option<Vec<Spanned<String>>>,
     // measurement-scope
-    measures: Option<Spanned<String>>,
-    scope: Option<Spanned<String>>,
-    walk_down: Option<Vec<Spanned<String>>>,
+    pub(crate) measures: Option<Spanned<String>>,
+    pub(crate) scope: Option<Spanned<String>>,
+    pub(crate) walk_down: Option<Vec<Spanned<String>>>,
     // required
-    path: Option<Vec<Spanned<String>>>,
-    reach: Option<Spanned<String>>,
+    pub(crate) path: Option<Vec<Spanned<String>>>,
+    pub(crate) reach: Option<Spanned<String>>,
     // series-* (the plan: `plan`, `walk-up`, `period`, `as-of`)
-    series: Option<Spanned<String>>,
-    direction: Option<Spanned<String>>,
-    tolerance: Option<Spanned<f64>>,
-    lag: Option<Spanned<String>>,
-    plan: Option<Spanned<String>>,
-    period: Option<Spanned<String>>,
-    as_of: Option<Spanned<String>>,
+    pub(crate) series: Option<Spanned<String>>,
+    pub(crate) direction: Option<Spanned<String>>,
+    pub(crate) tolerance: Option<Spanned<f64>>,
+    pub(crate) lag: Option<Spanned<String>>,
+    pub(crate) plan: Option<Spanned<String>>,
+    pub(crate) period: Option<Spanned<String>>,
+    pub(crate) as_of: Option<Spanned<String>>,
     // stage-gate
-    project: Option<Spanned<String>>,
-    stage_at_adoption: Option<Spanned<String>>,
-    stage_now: Option<Spanned<String>>,
-    threshold: Option<Spanned<f64>>,
-    min_themes: Option<Spanned<u32>>,
-    stages: Option<Vec<i64>>,
+    pub(crate) project: Option<Spanned<String>>,
+    pub(crate) stage_at_adoption: Option<Spanned<String>>,
+    pub(crate) stage_now: Option<Spanned<String>>,
+    pub(crate) threshold: Option<Spanned<f64>>,
+    pub(crate) min_themes: Option<Spanned<u32>>,
+    pub(crate) stages: Option<Vec<i64>>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawFilter {
-    key: String,
-    values: Vec<String>,
+pub(crate) struct RawFilter {
+    pub(crate) key: String,
+    pub(crate) values: Vec<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawTags {
-    target: Spanned<String>,
-    source: Spanned<String>,
+pub(crate) struct RawTags {
+    pub(crate) target: Spanned<String>,
+    pub(crate) source: Spanned<String>,
 }
 
 /// Validates names against the schema, collecting ALN090 findings.
@@ -260,28 +259,22 @@ impl Checker<'_> {
     pub(crate) fn need<'t, T>(
         &mut self,
         value: Option<&'t T>,
-        rule: &RawRuleRef,
+        rule: &RawRule,
         name: &str,
     ) -> Option<&'t T> {
         if value.is_none() {
             self.errors.push(config_error(
                 self.file,
-                rule.ty_span.clone(),
+                rule.ty.span(),
                 Text::new(
-                    format!("rule type `{}` needs `{name}`", rule.ty),
-                    format!("規則の型 `{}` には `{name}` が必要です", rule.ty),
+                    format!("rule type `{}` needs `{name}`", rule.ty.get_ref()),
+                    format!("規則の型 `{}` には `{name}` が必要です", rule.ty.get_ref()),
                 ),
                 None,
             ));
         }
         value
     }
-}
-
-/// What a checker needs to know of the rule being built.
-pub(crate) struct RawRuleRef {
-    pub(crate) ty: String,
-    pub(crate) ty_span: std::ops::Range<usize>,
 }
 
 pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule>, Vec<Finding>> {
@@ -361,10 +354,6 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
             ));
             Severity::Error
         });
-        let type_ref = RawRuleRef {
-            ty: r.ty.get_ref().clone(),
-            ty_span: r.ty.span(),
-        };
         let kind = c.kind(&r.kind);
         let filter = r.filter.as_ref().map(|f| {
             let key = Spanned::new(f.span(), f.get_ref().key.clone());
@@ -375,228 +364,15 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
             }
         });
         let check = match (r.ty.get_ref().as_str(), kind) {
-            ("coverage", Some(kind)) => {
-                let source = c
-                    .need(r.source.as_ref(), &type_ref, "source")
-                    .and_then(|s| c.kind(s));
-                let relation = r.relation.as_ref().and_then(|s| c.relation(s));
-                let tags = r
-                    .tags
-                    .as_ref()
-                    .and_then(|t| Some((c.key(&t.target)?, c.key(&t.source)?)));
-                if r.relation.is_none() && r.tags.is_none() {
-                    c.errors.push(config_error(
-                        file,
-                        r.ty.span(),
-                        Text::new(
-                            "a coverage rule needs `relation`, `tags` or both",
-                            "coverage 規則には `relation`、`tags` またはその両方が必要です",
-                        ),
-                        None,
-                    ));
-                }
-                let leaf_relation = r.leaf_relation.as_ref().and_then(|s| c.relation(s));
-                if r.leaves_only == Some(true)
-                    && leaf_relation.is_none()
-                    && r.leaf_relation.is_none()
-                {
-                    c.errors.push(config_error(
-                        file,
-                        r.ty.span(),
-                        Text::new(
-                            "`leaves-only` needs `leaf-relation`",
-                            "`leaves-only` には `leaf-relation` が必要です",
-                        ),
-                        None,
-                    ));
-                }
-                source.map(|source| {
-                    RuleType::Coverage(Coverage {
-                        kind,
-                        source,
-                        relation,
-                        walk_up: r
-                            .walk_up
-                            .as_deref()
-                            .map(|w| c.relations(w))
-                            .unwrap_or_default(),
-                        tags,
-                        leaf_relation: if r.leaves_only == Some(true) {
-                            leaf_relation
-                        } else {
-                            None
-                        },
-                        min: r.min.as_ref().map_or(1, |m| *m.get_ref()) as usize,
-                    })
-                })
-            }
-            ("orphan", Some(kind)) => {
-                let relation = c
-                    .need(r.relation.as_ref(), &type_ref, "relation")
-                    .and_then(|s| c.relation(s));
-                let target = c
-                    .need(r.target.as_ref(), &type_ref, "target")
-                    .map(|t| c.kinds(t));
-                relation.zip(target).map(|(relation, target)| {
-                    RuleType::Orphan(Orphan {
-                        kind,
-                        relation,
-                        target,
-                    })
-                })
-            }
-            ("measurement-scope", Some(kind)) => {
-                let measures = c
-                    .need(r.measures.as_ref(), &type_ref, "measures")
-                    .and_then(|s| c.relation(s));
-                let scope = c
-                    .need(r.scope.as_ref(), &type_ref, "scope")
-                    .and_then(|s| c.relation(s));
-                let source = c
-                    .need(r.source.as_ref(), &type_ref, "source")
-                    .and_then(|s| c.kind(s));
-                let relation = c
-                    .need(r.relation.as_ref(), &type_ref, "relation")
-                    .and_then(|s| c.relation(s));
-                let walk_down = r
-                    .walk_down
-                    .as_deref()
-                    .map(|w| c.relations(w))
-                    .unwrap_or_default();
-                match (measures, scope, source, relation) {
-                    (Some(measures), Some(scope), Some(source), Some(relation)) => {
-                        Some(RuleType::MeasurementScope(MeasurementScope {
-                            kind,
-                            measures,
-                            scope,
-                            source,
-                            relation,
-                            walk_down,
-                        }))
-                    }
-                    _ => None,
-                }
-            }
-            ("required", Some(kind)) => {
-                let reach = c
-                    .need(r.reach.as_ref(), &type_ref, "reach")
-                    .and_then(|s| c.kind(s));
-                let steps = c.need(r.path.as_ref(), &type_ref, "path").map(|p| {
-                    p.iter()
-                        .filter_map(|s| Step::parse(s, &mut c))
-                        .collect::<Vec<_>>()
-                });
-                reach
-                    .zip(steps)
-                    .map(|(reach, steps)| RuleType::Required(Required { kind, steps, reach }))
-            }
-            ("series-gap", Some(kind)) => {
-                let series = c
-                    .need(r.series.as_ref(), &type_ref, "series")
-                    .and_then(|s| c.key(s));
-                let plan = plan_keys(&r, &type_ref, &mut c);
-                series
-                    .zip(plan)
-                    .map(|(series, plan)| RuleType::SeriesGap(SeriesGap { kind, series, plan }))
-            }
-            ("series-trend", Some(kind)) => {
-                let series = c
-                    .need(r.series.as_ref(), &type_ref, "series")
-                    .and_then(|s| c.key(s));
-                let direction = c
-                    .need(r.direction.as_ref(), &type_ref, "direction")
-                    .and_then(|s| c.key(s));
-                let tolerance = r.tolerance.as_ref().map_or(0.0, |t| *t.get_ref());
-                if let Some(t) = r
-                    .tolerance
-                    .as_ref()
-                    .filter(|t| t.get_ref().is_nan() || *t.get_ref() < 0.0)
-                {
-                    c.errors.push(config_error(
-                        file,
-                        t.span(),
-                        Text::new(
-                            "`tolerance` is a percentage ≥ 0",
-                            "`tolerance` は 0 以上の百分率です",
-                        ),
-                        None,
-                    ));
-                }
-                series.zip(direction).map(|(series, direction)| {
-                    RuleType::SeriesTrend(SeriesTrend {
-                        kind,
-                        series,
-                        direction,
-                        tolerance,
-                    })
-                })
-            }
-            ("series-lag", Some(kind)) => {
-                let lag = c
-                    .need(r.lag.as_ref(), &type_ref, "lag")
-                    .and_then(|s| c.key(s));
-                let plan = plan_keys(&r, &type_ref, &mut c);
-                lag.zip(plan)
-                    .map(|(lag, plan)| RuleType::SeriesLag(SeriesLag { kind, lag, plan }))
-            }
-            ("series-missing", Some(kind)) => {
-                let series = c
-                    .need(r.series.as_ref(), &type_ref, "series")
-                    .and_then(|s| c.key(s));
-                let plan = plan_keys(&r, &type_ref, &mut c);
-                series.zip(plan).map(|(series, plan)| {
-                    RuleType::SeriesMissing(SeriesMissing { kind, series, plan })
-                })
-            }
-            ("stage-gate", Some(kind)) => {
-                let project = c
-                    .need(r.project.as_ref(), &type_ref, "project")
-                    .and_then(|s| c.kind(s));
-                let relation = c
-                    .need(r.relation.as_ref(), &type_ref, "relation")
-                    .and_then(|s| c.relation(s));
-                let at_adoption = c
-                    .need(r.stage_at_adoption.as_ref(), &type_ref, "stage-at-adoption")
-                    .and_then(|s| c.key(s));
-                let now = c
-                    .need(r.stage_now.as_ref(), &type_ref, "stage-now")
-                    .and_then(|s| c.key(s));
-                let threshold = c
-                    .need(r.threshold.as_ref(), &type_ref, "threshold")
-                    .map(|t| *t.get_ref());
-                if let Some(t) = r
-                    .threshold
-                    .as_ref()
-                    .filter(|t| !(0.0..=100.0).contains(t.get_ref()))
-                {
-                    c.errors.push(config_error(
-                        file,
-                        t.span(),
-                        Text::new(
-                            "`threshold` is a percentage from 0 to 100",
-                            "`threshold` は 0 から 100 までの百分率です",
-                        ),
-                        None,
-                    ));
-                }
-                match (project, relation, at_adoption, now, threshold) {
-                    (Some(project), Some(relation), Some(at_adoption), Some(now), Some(t)) => {
-                        Some(RuleType::StageGate(StageGate {
-                            kind,
-                            keys: GateKeys {
-                                project,
-                                relation,
-                                at_adoption,
-                                now,
-                            },
-                            threshold: t,
-                            min_themes: r.min_themes.as_ref().map_or(1, |m| *m.get_ref()).into(),
-                            stages: r.stages.clone().unwrap_or_default(),
-                        }))
-                    }
-                    _ => None,
-                }
-            }
+            ("coverage", Some(kind)) => Coverage::from_rule(kind, &r, &mut c),
+            ("orphan", Some(kind)) => Orphan::from_rule(kind, &r, &mut c),
+            ("measurement-scope", Some(kind)) => MeasurementScope::from_rule(kind, &r, &mut c),
+            ("required", Some(kind)) => Required::from_rule(kind, &r, &mut c),
+            ("series-gap", Some(kind)) => SeriesGap::from_rule(kind, &r, &mut c),
+            ("series-trend", Some(kind)) => SeriesTrend::from_rule(kind, &r, &mut c),
+            ("series-lag", Some(kind)) => SeriesLag::from_rule(kind, &r, &mut c),
+            ("series-missing", Some(kind)) => SeriesMissing::from_rule(kind, &r, &mut c),
+            ("stage-gate", Some(kind)) => StageGate::from_rule(kind, &r, &mut c),
             (_, None) => None,
             (_, Some(_)) => {
                 c.errors.push(unknown_name(
@@ -688,16 +464,12 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
 }
 
 /// The plan a series rule reads its period from: `plan`, `walk-up`, `period`, `as-of`.
-fn plan_keys(r: &RawRule, rule: &RawRuleRef, c: &mut Checker<'_>) -> Option<PlanKeys> {
-    let kind = c
-        .need(r.plan.as_ref(), rule, "plan")
-        .and_then(|s| c.kind(s));
+pub(crate) fn plan_keys(r: &RawRule, c: &mut Checker<'_>) -> Option<PlanKeys> {
+    let kind = c.need(r.plan.as_ref(), r, "plan").and_then(|s| c.kind(s));
     let period = c
-        .need(r.period.as_ref(), rule, "period")
+        .need(r.period.as_ref(), r, "period")
         .and_then(|s| c.key(s));
-    let as_of = c
-        .need(r.as_of.as_ref(), rule, "as-of")
-        .and_then(|s| c.key(s));
+    let as_of = c.need(r.as_of.as_ref(), r, "as-of").and_then(|s| c.key(s));
     let walk_up = r
         .walk_up
         .as_deref()

@@ -2,10 +2,13 @@
 //! (in percent, compared with the rate as printed, to one decimal), counting only themes
 //! adopted at the given stages, and only when it has at least `min-themes` of them.
 
+use super::spec::{Checker, RawRule};
 use super::Ctx;
+use super::RuleType;
 use crate::analysis::stage_gate::{self, GateKeys, Theme};
 use crate::analysis::{format_number, format_tenths};
 use crate::diag::{Finding, Text};
+use crate::model::schema::config_error;
 use crate::model::{KindId, NodeIx, Schema};
 use std::collections::HashMap;
 
@@ -108,5 +111,58 @@ impl StageGate {
             ("min-themes".into(), self.min_themes.to_string()),
             ("stages".into(), self.stages_text().en),
         ]
+    }
+}
+
+impl StageGate {
+    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
+    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
+        let project = c
+            .need(r.project.as_ref(), r, "project")
+            .and_then(|s| c.kind(s));
+        let relation = c
+            .need(r.relation.as_ref(), r, "relation")
+            .and_then(|s| c.relation(s));
+        let at_adoption = c
+            .need(r.stage_at_adoption.as_ref(), r, "stage-at-adoption")
+            .and_then(|s| c.key(s));
+        let now = c
+            .need(r.stage_now.as_ref(), r, "stage-now")
+            .and_then(|s| c.key(s));
+        let threshold = c
+            .need(r.threshold.as_ref(), r, "threshold")
+            .map(|t| *t.get_ref());
+        if let Some(t) = r
+            .threshold
+            .as_ref()
+            .filter(|t| !(0.0..=100.0).contains(t.get_ref()))
+        {
+            c.errors.push(config_error(
+                c.file,
+                t.span(),
+                Text::new(
+                    "`threshold` is a percentage from 0 to 100",
+                    "`threshold` は 0 から 100 までの百分率です",
+                ),
+                None,
+            ));
+        }
+        match (project, relation, at_adoption, now, threshold) {
+            (Some(project), Some(relation), Some(at_adoption), Some(now), Some(t)) => {
+                Some(RuleType::StageGate(StageGate {
+                    kind,
+                    keys: GateKeys {
+                        project,
+                        relation,
+                        at_adoption,
+                        now,
+                    },
+                    threshold: t,
+                    min_themes: r.min_themes.as_ref().map_or(1, |m| *m.get_ref()).into(),
+                    stages: r.stages.clone().unwrap_or_default(),
+                }))
+            }
+            _ => None,
+        }
     }
 }
