@@ -3,7 +3,7 @@
 //! The CLI calls this; so do tests and benchmarks.
 
 use crate::diag::{self, Finding};
-use crate::model::{Model, Schema};
+use crate::model::{self, Model, Schema};
 use crate::report::Summary;
 use crate::rules::RuleSet;
 use crate::source::{self, SkipNote, SourceError, SourceKind, SourceSet};
@@ -89,16 +89,22 @@ fn build_model(sources: &SourceSet, schema: &Schema, findings: &mut Vec<Finding>
         .filter(|(_, f)| f.kind == SourceKind::Spec && f.valid)
         .map(|(id, f)| (id, f.text.as_str()))
         .collect();
-    let parsed: Vec<_> = specs
+    // Parse and lower each file in parallel; its syntax tree is dropped as soon as it is lowered.
+    let lowered: Vec<_> = specs
         .par_iter()
-        .map(|(id, text)| (*id, syntax::parse(*id, text)))
+        .map(|(id, text)| {
+            let (ast, mut errs) = syntax::parse(*id, text);
+            let (nodes, more) = model::lower(schema, &ast);
+            errs.extend(more);
+            (*id, nodes, errs)
+        })
         .collect();
-    let mut files = Vec::with_capacity(parsed.len());
-    for (id, (ast, errs)) in parsed {
+    let mut files = Vec::with_capacity(lowered.len());
+    for (id, nodes, errs) in lowered {
         findings.extend(errs);
-        files.push((id, ast));
+        files.push((id, nodes));
     }
-    let (model, model_findings) = Model::build(schema.clone(), &files);
+    let (model, model_findings) = Model::assemble(schema.clone(), files);
     findings.extend(model_findings);
     model
 }

@@ -1,5 +1,10 @@
 //! The `align` binary: all of it is in the library's `cli` module.
 
+// mimalloc: parsing and modelling allocate many small strings and vectors; against glibc's
+// allocator it cuts the check of a 100,000-declaration tree by about a fifth (docs/performance.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     align::cli::run()
 }

@@ -6,35 +6,42 @@ use super::{
     Attr, AttrValue, KeySchema, KeyType, KindSchema, Node, NodeIx, Schema, SeriesPoint, Waiver,
 };
 use crate::diag::{code, Finding, Span, Text};
-use crate::source::FileId;
 use crate::syntax::ast::{self, ValueKind};
 use std::collections::HashMap;
 
 /// The key every kind takes for waivers.
 pub(crate) const ALLOW: &str = "allow";
 
-pub(super) fn nodes(
-    schema: &Schema,
-    files: &[(FileId, ast::File)],
+/// Lowers one file's declarations to typed nodes. Needs no other file, so files are lowered
+/// in parallel; [`index`] then joins them.
+pub(super) fn lower(schema: &Schema, file: &ast::File) -> (Vec<Node>, Vec<Finding>) {
+    let mut findings = Vec::new();
+    let mut nodes = Vec::with_capacity(file.decls.len());
+    for decl in &file.decls {
+        match schema.kind_id(&decl.kind.text) {
+            Some(kind_id) => nodes.push(node(schema, kind_id, decl, &mut findings)),
+            None => findings.push(unknown_kind(schema, decl)),
+        }
+    }
+    (nodes, findings)
+}
+
+/// Joins the lowered files in order into one node list and ID index; a second declaration of
+/// an ID is reported and left out, so references resolve to the first.
+pub(super) fn index(
+    files: Vec<Vec<Node>>,
     findings: &mut Vec<Finding>,
 ) -> (Vec<Node>, HashMap<String, NodeIx>) {
-    let total: usize = files.iter().map(|(_, f)| f.decls.len()).sum();
+    let total: usize = files.iter().map(Vec::len).sum();
     let mut nodes: Vec<Node> = Vec::with_capacity(total);
     let mut index: HashMap<String, NodeIx> = HashMap::with_capacity(total);
-    for (_, file) in files {
-        for decl in &file.decls {
-            let Some(kind_id) = schema.kind_id(&decl.kind.text) else {
-                findings.push(unknown_kind(schema, decl));
-                continue;
-            };
-            if let Some(&first) = index.get(&decl.id.text) {
-                findings.push(duplicate_id(decl, &nodes[first]));
-                continue;
-            }
-            let node = node(schema, kind_id, decl, findings);
-            index.insert(node.id.clone(), nodes.len());
-            nodes.push(node);
+    for node in files.into_iter().flatten() {
+        if let Some(&first) = index.get(&node.id) {
+            findings.push(duplicate_id(&node, &nodes[first]));
+            continue;
         }
+        index.insert(node.id.clone(), nodes.len());
+        nodes.push(node);
     }
     (nodes, index)
 }
@@ -511,13 +518,13 @@ fn unknown_key(kind: &KindSchema, key: &ast::Ident) -> Finding {
     .with_help(help)
 }
 
-fn duplicate_id(decl: &ast::Decl, first: &Node) -> Finding {
+fn duplicate_id(dup: &Node, first: &Node) -> Finding {
     Finding::builtin(
         &code::DUPLICATE_ID,
-        decl.id.span,
+        dup.id_span,
         Text::new(
-            format!("`{}` is declared twice", decl.id.text),
-            format!("`{}` が2回宣言されています", decl.id.text),
+            format!("`{}` is declared twice", dup.id),
+            format!("`{}` が2回宣言されています", dup.id),
         ),
     )
     .with_label(Text::new("declared again here", "ここで再び宣言"))
@@ -529,5 +536,5 @@ fn duplicate_id(decl: &ast::Decl, first: &Node) -> Finding {
         "IDs are shared by all files: rename one of the two, or delete the copy",
         "ID はすべてのファイルで共通です。どちらかの名前を変えるか、重複を削除してください",
     ))
-    .with_node(&decl.id.text)
+    .with_node(&dup.id)
 }

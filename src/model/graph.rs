@@ -9,8 +9,8 @@ use petgraph::Direction;
 /// A resolved reference: `from` declares `relation` pointing at `to`.
 #[derive(Clone, Debug)]
 pub struct Edge {
-    /// The key that made it (`covers`, `parent`…).
-    pub relation: String,
+    /// The key that made it (`covers`, `parent`…), shared by all edges of that key.
+    pub relation: std::sync::Arc<str>,
     /// The reference token in the declaring node.
     pub span: Span,
 }
@@ -61,7 +61,7 @@ impl Graph {
     ) -> impl Iterator<Item = (NodeIx, &'a Edge)> + 'a {
         self.inner
             .edges_directed(NodeIndex::new(node), dir)
-            .filter(move |e| e.weight().relation == relation)
+            .filter(move |e| &*e.weight().relation == relation)
             .map(move |e| {
                 let other = if dir == Direction::Outgoing {
                     e.target()

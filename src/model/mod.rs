@@ -18,6 +18,12 @@ use crate::source::FileId;
 use crate::syntax::ast::{self, Date};
 use std::collections::HashMap;
 
+/// Lowers one parsed file to typed nodes with their findings (unknown kinds and keys, wrong
+/// types, missing keys, waivers). Files are independent here, so this runs in parallel.
+pub fn lower(schema: &Schema, file: &ast::File) -> (Vec<Node>, Vec<Finding>) {
+    build::lower(schema, file)
+}
+
 /// Index of a node in [`Model::nodes`] (and of its vertex in the graph).
 pub type NodeIx = usize;
 
@@ -139,14 +145,30 @@ impl Model {
     /// Builds the model from parsed files, returning its structural findings.
     pub fn build(schema: Schema, files: &[(FileId, ast::File)]) -> (Model, Vec<Finding>) {
         let mut findings = Vec::new();
-        let (nodes, index) = build::nodes(&schema, files, &mut findings);
+        let mut lowered = Vec::with_capacity(files.len());
+        for (id, file) in files {
+            let (nodes, errs) = lower(&schema, file);
+            findings.extend(errs);
+            lowered.push((*id, nodes));
+        }
+        let (model, more) = Model::assemble(schema, lowered);
+        findings.extend(more);
+        (model, findings)
+    }
+
+    /// Joins files lowered by [`lower`] (in file order): the ID index with duplicate IDs,
+    /// references resolved into edges, cycles.
+    pub fn assemble(schema: Schema, files: Vec<(FileId, Vec<Node>)>) -> (Model, Vec<Finding>) {
+        let mut findings = Vec::new();
+        let file_ids: Vec<FileId> = files.iter().map(|f| f.0).collect();
+        let (nodes, index) = build::index(files.into_iter().map(|f| f.1).collect(), &mut findings);
         let graph = resolve::edges(&schema, &nodes, &index, &mut findings);
         let model = Model {
             schema,
             nodes,
             index,
             graph,
-            files: files.iter().map(|f| f.0).collect(),
+            files: file_ids,
         };
         resolve::cycles(&model, &mut findings);
         (model, findings)

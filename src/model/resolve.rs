@@ -7,6 +7,7 @@ use crate::diag::{code, Finding, Text};
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 pub(super) fn edges(
     schema: &Schema,
@@ -15,6 +16,7 @@ pub(super) fn edges(
     findings: &mut Vec<Finding>,
 ) -> Graph {
     let mut graph = Graph::with_nodes(nodes.len());
+    let mut relations: HashMap<&str, Arc<str>> = HashMap::new();
     let mut indexes: HashMap<Vec<super::KindId>, Index<'_>> = HashMap::new();
     for (from, node) in nodes.iter().enumerate() {
         let kind = schema.kind(node.kind);
@@ -26,11 +28,17 @@ pub(super) fn edges(
                 continue;
             };
             let targets = key.ty.targets();
-            let names: Vec<&str> = targets
-                .iter()
-                .map(|k| schema.kind(*k).name.as_str())
-                .collect();
-            let names = crate::diag::or_list(&names);
+            // Kind names for messages, only computed when a reference fails.
+            let names = || {
+                let names: Vec<&str> = targets
+                    .iter()
+                    .map(|k| schema.kind(*k).name.as_str())
+                    .collect();
+                crate::diag::or_list(&names)
+            };
+            let relation = relations
+                .entry(attr.key.as_str())
+                .or_insert_with(|| Arc::from(attr.key.as_str()));
             for (target, span) in refs {
                 match index.get(target) {
                     Some(&to) if targets.contains(&nodes[to].kind) => {
@@ -38,12 +46,13 @@ pub(super) fn edges(
                             from,
                             to,
                             Edge {
-                                relation: attr.key.clone(),
+                                relation: Arc::clone(relation),
                                 span: *span,
                             },
                         );
                     }
                     Some(&to) => {
+                        let names = names();
                         let other = &nodes[to];
                         let other_kind = &schema.kind(other.kind).name;
                         findings.push(
@@ -69,6 +78,7 @@ pub(super) fn edges(
                         );
                     }
                     None => {
+                        let names = names();
                         // One suggestion index per set of target kinds, built on the first miss.
                         let index = indexes.entry(targets.to_vec()).or_insert_with(|| {
                             Index::new(
@@ -134,7 +144,7 @@ pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
     let mut edge_span = HashMap::new();
     let mut any = false;
     for (from, to, e) in model.graph.edges() {
-        if acyclic.contains(e.relation.as_str()) {
+        if acyclic.contains(&*e.relation) {
             sub.add_edge(NodeIndex::new(from), NodeIndex::new(to), ());
             edge_span.entry((from, to)).or_insert(e);
             any = true;
@@ -183,7 +193,7 @@ pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
             "a plan is a hierarchy: remove one reference of the cycle",
             "計画は階層構造です。循環を構成する参照のいずれかを削除してください",
         ))
-        .with_relation(first_edge.relation.clone());
+        .with_relation(first_edge.relation.to_string());
         for w in path.windows(2).skip(1).take(4) {
             if let Some(e) = edge_span.get(&(w[0], w[1])) {
                 f = f.with_secondary(

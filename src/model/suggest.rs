@@ -27,31 +27,46 @@ where
     Index::new(candidates).suggest(name)
 }
 
-/// Candidates prepared once (lower-cased, sorted by length) for repeated suggestions: each
-/// lookup reads only the candidates whose length is within the distance bound.
+/// Candidates prepared once for repeated suggestions: lower-cased, sorted by length, each with
+/// a 64-bit mask of the characters it contains. A lookup reads the candidates of its own
+/// length first, then one longer and one shorter, and so on, and stops once no remaining
+/// length can beat the best distance found; the masks skip most candidates without computing
+/// a distance (one edit changes at most two bits of the mask).
 #[derive(Debug, Default)]
 pub struct Index<'a> {
-    /// (length in chars, lower-cased chars, the candidate), sorted by length then candidate.
-    entries: Vec<(usize, Vec<char>, &'a str)>,
+    /// (length in chars, character mask, lower-cased chars, the candidate), sorted by length
+    /// then candidate.
+    entries: Vec<(usize, u64, Vec<char>, &'a str)>,
     /// Candidates looked at so far, against [`MAX_TOTAL_CANDIDATES`].
     spent: std::cell::Cell<usize>,
 }
 
+fn mask(chars: &[char]) -> u64 {
+    chars.iter().fold(0, |m, &c| m | 1 << (u32::from(c) % 64))
+}
+
 impl<'a> Index<'a> {
     pub fn new<I: IntoIterator<Item = &'a str>>(candidates: I) -> Self {
-        let mut entries: Vec<(usize, Vec<char>, &'a str)> = candidates
+        let mut entries: Vec<(usize, u64, Vec<char>, &'a str)> = candidates
             .into_iter()
             .filter(|c| c.len() <= 4 * 256)
             .map(|c| {
                 let lower: Vec<char> = c.chars().flat_map(char::to_lowercase).collect();
-                (lower.len(), lower, c)
+                (lower.len(), mask(&lower), lower, c)
             })
             .collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.2.cmp(b.2)));
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.3.cmp(b.3)));
         Index {
             entries,
             spent: std::cell::Cell::new(0),
         }
+    }
+
+    /// The candidates whose length is exactly `len`.
+    fn bucket(&self, len: usize) -> &[(usize, u64, Vec<char>, &'a str)] {
+        let lo = self.entries.partition_point(|e| e.0 < len);
+        let hi = self.entries.partition_point(|e| e.0 <= len);
+        &self.entries[lo..hi]
     }
 
     pub fn suggest(&self, name: &str) -> Option<&'a str> {
@@ -62,29 +77,43 @@ impl<'a> Index<'a> {
         if name_chars.len() > 256 {
             return None;
         }
-        let limit = max_distance(name_chars.len());
-        let lo = self
-            .entries
-            .partition_point(|e| e.0 + limit < name_chars.len());
-        let budget = MAX_CANDIDATES.min(MAX_TOTAL_CANDIDATES.saturating_sub(self.spent.get()));
+        let n = name_chars.len();
+        let name_mask = mask(&name_chars);
+        let limit = max_distance(n);
+        let mut budget = MAX_CANDIDATES.min(MAX_TOTAL_CANDIDATES.saturating_sub(self.spent.get()));
         let mut best: Option<(usize, &'a str)> = None;
-        let mut looked = 0;
-        for (len, chars, cand) in self.entries[lo..].iter().take(budget) {
-            looked += 1;
-            if *len > name_chars.len() + limit {
+        // A candidate whose length differs by `delta` is at least `delta` edits away.
+        'lengths: for delta in 0..=limit {
+            if best.is_some_and(|(bd, _)| delta > bd) {
                 break;
             }
-            if *cand == name {
-                continue;
-            }
-            let Some(d) = distance(&name_chars, chars, limit) else {
-                continue;
+            let lens = if delta == 0 {
+                vec![n]
+            } else {
+                [n.checked_sub(delta), Some(n + delta)]
+                    .into_iter()
+                    .flatten()
+                    .collect()
             };
-            if best.is_none_or(|(bd, bc)| d < bd || (d == bd && *cand < bc)) {
-                best = Some((d, cand));
+            for len in lens {
+                for (_, cand_mask, chars, cand) in self.bucket(len) {
+                    if budget == 0 {
+                        break 'lengths;
+                    }
+                    budget -= 1;
+                    self.spent.set(self.spent.get() + 1);
+                    if *cand == name || (name_mask ^ cand_mask).count_ones() as usize > 2 * limit {
+                        continue;
+                    }
+                    let Some(d) = distance(&name_chars, chars, limit) else {
+                        continue;
+                    };
+                    if best.is_none_or(|(bd, bc)| d < bd || (d == bd && *cand < bc)) {
+                        best = Some((d, cand));
+                    }
+                }
             }
         }
-        self.spent.set(self.spent.get() + looked);
         best.map(|(_, c)| c)
     }
 }

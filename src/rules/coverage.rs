@@ -188,7 +188,6 @@ impl Coverage {
                     format!("{sid} は `{rel}` で {aid} を対象とするが、`{skey}` にこれらの `{tkey}` を含まない"),
                 ),
             );
-            f.nodes.push(sid.clone());
         }
         // A source whose tags match but which is linked to no part of the chain.
         if let (Some(s), Some((_, key)), Some(_)) = (unlinked, &self.tags, &self.relation) {
@@ -216,7 +215,6 @@ impl Coverage {
                     ),
                 ),
             );
-            f.nodes.push(src.id.clone());
         }
         f
     }
