@@ -5,7 +5,9 @@
 //! `model` (AST + schema → typed nodes in a petgraph graph) → `rules` (rule set → findings) →
 //! `report` (renderers) → `cli` (clap, thin). Every problem on the way is a [`diag::Finding`].
 
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod diag;
 pub mod engine;
 pub mod model;
