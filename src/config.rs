@@ -116,8 +116,16 @@ impl Config {
     /// Validates the text of a configuration file registered as `file`.
     pub fn parse(file: FileId, text: &str, root: PathBuf) -> Result<Config, Vec<Finding>> {
         // Unknown keys first, so each gets its own span and a did-you-mean.
+        let toml_error = |e: &toml::de::Error| {
+            let mut f = toml_error(file, e);
+            f.help = Some(Text::new(
+                "correct the TOML at this place (see docs/ci.md for align.toml)",
+                "この位置の TOML を修正してください（align.toml は docs/ci.md を参照）",
+            ));
+            vec![f]
+        };
         let keys: IndexMap<Spanned<String>, toml::Value> =
-            toml::from_str(text).map_err(|e| vec![toml_error(file, &e)])?;
+            toml::from_str(text).map_err(|e| toml_error(&e))?;
         let unknown: Vec<Finding> = keys
             .keys()
             .filter(|k| !KEYS.contains(&k.get_ref().as_str()))
@@ -126,7 +134,7 @@ impl Config {
         if !unknown.is_empty() {
             return Err(unknown);
         }
-        let raw: RawConfig = toml::from_str(text).map_err(|e| vec![toml_error(file, &e)])?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| toml_error(&e))?;
         let mut errors = Vec::new();
         let lang = raw.lang.as_ref().and_then(|v| {
             choice(file, v, "lang", &["en", "ja"], &mut errors).map(|s| match s {
@@ -327,13 +335,32 @@ impl Config {
                 .iter()
                 .find(|k| k.0.eq_ignore_ascii_case(n) || k.1.eq_ignore_ascii_case(n))
             else {
-                errors.push(unknown_name(
-                    self.file,
-                    name,
-                    "code or slug",
-                    "コードまたはスラッグ",
-                    names.iter().copied(),
-                ));
+                let looks_like_code = n.len() > 3
+                    && n[..3].eq_ignore_ascii_case("ALN")
+                    && n[3..].chars().all(|c| c.is_ascii_digit());
+                errors.push(if looks_like_code {
+                    // A near code number is another rule, not a typo: suggest nothing.
+                    config_error(
+                        self.file,
+                        name.span(),
+                        Text::new(
+                            format!("no such code `{n}`"),
+                            format!("コード `{n}` はありません"),
+                        ),
+                        Some(Text::new(
+                            "`align rules` lists the codes and slugs of the rule set",
+                            "`align rules` で規則セットのコードとスラッグを一覧できます",
+                        )),
+                    )
+                } else {
+                    unknown_name(
+                        self.file,
+                        name,
+                        "code or slug",
+                        "コードまたはスラッグ",
+                        names.iter().copied(),
+                    )
+                });
                 continue;
             };
             if builtin && default == Severity::Error && *level != Level::On(Severity::Error) {
