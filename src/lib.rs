@@ -6,7 +6,9 @@
 //! `report` (renderers) → `cli` (clap, thin). Every problem on the way is a [`diag::Finding`].
 
 pub mod analysis;
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod diag;
 pub mod engine;
 pub mod model;

@@ -1,10 +1,18 @@
-//! `align check PATHS…`
+//! `align check PATHS…`: load the specs, `align.toml` and the rule set, check, apply the
+//! configuration and the baseline, render in the chosen format, map to an exit code.
 
 use super::{rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs, UsageError};
-use crate::diag::Severity;
+use crate::baseline::Baseline;
+use crate::config::{self, Config, ConfigError, FailOn, Overrides};
+use crate::diag::{Counts, Finding, Lang};
 use crate::engine::{self, Options};
 use crate::report::human::{self, HumanOptions};
+use crate::report::json::{self, BaselineReport, Meta};
+use crate::report::{github, sarif};
+use crate::rules::RuleSet;
+use crate::source::{self, SourceSet};
 use crate::syntax::ast::Date;
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -15,9 +23,17 @@ pub(super) struct CheckArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     rule_set: RuleSetArgs,
-    /// Lowest severity that makes the exit code 1.
-    #[arg(long, value_enum, default_value = "error")]
-    fail_on: FailOn,
+    /// Output format: `human` (compiler-style), `json` (docs/json.md), `sarif` (SARIF 2.1.0)
+    /// or `github` (workflow-command annotations).
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Print only the summary line (human) or only the annotations (github); notes on
+    /// stderr are left out. JSON and SARIF documents are unchanged.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Lowest severity that makes the exit code 1 [default: error, or `fail-on` in align.toml].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
     /// Colour the output.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorArg,
@@ -27,14 +43,23 @@ pub(super) struct CheckArgs {
     /// Largest spec file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
+    /// Configuration file [default: align.toml at the root of the first path, if any].
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Report, and fail on, only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (written atomically) and exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum FailOn {
-    Error,
-    Warning,
-    Info,
-    Never,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -71,44 +96,178 @@ fn system_today() -> Date {
 }
 
 pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> {
-    let lang = args.rule_set.lang();
     let color = use_color(args.color);
     let opts = Options {
         today: args.today.unwrap_or_else(system_today),
         max_file_size: args.max_file_size,
     };
-    let mut failed_sources = None;
-    let run = engine::check_paths(&args.paths, &opts, |sources| {
-        args.rule_set.load(sources).inspect_err(|_| {
-            failed_sources = Some(std::mem::take(sources));
-        })
-    });
-    let run = match run {
-        Ok(run) => run,
-        Err(e) => {
-            let sources = failed_sources.unwrap_or_default();
-            return rule_set_failure(e, &sources, lang, color);
-        }
+    let loaded = source::load(&args.paths, args.max_file_size);
+    let (mut sources, mut findings, mut errors) = (loaded.sources, loaded.findings, loaded.errors);
+
+    // align.toml: flags override it; its own problems stop the run (exit 2).
+    let config_path = args
+        .config
+        .clone()
+        .or_else(|| config::discover(&args.paths));
+    let mut config = match config_path {
+        None => None,
+        Some(path) => match Config::load(&path, &mut sources) {
+            Ok(c) => Some(c),
+            Err(ConfigError::Io(msg)) => return Err(UsageError(msg).into()),
+            Err(ConfigError::Invalid(f)) => {
+                return config_failure(f, &sources, args.rule_set.lang(), color)
+            }
+        },
     };
-    let no_specs = run.sources.spec_count() == 0;
-    if no_specs && !run.errors.is_empty() {
+    let lang = match (args.rule_set.lang, config.as_ref().and_then(|c| c.lang)) {
+        (None, Some(lang)) => lang,
+        _ => args.rule_set.lang(),
+    };
+    if let Some(c) = config.as_mut() {
+        (sources, findings, errors) = c.exclude(sources, findings, errors);
+        if sources.spec_count() == 0 && errors.is_empty() {
+            return Err(UsageError(
+                "every spec file is excluded by the configuration's `exclude`; nothing to check"
+                    .to_owned(),
+            )
+            .into());
+        }
+    }
+
+    let rules_dir = args
+        .rule_set
+        .rules
+        .clone()
+        .or_else(|| config.as_ref().and_then(|c| c.rules.clone()));
+    let loaded_set = match &rules_dir {
+        Some(dir) => RuleSet::from_dir(dir, &mut sources),
+        None => RuleSet::embedded(&mut sources),
+    };
+    let set = match loaded_set {
+        Ok(set) => set,
+        Err(e) => return rule_set_failure(e, &sources, lang, color),
+    };
+    let overrides = match config.as_ref().map(|c| c.overrides(&set)) {
+        None => Overrides::default(),
+        Some(Ok(o)) => o,
+        Some(Err(f)) => return config_failure(f, &sources, lang, color),
+    };
+
+    let mut run = engine::check_sources(sources, findings, errors, loaded.skipped, &set, &opts);
+    if run.sources.spec_count() == 0 && !run.errors.is_empty() {
         let msgs: Vec<String> = run.errors.iter().map(ToString::to_string).collect();
         return Err(UsageError(msgs.join("\nerror: ")).into());
     }
-    human::render(
-        &run.findings,
-        &run.sources,
-        &run.summary,
-        HumanOptions {
-            lang,
-            color,
-            width: 100,
-        },
-        out,
-    )?;
+    run.findings = overrides.apply(std::mem::take(&mut run.findings));
+    run.summary.counts = Counts::of(&run.findings);
+
     let mut err = io::stderr().lock();
-    for note in &run.skipped {
-        writeln!(err, "note: {}: skipped: {}", note.path, note.reason)?;
+    if let Some(path) = &args.write_baseline {
+        return write_baseline(&run, path, args.quiet, &mut err);
+    }
+
+    let baseline = match &args.baseline {
+        None => None,
+        Some(path) => Some((
+            path.display().to_string(),
+            Baseline::read(path).map_err(|e| UsageError(e.to_string()))?,
+        )),
+    };
+    let comparison = baseline
+        .as_ref()
+        .map(|(_, b)| b.compare(&run.findings, &run.sources));
+    let reported: Cow<'_, [Finding]> = match &comparison {
+        Some(c) => Cow::Owned(c.new.iter().map(|f| (*f).clone()).collect()),
+        None => Cow::Borrowed(&run.findings),
+    };
+    let mut summary = run.summary.clone();
+    summary.counts = Counts::of(&reported);
+    let meta = Meta {
+        rule_set: &set.schema.name,
+        lang,
+    };
+    match args.format {
+        Format::Human if args.quiet => writeln!(out, "{}", human::summary_line(&summary, lang))?,
+        Format::Human => human::render(
+            &reported,
+            &run.sources,
+            &summary,
+            HumanOptions {
+                lang,
+                color,
+                width: 100,
+            },
+            out,
+        )?,
+        Format::Json => json::render(
+            &reported,
+            &run.sources,
+            &summary,
+            meta,
+            baseline
+                .as_ref()
+                .zip(comparison.as_ref())
+                .map(|((file, _), c)| BaselineReport {
+                    file,
+                    matched: c.matched,
+                    gone: &c.gone,
+                }),
+            out,
+        )?,
+        Format::Sarif => sarif::render(
+            &reported,
+            &run.sources,
+            &set,
+            &overrides,
+            meta,
+            baseline.is_some(),
+            out,
+        )?,
+        Format::Github => github::render(&reported, &run.sources, &summary, lang, args.quiet, out)?,
+    }
+
+    if !args.quiet {
+        for note in &run.skipped {
+            writeln!(err, "note: {}: skipped: {}", note.path, note.reason)?;
+        }
+        if let (Some((file, _)), Some(c)) = (&baseline, &comparison) {
+            writeln!(
+                err,
+                "note: baseline {file}: {} known {} not reported",
+                c.matched,
+                if c.matched == 1 {
+                    "finding"
+                } else {
+                    "findings"
+                }
+            )?;
+            if !c.gone.is_empty() {
+                let n: usize = c.gone.iter().map(|e| e.count).sum();
+                writeln!(
+                    err,
+                    "note: baseline {file}: {n} {} no longer {}; record the baseline again with \
+                     --write-baseline to drop {}:",
+                    if n == 1 { "entry" } else { "entries" },
+                    if n == 1 { "occurs" } else { "occur" },
+                    if n == 1 { "it" } else { "them" },
+                )?;
+                for e in &c.gone {
+                    let times = if e.count > 1 {
+                        format!(" (×{})", e.count)
+                    } else {
+                        String::new()
+                    };
+                    writeln!(
+                        err,
+                        "  {} {} [{}]{times}: {}",
+                        e.code,
+                        e.slug,
+                        e.nodes.join(", "),
+                        e.message.en
+                    )?;
+                }
+            }
+        }
     }
     for e in &run.errors {
         writeln!(err, "error: {e}")?;
@@ -116,12 +275,81 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     if !run.errors.is_empty() {
         return Ok(2);
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    let failing = threshold.is_some_and(|t| run.findings.iter().any(|f| f.severity >= t));
+    let threshold = args
+        .fail_on
+        .or_else(|| config.as_ref().and_then(|c| c.fail_on))
+        .unwrap_or(FailOn::Error)
+        .threshold();
+    let failing = threshold.is_some_and(|t| reported.iter().any(|f| f.severity >= t));
     Ok(u8::from(failing))
+}
+
+/// `--write-baseline FILE`: records every current finding; refuses when some input could not
+/// be read (the baseline would be incomplete).
+fn write_baseline(
+    run: &engine::Run,
+    path: &std::path::Path,
+    quiet: bool,
+    err: &mut dyn Write,
+) -> Result<u8, Failure> {
+    if !run.errors.is_empty() {
+        for e in &run.errors {
+            writeln!(err, "error: {e}")?;
+        }
+        writeln!(
+            err,
+            "error: {}: baseline not written: some specs could not be read",
+            path.display()
+        )?;
+        return Ok(2);
+    }
+    let base = Baseline::of(&run.findings, &run.sources);
+    base.write(path, &run.sources)
+        .map_err(|e| UsageError(e.to_string()))?;
+    if !quiet {
+        writeln!(
+            err,
+            "note: wrote baseline {}: {} {} in {} {}",
+            path.display(),
+            run.findings.len(),
+            if run.findings.len() == 1 {
+                "finding"
+            } else {
+                "findings"
+            },
+            base.entries.len(),
+            if base.entries.len() == 1 {
+                "entry"
+            } else {
+                "entries"
+            },
+        )?;
+    }
+    Ok(0)
+}
+
+/// Renders align.toml errors (ALN090 with TOML spans) to stderr and returns exit 2.
+fn config_failure(
+    mut findings: Vec<Finding>,
+    sources: &SourceSet,
+    lang: Lang,
+    color: bool,
+) -> Result<u8, Failure> {
+    crate::diag::sort(&mut findings, sources);
+    let mut err = io::stderr().lock();
+    human::render_findings(
+        &findings,
+        sources,
+        HumanOptions {
+            lang,
+            color,
+            width: 100,
+        },
+        &mut err,
+    )?;
+    writeln!(
+        err,
+        "error: the configuration is invalid; nothing was checked"
+    )?;
+    Ok(2)
 }

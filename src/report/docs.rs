@@ -53,7 +53,7 @@ impl<'a> Entry<'a> {
         }
     }
 
-    fn summary(&self, lang: Lang) -> String {
+    pub fn summary(&self, lang: Lang) -> String {
         match (self, lang) {
             (Entry::Builtin(c), Lang::En) => c.summary.en.to_owned(),
             (Entry::Builtin(c), Lang::Ja) => c.summary.ja.to_owned(),
@@ -61,7 +61,7 @@ impl<'a> Entry<'a> {
         }
     }
 
-    fn why(&self, lang: Lang) -> String {
+    pub fn why(&self, lang: Lang) -> String {
         match (self, lang) {
             (Entry::Builtin(c), Lang::En) => c.why.en.to_owned(),
             (Entry::Builtin(c), Lang::Ja) => c.why.ja.to_owned(),
@@ -69,7 +69,7 @@ impl<'a> Entry<'a> {
         }
     }
 
-    fn fix(&self, lang: Lang) -> String {
+    pub fn fix(&self, lang: Lang) -> String {
         match (self, lang) {
             (Entry::Builtin(c), Lang::En) => c.fix.en.to_owned(),
             (Entry::Builtin(c), Lang::Ja) => c.fix.ja.to_owned(),
@@ -77,7 +77,7 @@ impl<'a> Entry<'a> {
         }
     }
 
-    fn example(&self) -> &str {
+    pub fn example(&self) -> &str {
         match self {
             Entry::Builtin(c) => c.example,
             Entry::Rule(r) => &r.example,

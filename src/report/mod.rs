@@ -3,8 +3,12 @@
 //! Fifth stage of the pipeline; every renderer reads the same finding list.
 
 pub mod docs;
+pub mod github;
 pub mod human;
+pub mod json;
+pub mod location;
 pub mod sanitize;
+pub mod sarif;
 pub mod stats;
 
 use crate::diag::Counts;

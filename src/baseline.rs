@@ -1,0 +1,454 @@
+//! Baselines: record today's findings so that only new ones fail a build.
+//!
+//! A finding's identity (its fingerprint) is its code, the IDs of the nodes involved and the
+//! relation, never a line number or a span: moving or reformatting a declaration changes
+//! nothing. A finding that names no node (a syntax error) is identified by its file and its
+//! English message instead. Equal fingerprints are counted (a multiset), so two identical
+//! findings need two baseline entries.
+//!
+//! The file is JSON (`align-baseline`, version 1), sorted, with the code, slug, nodes and
+//! messages of each entry so reviewers can read it in a diff; see docs/ci.md.
+
+use crate::diag::{Finding, Text};
+use crate::source::SourceSet;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The `format` field of a baseline file.
+pub const FORMAT: &str = "align-baseline";
+/// The version of the baseline format this build writes and reads.
+pub const VERSION: u32 = 1;
+
+/// The identity of a finding: `code|node,node|relation` (plus `|file|message` when the
+/// finding names no node), hashed with 64-bit FNV-1a and written as 16 hex digits.
+pub fn fingerprint(finding: &Finding, sources: &SourceSet) -> String {
+    format!("{:016x}", fnv1a(identity(finding, sources).as_bytes()))
+}
+
+/// The text a fingerprint is the hash of.
+pub fn identity(finding: &Finding, sources: &SourceSet) -> String {
+    let mut s = format!(
+        "{}|{}|{}",
+        finding.code,
+        finding.nodes.join(","),
+        finding.relation.as_deref().unwrap_or("")
+    );
+    if finding.nodes.is_empty() {
+        s.push('|');
+        s.push_str(&sources.get(finding.span.file).name);
+        s.push('|');
+        s.push_str(&finding.message.en);
+    }
+    s
+}
+
+/// 64-bit FNV-1a: tiny, stable across platforms and releases, good enough to tell apart the
+/// findings of one project (a collision merges two entries of the multiset, never more).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    bytes
+        .iter()
+        .fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME))
+}
+
+/// A baseline file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    /// Always [`FORMAT`].
+    pub format: String,
+    /// Always [`VERSION`] for files this build reads.
+    pub version: u32,
+    /// Sorted by code, nodes, relation, fingerprint.
+    pub entries: Vec<Entry>,
+}
+
+/// One recorded finding identity, with how often it occurred.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub fingerprint: String,
+    pub code: String,
+    pub slug: String,
+    pub nodes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
+    /// The message when it was recorded, for reviewers; not part of the identity.
+    pub message: Message,
+    /// How many findings had this fingerprint.
+    pub count: usize,
+}
+
+/// A message in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Message {
+    pub en: String,
+    pub ja: String,
+}
+
+impl From<&Text> for Message {
+    fn from(t: &Text) -> Self {
+        Message {
+            en: t.en.clone(),
+            ja: t.ja.clone(),
+        }
+    }
+}
+
+/// Why a baseline file cannot be used (exit 2).
+#[derive(Debug)]
+pub enum BaselineError {
+    Read {
+        path: String,
+        reason: String,
+    },
+    Invalid {
+        path: String,
+        reason: String,
+    },
+    Write {
+        path: String,
+        reason: String,
+    },
+    /// `--write-baseline` names a file that is checked (a spec) or otherwise read.
+    InputFile {
+        path: String,
+    },
+}
+
+impl std::fmt::Display for BaselineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BaselineError::Read { path, reason } => {
+                write!(f, "{path}: cannot read the baseline: {reason}")
+            }
+            BaselineError::Invalid { path, reason } => {
+                write!(f, "{path}: not a valid align baseline: {reason}")
+            }
+            BaselineError::Write { path, reason } => {
+                write!(f, "{path}: cannot write the baseline: {reason}")
+            }
+            BaselineError::InputFile { path } => write!(
+                f,
+                "{path}: refusing to write the baseline over a file that is being checked"
+            ),
+        }
+    }
+}
+
+impl Baseline {
+    /// The baseline that records exactly these findings.
+    pub fn of(findings: &[Finding], sources: &SourceSet) -> Baseline {
+        let mut by_fp: BTreeMap<String, Entry> = BTreeMap::new();
+        for f in findings {
+            let fp = fingerprint(f, sources);
+            by_fp
+                .entry(fp.clone())
+                .and_modify(|e| e.count += 1)
+                .or_insert_with(|| Entry {
+                    fingerprint: fp,
+                    code: f.code.clone(),
+                    slug: f.slug.clone(),
+                    nodes: f.nodes.clone(),
+                    relation: f.relation.clone(),
+                    message: Message::from(&f.message),
+                    count: 1,
+                });
+        }
+        let mut entries: Vec<Entry> = by_fp.into_values().collect();
+        sort_entries(&mut entries);
+        Baseline {
+            format: FORMAT.to_owned(),
+            version: VERSION,
+            entries,
+        }
+    }
+
+    /// Parses a baseline file's text.
+    pub fn parse(text: &str) -> Result<Baseline, String> {
+        #[derive(Deserialize)]
+        struct Header {
+            format: Option<String>,
+            version: Option<u32>,
+        }
+        let header: Header = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if header.format.as_deref() != Some(FORMAT) {
+            return Err(format!("expected `\"format\": \"{FORMAT}\"`"));
+        }
+        if header.version != Some(VERSION) {
+            return Err(format!(
+                "version {} is not supported (this align reads version {VERSION})",
+                header
+                    .version
+                    .map_or_else(|| "(missing)".to_owned(), |v| v.to_string())
+            ));
+        }
+        let mut b: Baseline = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        sort_entries(&mut b.entries);
+        Ok(b)
+    }
+
+    /// Reads and parses a baseline file.
+    pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| BaselineError::Read {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
+        Baseline::parse(&text).map_err(|reason| BaselineError::Invalid {
+            path: shown,
+            reason,
+        })
+    }
+
+    /// The file's text: pretty JSON with a final newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Writes the baseline to `path` atomically, refusing to replace any of `inputs`.
+    pub fn write(&self, path: &Path, inputs: &SourceSet) -> Result<(), BaselineError> {
+        let shown = path.display().to_string();
+        if is_input(path, inputs) {
+            return Err(BaselineError::InputFile { path: shown });
+        }
+        write_atomic(path, self.to_json().as_bytes()).map_err(|e| BaselineError::Write {
+            path: shown,
+            reason: e.to_string(),
+        })
+    }
+
+    /// Splits `findings` into the ones the baseline does not hold (returned, in order) and the
+    /// entries that no longer occur (with the count that is missing).
+    pub fn compare<'a>(&self, findings: &'a [Finding], sources: &SourceSet) -> Comparison<'a> {
+        let mut left: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in &self.entries {
+            *left.entry(e.fingerprint.as_str()).or_default() += e.count;
+        }
+        let mut new = Vec::new();
+        let mut matched = 0;
+        for f in findings {
+            let fp = fingerprint(f, sources);
+            match left.get_mut(fp.as_str()) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    matched += 1;
+                }
+                _ => new.push(f),
+            }
+        }
+        let mut gone = Vec::new();
+        for e in &self.entries {
+            if let Some(n) = left.get_mut(e.fingerprint.as_str()) {
+                let missing = (*n).min(e.count);
+                if missing > 0 {
+                    *n -= missing;
+                    gone.push(Entry {
+                        count: missing,
+                        ..e.clone()
+                    });
+                }
+            }
+        }
+        Comparison { new, matched, gone }
+    }
+}
+
+/// What a baseline comparison found.
+#[derive(Debug)]
+pub struct Comparison<'a> {
+    /// Findings the baseline does not hold, in the findings' order.
+    pub new: Vec<&'a Finding>,
+    /// How many findings the baseline holds (and are therefore not reported).
+    pub matched: usize,
+    /// Baseline entries that no longer occur, with the count missing.
+    pub gone: Vec<Entry>,
+}
+
+fn sort_entries(entries: &mut [Entry]) {
+    entries.sort_by(|a, b| {
+        (&a.code, &a.nodes, &a.relation, &a.fingerprint).cmp(&(
+            &b.code,
+            &b.nodes,
+            &b.relation,
+            &b.fingerprint,
+        ))
+    });
+}
+
+/// Whether `path` is one of the files read in this run (a spec or a configuration file).
+fn is_input(path: &Path, inputs: &SourceSet) -> bool {
+    let Ok(target) = std::fs::canonicalize(path) else {
+        // A file that does not exist yet is no input.
+        return false;
+    };
+    inputs
+        .files()
+        .filter_map(|(_, f)| std::fs::canonicalize(&f.path).ok())
+        .any(|p| p == target)
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory, then renames it
+/// into place: on any failure the old file is untouched and no partial file remains.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path names no file")
+    })?;
+    if path.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the path is a directory",
+        ));
+    }
+    let mut tmp = None;
+    for n in 0..100u32 {
+        let candidate = dir.join(format!(
+            ".{}.tmp-{}-{n}",
+            name.to_string_lossy(),
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
+            Ok(file) => {
+                tmp = Some((candidate, file));
+                break;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let Some((tmp_path, mut file)) = tmp else {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "no free temporary file name",
+        ));
+    };
+    let result = file
+        .write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| {
+            drop(file);
+            std::fs::rename(&tmp_path, path)
+        });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp_path);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Severity, Span};
+
+    fn finding(sources: &SourceSet, code: &str, nodes: &[&str], start: usize) -> Finding {
+        let file = sources.files().next().map(|(id, _)| id).unwrap();
+        let mut f = Finding::new(
+            code,
+            "slug",
+            Severity::Error,
+            Span::new(file, start, start + 1),
+            Text::new("m", "メ"),
+        );
+        f.nodes = nodes.iter().map(|s| (*s).to_owned()).collect();
+        f
+    }
+
+    fn sources() -> SourceSet {
+        let mut s = SourceSet::new();
+        s.add_spec("a.align", "goal G1 \"g\"\n\n\n\n");
+        s
+    }
+
+    #[test]
+    fn fnv1a_matches_the_reference_vectors() {
+        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn fingerprints_ignore_spans_but_not_identity() {
+        let s = sources();
+        let a = finding(&s, "ALN101", &["I1"], 0);
+        let moved = finding(&s, "ALN101", &["I1"], 9);
+        assert_eq!(fingerprint(&a, &s), fingerprint(&moved, &s));
+        assert_ne!(
+            fingerprint(&a, &s),
+            fingerprint(&finding(&s, "ALN101", &["I2"], 0), &s)
+        );
+        assert_ne!(
+            fingerprint(&a, &s),
+            fingerprint(&a.clone().with_relation("covers"), &s)
+        );
+        assert_eq!(identity(&a, &s), "ALN101|I1|");
+        assert_eq!(
+            identity(&finding(&s, "ALN010", &[], 3), &s),
+            "ALN010|||a.align|m"
+        );
+    }
+
+    #[test]
+    fn identical_findings_are_counted() {
+        let s = sources();
+        let f = finding(&s, "ALN101", &["I1"], 0);
+        let base = Baseline::of(&[f.clone(), f.clone()], &s);
+        assert_eq!(base.entries.len(), 1);
+        assert_eq!(base.entries[0].count, 2);
+        let three = [f.clone(), f.clone(), f.clone()];
+        let cmp = base.compare(&three, &s);
+        assert_eq!((cmp.new.len(), cmp.matched, cmp.gone.len()), (1, 2, 0));
+        let one = [f];
+        let cmp = base.compare(&one, &s);
+        assert_eq!((cmp.new.len(), cmp.matched), (0, 1));
+        assert_eq!(cmp.gone.len(), 1);
+        assert_eq!(cmp.gone[0].count, 1);
+    }
+
+    #[test]
+    fn the_file_round_trips_and_rejects_other_versions() {
+        let s = sources();
+        let base = Baseline::of(
+            &[
+                finding(&s, "ALN102", &["I2"], 0),
+                finding(&s, "ALN101", &["I1"], 0),
+            ],
+            &s,
+        );
+        assert_eq!(base.entries[0].code, "ALN101");
+        let text = base.to_json();
+        assert_eq!(Baseline::parse(&text).unwrap(), base);
+        let v2 = text.replace("\"version\": 1", "\"version\": 2");
+        assert!(Baseline::parse(&v2).unwrap_err().contains("version 2"));
+        assert!(Baseline::parse("{}")
+            .unwrap_err()
+            .contains("align-baseline"));
+        assert!(Baseline::parse("[").is_err());
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.json");
+        std::fs::write(&path, "old").unwrap();
+        write_atomic(&path, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1);
+        assert!(write_atomic(dir.path(), b"x").is_err());
+        assert!(write_atomic(&dir.path().join("missing/b.json"), b"x").is_err());
+    }
+}

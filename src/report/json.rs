@@ -1,0 +1,162 @@
+//! JSON output (`align check --format json`): one versioned document, described by
+//! docs/json-schema.json and docs/json.md.
+//!
+//! Findings keep the one stable order (file, offset, code); every span is given as file,
+//! 1-based line and column in characters, and byte offsets.
+
+use super::location::Location;
+use super::Summary;
+use crate::baseline::{self, Entry};
+use crate::diag::{Finding, Lang};
+use crate::source::SourceSet;
+use indexmap::IndexMap;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// The `format` field of the document.
+pub const FORMAT: &str = "align-check";
+/// The document's version; raised on any incompatible change.
+pub const VERSION: u32 = 1;
+
+/// What every machine-readable renderer says about the run.
+#[derive(Debug, Clone, Copy)]
+pub struct Meta<'a> {
+    /// The rule set's name (`[set] name` in schema.toml).
+    pub rule_set: &'a str,
+    pub lang: Lang,
+}
+
+/// A baseline comparison, for the `baseline` section.
+#[derive(Debug, Clone, Copy)]
+pub struct BaselineReport<'a> {
+    pub file: &'a str,
+    /// Findings the baseline holds (not reported).
+    pub matched: usize,
+    /// Entries that no longer occur.
+    pub gone: &'a [Entry],
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    format: &'static str,
+    version: u32,
+    tool: Tool,
+    rule_set: &'a str,
+    lang: &'static str,
+    findings: Vec<JsonFinding>,
+    summary: JsonSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<JsonBaseline<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding {
+    code: String,
+    slug: String,
+    severity: &'static str,
+    message: String,
+    help: Option<String>,
+    label: Option<String>,
+    nodes: Vec<String>,
+    relation: Option<String>,
+    fingerprint: String,
+    location: Location,
+    related: Vec<Related>,
+    notes: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Related {
+    message: String,
+    location: Location,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    files: usize,
+    kinds: IndexMap<String, usize>,
+}
+
+#[derive(Serialize)]
+struct JsonBaseline<'a> {
+    file: &'a str,
+    matched: usize,
+    gone: &'a [Entry],
+}
+
+/// The language tag written in documents.
+pub fn lang_tag(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "en",
+        Lang::Ja => "ja",
+    }
+}
+
+/// Writes the document for `findings` (already sorted) and a final newline.
+pub fn render(
+    findings: &[Finding],
+    sources: &SourceSet,
+    summary: &Summary,
+    meta: Meta<'_>,
+    baseline: Option<BaselineReport<'_>>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let lang = meta.lang;
+    let doc = Document {
+        format: FORMAT,
+        version: VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        rule_set: meta.rule_set,
+        lang: lang_tag(lang),
+        findings: findings
+            .iter()
+            .map(|f| JsonFinding {
+                code: f.code.clone(),
+                slug: f.slug.clone(),
+                severity: f.severity.as_str(),
+                message: f.message.get(lang).to_owned(),
+                help: f.help.as_ref().map(|h| h.get(lang).to_owned()),
+                label: f.label.as_ref().map(|l| l.get(lang).to_owned()),
+                nodes: f.nodes.clone(),
+                relation: f.relation.clone(),
+                fingerprint: baseline::fingerprint(f, sources),
+                location: Location::of(f.span, sources),
+                related: f
+                    .labels
+                    .iter()
+                    .map(|l| Related {
+                        message: l.text.get(lang).to_owned(),
+                        location: Location::of(l.span, sources),
+                    })
+                    .collect(),
+                notes: f.notes.iter().map(|n| n.get(lang).to_owned()).collect(),
+            })
+            .collect(),
+        summary: JsonSummary {
+            errors: summary.counts.errors,
+            warnings: summary.counts.warnings,
+            infos: summary.counts.infos,
+            files: summary.files,
+            kinds: summary.kinds.iter().cloned().collect(),
+        },
+        baseline: baseline.map(|b| JsonBaseline {
+            file: b.file,
+            matched: b.matched,
+            gone: b.gone,
+        }),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+    writeln!(out)
+}

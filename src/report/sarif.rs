@@ -1,0 +1,358 @@
+//! SARIF 2.1.0 output (`align check --format sarif`) for GitHub code scanning and other SARIF
+//! viewers: one run, every code of the rule set as a rule, one result per finding.
+//!
+//! Typed serde structs rather than a SARIF crate: align needs a small, fixed subset, and the
+//! test suite validates the output against the official OASIS schema.
+
+use super::docs::Entry;
+use super::json::Meta;
+use super::location::Location;
+use crate::baseline;
+use crate::config::{Level, Overrides};
+use crate::diag::{Finding, Lang, Severity};
+use crate::rules::RuleSet;
+use crate::source::SourceSet;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+/// The schema the document names (the OASIS 2.1.0 errata 01 schema).
+pub const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// The key of align's fingerprint in `partialFingerprints`.
+pub const FINGERPRINT_KEY: &str = "alignFingerprint/v1";
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Tool,
+    column_kind: &'static str,
+    results: Vec<SarifResult>,
+    properties: RunProperties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties {
+    rule_set: String,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: &'static str,
+    semantic_version: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
+    rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: String,
+    name: String,
+    short_description: Message,
+    full_description: Message,
+    help: Help,
+    default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Configuration {
+    enabled: bool,
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: String,
+    rule_index: usize,
+    level: &'static str,
+    message: Message,
+    locations: Vec<SarifLocation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<SarifLocation>,
+    partial_fingerprints: HashMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
+    properties: ResultProperties,
+}
+
+#[derive(Serialize)]
+struct ResultProperties {
+    slug: String,
+    nodes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    relation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Message>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    byte_offset: usize,
+    byte_length: usize,
+}
+
+/// A SARIF `level` for a severity.
+pub fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// Writes the SARIF log for `findings` (already sorted). `baseline_in_use` marks every result
+/// as `new` (the ones a baseline holds are not reported).
+pub fn render(
+    findings: &[Finding],
+    sources: &SourceSet,
+    set: &RuleSet,
+    overrides: &Overrides,
+    meta: Meta<'_>,
+    baseline_in_use: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let lang = meta.lang;
+    let entries = Entry::all(set);
+    let index: HashMap<&str, usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.code(), i))
+        .collect();
+    let rules = entries.iter().map(|e| rule(e, overrides, lang)).collect();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let results = findings
+        .iter()
+        .map(|f| {
+            let fp = baseline::fingerprint(f, sources);
+            // Equal identities are numbered in output order, so each result keeps its own alert.
+            let n = seen.entry(fp.clone()).or_default();
+            *n += 1;
+            SarifResult {
+                rule_id: f.code.clone(),
+                rule_index: index.get(f.code.as_str()).copied().unwrap_or(0),
+                level: level(f.severity),
+                message: Message {
+                    text: f.message.get(lang).to_owned(),
+                },
+                locations: vec![location(&Location::of(f.span, sources), None, None)],
+                related_locations: f
+                    .labels
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| {
+                        location(
+                            &Location::of(l.span, sources),
+                            Some(i + 1),
+                            Some(l.text.get(lang).to_owned()),
+                        )
+                    })
+                    .collect(),
+                partial_fingerprints: HashMap::from([(FINGERPRINT_KEY, format!("{fp}:{n}"))]),
+                baseline_state: baseline_in_use.then_some("new"),
+                properties: ResultProperties {
+                    slug: f.slug.clone(),
+                    nodes: f.nodes.clone(),
+                    relation: f.relation.clone(),
+                    help: f.help.as_ref().map(|h| h.get(lang).to_owned()),
+                },
+            }
+        })
+        .collect();
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: env!("CARGO_PKG_NAME"),
+                    version: env!("CARGO_PKG_VERSION"),
+                    semantic_version: env!("CARGO_PKG_VERSION"),
+                    information_uri: (!repository.is_empty()).then_some(repository),
+                    rules,
+                },
+            },
+            column_kind: "unicodeCodePoints",
+            results,
+            properties: RunProperties {
+                rule_set: meta.rule_set.to_owned(),
+            },
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
+    writeln!(out)
+}
+
+fn rule(e: &Entry<'_>, overrides: &Overrides, lang: Lang) -> Rule {
+    let (enabled, severity) = match overrides.get(e.code()) {
+        Some(Level::Off) => (false, e.severity()),
+        Some(Level::On(s)) => (true, s),
+        None => (true, e.severity()),
+    };
+    let summary = e.summary(lang);
+    let why = e.why(lang);
+    let fix = e.fix(lang);
+    let (why_head, fix_head, example_head) = match lang {
+        Lang::En => ("Why", "Fix", "Example"),
+        Lang::Ja => ("理由", "直し方", "例"),
+    };
+    Rule {
+        id: e.code().to_owned(),
+        name: e.slug().to_owned(),
+        short_description: Message { text: summary },
+        full_description: Message { text: why.clone() },
+        help: Help {
+            text: fix.clone(),
+            markdown: format!(
+                "**{fix_head}:** {fix}\n\n**{why_head}:** {why}\n\n**{example_head}:**\n\n```\n{}\n```\n",
+                e.example()
+            ),
+        },
+        default_configuration: Configuration {
+            enabled,
+            level: level(severity),
+        },
+        properties: RuleProperties {
+            tags: vec![match e {
+                Entry::Builtin(_) => "structural",
+                Entry::Rule(_) => "rule",
+            }],
+        },
+    }
+}
+
+fn location(loc: &Location, id: Option<usize>, message: Option<String>) -> SarifLocation {
+    SarifLocation {
+        id,
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation {
+                uri: uri(&loc.file),
+            },
+            region: Region {
+                start_line: loc.start.line,
+                start_column: loc.start.column,
+                end_line: loc.end.line,
+                end_column: loc.end.column,
+                byte_offset: loc.start.offset,
+                byte_length: loc.end.offset - loc.start.offset,
+            },
+        },
+        message: message.map(|text| Message { text }),
+    }
+}
+
+/// A path as a URI reference: relative paths stay relative (with `/` separators, `./`
+/// dropped), absolute ones become `file://` URIs; anything outside the unreserved set and `/`
+/// is percent-encoded as UTF-8.
+pub fn uri(path: &str) -> String {
+    use std::fmt::Write as _;
+    let path = path.replace('\\', "/");
+    let mut rest = path.as_str();
+    while let Some(r) = rest.strip_prefix("./") {
+        rest = r;
+    }
+    let mut out = String::with_capacity(rest.len() + 8);
+    let bytes = rest.as_bytes();
+    if rest.starts_with('/') {
+        out.push_str("file://");
+    } else if bytes.len() > 2
+        && bytes[0].is_ascii_alphabetic()
+        && bytes[1] == b':'
+        && bytes[2] == b'/'
+    {
+        // A Windows drive path (`C:/…`).
+        out.push_str("file:///");
+        out.push(char::from(bytes[0]));
+        out.push(':');
+        rest = &rest[2..];
+    }
+    for b in rest.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(uri("specs/plan.align"), "specs/plan.align");
+        assert_eq!(uri("./specs/a b.align"), "specs/a%20b.align");
+        assert_eq!(uri("計画.align"), "%E8%A8%88%E7%94%BB.align");
+        assert_eq!(uri("/tmp/x#1.align"), "file:///tmp/x%231.align");
+        assert_eq!(uri("specs\\win.align"), "specs/win.align");
+        assert_eq!(uri("C:\\p\\a.align"), "file:///C:/p/a.align");
+    }
+}
