@@ -203,10 +203,10 @@ impl PlanKeys {
     fn window_of(&self, model: &Model, p: NodeIx) -> Option<PlanWindow> {
         let node = model.node(p);
         let attr = node.attr(&self.period)?;
-        let AttrValue::Range(a, b) = &attr.value else {
+        let AttrValue::Range(range) = &attr.value else {
             return None;
         };
-        let (start, end) = (value_year(a)?, value_year(b)?);
+        let (start, end) = (value_year(&range.0)?, value_year(&range.1)?);
         if end < start {
             return None;
         }

@@ -299,7 +299,9 @@ fn typed(schema: &Schema, key: &KeySchema, entry: &ast::Entry) -> Typed {
         (KeyType::Number, ValueKind::Number(n)) => AttrValue::Number(n.clone()),
         (KeyType::Date, ValueKind::Date(d)) => AttrValue::Date(*d),
         (KeyType::Bool, ValueKind::Bool(b)) => AttrValue::Bool(*b),
-        (KeyType::Range, ValueKind::Range(a, b)) => AttrValue::Range((**a).clone(), (**b).clone()),
+        (KeyType::Range, ValueKind::Range(a, b)) => {
+            AttrValue::Range(Box::new(((**a).clone(), (**b).clone())))
+        }
         (KeyType::Tag, ValueKind::Ident(t)) => AttrValue::Tag(t.clone()),
         (KeyType::Tags, ValueKind::Ident(t)) => AttrValue::Tags(vec![(t.clone(), span)]),
         (KeyType::Refs(_) | KeyType::Ref(_), ValueKind::Ident(t)) => {

@@ -101,7 +101,8 @@ pub enum AttrValue {
     Number(ast::Number),
     Date(Date),
     Bool(bool),
-    Range(ast::Value, ast::Value),
+    /// Boxed: ranges are rare, and inline they would double the size of every value.
+    Range(Box<(ast::Value, ast::Value)>),
     Tag(String),
     Tags(Vec<(String, Span)>),
     Enum(String),

@@ -1,11 +1,12 @@
 //! References → graph edges (unresolved and wrong-kind references with did-you-mean), and
 //! cycles in relations the schema marks acyclic.
 
-use super::suggest::Index;
+use super::suggest::{Index, MAX_CANDIDATES, MAX_TOTAL_CANDIDATES};
 use super::{AttrValue, Edge, Graph, Model, Node, NodeIx, Schema};
 use crate::diag::{code, Finding, Text};
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ pub(super) fn edges(
 ) -> Graph {
     let mut graph = Graph::with_nodes(nodes.len());
     let mut relations: HashMap<&str, Arc<str>> = HashMap::new();
-    let mut indexes: HashMap<Vec<super::KindId>, Index<'_>> = HashMap::new();
+    let mut misses: Vec<Miss<'_>> = Vec::new();
     for (from, node) in nodes.iter().enumerate() {
         let kind = schema.kind(node.kind);
         for attr in &node.attrs {
@@ -79,25 +80,13 @@ pub(super) fn edges(
                     }
                     None => {
                         let names = names();
-                        // One suggestion index per set of target kinds, built on the first miss.
-                        let index = indexes.entry(targets.to_vec()).or_insert_with(|| {
-                            Index::new(
-                                nodes
-                                    .iter()
-                                    .filter(|n| targets.contains(&n.kind))
-                                    .map(|n| n.id.as_str()),
-                            )
+                        // The did-you-mean is filled in below, for all misses at once.
+                        misses.push(Miss {
+                            finding: findings.len(),
+                            target: target.as_str(),
+                            targets,
+                            names: names.clone(),
                         });
-                        let help = match index.suggest(target) {
-                            Some(s) => Text::new(
-                                format!("did you mean `{s}`?"),
-                                format!("`{s}` の誤りではありませんか？"),
-                            ),
-                            None => Text::new(
-                                format!("declare a {names} `{target}`, or correct the ID"),
-                                format!("{names} `{target}` を宣言するか、ID を修正してください"),
-                            ),
-                        };
                         findings.push(
                             Finding::builtin(
                                 &code::UNRESOLVED_REFERENCE,
@@ -111,7 +100,6 @@ pub(super) fn edges(
                                 format!("no {names} with this ID"),
                                 format!("この ID の {names} はありません"),
                             ))
-                            .with_help(help)
                             .with_node(&node.id)
                             .with_relation(&attr.key),
                         );
@@ -120,7 +108,58 @@ pub(super) fn edges(
             }
         }
     }
+    suggest_all(nodes, &misses, findings);
     graph
+}
+
+/// An unresolved reference awaiting its did-you-mean.
+struct Miss<'a> {
+    /// Index of its finding.
+    finding: usize,
+    target: &'a str,
+    targets: &'a [super::KindId],
+    names: String,
+}
+
+/// Fills the help of every unresolved reference: one suggestion index per set of target kinds,
+/// lookups in parallel (each is independent; the index bounds the total work).
+fn suggest_all(nodes: &[Node], misses: &[Miss<'_>], findings: &mut [Finding]) {
+    let mut indexes: HashMap<&[super::KindId], Index<'_>> = HashMap::new();
+    for m in misses {
+        indexes.entry(m.targets).or_insert_with(|| {
+            Index::new(
+                nodes
+                    .iter()
+                    .filter(|n| m.targets.contains(&n.kind))
+                    .map(|n| n.id.as_str()),
+            )
+        });
+    }
+    let budget = MAX_CANDIDATES.min(MAX_TOTAL_CANDIDATES / misses.len().max(1));
+    let suggestions: Vec<Option<&str>> = misses
+        .par_iter()
+        .map(|m| {
+            indexes
+                .get(m.targets)
+                .and_then(|i| i.suggest_within(m.target, budget))
+        })
+        .collect();
+    for (m, s) in misses.iter().zip(suggestions) {
+        let (target, names) = (m.target, &m.names);
+        let help = match s {
+            Some(s) => Text::new(
+                format!("did you mean `{s}`?"),
+                format!("`{s}` の誤りではありませんか？"),
+            ),
+            None => Text::new(
+                format!("declare a {names} `{target}`, or correct the ID"),
+                format!("{names} `{target}` を宣言するか、ID を修正してください"),
+            ),
+        };
+        if let Some(f) = findings.get_mut(m.finding) {
+            f.help = Some(help);
+        }
+    }
 }
 
 /// One finding per cycle through the relations the schema marks acyclic, named from its

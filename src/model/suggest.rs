@@ -3,8 +3,9 @@
 /// Most candidates looked at for one suggestion.
 pub const MAX_CANDIDATES: usize = 20_000;
 
-/// Most candidates one [`Index`] looks at over all its lookups: past it, lookups suggest
-/// nothing, so that many misses against a huge ID set stay linear in the input.
+/// Most candidates looked at over all lookups of one run: with many misses each lookup gets
+/// an equal share (decided before any lookup runs, so results do not depend on their order),
+/// and many misses against a huge ID set stay linear in the input.
 pub const MAX_TOTAL_CANDIDATES: usize = 2_000_000;
 
 /// The largest edit distance accepted for a name of this length.
@@ -37,8 +38,6 @@ pub struct Index<'a> {
     /// (length in chars, character mask, lower-cased chars, the candidate), sorted by length
     /// then candidate.
     entries: Vec<(usize, u64, Vec<char>, &'a str)>,
-    /// Candidates looked at so far, against [`MAX_TOTAL_CANDIDATES`].
-    spent: std::cell::Cell<usize>,
 }
 
 fn mask(chars: &[char]) -> u64 {
@@ -56,10 +55,7 @@ impl<'a> Index<'a> {
             })
             .collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.3.cmp(b.3)));
-        Index {
-            entries,
-            spent: std::cell::Cell::new(0),
-        }
+        Index { entries }
     }
 
     /// The candidates whose length is exactly `len`.
@@ -70,6 +66,11 @@ impl<'a> Index<'a> {
     }
 
     pub fn suggest(&self, name: &str) -> Option<&'a str> {
+        self.suggest_within(name, MAX_CANDIDATES)
+    }
+
+    /// [`Index::suggest`] looking at no more than `budget` candidates.
+    pub fn suggest_within(&self, name: &str, budget: usize) -> Option<&'a str> {
         if name.is_empty() || name.len() > 4 * 256 {
             return None;
         }
@@ -80,7 +81,7 @@ impl<'a> Index<'a> {
         let n = name_chars.len();
         let name_mask = mask(&name_chars);
         let limit = max_distance(n);
-        let mut budget = MAX_CANDIDATES.min(MAX_TOTAL_CANDIDATES.saturating_sub(self.spent.get()));
+        let mut budget = budget;
         let mut best: Option<(usize, &'a str)> = None;
         // A candidate whose length differs by `delta` is at least `delta` edits away.
         'lengths: for delta in 0..=limit {
@@ -101,7 +102,6 @@ impl<'a> Index<'a> {
                         break 'lengths;
                     }
                     budget -= 1;
-                    self.spent.set(self.spent.get() + 1);
                     if *cand == name || (name_mask ^ cand_mask).count_ones() as usize > 2 * limit {
                         continue;
                     }
