@@ -28,7 +28,11 @@ pub(super) fn nodes(
                 continue;
             };
             if let Some(&first) = index.get(&decl.id.text) {
-                findings.push(duplicate_id(decl, &nodes[first]));
+                // A declaration read only in part (syntax error) may have a wrong ID: its
+                // duplicate is a consequence of that error, not a second finding.
+                if !decl.recovered && !nodes[first].recovered {
+                    findings.push(duplicate_id(decl, &nodes[first]));
+                }
                 continue;
             }
             let node = node(schema, kind_id, decl, findings);
@@ -70,7 +74,8 @@ fn node(
             ))
             .with_node(&decl.id.text),
         ),
-        Some(t) if t.value.trim().is_empty() => findings.push(
+        // A title with a bad escape is read as empty: that is the escape's error, not this.
+        Some(t) if t.value.trim().is_empty() && !decl.recovered => findings.push(
             Finding::builtin(
                 &code::EMPTY_TITLE,
                 t.span,
