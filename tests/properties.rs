@@ -618,15 +618,23 @@ proptest! {
         prop_assert_eq!(strip(&file), decls, "{}", text);
     }
 
-    /// P6: delete one `}` or `"` from a valid spec: an error is reported, exit would be ≠ 0,
-    /// and some error's spans reach the line of the edit.
+    /// P6: delete one `}` or one string quote from a valid spec: an error is reported, exit
+    /// would be ≠ 0, and some error's spans reach the line of the edit.
     #[test]
     fn p6_an_injected_error_is_reported(
         decls in prop::collection::vec(decl(), 1..4),
         pick in any::<Index>(),
     ) {
         let text = pretty(&decls);
-        let spots: Vec<usize> = text.match_indices(['}', '"']).map(|(i, _)| i).collect();
+        // Structural `}` and string quotes only: a `}` or `"` inside a string's text is data.
+        let spots: Vec<usize> = align::syntax::tokenize(&text)
+            .into_iter()
+            .flat_map(|t| match t.kind {
+                align::syntax::TokenKind::RBrace => vec![t.start],
+                align::syntax::TokenKind::Str => vec![t.start, t.end - 1],
+                _ => Vec::new(),
+            })
+            .collect();
         prop_assume!(!spots.is_empty());
         let at = spots[pick.index(spots.len())];
         let mut broken = text.clone();

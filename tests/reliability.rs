@@ -626,3 +626,49 @@ fn linear_time_measurement() {
         }
     }
 }
+
+/// C3: rendering k findings spread over one file of 10·k lines costs about O(n + k) (the
+/// windowed source never rescans the file). Not a wall-clock assertion; prints the times.
+#[test]
+#[ignore = "a measurement, not a check"]
+fn render_time_measurement() {
+    use align::diag::{code, Finding, Span, Text};
+    use align::source::{FileId, SourceSet};
+    for k in [2_000, 4_000, 8_000] {
+        let mut text = String::new();
+        for i in 0..10 * k {
+            let _ = writeln!(text, "item I{i} \"事項 {i}\" {{ goal G1 }}");
+        }
+        let mut sources = SourceSet::new();
+        sources.add_spec("big.align", &text);
+        let starts: Vec<usize> = text.match_indices("goal").map(|(i, _)| i).collect();
+        let findings: Vec<Finding> = (0..k)
+            .map(|j| {
+                let at = starts[j * 10];
+                Finding::builtin(
+                    &code::UNRESOLVED_REFERENCE,
+                    Span::new(FileId(0), at, at + 4),
+                    Text::same("m"),
+                )
+            })
+            .collect();
+        let mut out = Vec::new();
+        let t = Instant::now();
+        align::report::human::render_findings(
+            &findings,
+            &sources,
+            align::report::human::HumanOptions {
+                lang: align::diag::Lang::En,
+                color: false,
+                width: 100,
+            },
+            &mut out,
+        )
+        .unwrap();
+        println!(
+            "render k={k:5} findings, n={:6} lines: {:8.1} ms",
+            10 * k,
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
+}
