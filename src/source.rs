@@ -227,8 +227,9 @@ pub fn load(paths: &[PathBuf], max_file_size: u64) -> Loaded {
             walk(root, &canonical_root, &mut files, &mut seen, &mut loaded);
         } else if !meta.is_file() {
             // A FIFO would block the read forever; a socket or device is no spec either.
-            loaded.skipped.push(SkipNote {
-                path: shown.clone(),
+            // Named on the command line, it is an error (exit 2), not a silent skip.
+            loaded.errors.push(SourceError::Unreadable {
+                path: shown,
                 reason: "not a regular file (FIFO, socket or device); not opened".to_owned(),
             });
             continue;

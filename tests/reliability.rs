@@ -218,7 +218,8 @@ fn d5_fifo_socket_and_directory_named_align_are_not_opened() {
     }
     // A directory named `*.align` is a directory: walked, its specs read.
     assert!(stdout(&out).contains("in 2 files"), "{}", transcript(&out));
-    // A FIFO named on the command line is skipped too, never opened (it would block).
+    // A FIFO named on the command line is never opened (it would block): an error, exit 2,
+    // and the other file is still checked.
     let out = align_with_deadline(
         dir.path(),
         &[
@@ -231,11 +232,16 @@ fn d5_fifo_socket_and_directory_named_align_are_not_opened() {
         60,
     );
     assert!(
-        stderr(&out).contains("specs/pipe.align: skipped: not a regular file"),
+        stderr(&out).contains("error: specs/pipe.align: cannot read: not a regular file"),
         "{}",
         transcript(&out)
     );
-    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    assert!(stdout(&out).contains("in 1 file"), "{}", transcript(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+    // Alone, it is a usage error with nothing on stdout.
+    let out = align_with_deadline(dir.path(), &["check", "specs/pipe.align"], 60);
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+    assert!(out.stdout.is_empty(), "{}", transcript(&out));
 }
 
 // --- D6 ------------------------------------------------------------------------------------
