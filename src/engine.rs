@@ -143,3 +143,56 @@ pub fn model_paths<E>(
         rules,
     })
 }
+
+/// How many findings of one code one file shows; the rest are counted in one ALN022 info.
+pub const MAX_FINDINGS_PER_CODE: usize = 200;
+
+/// Keeps the first [`MAX_FINDINGS_PER_CODE`] findings of each code in each file (the findings
+/// are sorted) and replaces the rest with one ALN022 info per file and code, at the first
+/// finding not shown. Syntax errors have their own cap (ALN021). Only human output is capped:
+/// machine formats and baselines need every finding, and summaries count every finding.
+pub fn cap_per_file(findings: &mut Vec<Finding>, sources: &SourceSet) {
+    use std::collections::HashMap;
+    let mut seen: HashMap<(source::FileId, String), usize> = HashMap::new();
+    let mut dropped: Vec<(Finding, usize)> = Vec::new();
+    findings.retain(|f| {
+        let n = seen.entry((f.span.file, f.code.clone())).or_insert(0);
+        *n += 1;
+        if *n <= MAX_FINDINGS_PER_CODE {
+            return true;
+        }
+        match dropped
+            .iter_mut()
+            .find(|(d, _)| d.span.file == f.span.file && d.code == f.code)
+        {
+            Some((_, count)) => *count += 1,
+            None => dropped.push((f.clone(), 1)),
+        }
+        false
+    });
+    if dropped.is_empty() {
+        return;
+    }
+    for (first, count) in dropped {
+        let code = &first.code;
+        findings.push(
+            Finding::builtin(
+                &diag::code::TOO_MANY_FINDINGS,
+                first.span,
+                diag::Text::new(
+                    format!("{count} more {code} findings in this file are not shown"),
+                    format!("このファイルの {code} の指摘があと {count} 件あります（表示していません）"),
+                ),
+            )
+            .with_label(diag::Text::new(
+                "the first not shown",
+                "表示していない最初の指摘",
+            ))
+            .with_help(diag::Text::new(
+                format!("fix the {MAX_FINDINGS_PER_CODE} shown (they often share one cause) and run align again"),
+                format!("表示された {MAX_FINDINGS_PER_CODE} 件を修正し（多くは原因が共通です）、もう一度実行してください"),
+            )),
+        );
+    }
+    diag::sort(findings, sources);
+}

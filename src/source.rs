@@ -4,7 +4,7 @@
 //! a file that is readable but not UTF-8 is a content problem and becomes a [`Finding`].
 
 use crate::diag::{code, Finding, Span, Text};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs;
 use std::io;
@@ -225,6 +225,14 @@ pub fn load(paths: &[PathBuf], max_file_size: u64) -> Loaded {
         if meta.is_dir() {
             let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.clone());
             walk(root, &canonical_root, &mut files, &mut seen, &mut loaded);
+        } else if !meta.is_file() {
+            // A FIFO would block the read forever; a socket or device is no spec either.
+            // Named on the command line, it is an error (exit 2), not a silent skip.
+            loaded.errors.push(SourceError::Unreadable {
+                path: shown,
+                reason: "not a regular file (FIFO, socket or device); not opened".to_owned(),
+            });
+            continue;
         } else {
             let canonical = fs::canonicalize(root).unwrap_or_else(|_| root.clone());
             if seen.insert(canonical) {
@@ -250,16 +258,23 @@ fn walk(
 ) {
     // An explicit stack: a deep tree cannot overflow ours.
     let mut stack = vec![dir.to_path_buf()];
-    let mut visited_dirs: HashSet<PathBuf> = HashSet::new();
+    // Canonical directory → the path it was walked under, to name the loop's ancestor.
+    let mut visited_dirs: HashMap<PathBuf, String> = HashMap::new();
     while let Some(dir) = stack.pop() {
         let canonical_dir = fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
-        if !visited_dirs.insert(canonical_dir) {
+        if let Some(first) = visited_dirs.get(&canonical_dir) {
+            let is_ancestor = dir.starts_with(first);
             loaded.skipped.push(SkipNote {
                 path: display(&dir),
-                reason: "directory already visited (symlink loop)".to_owned(),
+                reason: if is_ancestor {
+                    format!("symlink loop: leads back to `{first}`; not followed")
+                } else {
+                    format!("same directory as `{first}`, already checked")
+                },
             });
             continue;
         }
+        visited_dirs.insert(canonical_dir, display(&dir));
         let entries = match fs::read_dir(&dir) {
             Ok(rd) => rd,
             Err(e) => {
@@ -408,8 +423,9 @@ pub fn decode(name: String, path: PathBuf, bytes: Vec<u8>) -> (SourceFile, Optio
     }
 }
 
+/// A path as shown: lossy if not UTF-8 (A13), control characters escaped (H3).
 fn display(p: &Path) -> String {
-    p.to_string_lossy().into_owned()
+    crate::report::sanitize::escape_controls(&p.to_string_lossy()).into_owned()
 }
 
 fn reason(e: &io::Error) -> String {

@@ -145,9 +145,9 @@ fn json_output_matches_its_documented_schema() {
             let mut extra: Vec<&str> = args.iter().map(String::as_str).collect();
             extra.extend(["--lang", lang]);
             let out = check(&dir, "json", &extra);
-            if out.status.code() == Some(2) {
-                // A broken rule set: nothing is checked and stdout stays empty.
-                assert!(out.stdout.is_empty(), "{dir}: {}", transcript(&out));
+            if out.status.code() == Some(2) && out.stdout.is_empty() {
+                // A broken rule set: nothing is checked. (An unreadable file exits 2 too, but
+                // the other files are checked and reported, so their document is validated.)
                 continue;
             }
             let doc = stdout_json(&out);

@@ -189,7 +189,11 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     match args.format {
         Format::Human if args.quiet => writeln!(out, "{}", human::summary_line(&summary, lang))?,
         Format::Human => human::render(
-            &reported,
+            &{
+                let mut shown = reported.to_vec();
+                engine::cap_per_file(&mut shown, &run.sources);
+                shown
+            },
             &run.sources,
             &summary,
             HumanOptions {

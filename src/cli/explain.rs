@@ -31,7 +31,8 @@ pub(super) fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<u8, Failure
             || "; `align rules` lists them".to_owned(),
             |s| format!("; did you mean `{s}`?"),
         );
-        return Err(UsageError(format!("no such code or rule: `{}`{hint}", args.code)).into());
+        let shown = crate::report::sanitize::escape_controls(&args.code);
+        return Err(UsageError(format!("no such code or rule: `{shown}`{hint}")).into());
     };
     write!(
         out,

@@ -127,6 +127,12 @@ codes! {
         example: "(a file with more than 50 syntax errors)",
         fix: "Fix the errors shown and run align again." / "表示されたエラーを修正し、もう一度 align を実行してください。",
     }
+    TOO_MANY_FINDINGS = "ALN022" "too-many-findings" Info {
+        summary: "more findings of one code in a file than are shown" / "1つのファイルに同じコードの指摘が表示しきれないほどある",
+        why: "Thousands of findings of one code in one file (a generated file, a missing declaration everything refers to) drown the rest and make the run slow to read; after 200 the rest are counted, not shown." / "1つのファイルに同じコードの指摘が数千件ある場合（生成されたファイル、すべてが参照する宣言の欠落など）、他の指摘が埋もれ、結果も読みにくくなります。200 件を超えた分は件数だけを示します。",
+        example: "(a file with 201 references to an undeclared ID)",
+        fix: "Fix the findings shown (often one cause behind all of them) and run align again." / "表示された指摘を修正し（多くは1つの原因によります）、もう一度 align を実行してください。",
+    }
     UNKNOWN_KIND = "ALN050" "unknown-kind" Error {
         summary: "a declaration of a kind the schema does not define" / "スキーマにない種類の宣言",
         why: "The schema lists the kinds of the rule set (plan, policy, goal, item…); an unknown kind is usually a typo and would be ignored by every rule." / "スキーマは規則セットの種類（plan、policy、goal、item など）を定めます。未知の種類はほとんどが入力ミスで、どの規則にも検査されません。",

@@ -37,7 +37,11 @@ pub(super) fn index(
     let mut index: HashMap<String, NodeIx> = HashMap::with_capacity(total);
     for node in files.into_iter().flatten() {
         if let Some(&first) = index.get(&node.id) {
-            findings.push(duplicate_id(&node, &nodes[first]));
+            // A declaration read only in part (syntax error) may have a wrong ID: its
+            // duplicate is a consequence of that error, not a second finding.
+            if !node.recovered && !nodes[first].recovered {
+                findings.push(duplicate_id(&node, &nodes[first]));
+            }
             continue;
         }
         index.insert(node.id.clone(), nodes.len());
@@ -77,7 +81,8 @@ fn node(
             ))
             .with_node(&decl.id.text),
         ),
-        Some(t) if t.value.trim().is_empty() => findings.push(
+        // A title with a bad escape is read as empty: that is the escape's error, not this.
+        Some(t) if t.value.trim().is_empty() && !decl.recovered => findings.push(
             Finding::builtin(
                 &code::EMPTY_TITLE,
                 t.span,

@@ -4,7 +4,7 @@
 use super::suggest::{Index, MAX_CANDIDATES, MAX_TOTAL_CANDIDATES};
 use super::{AttrValue, Edge, Graph, Model, Node, NodeIx, Schema};
 use crate::diag::{code, Finding, Text};
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -192,7 +192,9 @@ pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
     if !any {
         return;
     }
-    for scc in tarjan_scc(&sub) {
+    // Kosaraju with petgraph's iterative DFS: `tarjan_scc` recurses once per node of a path
+    // and overflowed the stack on a 100,000-long cycle.
+    for scc in kosaraju_scc(&sub) {
         let members: HashSet<usize> = scc.iter().map(|n| n.index()).collect();
         let self_loop = scc.len() == 1 && edge_span.contains_key(&(scc[0].index(), scc[0].index()));
         if scc.len() < 2 && !self_loop {

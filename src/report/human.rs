@@ -1,9 +1,9 @@
 //! Human output: each finding as a compiler-style diagnostic through miette's graphical
 //! handler (snippet, labels on both ends of a relation, help), then notes and a summary line.
 
-use super::sanitize::{escape_controls, mask_controls};
+use super::sanitize::{escape_controls, for_terminal, mask_controls};
 use super::Summary;
-use crate::diag::{Finding, Lang, Severity, Span};
+use crate::diag::{Finding, Lang, Severity};
 use crate::source::{FileId, SourceFile, SourceSet};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -71,7 +71,7 @@ pub fn render_findings(
         let mut text = text.trim_end().replace("\nAdvice: \n", "\n");
         for note in &f.notes {
             text.push_str("\n  note: ");
-            text.push_str(&escape_controls(note.get(opts.lang)));
+            text.push_str(&for_terminal(note.get(opts.lang), CLIP_TEXT));
         }
         writeln!(out, "{text}\n")?;
     }
@@ -91,8 +91,13 @@ pub fn summary_line(s: &Summary, lang: Lang) -> String {
             } else {
                 "ok"
             };
+            let kinds = if kinds.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", kinds.join(", "))
+            };
             format!(
-                "{lead}: {} {}, {} {}, {} {} in {} {} ({})",
+                "{lead}: {} {}, {} {}, {} {} in {} {}{kinds}",
                 c.errors,
                 plural(c.errors, "error", "errors"),
                 c.warnings,
@@ -101,7 +106,6 @@ pub fn summary_line(s: &Summary, lang: Lang) -> String {
                 plural(c.infos, "info", "infos"),
                 s.files,
                 plural(s.files, "file", "files"),
-                kinds.join(", ")
             )
         }
         Lang::Ja => {
@@ -112,13 +116,14 @@ pub fn summary_line(s: &Summary, lang: Lang) -> String {
             } else {
                 "問題なし"
             };
+            let kinds = if kinds.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", kinds.join("、"))
+            };
             format!(
-                "{lead}: エラー {} 件、警告 {} 件、情報 {} 件（{} ファイル: {}）",
-                c.errors,
-                c.warnings,
-                c.infos,
-                s.files,
-                kinds.join("、")
+                "{lead}: エラー {} 件、警告 {} 件、情報 {} 件（{} ファイル{kinds}）",
+                c.errors, c.warnings, c.infos, s.files,
             )
         }
     }
@@ -132,11 +137,18 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     }
 }
 
+/// Context lines wider than this many columns are clipped to a window around the labels,
+/// with `…` where text was cut (miette itself prints whole lines, however long).
+pub const CLIP_COLUMNS: usize = 200;
+/// Longest message, label, help or note shown, in characters (a title can be any length).
+pub const CLIP_TEXT: usize = 300;
+
 /// A file as miette sees it: control characters masked, spans read through a window around
 /// the span using the file's line index (miette itself rescans from byte 0 for every span).
 struct FileView<'a> {
     file: &'a SourceFile,
     text: Cow<'a, str>,
+    name: String,
 }
 
 impl<'a> FileView<'a> {
@@ -144,7 +156,267 @@ impl<'a> FileView<'a> {
         FileView {
             file,
             text: mask_controls(&file.text),
+            name: escape_controls(&file.name).into_owned(),
         }
+    }
+
+    /// The line's text without its line ending, and the offset where it starts.
+    fn line(&self, line: usize) -> (usize, &str) {
+        let start = self.file.line_start(line);
+        let end = self.file.line_start(line + 1).min(self.text.len());
+        let text = self.text.get(start..end).unwrap_or("");
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        (start, body.strip_suffix('\r').unwrap_or(body))
+    }
+
+    /// The source miette reads for labels at `spans` (byte ranges into this file), and the
+    /// spans to give it. When a context line is wider than [`CLIP_COLUMNS`], a clipped copy of
+    /// the lines around the labels is made and the spans are shifted into it.
+    fn source_for(&'a self, spans: &[(usize, usize)]) -> (Source<'a>, Vec<(usize, usize)>) {
+        let len = self.text.len();
+        let last_line = self.file.line_count() - 1;
+        let mut ranges: Vec<(usize, usize)> = spans
+            .iter()
+            .map(|&(s, e)| {
+                let (s, e) = (s.min(len), e.min(len));
+                let first = self.file.line_of(s).saturating_sub(1);
+                let last = (self.file.line_of(e.saturating_sub(1).max(s)) + 1).min(last_line);
+                (first, last)
+            })
+            .collect();
+        let long = ranges
+            .iter()
+            .any(|&(a, b)| (a..=b).any(|l| self.line(l).1.len() > CLIP_COLUMNS));
+        if !long {
+            return (Source::Whole(self), spans.to_vec());
+        }
+        ranges.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (a, b) in ranges {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 + 1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        let points: Vec<usize> = spans
+            .iter()
+            .flat_map(|&(s, e)| [s.min(len), e.min(len)])
+            .collect();
+        let mut snippet = Snippet {
+            name: self.name.clone(),
+            text: String::new(),
+            segments: Vec::new(),
+            lines: Vec::new(),
+        };
+        for (first, last) in merged {
+            let seg_start = snippet.text.len();
+            let first_line_ix = snippet.lines.len();
+            for l in first..=last {
+                let (start, body) = self.line(l);
+                let end = start + body.len();
+                let anchor = points
+                    .iter()
+                    .copied()
+                    .filter(|&p| p >= start && p <= end)
+                    .min()
+                    .unwrap_or(start);
+                let (ks, ke) = clip_window(body, anchor - start);
+                let v = snippet.text.len();
+                let prefix = if ks > 0 { "…" } else { "" };
+                snippet.text.push_str(prefix);
+                snippet.text.push_str(&body[ks..ke]);
+                if ke < body.len() {
+                    snippet.text.push('…');
+                }
+                let ending = self.file.line_start(l + 1).min(len);
+                snippet
+                    .text
+                    .push_str(self.text.get(end..ending).unwrap_or(""));
+                snippet.lines.push(ClipLine {
+                    start,
+                    end,
+                    keep: (start + ks, start + ke),
+                    virt: v,
+                    prefix: prefix.len(),
+                    virt_end: snippet.text.len(),
+                });
+            }
+            snippet.segments.push(Segment {
+                first_line: first,
+                start: seg_start,
+                end: snippet.text.len(),
+                lines: first_line_ix..snippet.lines.len(),
+            });
+        }
+        let mapped = spans
+            .iter()
+            .map(|&(s, e)| {
+                let vs = snippet.map(s.min(len));
+                let ve = snippet.map(e.min(len)).max(vs);
+                (vs, ve)
+            })
+            .collect();
+        (Source::Clipped(Box::new(snippet)), mapped)
+    }
+}
+
+/// The byte range of `body` to keep: about a quarter of [`CLIP_COLUMNS`] before `anchor` and
+/// the rest after it, on char boundaries (the whole line if it fits).
+fn clip_window(body: &str, anchor: usize) -> (usize, usize) {
+    use unicode_width::UnicodeWidthChar;
+    let width = |c: char| c.width().unwrap_or(1);
+    if body.len() <= CLIP_COLUMNS || body.chars().map(width).sum::<usize>() <= CLIP_COLUMNS {
+        return (0, body.len());
+    }
+    let budget = CLIP_COLUMNS - 2;
+    let mut start = anchor.min(body.len());
+    while !body.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut used = 0;
+    for (i, c) in body[..start].char_indices().rev() {
+        if used + width(c) > budget / 4 {
+            break;
+        }
+        used += width(c);
+        start = i;
+    }
+    let mut end = start;
+    for (i, c) in body[start..].char_indices() {
+        if used + width(c) > budget {
+            break;
+        }
+        used += width(c);
+        end = start + i + c.len_utf8();
+    }
+    (start, end)
+}
+
+/// What miette reads a finding's snippet from: the file itself, or a clipped copy.
+enum Source<'a> {
+    Whole(&'a FileView<'a>),
+    Clipped(Box<Snippet>),
+}
+
+impl SourceCode for Source<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        match self {
+            Source::Whole(v) => v.read_span(span, before, after),
+            Source::Clipped(s) => s.read_span(span, before, after),
+        }
+    }
+}
+
+/// The lines around one finding's labels with long lines clipped: one segment per group of
+/// adjacent lines, each read on its own so line numbers stay those of the file.
+struct Snippet {
+    name: String,
+    text: String,
+    segments: Vec<Segment>,
+    lines: Vec<ClipLine>,
+}
+
+struct Segment {
+    /// 0-based line of the file where the segment starts.
+    first_line: usize,
+    start: usize,
+    end: usize,
+    lines: std::ops::Range<usize>,
+}
+
+/// One line of a snippet: where it is in the file, what was kept, where it is in the copy.
+struct ClipLine {
+    start: usize,
+    end: usize,
+    keep: (usize, usize),
+    virt: usize,
+    prefix: usize,
+    virt_end: usize,
+}
+
+impl Snippet {
+    /// A file offset on one of the snippet's lines → its offset in the copy (an offset cut
+    /// away lands on the `…`).
+    fn map(&self, offset: usize) -> usize {
+        let i = self
+            .lines
+            .partition_point(|l| l.start <= offset)
+            .saturating_sub(1);
+        let Some(l) = self.lines.get(i) else {
+            return 0;
+        };
+        if offset > l.end {
+            return l.virt_end;
+        }
+        if offset < l.keep.0 {
+            l.virt
+        } else if offset > l.keep.1 {
+            l.virt
+                + l.prefix
+                + (l.keep.1 - l.keep.0)
+                + usize::from(l.keep.1 < l.end) * '…'.len_utf8()
+        } else {
+            l.virt + l.prefix + (offset - l.keep.0)
+        }
+    }
+
+    /// A copy offset → the file offset, for the column shown in the header.
+    fn unmap(&self, virt: usize) -> usize {
+        let i = self
+            .lines
+            .partition_point(|l| l.virt <= virt)
+            .saturating_sub(1);
+        self.lines.get(i).map_or(0, |l| {
+            (l.keep.0 + virt.saturating_sub(l.virt + l.prefix)).clamp(l.start, l.end)
+        })
+    }
+
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        let seg = self
+            .segments
+            .iter()
+            .find(|s| s.start <= start && end <= s.end)
+            .ok_or(MietteError::OutOfBounds)?;
+        let lines = &self.lines[seg.lines.clone()];
+        let line_of = |o: usize| lines.partition_point(|l| l.virt <= o).saturating_sub(1);
+        let first = line_of(start).saturating_sub(before);
+        let last = (line_of(end.saturating_sub(1).max(start)) + after).min(lines.len() - 1);
+        let win_start = lines[first].virt;
+        let win_end = lines[last].virt_end;
+        let window = self
+            .text
+            .get(win_start..win_end)
+            .ok_or(MietteError::OutOfBounds)?;
+        let inner_span = SourceSpan::new((start - win_start).into(), end - start);
+        let inner = window.read_span(&inner_span, before, after)?;
+        let data: &'b [u8] = inner.data();
+        let offset = win_start + inner.span().offset();
+        // The column in the header is the file's (in bytes, as miette counts), not the copy's.
+        let column = if before == 0 {
+            let line = &lines[line_of(start)];
+            self.unmap(start).saturating_sub(line.start)
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            data,
+            SourceSpan::new(offset.into(), inner.span().len()),
+            seg.first_line + first + inner.line(),
+            column,
+            inner.line_count(),
+        )))
     }
 }
 
@@ -171,7 +443,7 @@ impl SourceCode for FileView<'_> {
         let data: &'b [u8] = inner.data();
         let offset = win_start + inner.span().offset();
         Ok(Box::new(MietteSpanContents::new_named(
-            self.file.name.clone(),
+            self.name.clone(),
             data,
             SourceSpan::new(offset.into(), inner.span().len()),
             first + inner.line(),
@@ -189,64 +461,92 @@ struct Diag<'a> {
     severity: Severity,
     help: Option<String>,
     labels: Vec<LabeledSpan>,
-    source: Option<&'a FileView<'a>>,
+    source: Option<Source<'a>>,
     related: Vec<Related<'a>>,
 }
 
 struct Related<'a> {
     message: String,
     labels: Vec<LabeledSpan>,
-    source: Option<&'a FileView<'a>>,
+    source: Option<Source<'a>>,
 }
 
-fn labeled(span: Span, text: Option<String>, primary: bool) -> LabeledSpan {
-    let s = SourceSpan::new(span.start.into(), span.len());
-    if primary {
-        LabeledSpan::new_primary_with_span(text, s)
-    } else {
-        LabeledSpan::new_with_span(text, s)
-    }
+/// A label before it is placed: its byte range in its file, its text, whether primary.
+type Pending = (usize, usize, Option<String>, bool);
+
+/// The source for labels in one file, and the labels with their spans in that source.
+fn place<'a>(
+    view: Option<&'a FileView<'a>>,
+    pending: Vec<Pending>,
+) -> (Option<Source<'a>>, Vec<LabeledSpan>) {
+    let Some(view) = view else {
+        return (None, Vec::new());
+    };
+    let spans: Vec<(usize, usize)> = pending.iter().map(|p| (p.0, p.1)).collect();
+    let (source, mapped) = view.source_for(&spans);
+    let labels = pending
+        .into_iter()
+        .zip(mapped)
+        .map(|((_, _, text, primary), (s, e))| {
+            let span = SourceSpan::new(s.into(), e - s);
+            if primary {
+                LabeledSpan::new_primary_with_span(text, span)
+            } else {
+                LabeledSpan::new_with_span(text, span)
+            }
+        })
+        .collect();
+    (Some(source), labels)
 }
 
 impl<'a> Diag<'a> {
     fn new(f: &'a Finding, lang: Lang, views: &'a [Option<FileView<'a>>]) -> Self {
         let view = |file: FileId| views.get(file.0 as usize).and_then(Option::as_ref);
-        let mut labels = vec![labeled(
-            f.span,
+        let mut own: Vec<Pending> = vec![(
+            f.span.start,
+            f.span.end,
             f.label
                 .as_ref()
-                .map(|l| escape_controls(l.get(lang)).into_owned()),
+                .map(|l| for_terminal(l.get(lang), CLIP_TEXT)),
             true,
         )];
-        let mut related: Vec<(FileId, Related<'a>)> = Vec::new();
+        let mut others: Vec<(FileId, String, Vec<Pending>)> = Vec::new();
         for l in &f.labels {
-            let text = escape_controls(l.text.get(lang)).into_owned();
+            let text = for_terminal(l.text.get(lang), CLIP_TEXT);
+            let (s, e) = (l.span.start, l.span.end);
             if l.span.file == f.span.file {
-                labels.push(labeled(l.span, Some(text), false));
-            } else if let Some((_, r)) = related.iter_mut().find(|(file, _)| *file == l.span.file) {
-                r.labels.push(labeled(l.span, Some(text), false));
+                own.push((s, e, Some(text), false));
+            } else if let Some((_, _, p)) =
+                others.iter_mut().find(|(file, ..)| *file == l.span.file)
+            {
+                p.push((s, e, Some(text), false));
             } else {
-                related.push((
-                    l.span.file,
-                    Related {
-                        message: text.clone(),
-                        labels: vec![labeled(l.span, Some(text), true)],
-                        source: view(l.span.file),
-                    },
-                ));
+                others.push((l.span.file, text.clone(), vec![(s, e, Some(text), true)]));
             }
         }
+        let (source, labels) = place(view(f.span.file), own);
+        let related = others
+            .into_iter()
+            .map(|(file, message, pending)| {
+                let (source, labels) = place(view(file), pending);
+                Related {
+                    message,
+                    labels,
+                    source,
+                }
+            })
+            .collect();
         Diag {
-            message: escape_controls(f.message.get(lang)).into_owned(),
+            message: for_terminal(f.message.get(lang), CLIP_TEXT),
             code: &f.code,
             severity: f.severity,
             help: f
                 .help
                 .as_ref()
-                .map(|h| escape_controls(h.get(lang)).into_owned()),
+                .map(|h| for_terminal(h.get(lang), CLIP_TEXT)),
             labels,
-            source: view(f.span.file),
-            related: related.into_iter().map(|(_, r)| r).collect(),
+            source,
+            related,
         }
     }
 }
@@ -285,7 +585,7 @@ impl Diagnostic for Diag<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.map(|s| s as &dyn SourceCode)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -321,7 +621,7 @@ impl Diagnostic for Related<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.map(|s| s as &dyn SourceCode)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

@@ -369,7 +369,10 @@ impl<'a> Parser<'a> {
         let mut block = None;
         if self.kind() == Some(TokenKind::LBrace) {
             block = self.parse_block(1);
-            end = self.prev_end;
+            // An unclosed block runs to the end of input, past trailing trivia.
+            end = block
+                .as_ref()
+                .map_or(self.prev_end, |b| b.span.end.max(self.prev_end));
         } else if !matches!(self.kind(), None | Some(TokenKind::Newline)) {
             if title.is_some() {
                 self.expect_error(("`{` or a newline", "`{` または改行"));
@@ -509,7 +512,10 @@ impl<'a> Parser<'a> {
                 None | Some(TokenKind::Newline | TokenKind::Semicolon | TokenKind::RBrace) => break,
                 Some(TokenKind::LBrace) => {
                     block = self.parse_block(depth + 1);
-                    end = self.prev_end;
+                    // An unclosed block runs to the end of input, past trailing trivia.
+                    end = block
+                        .as_ref()
+                        .map_or(self.prev_end, |b| b.span.end.max(self.prev_end));
                     if !matches!(
                         self.kind(),
                         None | Some(TokenKind::Newline | TokenKind::Semicolon | TokenKind::RBrace)

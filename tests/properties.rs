@@ -1,0 +1,758 @@
+//! Property tests P1–P8 of docs/reliability.md, run by `cargo test` with modest case counts.
+//!
+//! P1 no panic on any input · P2 sound spans (also over every fixture and spec file) ·
+//! P3 lossless lexing · P4 print–parse round trip · P5 determinism under file order and
+//! thread count · P6 an injected error is reported · P7 metamorphic rule checks ·
+//! P8 coverage, orphan and acyclic against a naive reference written here.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_sign_loss)] // test code: a panic is a failure; numbers are checked non-negative first
+
+use align::diag::{Finding, Lang, Severity};
+use align::engine::{check_sources, Options, Run};
+use align::report::human::{render, HumanOptions};
+use align::rules::RuleSet;
+use align::source::{decode, FileId, SourceSet, DEFAULT_MAX_FILE_SIZE};
+use align::syntax::ast::{self, Date, ValueKind};
+use proptest::prelude::*;
+use proptest::sample::Index;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fmt::Write as _;
+use std::path::Path;
+
+const TODAY: Date = Date {
+    year: 2026,
+    month: 11,
+    day: 24,
+};
+
+fn config(cases: u32) -> ProptestConfig {
+    // Failures are kept in proptest-regressions/ (committed) and replayed first.
+    // (`SourceParallel`, the default, cannot find the crate root from an integration test.)
+    ProptestConfig {
+        cases,
+        failure_persistence: Some(Box::new(
+            proptest::test_runner::FileFailurePersistence::Direct(
+                "proptest-regressions/properties.txt",
+            ),
+        )),
+        ..ProptestConfig::default()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checkers
+
+/// P2 for one file: every finding span (primary and labels) in bounds and on char boundaries;
+/// every AST span too, children inside parents, siblings increasing.
+fn assert_sound(text: &str, file: &ast::File, findings: &[Finding]) {
+    let ok = |s: align::diag::Span| {
+        s.start <= s.end
+            && s.end <= text.len()
+            && text.is_char_boundary(s.start)
+            && text.is_char_boundary(s.end)
+    };
+    for f in findings {
+        assert!(ok(f.span), "finding span unsound: {f:?}");
+        for l in &f.labels {
+            if l.span.file == f.span.file {
+                assert!(ok(l.span), "label span unsound: {f:?}");
+            }
+        }
+    }
+    let inside = |outer: align::diag::Span, inner: align::diag::Span, what: &str| {
+        assert!(ok(inner), "{what} span unsound: {inner:?}");
+        assert!(
+            outer.start <= inner.start && inner.end <= outer.end,
+            "{what} {inner:?} not inside its parent {outer:?} in {text:?}"
+        );
+    };
+    let mut prev_end = 0;
+    for d in &file.decls {
+        assert!(ok(d.span), "decl span unsound: {:?}", d.span);
+        assert!(
+            d.span.start >= prev_end,
+            "declarations overlap at {:?}",
+            d.span
+        );
+        prev_end = d.span.end;
+        inside(d.span, d.kind.span, "kind");
+        inside(d.span, d.id.span, "id");
+        if let Some(t) = &d.title {
+            inside(d.span, t.span, "title");
+        }
+        if let Some(b) = &d.block {
+            inside(d.span, b.span, "block");
+            block_sound(b, &inside);
+        }
+    }
+}
+
+fn block_sound(b: &ast::Block, inside: &dyn Fn(align::diag::Span, align::diag::Span, &str)) {
+    let mut prev_end = b.span.start;
+    for e in &b.entries {
+        inside(b.span, e.span, "entry");
+        assert!(e.span.start >= prev_end, "entries overlap at {:?}", e.span);
+        prev_end = e.span.end;
+        inside(e.span, e.key.span, "key");
+        let mut prev = e.key.span.end;
+        for v in &e.values {
+            inside(e.span, v.span, "value");
+            assert!(v.span.start >= prev, "values overlap at {:?}", v.span);
+            prev = v.span.end;
+            value_sound(v, inside);
+        }
+        if let Some(inner) = &e.block {
+            inside(e.span, inner.span, "nested block");
+            block_sound(inner, inside);
+        }
+    }
+}
+
+fn value_sound(v: &ast::Value, inside: &dyn Fn(align::diag::Span, align::diag::Span, &str)) {
+    match &v.kind {
+        ValueKind::List(items) => {
+            let mut prev = v.span.start;
+            for i in items {
+                inside(v.span, i.span, "list item");
+                assert!(i.span.start >= prev, "list items overlap at {:?}", i.span);
+                prev = i.span.end;
+                value_sound(i, inside);
+            }
+        }
+        ValueKind::Range(a, b) => {
+            inside(v.span, a.span, "range start");
+            inside(v.span, b.span, "range end");
+        }
+        _ => {}
+    }
+}
+
+/// P3: token texts concatenate to the input, contiguously.
+fn assert_lossless(text: &str) {
+    let mut joined = String::with_capacity(text.len());
+    let mut end = 0;
+    for t in align::syntax::tokenize(text) {
+        assert_eq!(t.start, end, "tokens are not contiguous");
+        assert!(t.end > t.start, "empty token at {end}");
+        joined.push_str(t.text(text));
+        end = t.end;
+    }
+    assert_eq!(joined, text);
+}
+
+fn parse_checked(text: &str) -> (ast::File, Vec<Finding>) {
+    let (file, findings) = align::syntax::parse(FileId(0), text);
+    assert_sound(text, &file, &findings);
+    (file, findings)
+}
+
+fn check(files: &[(String, String)]) -> Run {
+    let mut sources = SourceSet::new();
+    for (name, text) in files {
+        sources.add_spec(name, text);
+    }
+    let rules = RuleSet::embedded(&mut sources).expect("the embedded rule set loads");
+    let opts = Options {
+        today: TODAY,
+        max_file_size: DEFAULT_MAX_FILE_SIZE,
+    };
+    check_sources(sources, Vec::new(), Vec::new(), Vec::new(), &rules, &opts)
+}
+
+fn rendered(run: &Run) -> String {
+    let mut out = Vec::new();
+    let opts = HumanOptions {
+        lang: Lang::En,
+        color: false,
+        width: 100,
+    };
+    render(&run.findings, &run.sources, &run.summary, opts, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn count(run: &Run, code: &str) -> usize {
+    run.findings.iter().filter(|f| f.code == code).count()
+}
+
+// ---------------------------------------------------------------------------------------------
+// A syntax-level AST generator and its pretty-printer (P4, P6)
+
+/// An AST without spans, the shape `parse` must give back.
+#[derive(Clone, Debug, PartialEq)]
+struct Decl {
+    kind: String,
+    id: String,
+    title: Option<String>,
+    block: Option<Vec<Entry>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Entry {
+    key: String,
+    values: Vec<Val>,
+    block: Option<Vec<Entry>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Val {
+    Str(String),
+    Int(u32, bool),
+    Date(u16, u8, u8),
+    Bool(bool),
+    NumRange(u32, u32),
+    Ident(String),
+    List(Vec<Val>),
+}
+
+/// An `IDENT_PATH` (IDs and identifier values).
+fn ident() -> impl Strategy<Value = String> {
+    "[a-zA-Z][a-zA-Z0-9_-]{0,5}(\\.[a-z0-9]{1,3}){0,2}"
+        .prop_filter("not a boolean", |s| s != "true" && s != "false")
+}
+
+/// A kind or key: an identifier without `.`.
+fn word() -> impl Strategy<Value = String> {
+    "[a-zA-Z][a-zA-Z0-9_-]{0,5}"
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9 ]{0,12}",
+        "[ぁ-んァ-ン一-龠　、。]{0,8}",
+        any::<String>().prop_map(|s| s.chars().take(12).collect()),
+    ]
+}
+
+fn val() -> impl Strategy<Value = Val> {
+    let leaf = prop_oneof![
+        text().prop_map(Val::Str),
+        (any::<u32>(), any::<bool>()).prop_map(|(n, p)| Val::Int(n, p)),
+        (1u16..=9999, 1u8..=12, 1u8..=28).prop_map(|(y, m, d)| Val::Date(y, m, d)),
+        any::<bool>().prop_map(Val::Bool),
+        (any::<u32>(), any::<u32>()).prop_map(|(a, b)| Val::NumRange(a.min(b), a.max(b))),
+        ident().prop_map(Val::Ident),
+    ];
+    leaf.prop_recursive(2, 12, 4, |inner| {
+        prop::collection::vec(inner, 0..4).prop_map(Val::List)
+    })
+}
+
+fn entries(depth: u32) -> BoxedStrategy<Vec<Entry>> {
+    let block = if depth == 0 {
+        Just(None).boxed()
+    } else {
+        prop::option::weighted(0.2, entries(depth - 1)).boxed()
+    };
+    prop::collection::vec(
+        (word(), prop::collection::vec(val(), 0..3), block)
+            .prop_map(|(key, values, block)| Entry { key, values, block }),
+        0..4,
+    )
+    .boxed()
+}
+
+fn decl() -> impl Strategy<Value = Decl> {
+    (
+        word(),
+        ident(),
+        prop::option::of(text()),
+        prop::option::of(entries(2)),
+    )
+        .prop_map(|(kind, id, title, block)| Decl {
+            kind,
+            id,
+            title,
+            block,
+        })
+}
+
+fn quote(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control()
+                || c.is_whitespace() && c != ' ' && c != '\u{3000}'
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}') =>
+            {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+fn print_val(v: &Val, out: &mut String) {
+    match v {
+        Val::Str(s) => quote(s, out),
+        Val::Int(n, p) => {
+            let _ = write!(out, "{n}{}", if *p { "%" } else { "" });
+        }
+        Val::Date(y, m, d) => {
+            let _ = write!(out, "{y:04}-{m:02}-{d:02}");
+        }
+        Val::Bool(b) => {
+            let _ = write!(out, "{b}");
+        }
+        Val::NumRange(a, b) => {
+            let _ = write!(out, "{a}..{b}");
+        }
+        Val::Ident(s) => out.push_str(s),
+        Val::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                print_val(item, out);
+            }
+            out.push(']');
+        }
+    }
+}
+
+fn print_block(entries: &[Entry], indent: usize, out: &mut String) {
+    out.push_str("{\n");
+    for e in entries {
+        out.push_str(&"  ".repeat(indent + 1));
+        out.push_str(&e.key);
+        for v in &e.values {
+            out.push(' ');
+            print_val(v, out);
+        }
+        if let Some(b) = &e.block {
+            out.push(' ');
+            print_block(b, indent + 1, out);
+        }
+        out.push('\n');
+    }
+    out.push_str(&"  ".repeat(indent));
+    out.push('}');
+}
+
+fn pretty(decls: &[Decl]) -> String {
+    let mut out = String::new();
+    for d in decls {
+        let _ = write!(out, "{} {}", d.kind, d.id);
+        if let Some(t) = &d.title {
+            out.push(' ');
+            quote(t, &mut out);
+        }
+        if let Some(b) = &d.block {
+            out.push(' ');
+            print_block(b, 0, &mut out);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The parsed AST with spans dropped, in the generator's shape.
+fn strip(file: &ast::File) -> Vec<Decl> {
+    fn entries(b: &ast::Block) -> Vec<Entry> {
+        b.entries
+            .iter()
+            .map(|e| Entry {
+                key: e.key.text.clone(),
+                values: e.values.iter().map(value).collect(),
+                block: e.block.as_ref().map(entries),
+            })
+            .collect()
+    }
+    fn int(v: &ast::Value) -> u32 {
+        match &v.kind {
+            ValueKind::Number(n) if n.value.fract() == 0.0 && !n.percent => n.value as u32,
+            other => panic!("expected an integer, found {other:?}"),
+        }
+    }
+    fn value(v: &ast::Value) -> Val {
+        match &v.kind {
+            ValueKind::Str(s) => Val::Str(s.clone()),
+            ValueKind::Number(n) => {
+                assert!(n.value.fract() == 0.0 && n.value >= 0.0, "{n:?}");
+                Val::Int(n.value as u32, n.percent)
+            }
+            ValueKind::Date(d) => Val::Date(d.year, d.month, d.day),
+            ValueKind::Bool(b) => Val::Bool(*b),
+            ValueKind::Range(a, b) => Val::NumRange(int(a), int(b)),
+            ValueKind::Ident(s) => Val::Ident(s.clone()),
+            ValueKind::List(items) => Val::List(items.iter().map(value).collect()),
+        }
+    }
+    file.decls
+        .iter()
+        .map(|d| Decl {
+            kind: d.kind.text.clone(),
+            id: d.id.text.clone(),
+            title: d.title.as_ref().map(|t| t.value.clone()),
+            block: d.block.as_ref().map(entries),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// A schema-valid plan generator (P5, P7, P8)
+
+/// A small plan: items under goals or under other items (possibly in cycles), programs that
+/// cover some items or goals, KPIs that measure some goals.
+#[derive(Clone, Debug)]
+struct Plan {
+    goals: usize,
+    /// Per item: `Ok(goal)` or `Err(parent item)`.
+    items: Vec<Result<usize, usize>>,
+    /// Per program: the items it covers, and the goals it covers.
+    programs: Vec<(Vec<usize>, Vec<usize>)>,
+    kpis: Vec<usize>,
+}
+
+fn plan() -> impl Strategy<Value = Plan> {
+    (1usize..4, 1usize..10).prop_flat_map(|(goals, n_items)| {
+        let item = prop_oneof![
+            (0..goals).prop_map(Ok::<usize, usize>),
+            (0..n_items).prop_map(Err::<usize, usize>),
+        ];
+        (
+            Just(goals),
+            prop::collection::vec(item, n_items),
+            prop::collection::vec(
+                (
+                    prop::collection::vec(0..n_items, 0..3),
+                    prop::collection::vec(0..goals, 0..2),
+                ),
+                0..4,
+            ),
+            prop::collection::vec(0..goals, 0..3),
+        )
+            .prop_map(|(goals, items, programs, kpis)| Plan {
+                goals,
+                items,
+                programs,
+                kpis,
+            })
+    })
+}
+
+/// The IDs a plan uses; `rename` maps one to another everywhere.
+struct Names {
+    item: Vec<String>,
+}
+
+impl Plan {
+    fn names(&self) -> Names {
+        Names {
+            item: (0..self.items.len()).map(|i| format!("I{i}")).collect(),
+        }
+    }
+
+    fn files(&self, names: &Names) -> Vec<(String, String)> {
+        let mut plan = String::from("plan P \"計画\" {}\npolicy V1 \"方針\" { plan P }\n");
+        for g in 0..self.goals {
+            let _ = writeln!(plan, "goal G{g} \"ゴール{g}\" {{ policy V1 }}");
+        }
+        let mut items = String::new();
+        for (i, up) in self.items.iter().enumerate() {
+            let up = match up {
+                Ok(g) => format!("goal G{g}"),
+                Err(p) => format!("parent {}", names.item[*p]),
+            };
+            let _ = writeln!(items, "item {} \"事項{i}\" {{ {up} }}", names.item[i]);
+        }
+        let mut programs = String::new();
+        for (p, (its, gs)) in self.programs.iter().enumerate() {
+            let covers: Vec<String> = its
+                .iter()
+                .map(|&i| names.item[i].clone())
+                .chain(gs.iter().map(|g| format!("G{g}")))
+                .collect();
+            if covers.is_empty() {
+                let _ = writeln!(programs, "program p{p} \"事業{p}\" {{ agency \"AMED\" }}");
+            } else {
+                let _ = writeln!(
+                    programs,
+                    "program p{p} \"事業{p}\" {{ covers [{}] }}",
+                    covers.join(", ")
+                );
+            }
+        }
+        for (k, g) in self.kpis.iter().enumerate() {
+            let _ = writeln!(
+                programs,
+                "kpi K{k} \"指標{k}\" {{ measures [G{g}]; method direct }}"
+            );
+        }
+        vec![
+            ("plan.align".to_owned(), plan),
+            ("items.align".to_owned(), items),
+            ("programs.align".to_owned(), programs),
+        ]
+    }
+
+    // The naive reference (P8): nested loops over the plan, no graph library.
+
+    /// ALN101: leaf items (no item names them as parent) such that no program covers the item
+    /// or an item above it through `parent`.
+    fn naive_uncovered(&self) -> usize {
+        let n = self.items.len();
+        let mut count = 0;
+        for i in 0..n {
+            let is_parent = (0..n).any(|j| self.items[j] == Err(i));
+            if is_parent {
+                continue;
+            }
+            let mut chain = vec![i];
+            let mut cur = i;
+            while let Err(p) = self.items[cur] {
+                if chain.contains(&p) {
+                    break;
+                }
+                chain.push(p);
+                cur = p;
+            }
+            let covered = chain
+                .iter()
+                .any(|c| self.programs.iter().any(|(its, _)| its.contains(c)));
+            if !covered {
+                count += 1;
+            }
+        }
+        count
+    }
+
+    /// ALN103: programs that cover nothing.
+    fn naive_orphans(&self) -> usize {
+        self.programs
+            .iter()
+            .filter(|(its, gs)| its.is_empty() && gs.is_empty())
+            .count()
+    }
+
+    /// ALN063: the number of distinct `parent` cycles.
+    fn naive_cycles(&self) -> usize {
+        let n = self.items.len();
+        let mut cycles: BTreeSet<Vec<usize>> = BTreeSet::new();
+        for start in 0..n {
+            // Walk n steps: if `start` comes back to itself, it lies on a cycle.
+            let mut cur = start;
+            let mut members = vec![start];
+            let mut on_cycle = false;
+            for _ in 0..n {
+                match self.items[cur] {
+                    Err(p) if p == start => {
+                        on_cycle = true;
+                        break;
+                    }
+                    Err(p) => {
+                        members.push(p);
+                        cur = p;
+                    }
+                    Ok(_) => break,
+                }
+            }
+            if on_cycle {
+                members.sort_unstable();
+                cycles.insert(members);
+            }
+        }
+        cycles.len()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The properties
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    /// P1 + P2 + P3 on any string, and on any bytes through the decoder.
+    #[test]
+    fn p1_p2_p3_any_text_parses_soundly(text in any::<String>()) {
+        assert_lossless(&text);
+        parse_checked(&text);
+    }
+
+    #[test]
+    fn p1_p2_p3_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+        let (file, _) = decode("a.align".into(), "a.align".into(), bytes);
+        assert_lossless(&file.text);
+        parse_checked(&file.text);
+    }
+
+    /// P1 + P3 on text built from the language's own pieces, which reaches deeper than noise.
+    #[test]
+    fn p1_p3_token_soup(parts in prop::collection::vec(prop_oneof![
+        Just("{"), Just("}"), Just("["), Just("]"), Just(","), Just(";"), Just("\n"),
+        Just("\r\n"), Just("\r"), Just("\""), Just("\"\"\""), Just("\\"), Just(".."), Just("."),
+        Just("item"), Just("I1.2"), Just("goal"), Just("G1"), Just("FY2022"), Just("27.4%"),
+        Just("1e999"), Just("2023-02-30"), Just("\\u{"), Just("\\u{D800}"), Just("#"),
+        Just(" "), Just("\t"), Just("\u{3000}"), Just("\u{feff}"), Just("\u{202e}"),
+        Just("Ｇ１"), Just("｛"), Just("日本"), Just("\0"), Just("-"), Just("allow"),
+        Just("until"), Just("true"),
+    ], 0..60)) {
+        let text: String = parts.concat();
+        assert_lossless(&text);
+        parse_checked(&text);
+        // and the whole check, with every finding span sound in its own file
+        let run = check(&[("a.align".to_owned(), text.clone())]);
+        for f in &run.findings {
+            let file = run.sources.get(f.span.file);
+            prop_assert!(f.span.end <= file.text.len() && file.text.is_char_boundary(f.span.start)
+                && file.text.is_char_boundary(f.span.end), "{f:?}");
+        }
+        rendered(&run);
+    }
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// P4: parse(pretty(ast)) == ast, modulo spans, with no finding.
+    #[test]
+    fn p4_print_parse_round_trip(decls in prop::collection::vec(decl(), 0..5)) {
+        let text = pretty(&decls);
+        let (file, findings) = parse_checked(&text);
+        prop_assert!(findings.is_empty(), "{text}\n{findings:#?}");
+        prop_assert_eq!(strip(&file), decls, "{}", text);
+    }
+
+    /// P6: delete one `}` or one string quote from a valid spec: an error is reported, exit
+    /// would be ≠ 0, and some error's spans reach the line of the edit.
+    #[test]
+    fn p6_an_injected_error_is_reported(
+        decls in prop::collection::vec(decl(), 1..4),
+        pick in any::<Index>(),
+    ) {
+        let text = pretty(&decls);
+        // Structural `}` and string quotes only: a `}` or `"` inside a string's text is data.
+        let spots: Vec<usize> = align::syntax::tokenize(&text)
+            .into_iter()
+            .flat_map(|t| match t.kind {
+                align::syntax::TokenKind::RBrace => vec![t.start],
+                align::syntax::TokenKind::Str => vec![t.start, t.end - 1],
+                _ => Vec::new(),
+            })
+            .collect();
+        prop_assume!(!spots.is_empty());
+        let at = spots[pick.index(spots.len())];
+        let mut broken = text.clone();
+        broken.remove(at);
+        let (file, findings) = parse_checked(&broken);
+        let errors: Vec<&Finding> =
+            findings.iter().filter(|f| f.severity == Severity::Error).collect();
+        prop_assert!(!errors.is_empty(), "no error after deleting byte {at}:\n{broken}");
+        let line_start = broken[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = broken[at..].find('\n').map_or(broken.len(), |i| at + i);
+        let touches = errors.iter().any(|f| {
+            let spans = std::iter::once(f.span).chain(f.labels.iter().map(|l| l.span));
+            let lo = spans.clone().map(|s| s.start).min().unwrap_or(0);
+            let hi = spans.map(|s| s.end).max().unwrap_or(0);
+            lo <= line_end && hi >= line_start
+        });
+        prop_assert!(touches, "no error reaches the edit at {at}:\n{broken}\n{errors:#?}");
+        drop(file);
+    }
+
+    /// P5: byte-identical output whatever the order the files are added in and the number of
+    /// threads that parse them.
+    #[test]
+    fn p5_deterministic_under_file_order_and_threads(p in plan(), seed in any::<u64>()) {
+        let files = p.files(&p.names());
+        let expected = rendered(&check(&files));
+        let mut shuffled = files.clone();
+        let n = shuffled.len();
+        for i in (1..n).rev() {
+            let j = (seed as usize).wrapping_mul(i + 7) % (i + 1);
+            shuffled.swap(i, j);
+        }
+        prop_assert_eq!(&rendered(&check(&shuffled)), &expected);
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let out = pool.install(|| rendered(&check(&shuffled)));
+            prop_assert_eq!(&out, &expected);
+        }
+    }
+
+    /// P7: covering one more item never adds an ALN101 finding; renaming an item everywhere
+    /// leaves every count unchanged.
+    #[test]
+    fn p7_metamorphic(p in plan(), which in any::<Index>(), rename in any::<Index>()) {
+        let names = p.names();
+        let before = check(&p.files(&names));
+        let mut more = p.clone();
+        let item = which.index(p.items.len());
+        more.programs.push((vec![item], Vec::new()));
+        let after = check(&more.files(&names));
+        prop_assert!(count(&after, "ALN101") <= count(&before, "ALN101"));
+
+        let mut renamed = p.names();
+        let r = rename.index(p.items.len());
+        renamed.item[r] = format!("zz.renamed-{r}");
+        let run = check(&p.files(&renamed));
+        let codes = |run: &Run| {
+            let mut m: BTreeMap<String, usize> = BTreeMap::new();
+            for f in &run.findings {
+                *m.entry(f.code.clone()).or_default() += 1;
+            }
+            m
+        };
+        prop_assert_eq!(codes(&run), codes(&before));
+    }
+
+    /// P8: coverage (ALN101), orphan (ALN103) and acyclic (ALN063) agree with the naive
+    /// reference.
+    #[test]
+    fn p8_differential_against_a_naive_reference(p in plan()) {
+        let run = check(&p.files(&p.names()));
+        prop_assert_eq!(count(&run, "ALN101"), p.naive_uncovered(), "{:?}", p);
+        prop_assert_eq!(count(&run, "ALN103"), p.naive_orphans(), "{:?}", p);
+        prop_assert_eq!(count(&run, "ALN063"), p.naive_cycles(), "{:?}", p);
+    }
+}
+
+/// P2 over every fixture and spec file in the repository (ruff runs its span checks on every
+/// fixture): decoded as align decodes them, tokenized losslessly, parsed with sound spans, and
+/// checked with every finding span sound.
+#[test]
+fn p2_spans_are_sound_on_every_fixture_and_spec() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut stack = vec![root.join("tests/fixtures"), root.join("specs")];
+    let mut seen = 0;
+    let mut visited = HashSet::new();
+    while let Some(dir) = stack.pop() {
+        if !visited.insert(dir.clone()) {
+            continue;
+        }
+        let mut entries: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "align") {
+                let bytes = std::fs::read(&path).unwrap();
+                let name = path.to_string_lossy().into_owned();
+                let (file, _) = decode(name.clone(), path.clone(), bytes);
+                assert_lossless(&file.text);
+                parse_checked(&file.text);
+                let run = check(&[(name, file.text.clone())]);
+                for f in &run.findings {
+                    let src = run.sources.get(f.span.file);
+                    assert!(
+                        f.span.end <= src.text.len()
+                            && src.text.is_char_boundary(f.span.start)
+                            && src.text.is_char_boundary(f.span.end),
+                        "{}: {f:?}",
+                        path.display()
+                    );
+                }
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 50, "only {seen} fixture files found");
+}
