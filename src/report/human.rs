@@ -207,6 +207,7 @@ impl<'a> FileView<'a> {
             text: String::new(),
             segments: Vec::new(),
             lines: Vec::new(),
+            columns: spans.iter().map(|&(s, _)| (s, self.file.line_col(s).1 - 1)).collect(),
         };
         for (first, last) in merged {
             let seg_start = snippet.text.len();
@@ -319,6 +320,8 @@ struct Snippet {
     text: String,
     segments: Vec<Segment>,
     lines: Vec<ClipLine>,
+    /// File offset of each label's start → its 0-based column in characters, for the header.
+    columns: Vec<(usize, usize)>,
 }
 
 struct Segment {
@@ -402,10 +405,13 @@ impl Snippet {
         let inner = window.read_span(&inner_span, before, after)?;
         let data: &'b [u8] = inner.data();
         let offset = win_start + inner.span().offset();
-        // The column in the header is the file's (in bytes, as miette counts), not the copy's.
+        // The column in the header is the file's, in characters, not the copy's.
         let column = if before == 0 {
-            let line = &lines[line_of(start)];
-            self.unmap(start).saturating_sub(line.start)
+            let at = self.unmap(start);
+            self.columns.iter().find(|c| c.0 == at).map_or_else(
+                || at.saturating_sub(lines[line_of(start)].start),
+                |c| c.1,
+            )
         } else {
             inner.column()
         };
@@ -447,7 +453,8 @@ impl SourceCode for FileView<'_> {
             data,
             SourceSpan::new(offset.into(), inner.span().len()),
             first + inner.line(),
-            inner.column(),
+            // miette counts the header's column in bytes; people count characters.
+            if before == 0 { self.file.line_col(start).1 - 1 } else { inner.column() },
             inner.line_count(),
         )))
     }
