@@ -4,6 +4,7 @@
 //! a file that is readable but not UTF-8 is a content problem and becomes a [`Finding`].
 
 use crate::diag::{code, Finding, Span, Text};
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::fs;
@@ -203,7 +204,7 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 /// found under, and each canonical file is read once.
 pub fn load(paths: &[PathBuf], max_file_size: u64) -> Loaded {
     let mut loaded = Loaded::default();
-    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut seen: HashSet<FileKey> = HashSet::new();
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     for root in paths {
         let shown = display(root);
@@ -233,36 +234,77 @@ pub fn load(paths: &[PathBuf], max_file_size: u64) -> Loaded {
                 reason: "not a regular file (FIFO, socket or device); not opened".to_owned(),
             });
             continue;
-        } else {
-            let canonical = fs::canonicalize(root).unwrap_or_else(|_| root.clone());
-            if seen.insert(canonical) {
-                files.push((shown.clone(), root.clone()));
-            }
+        } else if seen.insert(FileKey::of(root, &meta)) {
+            files.push((shown.clone(), root.clone()));
         }
         if files.len() == before && meta.is_dir() {
             loaded.errors.push(SourceError::NoSpecs { path: shown });
         }
     }
-    for (name, path) in files {
-        read_one(name, path, max_file_size, &mut loaded);
+    // Read in parallel (most of a large tree's load time is waiting on the file system), then
+    // register in walk order so file IDs and output stay deterministic.
+    let read: Vec<(String, PathBuf, Result<Vec<u8>, SourceError>)> = files
+        .into_par_iter()
+        .map(|(name, path)| {
+            let bytes = read_one(&name, &path, max_file_size);
+            (name, path, bytes)
+        })
+        .collect();
+    for (name, path, bytes) in read {
+        match bytes {
+            Ok(bytes) => {
+                let (file, finding) = decode(name, path, bytes);
+                let id = loaded.sources.add(file);
+                if let Some(make) = finding {
+                    loaded.findings.push(make(id));
+                }
+            }
+            Err(e) => loaded.errors.push(e),
+        }
     }
     loaded
+}
+
+/// What makes two paths the same file: device and inode on Unix (one `stat`, no
+/// `canonicalize` walk per path component), the canonical path elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum FileKey {
+    #[cfg_attr(not(unix), allow(dead_code))]
+    Inode(u64, u64),
+    #[cfg_attr(unix, allow(dead_code))]
+    Path(PathBuf),
+}
+
+impl FileKey {
+    #[cfg(unix)]
+    fn of(_path: &Path, meta: &fs::Metadata) -> FileKey {
+        use std::os::unix::fs::MetadataExt;
+        FileKey::Inode(meta.dev(), meta.ino())
+    }
+
+    #[cfg(not(unix))]
+    fn of(path: &Path, _meta: &fs::Metadata) -> FileKey {
+        FileKey::Path(fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    }
 }
 
 fn walk(
     dir: &Path,
     root: &Path,
     files: &mut Vec<(String, PathBuf)>,
-    seen: &mut HashSet<PathBuf>,
+    seen: &mut HashSet<FileKey>,
     loaded: &mut Loaded,
 ) {
     // An explicit stack: a deep tree cannot overflow ours.
     let mut stack = vec![dir.to_path_buf()];
-    // Canonical directory → the path it was walked under, to name the loop's ancestor.
-    let mut visited_dirs: HashMap<PathBuf, String> = HashMap::new();
+    // Directory (as a file key) → the path it was walked under, to name the loop's ancestor.
+    let mut visited_dirs: HashMap<FileKey, String> = HashMap::new();
     while let Some(dir) = stack.pop() {
-        let canonical_dir = fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
-        if let Some(first) = visited_dirs.get(&canonical_dir) {
+        let Ok(dir_meta) = fs::metadata(&dir) else {
+            continue;
+        };
+        let dir_key = FileKey::of(&dir, &dir_meta);
+        if let Some(first) = visited_dirs.get(&dir_key) {
             let is_ancestor = dir.starts_with(first);
             loaded.skipped.push(SkipNote {
                 path: display(&dir),
@@ -274,7 +316,7 @@ fn walk(
             });
             continue;
         }
-        visited_dirs.insert(canonical_dir, display(&dir));
+        visited_dirs.insert(dir_key, display(&dir));
         let entries = match fs::read_dir(&dir) {
             Ok(rd) => rd,
             Err(e) => {
@@ -285,20 +327,24 @@ fn walk(
                 continue;
             }
         };
-        let mut entries: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-        entries.sort();
+        // The entry's type comes with the directory listing: no extra `lstat` per entry.
+        let mut entries: Vec<_> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| Some((e.path(), e.file_type().ok()?)))
+            .collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
         let mut subdirs = Vec::new();
-        for path in entries {
+        for (path, file_type) in entries {
             let Some(name) = path.file_name() else {
                 continue;
             };
             if name.to_string_lossy().starts_with('.') {
                 continue;
             }
-            let Ok(link_meta) = fs::symlink_metadata(&path) else {
+            let is_link = file_type.is_symlink();
+            if file_type.is_file() && path.extension().is_none_or(|e| e != "align") {
                 continue;
-            };
-            let is_link = link_meta.file_type().is_symlink();
+            }
             let Ok(meta) = fs::metadata(&path) else {
                 if is_link {
                     loaded.skipped.push(SkipNote {
@@ -308,8 +354,9 @@ fn walk(
                 }
                 continue;
             };
-            let canonical = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            if is_link && !canonical.starts_with(root) {
+            let escapes = is_link
+                && !fs::canonicalize(&path).is_ok_and(|canonical| canonical.starts_with(root));
+            if escapes {
                 loaded.skipped.push(SkipNote {
                     path: display(&path),
                     reason: "symlink leads out of the root; not followed".to_owned(),
@@ -324,7 +371,7 @@ fn walk(
                         path: display(&path),
                         reason: "not a regular file".to_owned(),
                     });
-                } else if seen.insert(canonical) {
+                } else if seen.insert(FileKey::of(&path, &meta)) {
                     files.push((display(&path), path));
                 }
             }
@@ -334,32 +381,21 @@ fn walk(
     }
 }
 
-fn read_one(name: String, path: PathBuf, max_file_size: u64, loaded: &mut Loaded) {
-    if let Ok(meta) = fs::metadata(&path) {
+/// Reads one file's bytes, unless it is larger than the limit.
+fn read_one(name: &str, path: &Path, max_file_size: u64) -> Result<Vec<u8>, SourceError> {
+    if let Ok(meta) = fs::metadata(path) {
         if meta.len() > max_file_size {
-            loaded.errors.push(SourceError::TooLarge {
-                path: name,
+            return Err(SourceError::TooLarge {
+                path: name.to_owned(),
                 size: meta.len(),
                 limit: max_file_size,
             });
-            return;
         }
     }
-    let bytes = match fs::read(&path) {
-        Ok(b) => b,
-        Err(e) => {
-            loaded.errors.push(SourceError::Unreadable {
-                path: name,
-                reason: reason(&e),
-            });
-            return;
-        }
-    };
-    let (file, finding) = decode(name, path, bytes);
-    let id = loaded.sources.add(file);
-    if let Some(make) = finding {
-        loaded.findings.push(make(id));
-    }
+    fs::read(path).map_err(|e| SourceError::Unreadable {
+        path: name.to_owned(),
+        reason: reason(&e),
+    })
 }
 
 type MakeFinding = Box<dyn FnOnce(FileId) -> Finding>;

@@ -207,7 +207,10 @@ impl<'a> FileView<'a> {
             text: String::new(),
             segments: Vec::new(),
             lines: Vec::new(),
-            columns: spans.iter().map(|&(s, _)| (s, self.file.line_col(s).1 - 1)).collect(),
+            columns: spans
+                .iter()
+                .map(|&(s, _)| (s, self.file.line_col(s).1 - 1))
+                .collect(),
         };
         for (first, last) in merged {
             let seg_start = snippet.text.len();
@@ -408,10 +411,10 @@ impl Snippet {
         // The column in the header is the file's, in characters, not the copy's.
         let column = if before == 0 {
             let at = self.unmap(start);
-            self.columns.iter().find(|c| c.0 == at).map_or_else(
-                || at.saturating_sub(lines[line_of(start)].start),
-                |c| c.1,
-            )
+            self.columns
+                .iter()
+                .find(|c| c.0 == at)
+                .map_or_else(|| at.saturating_sub(lines[line_of(start)].start), |c| c.1)
         } else {
             inner.column()
         };
@@ -454,7 +457,11 @@ impl SourceCode for FileView<'_> {
             SourceSpan::new(offset.into(), inner.span().len()),
             first + inner.line(),
             // miette counts the header's column in bytes; people count characters.
-            if before == 0 { self.file.line_col(start).1 - 1 } else { inner.column() },
+            if before == 0 {
+                self.file.line_col(start).1 - 1
+            } else {
+                inner.column()
+            },
             inner.line_count(),
         )))
     }
