@@ -127,8 +127,9 @@ impl<'a> Parser<'a> {
     /// Lexes `text`, reporting bad characters and strings, and keeps the significant tokens.
     fn new(file: FileId, text: &'a str) -> Self {
         let mut out = Vec::new();
-        let mut toks: Vec<Tok<'a>> = Vec::new();
-        for t in tokenize(text) {
+        let tokens = tokenize(text);
+        let mut toks: Vec<Tok<'a>> = Vec::with_capacity(tokens.len() / 2 + 1);
+        for t in tokens {
             let s = t.text(text);
             let span = Span::new(file, t.start, t.end);
             let mut kind = t.kind;
