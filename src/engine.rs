@@ -62,6 +62,7 @@ pub fn check_sources(
 ) -> Run {
     let model = build_model(&sources, &rules.schema, &mut findings);
     findings.extend(rules.run(&model, opts.today));
+    note_unread_files(&sources, &mut findings);
     diag::sort(&mut findings, &sources);
     let kinds = model
         .schema
@@ -142,6 +143,31 @@ pub fn model_paths<E>(
         model,
         rules,
     })
+}
+
+/// A spec file that could not be decoded (not UTF-8) was not modelled: an ID it declares is
+/// reported as not declared elsewhere. Say so under each such finding, so the drafter fixes the
+/// encoding first rather than chase the references.
+fn note_unread_files(sources: &SourceSet, findings: &mut [Finding]) {
+    let unread: Vec<&str> = sources
+        .files()
+        .filter(|(_, f)| f.kind == SourceKind::Spec && !f.valid)
+        .map(|(_, f)| f.name.as_str())
+        .collect();
+    if unread.is_empty() {
+        return;
+    }
+    let list = unread.join(", ");
+    let note = diag::Text::new(
+        format!("not checked because not UTF-8: {list}; the ID may be declared there"),
+        format!("UTF-8 でないため検査していないファイル: {list}。ID はそこで宣言されている可能性があります"),
+    );
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.code == diag::code::UNRESOLVED_REFERENCE.code)
+    {
+        f.notes.push(note.clone());
+    }
 }
 
 /// How many findings of one code one file shows; the rest are counted in one ALN022 info.
