@@ -243,6 +243,31 @@ pub(crate) fn unclosed(at: Span, open: Span, list: bool) -> Finding {
     .with_secondary(open, Text::new(en, ja))
 }
 
+/// ALN017 when a line at column 0 reads as the next declaration while a block is still open.
+/// The finding sits on the `{`, inside the declaration it belongs to.
+pub(crate) fn unclosed_before_decl(open: Span, next: Span) -> Finding {
+    finding(
+        &code::UNCLOSED_DELIMITER,
+        open,
+        Text::new(
+            "unclosed block: expected `}` before the next declaration",
+            "ブロックが閉じられていません（次の宣言の前に `}` が必要です）",
+        ),
+        Text::new(
+            "add the closing `}` at the end of the block",
+            "ブロックの終わりに閉じる `}` を追加してください",
+        ),
+    )
+    .with_label(Text::new(
+        "block opened here, never closed",
+        "ここで開いたブロックが閉じられていない",
+    ))
+    .with_secondary(
+        next,
+        Text::new("the next declaration starts here", "次の宣言はここから"),
+    )
+}
+
 /// ALN018 on one invisible or control character outside a string (or a control in a string).
 pub(crate) fn unexpected_char(span: Span, c: char) -> Finding {
     let (en, ja) = char_name(c);

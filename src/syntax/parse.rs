@@ -273,6 +273,29 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// Whether the next tokens read as a declaration header at column 0: `KIND ID "title" {`,
+    /// `KIND ID "title"` at the end of a line, or `KIND ID {`. An entry never has this shape
+    /// (`goal G1` has no title or block; `en "…"` has no ID).
+    fn starts_declaration(&self) -> bool {
+        let kind_at = |i: usize| self.toks.get(self.pos + i).map(|t| t.kind);
+        let Some(first) = self.toks.get(self.pos) else {
+            return false;
+        };
+        if !self.at_column_0(first) || kind_at(1) != Some(TokenKind::Ident) {
+            return false;
+        }
+        match kind_at(2) {
+            Some(TokenKind::LBrace) => true,
+            Some(TokenKind::Str) => {
+                matches!(
+                    kind_at(3),
+                    None | Some(TokenKind::LBrace | TokenKind::Newline)
+                )
+            }
+            _ => false,
+        }
+    }
+
     /// `file = { decl } EOF`
     fn parse_file(&mut self) -> Vec<Decl> {
         let mut decls = Vec::new();
@@ -422,6 +445,14 @@ impl<'a> Parser<'a> {
                 }
                 Some(TokenKind::Newline | TokenKind::Semicolon) => {
                     self.bump();
+                }
+                Some(TokenKind::Ident) if depth == 1 && self.starts_declaration() => {
+                    // A declaration's block was never closed: end it here rather than read the
+                    // next declarations as its entries.
+                    let next = self.tok_span(self.peek());
+                    self.out.push(error::unclosed_before_decl(open_span, next));
+                    let span = self.span(open.start, self.prev_end);
+                    return Some(Block { entries, span });
                 }
                 Some(TokenKind::Ident) => entries.push(self.parse_entry(depth)),
                 Some(_) => {
