@@ -58,3 +58,28 @@ fn every_code_is_explained_in_both_languages() {
         }
     }
 }
+
+/// The README shows real output: every `text` block in it must appear, as is, in the output of
+/// `align check specs/` or `align stats specs/`.
+#[test]
+fn readme_shows_current_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let check = align(&["check", "specs/", "--today", common::TODAY]);
+    let stats = align(&["stats", "specs/"]);
+    let outputs = [
+        String::from_utf8_lossy(&check.stdout).into_owned(),
+        String::from_utf8_lossy(&stats.stdout).into_owned(),
+    ];
+    let blocks: Vec<&str> = readme
+        .split("```text\n")
+        .skip(1)
+        .filter_map(|b| b.split("\n```").next())
+        .collect();
+    assert!(blocks.len() >= 3, "README has its output blocks");
+    for block in blocks {
+        assert!(
+            outputs.iter().any(|o| o.contains(block)),
+            "README block is stale; regenerate it from the real output:\n{block}"
+        );
+    }
+}
