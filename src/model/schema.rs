@@ -55,6 +55,8 @@ pub struct KeySchema {
 #[derive(Clone, Debug)]
 pub struct KindSchema {
     pub name: String,
+    /// What a drafter calls it, per language (`item` → 取り組むべき事項); the name by default.
+    pub label: Text,
     pub title_required: bool,
     pub doc: Text,
     pub keys: Vec<KeySchema>,
@@ -81,6 +83,11 @@ pub struct Schema {
 impl Schema {
     pub fn kind_id(&self, name: &str) -> Option<KindId> {
         self.by_name.get(name).copied()
+    }
+
+    /// A kind's label in both languages.
+    pub fn label(&self, id: KindId) -> &Text {
+        &self.kind(id).label
     }
 
     pub fn kind(&self, id: KindId) -> &KindSchema {
@@ -187,6 +194,10 @@ impl Schema {
             }
             kinds.push(KindSchema {
                 name: name.get_ref().clone(),
+                label: raw_kind
+                    .label
+                    .clone()
+                    .map_or_else(|| Text::same(name.get_ref()), RawText::into_text),
                 title_required,
                 doc: raw_kind
                     .doc
@@ -443,6 +454,7 @@ struct RawSet {
 #[serde(deny_unknown_fields)]
 struct RawKind {
     title: Option<Spanned<String>>,
+    label: Option<RawText>,
     doc: Option<RawText>,
     #[serde(default)]
     keys: IndexMap<Spanned<String>, RawKey>,

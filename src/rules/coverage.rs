@@ -157,13 +157,18 @@ impl Coverage {
             ("count", Text::same(linked.len().to_string())),
             ("min", Text::same(self.min.to_string())),
         ];
+        let (src, this) = (
+            model.schema.label(self.source),
+            model.schema.label(node.kind),
+        );
         let mut f = ctx.finding(n, &vars).with_label(Text::new(
             format!(
-                "no {source_kind} {} this {}",
+                "no {} {} this {}",
+                src.en,
                 if rel.is_empty() { "matches" } else { rel },
-                model.kind_name(n)
+                this.en
             ),
-            format!("この{}を対象とする{source_kind}がない", model.kind_name(n)),
+            format!("この{}を対象とする{}がない", this.ja, src.ja),
         ));
         if let Some(rel) = &self.relation {
             f = f.with_relation(rel.clone());

@@ -175,7 +175,7 @@ impl Ctx<'_> {
         let mut all: Vec<(&str, Text)> = vec![
             ("id", Text::same(&node.id)),
             ("title", Text::same(node.title_or_id())),
-            ("kind", Text::same(self.model.kind_name(n))),
+            ("kind", self.model.schema.label(node.kind).clone()),
         ];
         all.extend(vars.iter().cloned());
         let en: Vec<(&str, String)> = all.iter().map(|(k, v)| (*k, v.en.clone())).collect();
@@ -224,22 +224,21 @@ fn plan_path(model: &Model, n: NodeIx) -> Option<Text> {
         return None;
     }
     chain.reverse();
-    let parts: Vec<String> = chain
-        .iter()
-        .map(|&i| {
-            let node = model.node(i);
-            match &node.title {
-                Some(t) if i != n && i != chain[0] && !t.is_empty() => {
-                    format!("{} “{}”", node.id, t)
-                }
-                _ => node.id.clone(),
+    // Titles in the language's quotes: “…” in English, 「…」 in Japanese.
+    let part = |i: NodeIx, open: &str, close: &str| {
+        let node = model.node(i);
+        match &node.title {
+            Some(t) if i != n && i != chain[0] && !t.is_empty() => {
+                format!("{} {open}{t}{close}", node.id)
             }
-        })
-        .collect();
-    let joined = parts.join(" → ");
+            _ => node.id.clone(),
+        }
+    };
+    let en: Vec<String> = chain.iter().map(|&i| part(i, "“", "”")).collect();
+    let ja: Vec<String> = chain.iter().map(|&i| part(i, "「", "」")).collect();
     Some(Text::new(
-        format!("plan path: {joined}"),
-        format!("計画上の位置: {joined}"),
+        format!("plan path: {}", en.join(" → ")),
+        format!("計画上の位置: {}", ja.join(" → ")),
     ))
 }
 

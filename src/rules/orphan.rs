@@ -23,6 +23,17 @@ impl Orphan {
             .map(|k| model.schema.kind(*k).name.as_str())
             .collect();
         let names = crate::diag::or_list(&names);
+        let labels_en: Vec<&str> = self
+            .target
+            .iter()
+            .map(|k| model.schema.label(*k).en.as_str())
+            .collect();
+        let labels_ja: Vec<&str> = self
+            .target
+            .iter()
+            .map(|k| model.schema.label(*k).ja.as_str())
+            .collect();
+        let (labels_en, labels_ja) = (crate::diag::or_list(&labels_en), labels_ja.join("・"));
         for n in ctx.targets(self.kind) {
             let linked = model
                 .graph
@@ -35,8 +46,8 @@ impl Orphan {
             let mut f = ctx
                 .finding(n, &[("target", Text::same(&names))])
                 .with_label(Text::new(
-                    format!("links to no {names}"),
-                    format!("{names} への関係がない"),
+                    format!("links to no {labels_en}"),
+                    format!("{labels_ja}への関係がない"),
                 ))
                 .with_relation(self.relation.clone());
             if let Some(span) = at {

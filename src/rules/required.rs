@@ -55,6 +55,7 @@ impl Required {
         // Memo of states (node, step) known to reach or not: keeps long chains linear.
         let mut memo: HashMap<(NodeIx, usize), bool> = HashMap::new();
         let reach = model.schema.kind(self.reach).name.clone();
+        let label = model.schema.label(self.reach);
         for n in ctx.targets(self.kind) {
             if self.reaches(model, n, &mut memo) {
                 continue;
@@ -62,8 +63,8 @@ impl Required {
             out.push(
                 ctx.finding(n, &[("reach", Text::same(&reach))])
                     .with_label(Text::new(
-                        format!("leads to no {reach}"),
-                        format!("{reach} につながらない"),
+                        format!("leads to no {}", label.en),
+                        format!("{}につながらない", label.ja),
                     )),
             );
         }
