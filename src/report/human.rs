@@ -81,7 +81,15 @@ pub fn render_findings(
 /// `error: 1 error, 2 warnings, 0 infos in 4 files (1 plan, 3 policies, …)`.
 pub fn summary_line(s: &Summary, lang: Lang) -> String {
     let c = s.counts;
-    let kinds: Vec<String> = s.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let kinds: Vec<String> = s
+        .kinds
+        .iter()
+        .enumerate()
+        .map(|(i, (k, n))| {
+            let name = s.labels.get(i).map_or(k.as_str(), |l| l.get(lang));
+            format!("{name} {n}")
+        })
+        .collect();
     match lang {
         Lang::En => {
             let lead = if c.errors > 0 {

@@ -21,6 +21,8 @@ pub struct Summary {
     pub files: usize,
     /// Nodes per kind, in schema order: `("item", 42)`.
     pub kinds: Vec<(String, usize)>,
+    /// The label of each kind of `kinds`, for human output (empty: the names are shown).
+    pub labels: Vec<crate::diag::Text>,
 }
 
 impl Summary {
@@ -33,6 +35,7 @@ impl Summary {
             counts: Counts::of(findings),
             files: sources.spec_count(),
             kinds,
+            labels: Vec::new(),
         }
     }
 }
