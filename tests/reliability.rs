@@ -359,7 +359,7 @@ fn g2_closed_stdout_ends_quietly() {
         .unwrap();
     // The pipe's read end is closed here: every later write gets EPIPE.
     let out = child.wait_with_output().unwrap();
-    assert_eq!(first.trim(), "ALN101");
+    assert_eq!(first.trim(), "ALN101 item-without-program");
     let err = stderr(&out);
     assert!(!err.contains("panicked"), "{err}");
     assert!(err.is_empty(), "nothing on stderr: {err}");

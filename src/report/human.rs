@@ -479,7 +479,8 @@ impl SourceCode for FileView<'_> {
 /// become related diagnostics, one per file.
 struct Diag<'a> {
     message: String,
-    code: &'a str,
+    /// `ALN101 item-without-program`: the slug is what a waiver names.
+    code: String,
     severity: Severity,
     help: Option<String>,
     labels: Vec<LabeledSpan>,
@@ -560,7 +561,7 @@ impl<'a> Diag<'a> {
             .collect();
         Diag {
             message: for_terminal(f.message.get(lang), CLIP_TEXT),
-            code: &f.code,
+            code: format!("{} {}", f.code, f.slug),
             severity: f.severity,
             help: f
                 .help
@@ -589,7 +590,7 @@ impl std::error::Error for Diag<'_> {}
 
 impl Diagnostic for Diag<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.code))
+        Some(Box::new(&self.code))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
