@@ -30,6 +30,7 @@ use crate::diag::{Finding, Text};
 use crate::model::{Model, NodeIx, Schema};
 use crate::source::{FileId, SourceFile, SourceKind, SourceSet};
 use crate::syntax::ast::Date;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// The default rule set, embedded in the binary.
@@ -107,22 +108,28 @@ impl RuleSet {
 
     /// Runs every rule on the model, then applies waivers judged against `today`.
     pub fn run(&self, model: &Model, today: Date) -> Vec<Finding> {
-        let mut findings = Vec::new();
-        for rule in &self.rules {
-            let ctx = Ctx { model, rule };
-            match &rule.check {
-                RuleType::Coverage(c) => c.run(&ctx, &mut findings),
-                RuleType::Orphan(c) => c.run(&ctx, &mut findings),
-                RuleType::MeasurementScope(c) => c.run(&ctx, &mut findings),
-                RuleType::Required(c) => c.run(&ctx, &mut findings),
-                RuleType::SeriesGap(c) => c.run(&ctx, &mut findings),
-                RuleType::SeriesTrend(c) => c.run(&ctx, &mut findings),
-                RuleType::SeriesLag(c) => c.run(&ctx, &mut findings),
-                RuleType::SeriesMissing(c) => c.run(&ctx, &mut findings),
-                RuleType::StageGate(c) => c.run(&ctx, &mut findings),
-            }
-        }
-        let mut findings = waiver::apply(self, model, findings, today);
+        // Rules are independent: run them in parallel, keeping their order in the result.
+        let per_rule: Vec<Vec<Finding>> = self
+            .rules
+            .par_iter()
+            .map(|rule| {
+                let ctx = Ctx { model, rule };
+                let mut out = Vec::new();
+                match &rule.check {
+                    RuleType::Coverage(c) => c.run(&ctx, &mut out),
+                    RuleType::Orphan(c) => c.run(&ctx, &mut out),
+                    RuleType::MeasurementScope(c) => c.run(&ctx, &mut out),
+                    RuleType::Required(c) => c.run(&ctx, &mut out),
+                    RuleType::SeriesGap(c) => c.run(&ctx, &mut out),
+                    RuleType::SeriesTrend(c) => c.run(&ctx, &mut out),
+                    RuleType::SeriesLag(c) => c.run(&ctx, &mut out),
+                    RuleType::SeriesMissing(c) => c.run(&ctx, &mut out),
+                    RuleType::StageGate(c) => c.run(&ctx, &mut out),
+                }
+                out
+            })
+            .collect();
+        let mut findings = waiver::apply(self, model, per_rule.concat(), today);
         // A rule finding on a declaration with a syntax error is a consequence of that error.
         findings.retain(|f| {
             let recovered = f
