@@ -64,26 +64,7 @@ pub fn check_sources(
     findings.extend(rules.run(&model, opts.today));
     note_unread_files(&sources, &mut findings);
     diag::sort(&mut findings, &sources);
-    // Nodes per kind in one pass, in schema order, with the kinds' labels for people.
-    let mut per_kind = vec![0usize; model.schema.kinds.len()];
-    for node in &model.nodes {
-        if let Some(c) = per_kind.get_mut(usize::from(node.kind.0)) {
-            *c += 1;
-        }
-    }
-    let counted: Vec<_> = model
-        .schema
-        .kinds
-        .iter()
-        .zip(per_kind)
-        .filter(|(_, n)| *n > 0)
-        .collect();
-    let mut summary = Summary::new(
-        &findings,
-        &sources,
-        counted.iter().map(|(k, n)| (k.name.clone(), *n)).collect(),
-    );
-    summary.labels = counted.iter().map(|(k, _)| k.label.clone()).collect();
+    let summary = Summary::new(&findings, &sources, &model);
     Run {
         sources,
         findings,

@@ -5,19 +5,9 @@
 
 mod common;
 
-use common::{align_in, transcript, TODAY};
+use common::{align_in, transcript, ONE_GAP as SPEC, TODAY};
 use serde_json::Value;
 use std::path::Path;
-
-/// A plan with one coverage gap (I2, error) and one KPI without a KGI (info).
-const SPEC: &str = r#"plan P "p" {}
-policy V1 "v" { plan P }
-goal G1 "g" { policy V1 }
-item I1 "covered" { goal G1 }
-item I2 "gap" { goal G1 }
-program pr "x" { covers [I1] }
-kpi K1 "k" { measures [G1]; method direct; measured-in [pr] }
-"#;
 
 /// The same declarations moved down by blank lines and comments, reordered and reformatted.
 const SHIFTED: &str = r#"

@@ -8,6 +8,16 @@ use std::process::{Command, Output};
 /// The date waivers are judged against in every test, so snapshots do not age.
 pub(crate) const TODAY: &str = "2026-11-24";
 
+/// A plan with one coverage gap (I2: ALN101, error) and one KPI without a KGI (ALN106, info).
+pub(crate) const ONE_GAP: &str = r#"plan P "p" {}
+policy V1 "v" { plan P }
+goal G1 "g" { policy V1 }
+item I1 "covered" { goal G1 }
+item I2 "gap" { goal G1 }
+program pr "x" { covers [I1] }
+kpi K1 "k" { measures [G1]; method direct; measured-in [pr] }
+"#;
+
 pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }

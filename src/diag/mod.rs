@@ -25,16 +25,6 @@ impl Span {
     pub fn is_empty(&self) -> bool {
         self.start == self.end
     }
-
-    /// The smallest span covering both (same file assumed).
-    #[must_use]
-    pub fn to(self, other: Span) -> Span {
-        Span {
-            file: self.file,
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
-    }
 }
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.

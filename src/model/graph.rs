@@ -79,10 +79,6 @@ impl Graph {
             .map(|e| (e.source().index(), e.target().index(), e.weight()))
     }
 
-    pub fn edge_count(&self) -> usize {
-        self.inner.edge_count()
-    }
-
     /// Nodes reachable from `start` (excluded) by following any of `relations` outward,
     /// breadth first, each once. Ends on cycles.
     pub fn ancestors(&self, start: NodeIx, relations: &[String]) -> Vec<NodeIx> {
@@ -113,10 +109,5 @@ impl Graph {
             }
         }
         out
-    }
-
-    /// The petgraph graph, for algorithms.
-    pub fn petgraph(&self) -> &DiGraph<(), Edge, u32> {
-        &self.inner
     }
 }

@@ -143,20 +143,6 @@ pub struct Model {
 }
 
 impl Model {
-    /// Builds the model from parsed files, returning its structural findings.
-    pub fn build(schema: Schema, files: &[(FileId, ast::File)]) -> (Model, Vec<Finding>) {
-        let mut findings = Vec::new();
-        let mut lowered = Vec::with_capacity(files.len());
-        for (id, file) in files {
-            let (nodes, errs) = lower(&schema, file);
-            findings.extend(errs);
-            lowered.push((*id, nodes));
-        }
-        let (model, more) = Model::assemble(schema, lowered);
-        findings.extend(more);
-        (model, findings)
-    }
-
     /// Joins files lowered by [`lower`] (in file order): the ID index with duplicate IDs,
     /// references resolved into edges, cycles.
     pub fn assemble(schema: Schema, files: Vec<(FileId, Vec<Node>)>) -> (Model, Vec<Finding>) {
@@ -194,12 +180,5 @@ impl Model {
             .enumerate()
             .filter(move |(_, n)| n.kind == kind)
             .map(|(i, _)| i)
-    }
-
-    /// Number of nodes of the kind with this name.
-    pub fn count_of(&self, kind: &str) -> usize {
-        self.schema
-            .kind_id(kind)
-            .map_or(0, |k| self.nodes_of(k).count())
     }
 }

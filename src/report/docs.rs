@@ -4,7 +4,7 @@
 use crate::diag::code::{CodeInfo, CODES};
 use crate::diag::{Lang, Severity};
 use crate::model::Schema;
-use crate::rules::{Rule, RuleSet, RuleType};
+use crate::rules::{Rule, RuleSet};
 use std::fmt::Write;
 
 /// One documented code: a built-in structural check or a rule of the rule set.
@@ -97,80 +97,8 @@ impl<'a> Entry<'a> {
     }
 }
 
-fn kinds(schema: &Schema, ks: &[crate::model::KindId]) -> String {
-    ks.iter()
-        .map(|k| schema.kind(*k).name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn params(r: &Rule, schema: &Schema) -> Vec<(String, String)> {
-    let k = |id| schema.kind(id).name.clone();
-    let mut p: Vec<(String, String)> = match &r.check {
-        RuleType::Coverage(c) => {
-            let mut v = vec![("kind".into(), k(c.kind)), ("source".into(), k(c.source))];
-            if let Some(rel) = &c.relation {
-                v.push(("relation".into(), rel.clone()));
-            }
-            if !c.walk_up.is_empty() {
-                v.push(("walk-up".into(), c.walk_up.join(", ")));
-            }
-            if let Some((t, s)) = &c.tags {
-                v.push(("tags".into(), format!("{t} ∩ {s}")));
-            }
-            if let Some(l) = &c.leaf_relation {
-                v.push((
-                    "leaves-only".into(),
-                    format!("true (leaf: nothing points at it by `{l}`)"),
-                ));
-            }
-            v.push(("min".into(), c.min.to_string()));
-            v
-        }
-        RuleType::Orphan(o) => vec![
-            ("kind".into(), k(o.kind)),
-            ("relation".into(), o.relation.clone()),
-            ("target".into(), kinds(schema, &o.target)),
-        ],
-        RuleType::MeasurementScope(m) => vec![
-            ("kind".into(), k(m.kind)),
-            ("measures".into(), m.measures.clone()),
-            ("scope".into(), m.scope.clone()),
-            ("source".into(), k(m.source)),
-            ("relation".into(), m.relation.clone()),
-            ("walk-down".into(), m.walk_down.join(", ")),
-        ],
-        RuleType::Required(q) => {
-            let steps: Vec<String> = q
-                .steps
-                .iter()
-                .map(|s| {
-                    format!(
-                        "{}{}{}",
-                        if s.incoming { "<" } else { "" },
-                        s.relations.join("|"),
-                        if s.repeat {
-                            "*"
-                        } else if s.optional {
-                            "?"
-                        } else {
-                            ""
-                        }
-                    )
-                })
-                .collect();
-            vec![
-                ("kind".into(), k(q.kind)),
-                ("path".into(), steps.join(" ")),
-                ("reach".into(), k(q.reach)),
-            ]
-        }
-        RuleType::SeriesGap(g) => g.params(schema),
-        RuleType::SeriesTrend(t) => t.params(schema),
-        RuleType::SeriesLag(l) => l.params(schema),
-        RuleType::SeriesMissing(m) => m.params(schema),
-        RuleType::StageGate(s) => s.params(schema),
-    };
+    let mut p = r.check.params(schema);
     if let Some(f) = &r.filter {
         p.push((
             "filter".into(),

@@ -3,7 +3,7 @@
 
 use super::sanitize::{escape_controls, for_terminal, mask_controls};
 use super::Summary;
-use crate::diag::{Finding, Lang, Severity};
+use crate::diag::{Finding, Lang, Severity, Text};
 use crate::source::{FileId, SourceFile, SourceSet};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -84,21 +84,18 @@ pub fn summary_line(s: &Summary, lang: Lang) -> String {
     let kinds: Vec<String> = s
         .kinds
         .iter()
-        .enumerate()
-        .map(|(i, (k, n))| {
-            let name = s.labels.get(i).map_or(k.as_str(), |l| l.get(lang));
-            format!("{name} {n}")
-        })
+        .map(|k| format!("{} {}", k.label.get(lang), k.count))
         .collect();
+    let lead = if c.errors > 0 {
+        Text::new("error", "エラー")
+    } else if c.warnings > 0 {
+        Text::new("warning", "警告")
+    } else {
+        Text::new("ok", "問題なし")
+    };
+    let lead = lead.get(lang);
     match lang {
         Lang::En => {
-            let lead = if c.errors > 0 {
-                "error"
-            } else if c.warnings > 0 {
-                "warning"
-            } else {
-                "ok"
-            };
             let kinds = if kinds.is_empty() {
                 String::new()
             } else {
@@ -117,13 +114,6 @@ pub fn summary_line(s: &Summary, lang: Lang) -> String {
             )
         }
         Lang::Ja => {
-            let lead = if c.errors > 0 {
-                "エラー"
-            } else if c.warnings > 0 {
-                "警告"
-            } else {
-                "問題なし"
-            };
             let kinds = if kinds.is_empty() {
                 String::new()
             } else {

@@ -149,7 +149,11 @@ pub fn render(
             warnings: summary.counts.warnings,
             infos: summary.counts.infos,
             files: summary.files,
-            kinds: summary.kinds.iter().cloned().collect(),
+            kinds: summary
+                .kinds
+                .iter()
+                .map(|k| (k.name.clone(), k.count))
+                .collect(),
         },
         baseline: baseline.map(|b| JsonBaseline {
             file: b.file,

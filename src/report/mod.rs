@@ -11,7 +11,8 @@ pub mod sanitize;
 pub mod sarif;
 pub mod stats;
 
-use crate::diag::Counts;
+use crate::diag::{Counts, Finding, Text};
+use crate::model::Model;
 use crate::source::SourceSet;
 
 /// What a run checked, for the summary line.
@@ -19,23 +20,45 @@ use crate::source::SourceSet;
 pub struct Summary {
     pub counts: Counts,
     pub files: usize,
-    /// Nodes per kind, in schema order: `("item", 42)`.
-    pub kinds: Vec<(String, usize)>,
-    /// The label of each kind of `kinds`, for human output (empty: the names are shown).
-    pub labels: Vec<crate::diag::Text>,
+    /// Nodes per kind, in schema order, kinds with no node left out.
+    pub kinds: Vec<KindCount>,
+}
+
+/// How many nodes of one kind a run checked.
+#[derive(Debug, Clone)]
+pub struct KindCount {
+    /// The kind's name in the schema (`item`), for machine formats.
+    pub name: String,
+    /// What drafters call it (取り組むべき事項), for human output.
+    pub label: Text,
+    pub count: usize,
 }
 
 impl Summary {
-    pub fn new(
-        findings: &[crate::diag::Finding],
-        sources: &SourceSet,
-        kinds: Vec<(String, usize)>,
-    ) -> Self {
+    /// Counts the findings by severity and the model's nodes by kind (one pass).
+    pub fn new(findings: &[Finding], sources: &SourceSet, model: &Model) -> Self {
+        let mut per_kind = vec![0usize; model.schema.kinds.len()];
+        for node in &model.nodes {
+            if let Some(c) = per_kind.get_mut(usize::from(node.kind.0)) {
+                *c += 1;
+            }
+        }
+        let kinds = model
+            .schema
+            .kinds
+            .iter()
+            .zip(per_kind)
+            .filter(|(_, count)| *count > 0)
+            .map(|(k, count)| KindCount {
+                name: k.name.clone(),
+                label: k.label.clone(),
+                count,
+            })
+            .collect();
         Summary {
             counts: Counts::of(findings),
             files: sources.spec_count(),
             kinds,
-            labels: Vec::new(),
         }
     }
 }

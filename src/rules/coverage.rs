@@ -7,6 +7,7 @@ use super::Ctx;
 use super::RuleType;
 use crate::diag::{Finding, Span, Text};
 use crate::model::schema::config_error;
+use crate::model::Schema;
 use crate::model::{KindId, NodeIx};
 use std::collections::{BTreeSet, HashMap};
 
@@ -278,5 +279,32 @@ impl Coverage {
                 min: r.min.as_ref().map_or(1, |m| *m.get_ref()) as usize,
             })
         })
+    }
+}
+
+impl Coverage {
+    /// This rule's parameters as `align explain` and docs/rules.md show them.
+    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+        let mut v = vec![
+            ("kind".into(), schema.kind(self.kind).name.clone()),
+            ("source".into(), schema.kind(self.source).name.clone()),
+        ];
+        if let Some(rel) = &self.relation {
+            v.push(("relation".into(), rel.clone()));
+        }
+        if !self.walk_up.is_empty() {
+            v.push(("walk-up".into(), self.walk_up.join(", ")));
+        }
+        if let Some((t, s)) = &self.tags {
+            v.push(("tags".into(), format!("{t} ∩ {s}")));
+        }
+        if let Some(l) = &self.leaf_relation {
+            v.push((
+                "leaves-only".into(),
+                format!("true (leaf: nothing points at it by `{l}`)"),
+            ));
+        }
+        v.push(("min".into(), self.min.to_string()));
+        v
     }
 }

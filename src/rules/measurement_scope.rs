@@ -5,6 +5,7 @@ use super::spec::{Checker, RawRule};
 use super::Ctx;
 use super::RuleType;
 use crate::diag::{Finding, Text};
+use crate::model::Schema;
 use crate::model::{KindId, NodeIx};
 use std::collections::{BTreeMap, HashSet};
 
@@ -133,5 +134,19 @@ impl MeasurementScope {
             }
             _ => None,
         }
+    }
+}
+
+impl MeasurementScope {
+    /// This rule's parameters as `align explain` and docs/rules.md show them.
+    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+        vec![
+            ("kind".into(), schema.kind(self.kind).name.clone()),
+            ("measures".into(), self.measures.clone()),
+            ("scope".into(), self.scope.clone()),
+            ("source".into(), schema.kind(self.source).name.clone()),
+            ("relation".into(), self.relation.clone()),
+            ("walk-down".into(), self.walk_down.join(", ")),
+        ]
     }
 }

@@ -115,17 +115,7 @@ impl RuleSet {
             .map(|rule| {
                 let ctx = Ctx { model, rule };
                 let mut out = Vec::new();
-                match &rule.check {
-                    RuleType::Coverage(c) => c.run(&ctx, &mut out),
-                    RuleType::Orphan(c) => c.run(&ctx, &mut out),
-                    RuleType::MeasurementScope(c) => c.run(&ctx, &mut out),
-                    RuleType::Required(c) => c.run(&ctx, &mut out),
-                    RuleType::SeriesGap(c) => c.run(&ctx, &mut out),
-                    RuleType::SeriesTrend(c) => c.run(&ctx, &mut out),
-                    RuleType::SeriesLag(c) => c.run(&ctx, &mut out),
-                    RuleType::SeriesMissing(c) => c.run(&ctx, &mut out),
-                    RuleType::StageGate(c) => c.run(&ctx, &mut out),
-                }
+                rule.check.run(&ctx, &mut out);
                 out
             })
             .collect();

@@ -6,6 +6,7 @@ use super::Ctx;
 use super::RuleType;
 use crate::diag::{Finding, Text};
 use crate::model::KindId;
+use crate::model::Schema;
 
 #[derive(Debug)]
 pub struct Orphan {
@@ -81,5 +82,21 @@ impl Orphan {
                 target,
             })
         })
+    }
+}
+
+impl Orphan {
+    /// This rule's parameters as `align explain` and docs/rules.md show them.
+    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+        let targets: Vec<&str> = self
+            .target
+            .iter()
+            .map(|k| schema.kind(*k).name.as_str())
+            .collect();
+        vec![
+            ("kind".into(), schema.kind(self.kind).name.clone()),
+            ("relation".into(), self.relation.clone()),
+            ("target".into(), targets.join(", ")),
+        ]
     }
 }

@@ -8,6 +8,7 @@ use super::spec::{Checker, RawRule};
 use super::Ctx;
 use super::RuleType;
 use crate::diag::{Finding, Text};
+use crate::model::Schema;
 use crate::model::{KindId, Model, NodeIx};
 use std::collections::{HashMap, VecDeque};
 use toml::Spanned;
@@ -26,6 +27,21 @@ pub struct Step {
     pub incoming: bool,
     pub repeat: bool,
     pub optional: bool,
+}
+
+impl std::fmt::Display for Step {
+    /// The step as written in `rules.toml`: `<measures`, `parent|goal*`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let suffix = if self.repeat {
+            "*"
+        } else if self.optional {
+            "?"
+        } else {
+            ""
+        };
+        let arrow = if self.incoming { "<" } else { "" };
+        write!(f, "{arrow}{}{suffix}", self.relations.join("|"))
+    }
 }
 
 impl Step {
@@ -149,5 +165,17 @@ impl Required {
         reach
             .zip(steps)
             .map(|(reach, steps)| RuleType::Required(Required { kind, steps, reach }))
+    }
+}
+
+impl Required {
+    /// This rule's parameters as `align explain` and docs/rules.md show them.
+    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+        let steps: Vec<String> = self.steps.iter().map(Step::to_string).collect();
+        vec![
+            ("kind".into(), schema.kind(self.kind).name.clone()),
+            ("path".into(), steps.join(" ")),
+            ("reach".into(), schema.kind(self.reach).name.clone()),
+        ]
     }
 }

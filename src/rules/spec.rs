@@ -49,6 +49,38 @@ pub enum RuleType {
     StageGate(StageGate),
 }
 
+impl RuleType {
+    /// Runs the check on the model, adding its findings to `out`.
+    pub(crate) fn run(&self, ctx: &super::Ctx<'_>, out: &mut Vec<Finding>) {
+        match self {
+            RuleType::Coverage(c) => c.run(ctx, out),
+            RuleType::Orphan(c) => c.run(ctx, out),
+            RuleType::MeasurementScope(c) => c.run(ctx, out),
+            RuleType::Required(c) => c.run(ctx, out),
+            RuleType::SeriesGap(c) => c.run(ctx, out),
+            RuleType::SeriesTrend(c) => c.run(ctx, out),
+            RuleType::SeriesLag(c) => c.run(ctx, out),
+            RuleType::SeriesMissing(c) => c.run(ctx, out),
+            RuleType::StageGate(c) => c.run(ctx, out),
+        }
+    }
+
+    /// The rule type's parameters, as `align explain` and docs/rules.md show them.
+    pub fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+        match self {
+            RuleType::Coverage(c) => c.params(schema),
+            RuleType::Orphan(c) => c.params(schema),
+            RuleType::MeasurementScope(c) => c.params(schema),
+            RuleType::Required(c) => c.params(schema),
+            RuleType::SeriesGap(c) => c.params(schema),
+            RuleType::SeriesTrend(c) => c.params(schema),
+            RuleType::SeriesLag(c) => c.params(schema),
+            RuleType::SeriesMissing(c) => c.params(schema),
+            RuleType::StageGate(c) => c.params(schema),
+        }
+    }
+}
+
 /// Rule types and the placeholders each provides beyond `{id}`, `{title}`, `{kind}`.
 pub const RULE_TYPES: &[(&str, &[&str])] = &[
     (
