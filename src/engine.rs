@@ -9,7 +9,6 @@ use crate::rules::RuleSet;
 use crate::source::{self, SkipNote, SourceError, SourceKind, SourceSet};
 use crate::syntax::{self, ast::Date};
 use rayon::prelude::*;
-use std::path::PathBuf;
 
 /// What a check needs besides the paths.
 #[derive(Debug, Clone)]
@@ -31,26 +30,6 @@ pub struct Run {
     pub model: Model,
 }
 
-/// Loads the files under `paths` and checks them with `rules`.
-/// `load_rules` registers the rule set's files in the source set (for their spans).
-pub fn check_paths<E>(
-    paths: &[PathBuf],
-    opts: &Options,
-    load_rules: impl FnOnce(&mut SourceSet) -> Result<RuleSet, E>,
-) -> Result<Run, E> {
-    let loaded = source::load(paths, opts.max_file_size);
-    let mut sources = loaded.sources;
-    let rules = load_rules(&mut sources)?;
-    Ok(check_sources(
-        sources,
-        loaded.findings,
-        loaded.errors,
-        loaded.skipped,
-        &rules,
-        opts,
-    ))
-}
-
 /// Checks already loaded sources.
 pub fn check_sources(
     sources: SourceSet,
@@ -62,7 +41,6 @@ pub fn check_sources(
 ) -> Run {
     let model = build_model(&sources, &rules.schema, &mut findings);
     findings.extend(rules.run(&model, opts.today));
-    note_unread_files(&sources, &mut findings);
     diag::sort(&mut findings, &sources);
     let summary = Summary::new(&findings, &sources, &model);
     Run {
@@ -98,7 +76,8 @@ fn build_model(sources: &SourceSet, schema: &Schema, findings: &mut Vec<Finding>
         findings.extend(errs);
         files.push((id, nodes));
     }
-    let (model, model_findings) = Model::assemble(schema.clone(), files);
+    let (model, mut model_findings) = Model::assemble(schema.clone(), files);
+    note_unread_files(sources, &mut model_findings);
     findings.extend(model_findings);
     model
 }
@@ -116,26 +95,25 @@ pub struct Modelled {
     pub rules: RuleSet,
 }
 
-/// Loads the files under `paths` and builds their model with the schema of `load_rules`.
-pub fn model_paths<E>(
-    paths: &[PathBuf],
-    max_file_size: u64,
-    load_rules: impl FnOnce(&mut SourceSet) -> Result<RuleSet, E>,
-) -> Result<Modelled, E> {
-    let loaded = source::load(paths, max_file_size);
-    let mut sources = loaded.sources;
-    let rules = load_rules(&mut sources)?;
-    let mut findings = loaded.findings;
+/// Builds the model of already loaded sources with the rule set's schema, without running the
+/// rules.
+pub fn model_sources(loaded: source::Loaded, rules: RuleSet) -> Modelled {
+    let source::Loaded {
+        sources,
+        mut findings,
+        errors,
+        skipped,
+    } = loaded;
     let model = build_model(&sources, &rules.schema, &mut findings);
     diag::sort(&mut findings, &sources);
-    Ok(Modelled {
+    Modelled {
         sources,
         findings,
-        errors: loaded.errors,
-        skipped: loaded.skipped,
+        errors,
+        skipped,
         model,
         rules,
-    })
+    }
 }
 
 /// A spec file that could not be decoded (not UTF-8) was not modelled: an ID it declares is

@@ -4,6 +4,7 @@ use super::{rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs, UsageEr
 use crate::diag::Severity;
 use crate::engine;
 use crate::report::stats;
+use crate::source;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -33,19 +34,12 @@ enum StatsFormat {
 /// shows them); 2 on a usage or I/O error.
 pub(super) fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     let lang = args.rule_set.lang();
-    let mut failed_sources = None;
-    let modelled = engine::model_paths(&args.paths, args.max_file_size, |sources| {
-        args.rule_set.load(sources).inspect_err(|_| {
-            failed_sources = Some(std::mem::take(sources));
-        })
-    });
-    let m = match modelled {
-        Ok(m) => m,
-        Err(e) => {
-            let sources = failed_sources.unwrap_or_default();
-            return rule_set_failure(e, &sources, lang, use_color(ColorArg::Auto));
-        }
+    let mut loaded = source::load(&args.paths, args.max_file_size);
+    let rules = match args.rule_set.load(&mut loaded.sources) {
+        Ok(rules) => rules,
+        Err(e) => return rule_set_failure(e, &loaded.sources, lang, use_color(ColorArg::Auto)),
     };
+    let m = engine::model_sources(loaded, rules);
     if m.sources.spec_count() == 0 && !m.errors.is_empty() {
         let msgs: Vec<String> = m.errors.iter().map(ToString::to_string).collect();
         return Err(UsageError(msgs.join("\nerror: ")).into());
