@@ -237,70 +237,21 @@ impl Config {
     }
 
     /// Whether a spec file is excluded: its path relative to [`Config::root`] (or, when it is
-    /// not under the root, as shown) or any of its parent directories matches a glob.
-    pub fn excludes(&self, file: &SourceFile) -> bool {
+    /// not under the root, as shown) or any of its parent directories matches a glob. The walk
+    /// asks before reading a file, so an excluded file is never read.
+    pub fn excludes_file(&self, name: &str, path: &Path) -> bool {
         if self.exclude.is_empty() {
             return false;
         }
-        let rel = relative(&file.path, &self.root);
-        let rel = rel.as_deref().unwrap_or(Path::new(&file.name));
+        let rel = relative(path, &self.root);
+        let rel = rel.as_deref().unwrap_or(Path::new(name));
         rel.ancestors()
             .filter(|p| !p.as_os_str().is_empty())
             .any(|p| self.exclude.is_match(p))
     }
 
-    /// Drops the excluded spec files from a loaded source set, with the findings in them and
-    /// the errors about them. File IDs change, so the set is rebuilt and spans are remapped
-    /// (this configuration's own file included).
-    pub fn exclude(
-        &mut self,
-        sources: SourceSet,
-        findings: Vec<Finding>,
-        errors: Vec<SourceError>,
-    ) -> (SourceSet, Vec<Finding>, Vec<SourceError>) {
-        let errors = errors
-            .into_iter()
-            .filter(|e| !self.excludes_path(source_error_path(e)))
-            .collect();
-        let dropped = |f: &SourceFile| f.kind == SourceKind::Spec && self.excludes(f);
-        if !sources.files().any(|(_, f)| dropped(f)) {
-            return (sources, findings, errors);
-        }
-        let mut kept = SourceSet::new();
-        let mut map: HashMap<FileId, FileId> = HashMap::new();
-        for (id, f) in sources.files() {
-            if !dropped(f) {
-                let new = kept.add(SourceFile::new(
-                    f.name.clone(),
-                    f.path.clone(),
-                    f.kind,
-                    f.text.clone(),
-                    f.valid,
-                ));
-                map.insert(id, new);
-            }
-        }
-        if let Some(&id) = map.get(&self.file) {
-            self.file = id;
-        }
-        let findings = findings
-            .into_iter()
-            .filter_map(|mut f| {
-                f.span.file = *map.get(&f.span.file)?;
-                f.labels.retain_mut(|l| match map.get(&l.span.file) {
-                    Some(&id) => {
-                        l.span.file = id;
-                        true
-                    }
-                    None => false,
-                });
-                Some(f)
-            })
-            .collect();
-        (kept, findings, errors)
-    }
-
-    /// Whether a path named in a source error is excluded (same rule as [`Config::excludes`]).
+    /// Whether a path named in a source error is excluded (same rule as
+    /// [`Config::excludes_file`]).
     pub fn excludes_path(&self, shown: &str) -> bool {
         if self.exclude.is_empty() {
             return false;
@@ -411,7 +362,8 @@ impl Config {
     }
 }
 
-fn source_error_path(e: &SourceError) -> &str {
+/// The path a source error names, as shown.
+pub fn source_error_path(e: &SourceError) -> &str {
     match e {
         SourceError::NotFound { path }
         | SourceError::NoSpecs { path }
@@ -545,18 +497,10 @@ mod tests {
         assert_eq!(c.lang, Some(Lang::Ja));
         assert_eq!(c.fail_on, Some(FailOn::Warning));
         assert_eq!(c.severity.len(), 1);
-        let file = |p: &str| {
-            SourceFile::new(
-                p.to_owned(),
-                PathBuf::from(p),
-                SourceKind::Spec,
-                String::new(),
-                true,
-            )
-        };
-        assert!(c.excludes(&file("specs/drafts/a.align")));
-        assert!(c.excludes(&file("specs/drafts/deep/b.align")));
-        assert!(!c.excludes(&file("specs/plan.align")));
+        let excludes = |p: &str| c.excludes_file(p, Path::new(p));
+        assert!(excludes("specs/drafts/a.align"));
+        assert!(excludes("specs/drafts/deep/b.align"));
+        assert!(!excludes("specs/plan.align"));
         assert!(c.excludes_path("specs/drafts/c.align"));
         assert!(parse("").unwrap().rules.is_none());
     }

@@ -1,56 +1,325 @@
-//! The pipeline driver: sources → parse (in parallel) → model → rules → sorted findings.
+//! One run, from options to findings: configuration, sources (exclusions applied while
+//! walking), rule set, parse (in parallel), model, rules, severity overrides, baseline, and
+//! the summary, counted once.
 //!
-//! The CLI calls this; so do tests and benchmarks.
+//! The CLI calls [`run`] and renders the [`Checked`] it returns; tests, benchmarks and the
+//! other commands call it too.
 
-use crate::diag::{self, Finding};
+use crate::base::{Date, Lang, Text};
+use crate::baseline::{Baseline, Entry};
+use crate::config::{self, Config, ConfigError, FailOn, Overrides};
+use crate::diag::{self, code, Finding, KindCount, Summary};
 use crate::model::{self, Model, Schema};
-use crate::report::Summary;
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, RuleSetError};
 use crate::source::{self, SkipNote, SourceError, SourceKind, SourceSet};
-use crate::syntax::{self, ast::Date};
+use crate::syntax;
 use rayon::prelude::*;
+use std::path::{Path, PathBuf};
 
-/// What a check needs besides the paths.
+/// Everything a run needs: what the command line says.
 #[derive(Debug, Clone)]
 pub struct Options {
+    /// Files or directories to check.
+    pub paths: Vec<PathBuf>,
+    /// `--config FILE`; without it, `align.toml` at the root of the first path, if any.
+    pub config: Option<PathBuf>,
+    /// `--rules DIR`; without it, the configuration's `rules`, else the embedded set.
+    pub rules: Option<PathBuf>,
+    /// `--lang`; without it, the configuration's `lang`, else [`Options::fallback_lang`].
+    pub lang: Option<Lang>,
+    /// The language of the environment (`LC_ALL`, `LANG` …).
+    pub fallback_lang: Lang,
+    /// `--fail-on`; without it, the configuration's `fail-on`, else `error`.
+    pub fail_on: Option<FailOn>,
+    /// `--baseline FILE`: report only the findings it does not hold.
+    pub baseline: Option<PathBuf>,
+    /// Run the rules (`check`, `report`), or build the model only (`stats`).
+    pub run_rules: bool,
     /// The date waivers are judged against.
     pub today: Date,
     pub max_file_size: u64,
 }
 
-/// The result of a check run.
-#[derive(Debug)]
-pub struct Run {
-    pub sources: SourceSet,
-    /// Sorted by file, offset, code.
-    pub findings: Vec<Finding>,
-    pub errors: Vec<SourceError>,
-    pub skipped: Vec<SkipNote>,
-    pub summary: Summary,
-    pub model: Model,
+impl Options {
+    /// Options for `paths` with every choice left to the configuration and the defaults.
+    pub fn new(paths: Vec<PathBuf>) -> Options {
+        Options {
+            paths,
+            config: None,
+            rules: None,
+            lang: None,
+            fallback_lang: Lang::En,
+            fail_on: None,
+            baseline: None,
+            run_rules: true,
+            today: Date::today_utc(),
+            max_file_size: source::DEFAULT_MAX_FILE_SIZE,
+        }
+    }
 }
 
-/// Checks already loaded sources.
-pub fn check_sources(
-    sources: SourceSet,
-    mut findings: Vec<Finding>,
-    errors: Vec<SourceError>,
-    skipped: Vec<SkipNote>,
-    rules: &RuleSet,
-    opts: &Options,
-) -> Run {
-    let model = build_model(&sources, &rules.schema, &mut findings);
-    findings.extend(rules.run(&model, opts.today));
-    diag::sort(&mut findings, &sources);
-    let summary = Summary::new(&findings, &sources, &model);
-    Run {
+/// A baseline comparison: what the baseline held and what no longer occurs.
+#[derive(Debug)]
+pub struct BaselineOutcome {
+    /// The baseline file as given.
+    pub file: String,
+    /// Findings the baseline holds (not reported).
+    pub matched: usize,
+    /// Entries that no longer occur.
+    pub gone: Vec<Entry>,
+}
+
+/// The result of a run: every renderer reads it (through `report::Input`).
+#[derive(Debug)]
+pub struct Checked {
+    pub sources: SourceSet,
+    pub model: Model,
+    pub rules: RuleSet,
+    /// The findings to report, sorted by file, offset, code: after severity overrides and
+    /// waivers, and without those a baseline holds.
+    pub findings: Vec<Finding>,
+    /// Counts of `findings`, files and nodes per kind.
+    pub summary: Summary,
+    pub baseline: Option<BaselineOutcome>,
+    /// Paths that could not be read (exit 2 after the output).
+    pub errors: Vec<SourceError>,
+    pub skipped: Vec<SkipNote>,
+    /// The severity overrides of the configuration (SARIF shows them on its rules).
+    pub overrides: Overrides,
+    pub lang: Lang,
+    pub fail_on: FailOn,
+    pub today: Date,
+}
+
+impl Checked {
+    /// Whether the findings reach the `fail-on` threshold (exit 1).
+    pub fn failing(&self) -> bool {
+        self.fail_on
+            .threshold()
+            .is_some_and(|t| self.findings.iter().any(|f| f.severity >= t))
+    }
+}
+
+/// Why a run stopped before checking anything (exit 2).
+#[derive(Debug)]
+pub enum Stop {
+    /// `align.toml` is invalid: ALN090 findings with spans into `sources`.
+    Config {
+        findings: Vec<Finding>,
+        sources: SourceSet,
+        lang: Lang,
+    },
+    /// The rule set is invalid: ALN090 findings with spans into `sources`.
+    RuleSet {
+        findings: Vec<Finding>,
+        sources: SourceSet,
+        lang: Lang,
+    },
+    /// A usage or I/O problem, said in one line.
+    Usage(String),
+}
+
+/// Runs align on `opts.paths`: the one entry point of `check`, `report` and `stats`.
+pub fn run(opts: &Options) -> Result<Checked, Stop> {
+    let mut sources = SourceSet::new();
+    // align.toml first: its `exclude` applies while the specs are walked.
+    let config_path = opts
+        .config
+        .clone()
+        .or_else(|| config::discover(&opts.paths));
+    let config = match config_path {
+        None => None,
+        Some(path) => match Config::load(&path, &mut sources) {
+            Ok(c) => Some(c),
+            Err(ConfigError::Io(msg)) => return Err(Stop::Usage(msg)),
+            Err(ConfigError::Invalid(findings)) => {
+                return Err(Stop::Config {
+                    findings,
+                    sources,
+                    lang: opts.lang.unwrap_or(opts.fallback_lang),
+                })
+            }
+        },
+    };
+    let lang = opts
+        .lang
+        .or_else(|| config.as_ref().and_then(|c| c.lang))
+        .unwrap_or(opts.fallback_lang);
+    let excluded =
+        |name: &str, path: &Path| config.as_ref().is_some_and(|c| c.excludes_file(name, path));
+    let mut loaded = source::load_into(sources, &opts.paths, opts.max_file_size, &excluded);
+    if let Some(c) = &config {
+        loaded
+            .errors
+            .retain(|e| !c.excludes_path(config::source_error_path(e)));
+        if loaded.excluded > 0 && loaded.sources.spec_count() == 0 && loaded.errors.is_empty() {
+            return Err(Stop::Usage(
+                "every spec file is excluded by the configuration's `exclude`; nothing to check"
+                    .to_owned(),
+            ));
+        }
+    }
+
+    let rules_dir = opts
+        .rules
+        .clone()
+        .or_else(|| config.as_ref().and_then(|c| c.rules.clone()));
+    let rules = match rules_dir {
+        Some(dir) => RuleSet::from_dir(&dir, &mut loaded.sources),
+        None => RuleSet::embedded(&mut loaded.sources),
+    };
+    let rules = match rules {
+        Ok(set) => set,
+        Err(RuleSetError::Io(msg)) => return Err(Stop::Usage(msg)),
+        Err(RuleSetError::Invalid(findings)) => {
+            return Err(Stop::RuleSet {
+                findings,
+                sources: loaded.sources,
+                lang,
+            })
+        }
+    };
+    let overrides = match config.as_ref().map(|c| c.overrides(&rules)) {
+        None => Overrides::default(),
+        Some(Ok(o)) => o,
+        Some(Err(findings)) => {
+            return Err(Stop::Config {
+                findings,
+                sources: loaded.sources,
+                lang,
+            })
+        }
+    };
+
+    if loaded.sources.spec_count() == 0 && !loaded.errors.is_empty() {
+        let msgs: Vec<String> = loaded.errors.iter().map(ToString::to_string).collect();
+        return Err(Stop::Usage(msgs.join("\nerror: ")));
+    }
+    let baseline = match &opts.baseline {
+        None => None,
+        Some(path) => Some((
+            path.display().to_string(),
+            Baseline::read(path).map_err(|e| Stop::Usage(e.to_string()))?,
+        )),
+    };
+    let fail_on = opts
+        .fail_on
+        .or_else(|| config.as_ref().and_then(|c| c.fail_on))
+        .unwrap_or(FailOn::Error);
+    let settings = Settings {
+        overrides,
+        baseline,
+        lang,
+        fail_on,
+        today: opts.today,
+        run_rules: opts.run_rules,
+    };
+    Ok(check(loaded, rules, settings))
+}
+
+/// Checks sources already loaded (in memory: tests, fuzzing, the language server) with a rule
+/// set, as `align check` does with no configuration and no baseline.
+pub fn check_loaded(loaded: source::Loaded, rules: RuleSet, today: Date) -> Checked {
+    let settings = Settings {
+        overrides: Overrides::default(),
+        baseline: None,
+        lang: Lang::En,
+        fail_on: FailOn::Error,
+        today,
+        run_rules: true,
+    };
+    check(loaded, rules, settings)
+}
+
+/// What a run decided before checking.
+struct Settings {
+    overrides: Overrides,
+    baseline: Option<(String, Baseline)>,
+    lang: Lang,
+    fail_on: FailOn,
+    today: Date,
+    run_rules: bool,
+}
+
+/// Model, rules, overrides, order, baseline and summary, in that order.
+fn check(loaded: source::Loaded, rules: RuleSet, settings: Settings) -> Checked {
+    let source::Loaded {
         sources,
-        findings,
+        mut findings,
         errors,
         skipped,
-        summary,
-        model,
+        ..
+    } = loaded;
+    let model = build_model(&sources, &rules.schema, &mut findings);
+    if settings.run_rules {
+        findings.extend(rules.run(&model, settings.today));
     }
+    let mut findings = settings.overrides.apply(findings);
+    source::sort(&mut findings, &sources);
+    let baseline = settings.baseline.map(|(file, base)| {
+        let comparison = base.compare(&findings, &sources);
+        // `new` is in the findings' order: keep exactly those.
+        let mut next = comparison.new.iter().peekable();
+        let keep: Vec<bool> = findings
+            .iter()
+            .map(|f| {
+                let is_new = next.peek().is_some_and(|n| std::ptr::eq(**n, f));
+                if is_new {
+                    next.next();
+                }
+                is_new
+            })
+            .collect();
+        let outcome = BaselineOutcome {
+            file,
+            matched: comparison.matched,
+            gone: comparison.gone,
+        };
+        let mut keep = keep.into_iter();
+        findings.retain(|_| keep.next().unwrap_or(false));
+        outcome
+    });
+    let summary = Summary {
+        counts: diag::Counts::of(&findings),
+        files: sources.spec_count(),
+        kinds: kind_counts(&model),
+    };
+    Checked {
+        sources,
+        model,
+        rules,
+        findings,
+        summary,
+        baseline,
+        errors,
+        skipped,
+        overrides: settings.overrides,
+        lang: settings.lang,
+        fail_on: settings.fail_on,
+        today: settings.today,
+    }
+}
+
+/// Nodes per kind, in schema order, kinds with no node left out (one pass over the nodes).
+fn kind_counts(model: &Model) -> Vec<KindCount> {
+    let mut per_kind = vec![0usize; model.schema.kinds.len()];
+    for node in &model.nodes {
+        if let Some(c) = per_kind.get_mut(usize::from(node.kind.0)) {
+            *c += 1;
+        }
+    }
+    model
+        .schema
+        .kinds
+        .iter()
+        .zip(per_kind)
+        .filter(|(_, count)| *count > 0)
+        .map(|(k, count)| KindCount {
+            name: k.name.clone(),
+            label: k.label.clone(),
+            count,
+        })
+        .collect()
 }
 
 /// Parses the valid spec files (in parallel) and builds the model, adding the syntax and
@@ -82,40 +351,6 @@ fn build_model(sources: &SourceSet, schema: &Schema, findings: &mut Vec<Finding>
     model
 }
 
-/// The model of the files under `paths` and the rule set, without running the rules: what
-/// `align stats` reads.
-#[derive(Debug)]
-pub struct Modelled {
-    pub sources: SourceSet,
-    /// Syntax and structural findings, sorted.
-    pub findings: Vec<Finding>,
-    pub errors: Vec<SourceError>,
-    pub skipped: Vec<SkipNote>,
-    pub model: Model,
-    pub rules: RuleSet,
-}
-
-/// Builds the model of already loaded sources with the rule set's schema, without running the
-/// rules.
-pub fn model_sources(loaded: source::Loaded, rules: RuleSet) -> Modelled {
-    let source::Loaded {
-        sources,
-        mut findings,
-        errors,
-        skipped,
-    } = loaded;
-    let model = build_model(&sources, &rules.schema, &mut findings);
-    diag::sort(&mut findings, &sources);
-    Modelled {
-        sources,
-        findings,
-        errors,
-        skipped,
-        model,
-        rules,
-    }
-}
-
 /// A spec file that could not be decoded (not UTF-8) was not modelled: an ID it declares is
 /// reported as not declared elsewhere. Say so under each such finding, so the drafter fixes the
 /// encoding first rather than chase the references.
@@ -129,67 +364,14 @@ fn note_unread_files(sources: &SourceSet, findings: &mut [Finding]) {
         return;
     }
     let list = unread.join(", ");
-    let note = diag::Text::new(
+    let note = Text::new(
         format!("not checked because not UTF-8: {list}; the ID may be declared there"),
         format!("UTF-8 でないため検査していないファイル: {list}。ID はそこで宣言されている可能性があります"),
     );
     for f in findings
         .iter_mut()
-        .filter(|f| f.code == diag::code::UNRESOLVED_REFERENCE.code)
+        .filter(|f| f.code == code::UNRESOLVED_REFERENCE.code)
     {
         f.notes.push(note.clone());
     }
-}
-
-/// How many findings of one code one file shows; the rest are counted in one ALN022 info.
-pub const MAX_FINDINGS_PER_CODE: usize = 200;
-
-/// Keeps the first [`MAX_FINDINGS_PER_CODE`] findings of each code in each file (the findings
-/// are sorted) and replaces the rest with one ALN022 info per file and code, at the first
-/// finding not shown. Syntax errors have their own cap (ALN021). Only human output is capped:
-/// machine formats and baselines need every finding, and summaries count every finding.
-pub fn cap_per_file(findings: &mut Vec<Finding>, sources: &SourceSet) {
-    use std::collections::HashMap;
-    let mut seen: HashMap<(source::FileId, String), usize> = HashMap::new();
-    let mut dropped: Vec<(Finding, usize)> = Vec::new();
-    findings.retain(|f| {
-        let n = seen.entry((f.span.file, f.code.clone())).or_insert(0);
-        *n += 1;
-        if *n <= MAX_FINDINGS_PER_CODE {
-            return true;
-        }
-        match dropped
-            .iter_mut()
-            .find(|(d, _)| d.span.file == f.span.file && d.code == f.code)
-        {
-            Some((_, count)) => *count += 1,
-            None => dropped.push((f.clone(), 1)),
-        }
-        false
-    });
-    if dropped.is_empty() {
-        return;
-    }
-    for (first, count) in dropped {
-        let code = &first.code;
-        findings.push(
-            Finding::builtin(
-                &diag::code::TOO_MANY_FINDINGS,
-                first.span,
-                diag::Text::new(
-                    format!("{count} more {code} findings in this file are not shown"),
-                    format!("このファイルの {code} の指摘があと {count} 件あります（表示していません）"),
-                ),
-            )
-            .with_label(diag::Text::new(
-                "the first not shown",
-                "表示していない最初の指摘",
-            ))
-            .with_help(diag::Text::new(
-                format!("fix the {MAX_FINDINGS_PER_CODE} shown (they often share one cause) and run align again"),
-                format!("表示された {MAX_FINDINGS_PER_CODE} 件を修正し（多くは原因が共通です）、もう一度実行してください"),
-            )),
-        );
-    }
-    diag::sort(findings, sources);
 }

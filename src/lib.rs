@@ -2,10 +2,33 @@
 //!
 //! The pipeline, each stage one module, data flowing one way:
 //! `source` (find and read files) → `syntax` (nom parser → AST with spans) →
-//! `model` (AST + schema → typed nodes in a petgraph graph) → `rules` (rule set → findings) →
-//! `report` (renderers) → `cli` (clap, thin). Every problem on the way is a [`diag::Finding`].
+//! `model` (AST + schema → typed nodes in a petgraph graph) → `rules` (rule set → findings) and
+//! `analysis` (KPI series, stage-gate rates) → `engine` (one run: options in, result out) →
+//! `report` (renderers, each reading one [`report::Input`]) → `cli` (clap, thin). Every problem
+//! on the way is a [`diag::Finding`].
+//!
+//! # Layers
+//!
+//! A module may import modules of lower layers only; two modules of one layer never import
+//! each other. `tests/layers.rs` reads the list below and every `crate::` path in `src/` and
+//! fails on an import against it (see `docs/architecture.md`).
+//!
+//! ```text
+//! layer 0: base
+//! layer 1: diag
+//! layer 2: source
+//! layer 3: syntax
+//! layer 4: model
+//! layer 5: analysis
+//! layer 6: rules
+//! layer 7: baseline, config
+//! layer 8: engine
+//! layer 9: report
+//! layer 10: cli
+//! ```
 
 pub mod analysis;
+pub mod base;
 pub mod baseline;
 pub mod cli;
 pub mod config;

@@ -11,9 +11,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// Index of a file in a [`SourceSet`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct FileId(pub u32);
+pub use crate::base::FileId;
 
 /// What a source file is: a spec to parse, or a configuration file kept for its spans.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,6 +148,20 @@ impl SourceSet {
     }
 }
 
+/// Sorts findings into the one stable order every renderer sees: file path, offset, code.
+pub fn sort(findings: &mut [Finding], sources: &SourceSet) {
+    findings.sort_by(|a, b| {
+        sources
+            .path_key(a.span.file)
+            .cmp(sources.path_key(b.span.file))
+            .then(a.span.start.cmp(&b.span.start))
+            .then(a.code.cmp(&b.code))
+            .then(a.span.end.cmp(&b.span.end))
+            .then(a.nodes.cmp(&b.nodes))
+            .then(a.message.en.cmp(&b.message.en))
+    });
+}
+
 /// A problem with the paths given: usage or I/O, exit 2.
 #[derive(Debug)]
 pub enum SourceError {
@@ -192,6 +204,18 @@ pub struct Loaded {
     pub findings: Vec<Finding>,
     pub errors: Vec<SourceError>,
     pub skipped: Vec<SkipNote>,
+    /// Spec files left out by the configuration's `exclude` (never read).
+    pub excluded: usize,
+}
+
+impl From<SourceSet> for Loaded {
+    /// Sources already in memory (tests, the language server), with nothing else to say.
+    fn from(sources: SourceSet) -> Loaded {
+        Loaded {
+            sources,
+            ..Loaded::default()
+        }
+    }
 }
 
 /// Default `--max-file-size`: 64 MiB.
@@ -203,7 +227,18 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 /// `.`) are skipped; symlinks are followed only when they stay inside the root they were
 /// found under, and each canonical file is read once.
 pub fn load(paths: &[PathBuf], max_file_size: u64) -> Loaded {
-    let mut loaded = Loaded::default();
+    load_into(SourceSet::new(), paths, max_file_size, &|_, _| false)
+}
+
+/// [`load`] into a set that already holds other files (the configuration, kept for its
+/// spans), leaving out, unread, every spec file for which `exclude(shown name, path)` holds.
+pub fn load_into(
+    sources: SourceSet,
+    paths: &[PathBuf],
+    max_file_size: u64,
+    exclude: &dyn Fn(&str, &Path) -> bool,
+) -> Loaded {
+    let mut loaded = Loaded::from(sources);
     let mut seen: HashSet<FileKey> = HashSet::new();
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     for root in paths {
@@ -241,6 +276,9 @@ pub fn load(paths: &[PathBuf], max_file_size: u64) -> Loaded {
             loaded.errors.push(SourceError::NoSpecs { path: shown });
         }
     }
+    let found = files.len();
+    files.retain(|(name, path)| !exclude(name, path));
+    loaded.excluded = found - files.len();
     // Read in parallel (most of a large tree's load time is waiting on the file system), then
     // register in walk order so file IDs and output stay deterministic.
     let read: Vec<(String, PathBuf, Result<Vec<u8>, SourceError>)> = files
@@ -461,7 +499,7 @@ pub fn decode(name: String, path: PathBuf, bytes: Vec<u8>) -> (SourceFile, Optio
 
 /// A path as shown: lossy if not UTF-8 (A13), control characters escaped (H3).
 fn display(p: &Path) -> String {
-    crate::report::sanitize::escape_controls(&p.to_string_lossy()).into_owned()
+    crate::base::sanitize::escape_controls(&p.to_string_lossy()).into_owned()
 }
 
 fn reason(e: &io::Error) -> String {

@@ -7,11 +7,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::cast_sign_loss)] // test code: a panic is a failure; numbers are checked non-negative first
 
-use align::diag::{Finding, Lang, Severity};
-use align::engine::{check_sources, Options, Run};
+use align::diag::{Finding, Severity};
+use align::engine::{check_loaded, Checked as Run};
 use align::report::human::{render, HumanOptions};
+use align::report::Input;
 use align::rules::RuleSet;
-use align::source::{decode, FileId, SourceSet, DEFAULT_MAX_FILE_SIZE};
+use align::source::{decode, FileId, SourceSet};
 use align::syntax::ast::{self, Date, ValueKind};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -152,21 +153,16 @@ fn check(files: &[(String, String)]) -> Run {
         sources.add_spec(name, text);
     }
     let rules = RuleSet::embedded(&mut sources).expect("the embedded rule set loads");
-    let opts = Options {
-        today: TODAY,
-        max_file_size: DEFAULT_MAX_FILE_SIZE,
-    };
-    check_sources(sources, Vec::new(), Vec::new(), Vec::new(), &rules, &opts)
+    check_loaded(sources.into(), rules, TODAY)
 }
 
 fn rendered(run: &Run) -> String {
     let mut out = Vec::new();
     let opts = HumanOptions {
-        lang: Lang::En,
         color: false,
         width: 100,
     };
-    render(&run.findings, &run.sources, &run.summary, opts, &mut out).unwrap();
+    render(&Input::from(run), opts, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 

@@ -461,22 +461,19 @@ fn g4_rules_dir_missing_or_empty_exits_two() {
 
 const DEEP: usize = 100_000;
 
-fn check_text(text: &str) -> align::engine::Run {
-    use align::engine::{check_sources, Options};
+fn check_text(text: &str) -> align::engine::Checked {
+    use align::engine::check_loaded;
     use align::rules::RuleSet;
-    use align::source::{SourceSet, DEFAULT_MAX_FILE_SIZE};
+    use align::source::SourceSet;
     let mut sources = SourceSet::new();
     sources.add_spec("deep.align", text);
     let rules = RuleSet::embedded(&mut sources).unwrap();
-    let opts = Options {
-        today: align::syntax::ast::Date {
-            year: 2026,
-            month: 11,
-            day: 24,
-        },
-        max_file_size: DEFAULT_MAX_FILE_SIZE,
+    let today = align::syntax::ast::Date {
+        year: 2026,
+        month: 11,
+        day: 24,
     };
-    check_sources(sources, Vec::new(), Vec::new(), Vec::new(), &rules, &opts)
+    check_loaded(sources.into(), rules, today)
 }
 
 /// `n` items in one `parent` chain under G1, covered and measured at the top only.
@@ -538,8 +535,7 @@ fn deep_cycle() {
         DEEP
     );
     assert_eq!(run.summary.counts.errors, DEEP + 1);
-    let mut shown = run.findings.clone();
-    align::engine::cap_per_file(&mut shown, &run.sources);
+    let shown = align::report::human::cap_per_file(&run.findings, &run.sources);
     assert_eq!(shown.iter().filter(|f| f.code == "ALN107").count(), 200);
     assert_eq!(shown.iter().filter(|f| f.code == "ALN022").count(), 1);
     render_all(&run);
@@ -558,17 +554,12 @@ fn deep_brackets() {
     render_all(&run);
 }
 
-fn render_all(run: &align::engine::Run) {
+fn render_all(run: &align::engine::Checked) {
     let mut out = Vec::new();
     // As `align check` renders: capped per file and code.
-    let mut shown = run.findings.clone();
-    align::engine::cap_per_file(&mut shown, &run.sources);
     align::report::human::render(
-        &shown,
-        &run.sources,
-        &run.summary,
+        &align::report::Input::from(run),
         align::report::human::HumanOptions {
-            lang: align::diag::Lang::En,
             color: false,
             width: 100,
         },
@@ -671,8 +662,8 @@ fn render_time_measurement() {
         align::report::human::render_findings(
             &findings,
             &sources,
+            align::diag::Lang::En,
             align::report::human::HumanOptions {
-                lang: align::diag::Lang::En,
                 color: false,
                 width: 100,
             },

@@ -9,10 +9,11 @@
 #![no_main]
 
 use align::diag::Lang;
-use align::engine::{check_sources, Options};
+use align::engine::check_loaded;
+use align::report::Input;
 use align::report::human::{render, HumanOptions};
 use align::rules::RuleSet;
-use align::source::{SourceSet, DEFAULT_MAX_FILE_SIZE};
+use align::source::SourceSet;
 use align::syntax::ast::Date;
 use libfuzzer_sys::fuzz_target;
 use std::fmt::Write;
@@ -76,11 +77,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(rules) = RuleSet::embedded(&mut sources) else {
         panic!("the embedded rule set loads");
     };
-    let opts = Options {
-        today: Date { year: 2026, month: 11, day: 24 },
-        max_file_size: DEFAULT_MAX_FILE_SIZE,
-    };
-    let run = check_sources(sources, Vec::new(), Vec::new(), Vec::new(), &rules, &opts);
+    let run = check_loaded(sources.into(), rules, Date { year: 2026, month: 11, day: 24 });
     for f in &run.findings {
         let spans = std::iter::once(f.span).chain(f.labels.iter().map(|l| l.span));
         for s in spans {
@@ -91,8 +88,10 @@ fuzz_target!(|data: &[u8]| {
     }
     for lang in [Lang::En, Lang::Ja] {
         let mut out = Vec::new();
-        let opts = HumanOptions { lang, color: false, width: 100 };
-        render(&run.findings, &run.sources, &run.summary, opts, &mut out)
+        let opts = HumanOptions { color: false, width: 100 };
+        let mut input = Input::from(&run);
+        input.lang = lang;
+        render(&input, opts, &mut out)
             .unwrap_or_else(|e| panic!("rendering to memory fails: {e}"));
     }
 });

@@ -9,6 +9,7 @@ mod rules;
 mod stats;
 
 use crate::diag::Lang;
+use crate::engine::Stop;
 use crate::rules::{RuleSet, RuleSetError};
 use crate::source::SourceSet;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -61,19 +62,24 @@ enum ColorArg {
 }
 
 impl RuleSetArgs {
+    /// `--lang`, if given.
+    fn explicit_lang(&self) -> Option<Lang> {
+        self.lang.map(|l| match l {
+            LangArg::Ja => Lang::Ja,
+            LangArg::En => Lang::En,
+        })
+    }
+
+    /// `--lang`, else the language of the environment.
     fn lang(&self) -> Lang {
-        match self.lang {
-            Some(LangArg::Ja) => Lang::Ja,
-            Some(LangArg::En) => Lang::En,
-            None => {
-                let var = ["LC_ALL", "LC_MESSAGES", "LANG"]
-                    .iter()
-                    .filter_map(|v| std::env::var(v).ok())
-                    .find(|v| !v.is_empty())
-                    .unwrap_or_default();
-                Lang::from_locale(&var)
-            }
-        }
+        self.explicit_lang().unwrap_or_else(|| {
+            let var = ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .filter_map(|v| std::env::var(v).ok())
+                .find(|v| !v.is_empty())
+                .unwrap_or_default();
+            Lang::from_locale(&var)
+        })
     }
 
     fn load(&self, sources: &mut SourceSet) -> Result<RuleSet, RuleSetError> {
@@ -154,26 +160,44 @@ fn use_color(arg: ColorArg) -> bool {
     }
 }
 
-/// Renders rule-set errors (ALN090 with TOML spans) to stderr and returns exit 2.
+/// Renders rule-set errors to stderr and returns exit 2 (commands that load only a rule set).
 fn rule_set_failure(
     e: RuleSetError,
-    sources: &SourceSet,
+    sources: SourceSet,
     lang: Lang,
     color: bool,
 ) -> Result<u8, Failure> {
-    match e {
-        RuleSetError::Io(msg) => Err(UsageError(msg).into()),
-        RuleSetError::Invalid(mut findings) => {
-            crate::diag::sort(&mut findings, sources);
-            let mut err = io::stderr().lock();
-            let opts = crate::report::human::HumanOptions {
-                lang,
-                color,
-                width: 100,
-            };
-            crate::report::human::render_findings(&findings, sources, opts, &mut err)?;
-            writeln!(err, "error: the rule set is invalid; nothing was checked")?;
-            Ok(2)
-        }
-    }
+    let stop = match e {
+        RuleSetError::Io(msg) => Stop::Usage(msg),
+        RuleSetError::Invalid(findings) => Stop::RuleSet {
+            findings,
+            sources,
+            lang,
+        },
+    };
+    stopped(stop, color)
+}
+
+/// Renders why a run stopped (ALN090 findings with TOML spans, or a message) to stderr and
+/// returns exit 2.
+fn stopped(stop: Stop, color: bool) -> Result<u8, Failure> {
+    let (mut findings, sources, lang, what) = match stop {
+        Stop::Usage(msg) => return Err(UsageError(msg).into()),
+        Stop::Config {
+            findings,
+            sources,
+            lang,
+        } => (findings, sources, lang, "the configuration"),
+        Stop::RuleSet {
+            findings,
+            sources,
+            lang,
+        } => (findings, sources, lang, "the rule set"),
+    };
+    crate::source::sort(&mut findings, &sources);
+    let mut err = io::stderr().lock();
+    let opts = crate::report::human::HumanOptions { color, width: 100 };
+    crate::report::human::render_findings(&findings, &sources, lang, opts, &mut err)?;
+    writeln!(err, "error: {what} is invalid; nothing was checked")?;
+    Ok(2)
 }

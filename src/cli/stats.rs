@@ -1,10 +1,8 @@
 //! `align stats PATHS… [--format human|json|md]`
 
-use super::{rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs, UsageError};
-use crate::diag::Severity;
-use crate::engine;
+use super::{stopped, use_color, ColorArg, Failure, RuleSetArgs};
+use crate::engine::{self, Options};
 use crate::report::stats;
-use crate::source;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -33,17 +31,17 @@ enum StatsFormat {
 /// Exit 0; 1 when the specs have errors (the figures may then be incomplete: `align check`
 /// shows them); 2 on a usage or I/O error.
 pub(super) fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Failure> {
-    let lang = args.rule_set.lang();
-    let mut loaded = source::load(&args.paths, args.max_file_size);
-    let rules = match args.rule_set.load(&mut loaded.sources) {
-        Ok(rules) => rules,
-        Err(e) => return rule_set_failure(e, &loaded.sources, lang, use_color(ColorArg::Auto)),
+    let mut opts = Options::new(args.paths.clone());
+    opts.rules.clone_from(&args.rule_set.rules);
+    opts.lang = args.rule_set.explicit_lang();
+    opts.fallback_lang = args.rule_set.lang();
+    opts.max_file_size = args.max_file_size;
+    opts.run_rules = false;
+    let m = match engine::run(&opts) {
+        Ok(m) => m,
+        Err(stop) => return stopped(stop, use_color(ColorArg::Auto)),
     };
-    let m = engine::model_sources(loaded, rules);
-    if m.sources.spec_count() == 0 && !m.errors.is_empty() {
-        let msgs: Vec<String> = m.errors.iter().map(ToString::to_string).collect();
-        return Err(UsageError(msgs.join("\nerror: ")).into());
-    }
+    let lang = m.lang;
     let figures = stats::gather(&m.model, &m.rules);
     let text = match args.format {
         StatsFormat::Human => stats::human(&figures, lang),
@@ -61,11 +59,7 @@ pub(super) fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     if !m.errors.is_empty() {
         return Ok(2);
     }
-    let errors = m
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
+    let errors = m.summary.counts.errors;
     if errors > 0 {
         writeln!(
             err,

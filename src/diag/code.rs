@@ -3,14 +3,10 @@
 //! Rule codes (`ALN1xx`) live in the rule set's `rules.toml`; the codes here always run and
 //! are part of the tool. `align explain CODE` and `docs/rules.md` are generated from this table.
 
-use super::Severity;
+use super::{Severity, StaticText};
 
-/// A static text in both languages.
-#[derive(Clone, Copy, Debug)]
-pub struct Doc {
-    pub en: &'static str,
-    pub ja: &'static str,
-}
+/// The documentation texts of a code.
+pub type Doc = StaticText;
 
 /// One built-in code and its documentation: what it reports, why, an example, how to fix it.
 #[derive(Debug)]

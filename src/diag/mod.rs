@@ -1,31 +1,11 @@
 //! Findings: the one type every stage reports problems with, and their stable order.
 
 pub mod code;
+pub mod summary;
 
-use crate::source::FileId;
+pub use crate::base::{or_list, Lang, Span, StaticText, Text};
 use std::fmt;
-
-/// A byte range in one source file. `start <= end`, both on char boundaries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Span {
-    pub file: FileId,
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(file: FileId, start: usize, end: usize) -> Self {
-        Span { file, start, end }
-    }
-
-    pub fn len(&self) -> usize {
-        self.end - self.start
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.start == self.end
-    }
-}
+pub use summary::{KindCount, Summary};
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -57,56 +37,6 @@ impl Severity {
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// The language a plan drafter reads findings in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Lang {
-    En,
-    Ja,
-}
-
-impl Lang {
-    /// The language named by a locale string such as `ja_JP.UTF-8`; English otherwise.
-    pub fn from_locale(locale: &str) -> Lang {
-        if locale.to_ascii_lowercase().starts_with("ja") {
-            Lang::Ja
-        } else {
-            Lang::En
-        }
-    }
-}
-
-/// A text in both languages.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
-pub struct Text {
-    pub en: String,
-    pub ja: String,
-}
-
-impl Text {
-    pub fn new(en: impl Into<String>, ja: impl Into<String>) -> Self {
-        Text {
-            en: en.into(),
-            ja: ja.into(),
-        }
-    }
-
-    /// The same text in both languages (an ID, a list of names).
-    pub fn same(s: impl Into<String>) -> Self {
-        let s = s.into();
-        Text {
-            en: s.clone(),
-            ja: s,
-        }
-    }
-
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => &self.en,
-            Lang::Ja => &self.ja,
-        }
     }
 }
 
@@ -198,32 +128,6 @@ impl Finding {
     pub fn with_relation(mut self, relation: impl Into<String>) -> Self {
         self.relation = Some(relation.into());
         self
-    }
-}
-
-/// Sorts findings into the one stable order every renderer sees: file path, offset, code.
-pub fn sort(findings: &mut [Finding], sources: &crate::source::SourceSet) {
-    findings.sort_by(|a, b| {
-        sources
-            .path_key(a.span.file)
-            .cmp(sources.path_key(b.span.file))
-            .then(a.span.start.cmp(&b.span.start))
-            .then(a.code.cmp(&b.code))
-            .then(a.span.end.cmp(&b.span.end))
-            .then(a.nodes.cmp(&b.nodes))
-            .then(a.message.en.cmp(&b.message.en))
-    });
-}
-
-/// `a`, `a or b`, `a, b or c`: names for an English message.
-pub fn or_list<S: AsRef<str>>(names: &[S]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.as_ref().to_owned(),
-        [init @ .., last] => {
-            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} or {}", init.join(", "), last.as_ref())
-        }
     }
 }
 

@@ -8,7 +8,7 @@ mod build;
 pub mod graph;
 mod resolve;
 pub mod schema;
-pub mod suggest;
+pub use crate::base::suggest;
 
 pub use graph::{Edge, Graph};
 pub use schema::{KeySchema, KeyType, KindId, KindSchema, Schema};

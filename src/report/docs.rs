@@ -156,15 +156,6 @@ pub fn table(set: &RuleSet, lang: Lang) -> String {
     s
 }
 
-impl crate::diag::code::Doc {
-    fn get(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::En => self.en,
-            Lang::Ja => self.ja,
-        }
-    }
-}
-
 /// `docs/rules.md`, generated (`align rules --format md`) and checked for staleness by a test.
 pub fn markdown(set: &RuleSet) -> String {
     let mut s = String::new();

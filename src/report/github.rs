@@ -7,7 +7,7 @@
 
 use super::location::Location;
 use super::sanitize::escape_controls;
-use super::Summary;
+use super::Input;
 use crate::diag::{Finding, Lang, Severity};
 use crate::source::SourceSet;
 use std::fmt::Write as _;
@@ -91,19 +91,12 @@ pub fn annotation(f: &Finding, sources: &SourceSet, lang: Lang) -> String {
 }
 
 /// Writes one annotation per finding (already sorted), then the summary line unless `quiet`.
-pub fn render(
-    findings: &[Finding],
-    sources: &SourceSet,
-    summary: &Summary,
-    lang: Lang,
-    quiet: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    for f in findings {
-        writeln!(out, "{}", annotation(f, sources, lang))?;
+pub fn render(input: &Input<'_>, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
+    for f in input.findings {
+        writeln!(out, "{}", annotation(f, input.sources, input.lang))?;
     }
     if !quiet {
-        writeln!(out, "{}", super::human::summary_line(summary, lang))?;
+        writeln!(out, "{}", super::summary_line(input.summary, input.lang))?;
     }
     Ok(())
 }

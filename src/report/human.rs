@@ -2,8 +2,8 @@
 //! handler (snippet, labels on both ends of a relation, help), then notes and a summary line.
 
 use super::sanitize::{escape_controls, for_terminal, mask_controls};
-use super::Summary;
-use crate::diag::{Finding, Lang, Severity, Text};
+use super::{summary_line, Input};
+use crate::diag::{code, Finding, Lang, Severity, Text};
 use crate::source::{FileId, SourceFile, SourceSet};
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
@@ -16,28 +16,24 @@ use std::io::{self, Write};
 /// How to render.
 #[derive(Debug, Clone, Copy)]
 pub struct HumanOptions {
-    pub lang: Lang,
     pub color: bool,
     /// Terminal width for wrapping.
     pub width: usize,
 }
 
-/// Renders every finding, then the summary line.
-pub fn render(
-    findings: &[Finding],
-    sources: &SourceSet,
-    summary: &Summary,
-    opts: HumanOptions,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    render_findings(findings, sources, opts, out)?;
-    writeln!(out, "{}", summary_line(summary, opts.lang))
+/// Renders the findings (at most [`MAX_FINDINGS_PER_CODE`] of each code in each file), then
+/// the summary line.
+pub fn render(input: &Input<'_>, opts: HumanOptions, out: &mut dyn Write) -> io::Result<()> {
+    let shown = cap_per_file(input.findings, input.sources);
+    render_findings(&shown, input.sources, input.lang, opts, out)?;
+    writeln!(out, "{}", summary_line(input.summary, input.lang))
 }
 
 /// Renders every finding, each followed by a blank line.
 pub fn render_findings(
     findings: &[Finding],
     sources: &SourceSet,
+    lang: Lang,
     opts: HumanOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -61,7 +57,7 @@ pub fn render_findings(
         }
     }
     for f in findings {
-        let diag = Diag::new(f, opts.lang, &views);
+        let diag = Diag::new(f, lang, &views);
         let mut text = String::new();
         handler
             .render_report(&mut text, &diag)
@@ -71,68 +67,67 @@ pub fn render_findings(
         let mut text = text.trim_end().replace("\nAdvice: \n", "\n");
         for note in &f.notes {
             text.push_str("\n  note: ");
-            text.push_str(&for_terminal(note.get(opts.lang), CLIP_TEXT));
+            text.push_str(&for_terminal(note.get(lang), CLIP_TEXT));
         }
         writeln!(out, "{text}\n")?;
     }
     Ok(())
 }
 
-/// `error: 1 error, 2 warnings, 0 infos in 4 files (1 plan, 3 policies, …)`.
-pub fn summary_line(s: &Summary, lang: Lang) -> String {
-    let c = s.counts;
-    let kinds: Vec<String> = s
-        .kinds
-        .iter()
-        .map(|k| format!("{} {}", k.label.get(lang), k.count))
-        .collect();
-    let lead = if c.errors > 0 {
-        Text::new("error", "エラー")
-    } else if c.warnings > 0 {
-        Text::new("warning", "警告")
-    } else {
-        Text::new("ok", "問題なし")
-    };
-    let lead = lead.get(lang);
-    match lang {
-        Lang::En => {
-            let kinds = if kinds.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", kinds.join(", "))
-            };
-            format!(
-                "{lead}: {} {}, {} {}, {} {} in {} {}{kinds}",
-                c.errors,
-                plural(c.errors, "error", "errors"),
-                c.warnings,
-                plural(c.warnings, "warning", "warnings"),
-                c.infos,
-                plural(c.infos, "info", "infos"),
-                s.files,
-                plural(s.files, "file", "files"),
-            )
-        }
-        Lang::Ja => {
-            let kinds = if kinds.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", kinds.join("、"))
-            };
-            format!(
-                "{lead}: エラー {} 件、警告 {} 件、情報 {} 件（{} ファイル{kinds}）",
-                c.errors, c.warnings, c.infos, s.files,
-            )
-        }
-    }
-}
+/// How many findings of one code one file shows; the rest are counted in one ALN022 info.
+pub const MAX_FINDINGS_PER_CODE: usize = 200;
 
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 {
-        one
-    } else {
-        many
+/// Keeps the first [`MAX_FINDINGS_PER_CODE`] findings of each code in each file (the findings
+/// are sorted) and replaces the rest with one ALN022 info per file and code, at the first
+/// finding not shown. Syntax errors have their own cap (ALN021). Only human output is capped:
+/// machine formats and baselines need every finding, and summaries count every finding.
+pub fn cap_per_file<'a>(findings: &'a [Finding], sources: &SourceSet) -> Cow<'a, [Finding]> {
+    use std::collections::HashMap;
+    let mut seen: HashMap<(FileId, &str), usize> = HashMap::new();
+    let mut dropped: Vec<(&Finding, usize)> = Vec::new();
+    let mut kept: Vec<&Finding> = Vec::new();
+    for f in findings {
+        let n = seen.entry((f.span.file, f.code.as_str())).or_insert(0);
+        *n += 1;
+        if *n <= MAX_FINDINGS_PER_CODE {
+            kept.push(f);
+            continue;
+        }
+        match dropped
+            .iter_mut()
+            .find(|(d, _)| d.span.file == f.span.file && d.code == f.code)
+        {
+            Some((_, count)) => *count += 1,
+            None => dropped.push((f, 1)),
+        }
     }
+    if dropped.is_empty() {
+        return Cow::Borrowed(findings);
+    }
+    let mut shown: Vec<Finding> = kept.into_iter().cloned().collect();
+    for (first, count) in dropped {
+        let code = &first.code;
+        shown.push(
+            Finding::builtin(
+                &code::TOO_MANY_FINDINGS,
+                first.span,
+                Text::new(
+                    format!("{count} more {code} findings in this file are not shown"),
+                    format!("このファイルの {code} の指摘があと {count} 件あります（表示していません）"),
+                ),
+            )
+            .with_label(Text::new(
+                "the first not shown",
+                "表示していない最初の指摘",
+            ))
+            .with_help(Text::new(
+                format!("fix the {MAX_FINDINGS_PER_CODE} shown (they often share one cause) and run align again"),
+                format!("表示された {MAX_FINDINGS_PER_CODE} 件を修正し（多くは原因が共通です）、もう一度実行してください"),
+            )),
+        );
+    }
+    crate::source::sort(&mut shown, sources);
+    Cow::Owned(shown)
 }
 
 /// Context lines wider than this many columns are clipped to a window around the labels,

@@ -5,10 +5,8 @@
 //! 1-based line and column in characters, and byte offsets.
 
 use super::location::Location;
-use super::Summary;
+use super::Input;
 use crate::baseline::{self, Entry};
-use crate::diag::{Finding, Lang};
-use crate::source::SourceSet;
 use indexmap::IndexMap;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -17,24 +15,6 @@ use std::io::{self, Write};
 pub const FORMAT: &str = "align-check";
 /// The document's version; raised on any incompatible change.
 pub const VERSION: u32 = 1;
-
-/// What every machine-readable renderer says about the run.
-#[derive(Debug, Clone, Copy)]
-pub struct Meta<'a> {
-    /// The rule set's name (`[set] name` in schema.toml).
-    pub rule_set: &'a str,
-    pub lang: Lang,
-}
-
-/// A baseline comparison, for the `baseline` section.
-#[derive(Debug, Clone, Copy)]
-pub struct BaselineReport<'a> {
-    pub file: &'a str,
-    /// Findings the baseline holds (not reported).
-    pub matched: usize,
-    /// Entries that no longer occur.
-    pub gone: &'a [Entry],
-}
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -93,24 +73,15 @@ struct JsonBaseline<'a> {
     gone: &'a [Entry],
 }
 
-/// The language tag written in documents.
-pub fn lang_tag(lang: Lang) -> &'static str {
-    match lang {
-        Lang::En => "en",
-        Lang::Ja => "ja",
-    }
-}
-
 /// Writes the document for `findings` (already sorted) and a final newline.
-pub fn render(
-    findings: &[Finding],
-    sources: &SourceSet,
-    summary: &Summary,
-    meta: Meta<'_>,
-    baseline: Option<BaselineReport<'_>>,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let lang = meta.lang;
+pub fn render(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let Input {
+        findings,
+        sources,
+        summary,
+        lang,
+        ..
+    } = *input;
     let doc = Document {
         format: FORMAT,
         version: VERSION,
@@ -118,8 +89,8 @@ pub fn render(
             name: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
         },
-        rule_set: meta.rule_set,
-        lang: lang_tag(lang),
+        rule_set: input.rule_set_name(),
+        lang: input.lang_tag(),
         findings: findings
             .iter()
             .map(|f| JsonFinding {
@@ -155,10 +126,10 @@ pub fn render(
                 .map(|k| (k.name.clone(), k.count))
                 .collect(),
         },
-        baseline: baseline.map(|b| JsonBaseline {
-            file: b.file,
+        baseline: input.baseline.map(|b| JsonBaseline {
+            file: &b.file,
             matched: b.matched,
-            gone: b.gone,
+            gone: &b.gone,
         }),
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;

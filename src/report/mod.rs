@@ -1,64 +1,126 @@
-//! Renderers: findings (already sorted) → text for people or machines.
+//! Renderers: a run's result → text for people or machines.
 //!
-//! Fifth stage of the pipeline; every renderer reads the same finding list.
+//! Every renderer reads one [`Input`] (the findings, already sorted, and what the run checked)
+//! plus the options of its own format. Spec and rule-set text reaches output only through
+//! [`sanitize`].
 
 pub mod docs;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod location;
-pub mod sanitize;
 pub mod sarif;
 pub mod stats;
 
-use crate::diag::{Counts, Finding, Text};
+pub use crate::base::sanitize;
+
+use crate::base::{Date, Lang, Text};
+use crate::config::Overrides;
+use crate::diag::{Finding, Summary};
+use crate::engine::{BaselineOutcome, Checked};
 use crate::model::Model;
+use crate::rules::RuleSet;
 use crate::source::SourceSet;
 
-/// What a run checked, for the summary line.
-#[derive(Debug, Clone, Default)]
-pub struct Summary {
-    pub counts: Counts,
-    pub files: usize,
-    /// Nodes per kind, in schema order, kinds with no node left out.
-    pub kinds: Vec<KindCount>,
+/// What every renderer reads: one run's result.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The findings to show, sorted by file, offset, code.
+    pub findings: &'a [Finding],
+    pub sources: &'a SourceSet,
+    pub model: &'a Model,
+    pub rules: &'a RuleSet,
+    /// Counts of `findings`, files and nodes per kind.
+    pub summary: &'a Summary,
+    pub baseline: Option<&'a BaselineOutcome>,
+    /// The configuration's severity overrides.
+    pub overrides: &'a Overrides,
+    pub lang: Lang,
+    /// The date waivers were judged against.
+    pub today: Date,
 }
 
-/// How many nodes of one kind a run checked.
-#[derive(Debug, Clone)]
-pub struct KindCount {
-    /// The kind's name in the schema (`item`), for machine formats.
-    pub name: String,
-    /// What drafters call it (取り組むべき事項), for human output.
-    pub label: Text,
-    pub count: usize,
+impl<'a> From<&'a Checked> for Input<'a> {
+    fn from(c: &'a Checked) -> Input<'a> {
+        Input {
+            findings: &c.findings,
+            sources: &c.sources,
+            model: &c.model,
+            rules: &c.rules,
+            summary: &c.summary,
+            baseline: c.baseline.as_ref(),
+            overrides: &c.overrides,
+            lang: c.lang,
+            today: c.today,
+        }
+    }
 }
 
-impl Summary {
-    /// Counts the findings by severity and the model's nodes by kind (one pass).
-    pub fn new(findings: &[Finding], sources: &SourceSet, model: &Model) -> Self {
-        let mut per_kind = vec![0usize; model.schema.kinds.len()];
-        for node in &model.nodes {
-            if let Some(c) = per_kind.get_mut(usize::from(node.kind.0)) {
-                *c += 1;
-            }
+impl Input<'_> {
+    /// The language tag written in documents (`en`, `ja`).
+    pub fn lang_tag(&self) -> &'static str {
+        self.lang.pick("en", "ja")
+    }
+
+    /// The rule set's name (`[set] name` in schema.toml).
+    pub fn rule_set_name(&self) -> &str {
+        &self.rules.schema.name
+    }
+}
+
+/// `error: 1 error, 2 warnings, 0 infos in 4 files (1 plan, 3 policies, …)`.
+pub fn summary_line(s: &Summary, lang: Lang) -> String {
+    let c = s.counts;
+    let kinds: Vec<String> = s
+        .kinds
+        .iter()
+        .map(|k| format!("{} {}", k.label.get(lang), k.count))
+        .collect();
+    let lead = if c.errors > 0 {
+        Text::new("error", "エラー")
+    } else if c.warnings > 0 {
+        Text::new("warning", "警告")
+    } else {
+        Text::new("ok", "問題なし")
+    };
+    let lead = lead.get(lang);
+    match lang {
+        Lang::En => {
+            let kinds = if kinds.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", kinds.join(", "))
+            };
+            format!(
+                "{lead}: {} {}, {} {}, {} {} in {} {}{kinds}",
+                c.errors,
+                plural(c.errors, "error", "errors"),
+                c.warnings,
+                plural(c.warnings, "warning", "warnings"),
+                c.infos,
+                plural(c.infos, "info", "infos"),
+                s.files,
+                plural(s.files, "file", "files"),
+            )
         }
-        let kinds = model
-            .schema
-            .kinds
-            .iter()
-            .zip(per_kind)
-            .filter(|(_, count)| *count > 0)
-            .map(|(k, count)| KindCount {
-                name: k.name.clone(),
-                label: k.label.clone(),
-                count,
-            })
-            .collect();
-        Summary {
-            counts: Counts::of(findings),
-            files: sources.spec_count(),
-            kinds,
+        Lang::Ja => {
+            let kinds = if kinds.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", kinds.join("、"))
+            };
+            format!(
+                "{lead}: エラー {} 件、警告 {} 件、情報 {} 件（{} ファイル{kinds}）",
+                c.errors, c.warnings, c.infos, s.files,
+            )
         }
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 {
+        one
+    } else {
+        many
     }
 }

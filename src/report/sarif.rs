@@ -5,13 +5,11 @@
 //! test suite validates the output against the official OASIS schema.
 
 use super::docs::Entry;
-use super::json::Meta;
 use super::location::Location;
+use super::Input;
 use crate::baseline;
 use crate::config::{Level, Overrides};
-use crate::diag::{Finding, Lang, Severity};
-use crate::rules::RuleSet;
-use crate::source::SourceSet;
+use crate::diag::{Lang, Severity};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -166,19 +164,18 @@ pub fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// Writes the SARIF log for `findings` (already sorted). `baseline_in_use` marks every result
-/// as `new` (the ones a baseline holds are not reported).
-pub fn render(
-    findings: &[Finding],
-    sources: &SourceSet,
-    set: &RuleSet,
-    overrides: &Overrides,
-    meta: Meta<'_>,
-    baseline_in_use: bool,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let lang = meta.lang;
-    let entries = Entry::all(set);
+/// Writes the SARIF log of the findings (already sorted). With a baseline, every result is
+/// marked `new` (the ones the baseline holds are not reported).
+pub fn render(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let Input {
+        findings,
+        sources,
+        overrides,
+        lang,
+        ..
+    } = *input;
+    let baseline_in_use = input.baseline.is_some();
+    let entries = Entry::all(input.rules);
     let index: HashMap<&str, usize> = entries
         .iter()
         .enumerate()
@@ -241,7 +238,7 @@ pub fn render(
             column_kind: "unicodeCodePoints",
             results,
             properties: RunProperties {
-                rule_set: meta.rule_set.to_owned(),
+                rule_set: input.rule_set_name().to_owned(),
             },
         }],
     };
