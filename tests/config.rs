@@ -50,7 +50,7 @@ fn lang_sets_the_language_and_the_flag_wins() {
     let dir = project("lang = \"ja\"\n");
     let out = check(dir.path(), &["--quiet"]);
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.starts_with("エラー: エラー 1 件"), "{stdout}");
+    assert!(stdout.starts_with("要修正: エラー 1 件"), "{stdout}");
     let out = check(dir.path(), &["--quiet", "--lang", "en"]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.starts_with("error: 1 error"), "{stdout}");

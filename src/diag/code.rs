@@ -129,6 +129,12 @@ codes! {
         example: "(a file with 201 references to an undeclared ID)",
         fix: "Fix the findings shown (often one cause behind all of them) and run align again." / "表示された指摘を修正し（多くは1つの原因によります）、もう一度 align を実行してください。",
     }
+    NOTATION = "ALN023" "notation" Error {
+        summary: "a number, date, fiscal year, separator or ID written in a notation align does not read" / "align が読まない書き方の数値・日付・年度・区切り・ID",
+        why: "Plans and spreadsheets write 令和7年度, 120件, 1.2万, 1,200, 2024/03/29, `、` and Japanese names; in a spec each of these is a different value or none at all. align reads what was meant so that the rest of the file is checked, and asks for the form it reads." / "計画書や表計算では 令和7年度、120件、1.2万、1,200、2024/03/29、`、`、日本語の名前を使いますが、仕様ではそれぞれ別の値になるか、値として読めません。align は意図された値として読んでファイルの残りを検査し、読める書き方に直すよう求めます。",
+        example: "kpi K1 \"…\" { series { 令和7年度 120件 } }",
+        fix: "Write fiscal years as `FY2025`, dates as `2027-03-31`, numbers alone (`12000`, `1200` or `1_200`) with the unit in `unit \"件\"`, list items separated by `,`, a key and its value separated by a space, and IDs in ASCII (`I1`)." / "年度は `FY2025`、日付は `2027-03-31`、数値は単独で（`12000`、`1200` または `1_200`）、単位は `unit \"件\"` に書き、リストの項目は `,` で区切り、キーと値の間は空白だけにし、ID は ASCII（`I1`）で書いてください。",
+    }
     UNKNOWN_KIND = "ALN050" "unknown-kind" Error {
         summary: "a declaration of a kind the schema does not define" / "スキーマにない種類の宣言",
         why: "The schema lists the kinds of the rule set (plan, policy, goal, item…); an unknown kind is usually a typo and would be ignored by every rule." / "スキーマは規則セットの種類（plan、policy、goal、item など）を定めます。未知の種類はほとんどが入力ミスで、どの規則にも検査されません。",

@@ -77,9 +77,9 @@ pub fn summary_line(s: &Summary, lang: Lang) -> String {
         .map(|k| format!("{} {}", k.label.get(lang), k.count))
         .collect();
     let lead = if c.errors > 0 {
-        Text::new("error", "エラー")
+        Text::new("error", "要修正")
     } else if c.warnings > 0 {
-        Text::new("warning", "警告")
+        Text::new("warning", "要確認")
     } else {
         Text::new("ok", "問題なし")
     };

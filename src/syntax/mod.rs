@@ -6,6 +6,7 @@ pub mod ast;
 mod error;
 mod lex;
 mod literal;
+mod notation;
 mod parse;
 
 pub use lex::{tokenize, Token, TokenKind};
