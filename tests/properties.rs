@@ -158,10 +158,7 @@ fn check(files: &[(String, String)]) -> Run {
 
 fn rendered(run: &Run) -> String {
     let mut out = Vec::new();
-    let opts = HumanOptions {
-        color: false,
-        width: 100,
-    };
+    let opts = HumanOptions::default();
     render(&Input::from(run), opts, &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }

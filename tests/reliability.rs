@@ -559,10 +559,7 @@ fn render_all(run: &align::engine::Checked) {
     // As `align check` renders: capped per file and code.
     align::report::human::render(
         &align::report::Input::from(run),
-        align::report::human::HumanOptions {
-            color: false,
-            width: 100,
-        },
+        align::report::human::HumanOptions::default(),
         &mut out,
     )
     .unwrap();
@@ -663,10 +660,7 @@ fn render_time_measurement() {
             &findings,
             &sources,
             align::diag::Lang::En,
-            align::report::human::HumanOptions {
-                color: false,
-                width: 100,
-            },
+            align::report::human::HumanOptions::default(),
             &mut out,
         )
         .unwrap();

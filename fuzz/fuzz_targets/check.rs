@@ -88,7 +88,7 @@ fuzz_target!(|data: &[u8]| {
     }
     for lang in [Lang::En, Lang::Ja] {
         let mut out = Vec::new();
-        let opts = HumanOptions { color: false, width: 100 };
+        let opts = HumanOptions::default();
         let mut input = Input::from(&run);
         input.lang = lang;
         render(&input, opts, &mut out)

@@ -7,7 +7,7 @@ use crate::baseline::Baseline;
 use crate::config::FailOn;
 use crate::engine::{self, Checked, Options};
 use crate::report::github;
-use crate::report::human::{self, HumanOptions};
+use crate::report::human::{self, HumanOptions, Order};
 use crate::report::{json, sarif, summary_line, Input};
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -30,6 +30,10 @@ pub(super) struct CheckArgs {
     /// Lowest severity that makes the exit code 1 [default: error, or `fail-on` in align.toml].
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
+    /// Order of human output: `severity` (errors first, then warnings, then infos) or
+    /// `location` (by file and line, as the machine formats are).
+    #[arg(long, value_enum, default_value = "severity")]
+    sort: SortArg,
     /// Colour the output.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorArg,
@@ -48,6 +52,12 @@ pub(super) struct CheckArgs {
     /// Record the current findings in this baseline file (written atomically) and exit 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum SortArg {
+    Severity,
+    Location,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -89,7 +99,18 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     let lang = checked.lang;
     match args.format {
         Format::Human if args.quiet => writeln!(out, "{}", summary_line(&checked.summary, lang))?,
-        Format::Human => human::render(&input, HumanOptions { color, width: 100 }, out)?,
+        Format::Human => {
+            let order = match args.sort {
+                SortArg::Severity => Order::Severity,
+                SortArg::Location => Order::Location,
+            };
+            let opts = HumanOptions {
+                color,
+                width: 100,
+                order,
+            };
+            human::render(&input, opts, out)?;
+        }
         Format::Json => json::render(&input, out)?,
         Format::Sarif => sarif::render(&input, out)?,
         Format::Github => github::render(&input, args.quiet, out)?,

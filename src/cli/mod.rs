@@ -196,7 +196,10 @@ fn stopped(stop: Stop, color: bool) -> Result<u8, Failure> {
     };
     crate::source::sort(&mut findings, &sources);
     let mut err = io::stderr().lock();
-    let opts = crate::report::human::HumanOptions { color, width: 100 };
+    let opts = crate::report::human::HumanOptions {
+        color,
+        ..crate::report::human::HumanOptions::default()
+    };
     crate::report::human::render_findings(&findings, &sources, lang, opts, &mut err)?;
     writeln!(err, "error: {what} is invalid; nothing was checked")?;
     Ok(2)

@@ -2,6 +2,7 @@
 //! handler (snippet, labels on both ends of a relation, help), then notes and a summary line.
 
 use super::sanitize::{escape_controls, for_terminal, mask_controls};
+use super::wrap::wrap;
 use super::{summary_line, Input};
 use crate::diag::{code, Finding, Lang, Severity, Text};
 use crate::source::{FileId, SourceFile, SourceSet};
@@ -19,12 +20,41 @@ pub struct HumanOptions {
     pub color: bool,
     /// Terminal width for wrapping.
     pub width: usize,
+    pub order: Order,
+}
+
+impl Default for HumanOptions {
+    /// No colour, 100 columns, errors first.
+    fn default() -> Self {
+        HumanOptions {
+            color: false,
+            width: 100,
+            order: Order::Severity,
+        }
+    }
+}
+
+/// The order findings are shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Errors first, then warnings, then infos; by place within each (so the one error of a
+    /// long run is not the last thing on the screen).
+    #[default]
+    Severity,
+    /// By file, offset and code, as machine formats are.
+    Location,
 }
 
 /// Renders the findings (at most [`MAX_FINDINGS_PER_CODE`] of each code in each file), then
 /// the summary line.
 pub fn render(input: &Input<'_>, opts: HumanOptions, out: &mut dyn Write) -> io::Result<()> {
-    let shown = cap_per_file(input.findings, input.sources);
+    let mut shown = cap_per_file(input.findings, input.sources);
+    if opts.order == Order::Severity {
+        // Stable: the place order stays within each severity.
+        shown
+            .to_mut()
+            .sort_by_key(|f| std::cmp::Reverse(f.severity));
+    }
     render_findings(&shown, input.sources, input.lang, opts, out)?;
     writeln!(out, "{}", summary_line(input.summary, input.lang))
 }
@@ -56,22 +86,70 @@ pub fn render_findings(
             }
         }
     }
+    // A place in another file that earlier findings of the same code already showed (the
+    // plan's period under every KPI without values) is shown once.
+    let mut shown_related: std::collections::HashSet<(&str, crate::diag::Span, String)> =
+        std::collections::HashSet::new();
     for f in findings {
-        let diag = Diag::new(f, lang, &views);
+        let repeated = |l: &crate::diag::Label| l.span.file != f.span.file;
+        let f: Cow<'_, Finding> = if f.labels.iter().any(repeated) {
+            let mut kept = f.clone();
+            kept.labels.retain(|l| {
+                !repeated(l) || shown_related.insert((&f.code, l.span, l.text.en.clone()))
+            });
+            Cow::Owned(kept)
+        } else {
+            Cow::Borrowed(f)
+        };
+        let diag = Diag::new(&f, lang, &views);
         let mut text = String::new();
         handler
             .render_report(&mut text, &diag)
             .map_err(|e| io::Error::other(format!("rendering a finding failed: {e}")))?;
         // Related places (other files) are rendered by miette under an empty "Advice:" header;
         // their own message line says what they are.
-        let mut text = text.trim_end().replace("\nAdvice: \n", "\n");
+        let text = text.trim_end().replace("\nAdvice: \n", "\n");
+        // miette renders the help where it belongs (before related places) as a marker; the
+        // line is replaced by align's own wrapping, in the reader's language.
+        let mut text = match &f.help {
+            Some(help) => {
+                let help = for_terminal(help.get(lang), CLIP_TEXT);
+                let line = prefixed(lang.pick("help", "ヒント"), &help, opts);
+                text.lines()
+                    .map(|l| {
+                        if l.contains(HELP_MARK) {
+                            line.as_str()
+                        } else {
+                            l
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+            None => text,
+        };
         for note in &f.notes {
-            text.push_str("\n  note: ");
-            text.push_str(&for_terminal(note.get(lang), CLIP_TEXT));
+            let note = for_terminal(note.get(lang), CLIP_TEXT);
+            text.push('\n');
+            text.push_str(&prefixed(lang.pick("note", "注"), &note, opts));
         }
         writeln!(out, "{text}\n")?;
     }
     Ok(())
+}
+
+/// What miette is given as help: its line is replaced by [`prefixed`] help.
+const HELP_MARK: &str = "\u{0}help\u{0}";
+
+/// `  help: …` (`  ヒント: …`), wrapped at the output width without breaking code spans.
+fn prefixed(word: &str, text: &str, opts: HumanOptions) -> String {
+    let plain = format!("  {word}: ");
+    let wrapped = wrap(&plain, text, opts.width);
+    if opts.color {
+        wrapped.replacen(word, &format!("\x1b[36m{word}\x1b[0m"), 1)
+    } else {
+        wrapped
+    }
 }
 
 /// How many findings of one code one file shows; the rest are counted in one ALN022 info.
@@ -548,10 +626,7 @@ impl<'a> Diag<'a> {
             message: for_terminal(f.message.get(lang), CLIP_TEXT),
             code: format!("{} {}", f.code, f.slug),
             severity: f.severity,
-            help: f
-                .help
-                .as_ref()
-                .map(|h| for_terminal(h.get(lang), CLIP_TEXT)),
+            help: f.help.as_ref().map(|_| HELP_MARK.to_owned()),
             labels,
             source,
             related,

@@ -11,6 +11,7 @@ pub mod json;
 pub mod location;
 pub mod sarif;
 pub mod stats;
+pub mod wrap;
 
 pub use crate::base::sanitize;
 
