@@ -2,14 +2,15 @@
 //! linked to it (or to an ancestor, walking up given relations) by a relation, and/or sharing
 //! a tag (item `topics` ∩ program `scope`).
 
-use super::spec::{Checker, RawRule};
 use super::Ctx;
-use super::RuleType;
+use super::registry::RuleKind;
+use super::spec::Checker;
 use crate::diag::{Finding, Span, Text};
-use crate::model::schema::config_error;
 use crate::model::Schema;
 use crate::model::{KindId, NodeIx};
+use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
+use toml::Spanned;
 
 #[derive(Debug)]
 pub struct Coverage {
@@ -30,8 +31,80 @@ pub struct Coverage {
 /// the reference's span).
 type Link = (NodeIx, NodeIx, Span);
 
-impl Coverage {
-    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+/// Parameters of `coverage`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct CoverageParams {
+    leaves_only: Option<bool>,
+    leaf_relation: Option<Spanned<String>>,
+    source: Option<Spanned<String>>,
+    relation: Option<Spanned<String>>,
+    walk_up: Option<Vec<Spanned<String>>>,
+    tags: Option<RawTags>,
+    min: Option<Spanned<u32>>,
+}
+
+/// `tags = { target = "topics", source = "scope" }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTags {
+    target: Spanned<String>,
+    source: Spanned<String>,
+}
+
+impl RuleKind for Coverage {
+    const NAME: &'static str = "coverage";
+    const PLACEHOLDERS: &'static [&'static str] = &[
+        "source",
+        "topics",
+        "topics_clause",
+        "linked_hint",
+        "count",
+        "min",
+    ];
+    type Params = CoverageParams;
+
+    fn build(kind: KindId, p: CoverageParams, c: &mut Checker<'_>) -> Option<Self> {
+        let source = c.need(p.source.as_ref(), "source").and_then(|s| c.kind(s));
+        let relation = p.relation.as_ref().and_then(|s| c.relation(s));
+        let tags = p
+            .tags
+            .as_ref()
+            .and_then(|t| Some((c.key(&t.target)?, c.key(&t.source)?)));
+        if p.relation.is_none() && p.tags.is_none() {
+            c.rule_error(Text::new(
+                "a coverage rule needs `relation`, `tags` or both",
+                "coverage 規則には `relation`、`tags` またはその両方が必要です",
+            ));
+        }
+        let leaf_relation = p.leaf_relation.as_ref().and_then(|s| c.relation(s));
+        if p.leaves_only == Some(true) && leaf_relation.is_none() && p.leaf_relation.is_none() {
+            c.rule_error(Text::new(
+                "`leaves-only` needs `leaf-relation`",
+                "`leaves-only` には `leaf-relation` が必要です",
+            ));
+        }
+        let walk_up = p
+            .walk_up
+            .as_deref()
+            .map(|w| c.relations(w))
+            .unwrap_or_default();
+        Some(Coverage {
+            kind,
+            source: source?,
+            relation,
+            walk_up,
+            tags,
+            leaf_relation: if p.leaves_only == Some(true) {
+                leaf_relation
+            } else {
+                None
+            },
+            min: p.min.as_ref().map_or(1, |m| *m.get_ref()) as usize,
+        })
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         // Sources by tag, built once, so matching by tag stays linear in the model.
         let mut by_tag: HashMap<&str, Vec<NodeIx>> = HashMap::new();
@@ -113,6 +186,33 @@ impl Coverage {
         }
     }
 
+    /// This rule's parameters as `align explain` and docs/rules.md show them.
+    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
+        let mut v = vec![
+            ("kind".into(), schema.kind(self.kind).name.clone()),
+            ("source".into(), schema.kind(self.source).name.clone()),
+        ];
+        if let Some(rel) = &self.relation {
+            v.push(("relation".into(), rel.clone()));
+        }
+        if !self.walk_up.is_empty() {
+            v.push(("walk-up".into(), self.walk_up.join(", ")));
+        }
+        if let Some((t, s)) = &self.tags {
+            v.push(("tags".into(), format!("{t} ∩ {s}")));
+        }
+        if let Some(l) = &self.leaf_relation {
+            v.push((
+                "leaves-only".into(),
+                format!("true (leaf: nothing points at it by `{l}`)"),
+            ));
+        }
+        v.push(("min".into(), self.min.to_string()));
+        v
+    }
+}
+
+impl Coverage {
     fn finding(
         &self,
         ctx: &Ctx<'_>,
@@ -223,88 +323,5 @@ impl Coverage {
             );
         }
         f
-    }
-}
-
-impl Coverage {
-    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
-    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
-        let source = c
-            .need(r.source.as_ref(), r, "source")
-            .and_then(|s| c.kind(s));
-        let relation = r.relation.as_ref().and_then(|s| c.relation(s));
-        let tags = r
-            .tags
-            .as_ref()
-            .and_then(|t| Some((c.key(&t.target)?, c.key(&t.source)?)));
-        if r.relation.is_none() && r.tags.is_none() {
-            c.errors.push(config_error(
-                c.file,
-                r.ty.span(),
-                Text::new(
-                    "a coverage rule needs `relation`, `tags` or both",
-                    "coverage 規則には `relation`、`tags` またはその両方が必要です",
-                ),
-                None,
-            ));
-        }
-        let leaf_relation = r.leaf_relation.as_ref().and_then(|s| c.relation(s));
-        if r.leaves_only == Some(true) && leaf_relation.is_none() && r.leaf_relation.is_none() {
-            c.errors.push(config_error(
-                c.file,
-                r.ty.span(),
-                Text::new(
-                    "`leaves-only` needs `leaf-relation`",
-                    "`leaves-only` には `leaf-relation` が必要です",
-                ),
-                None,
-            ));
-        }
-        source.map(|source| {
-            RuleType::Coverage(Coverage {
-                kind,
-                source,
-                relation,
-                walk_up: r
-                    .walk_up
-                    .as_deref()
-                    .map(|w| c.relations(w))
-                    .unwrap_or_default(),
-                tags,
-                leaf_relation: if r.leaves_only == Some(true) {
-                    leaf_relation
-                } else {
-                    None
-                },
-                min: r.min.as_ref().map_or(1, |m| *m.get_ref()) as usize,
-            })
-        })
-    }
-}
-
-impl Coverage {
-    /// This rule's parameters as `align explain` and docs/rules.md show them.
-    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
-        let mut v = vec![
-            ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("source".into(), schema.kind(self.source).name.clone()),
-        ];
-        if let Some(rel) = &self.relation {
-            v.push(("relation".into(), rel.clone()));
-        }
-        if !self.walk_up.is_empty() {
-            v.push(("walk-up".into(), self.walk_up.join(", ")));
-        }
-        if let Some((t, s)) = &self.tags {
-            v.push(("tags".into(), format!("{t} ∩ {s}")));
-        }
-        if let Some(l) = &self.leaf_relation {
-            v.push((
-                "leaves-only".into(),
-                format!("true (leaf: nothing points at it by `{l}`)"),
-            ));
-        }
-        v.push(("min".into(), self.min.to_string()));
-        v
     }
 }

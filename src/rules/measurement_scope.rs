@@ -1,13 +1,15 @@
 //! Rule type `measurement-scope`: a source (program) that serves what a node (KPI) measures
 //! must be in the node's measurement scope (`measured-in`).
 
-use super::spec::{Checker, RawRule};
 use super::Ctx;
-use super::RuleType;
+use super::registry::RuleKind;
+use super::spec::Checker;
 use crate::diag::{Finding, Text};
 use crate::model::Schema;
 use crate::model::{KindId, NodeIx};
+use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
+use toml::Spanned;
 
 #[derive(Debug)]
 pub struct MeasurementScope {
@@ -23,8 +25,47 @@ pub struct MeasurementScope {
     pub walk_down: Vec<String>,
 }
 
-impl MeasurementScope {
-    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+/// Parameters of `measurement-scope`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct MeasurementScopeParams {
+    measures: Option<Spanned<String>>,
+    scope: Option<Spanned<String>>,
+    source: Option<Spanned<String>>,
+    relation: Option<Spanned<String>>,
+    walk_down: Option<Vec<Spanned<String>>>,
+}
+
+impl RuleKind for MeasurementScope {
+    const NAME: &'static str = "measurement-scope";
+    const PLACEHOLDERS: &'static [&'static str] = &["program", "program_title"];
+    type Params = MeasurementScopeParams;
+
+    fn build(kind: KindId, p: MeasurementScopeParams, c: &mut Checker<'_>) -> Option<Self> {
+        let measures = c
+            .need(p.measures.as_ref(), "measures")
+            .and_then(|s| c.relation(s));
+        let scope = c.need(p.scope.as_ref(), "scope").and_then(|s| c.relation(s));
+        let source = c.need(p.source.as_ref(), "source").and_then(|s| c.kind(s));
+        let relation = c
+            .need(p.relation.as_ref(), "relation")
+            .and_then(|s| c.relation(s));
+        let walk_down = p
+            .walk_down
+            .as_deref()
+            .map(|w| c.relations(w))
+            .unwrap_or_default();
+        Some(MeasurementScope {
+            kind,
+            measures: measures?,
+            scope: scope?,
+            source: source?,
+            relation: relation?,
+            walk_down,
+        })
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         for k in ctx.targets(self.kind) {
             let in_scope: HashSet<NodeIx> = model
@@ -99,47 +140,9 @@ impl MeasurementScope {
             }
         }
     }
-}
 
-impl MeasurementScope {
-    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
-    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
-        let measures = c
-            .need(r.measures.as_ref(), r, "measures")
-            .and_then(|s| c.relation(s));
-        let scope = c
-            .need(r.scope.as_ref(), r, "scope")
-            .and_then(|s| c.relation(s));
-        let source = c
-            .need(r.source.as_ref(), r, "source")
-            .and_then(|s| c.kind(s));
-        let relation = c
-            .need(r.relation.as_ref(), r, "relation")
-            .and_then(|s| c.relation(s));
-        let walk_down = r
-            .walk_down
-            .as_deref()
-            .map(|w| c.relations(w))
-            .unwrap_or_default();
-        match (measures, scope, source, relation) {
-            (Some(measures), Some(scope), Some(source), Some(relation)) => {
-                Some(RuleType::MeasurementScope(MeasurementScope {
-                    kind,
-                    measures,
-                    scope,
-                    source,
-                    relation,
-                    walk_down,
-                }))
-            }
-            _ => None,
-        }
-    }
-}
-
-impl MeasurementScope {
     /// This rule's parameters as `align explain` and docs/rules.md show them.
-    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
         vec![
             ("kind".into(), schema.kind(self.kind).name.clone()),
             ("measures".into(), self.measures.clone()),

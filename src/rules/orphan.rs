@@ -1,12 +1,14 @@
 //! Rule type `orphan`: every node of a kind links out through a relation to at least one
 //! node of the target kinds.
 
-use super::spec::{Checker, RawRule};
 use super::Ctx;
-use super::RuleType;
+use super::registry::RuleKind;
+use super::spec::Checker;
 use crate::diag::{Finding, Text};
 use crate::model::KindId;
 use crate::model::Schema;
+use serde::Deserialize;
+use toml::Spanned;
 
 #[derive(Debug)]
 pub struct Orphan {
@@ -15,8 +17,32 @@ pub struct Orphan {
     pub target: Vec<KindId>,
 }
 
-impl Orphan {
-    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+/// Parameters of `orphan`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct OrphanParams {
+    relation: Option<Spanned<String>>,
+    target: Option<Vec<Spanned<String>>>,
+}
+
+impl RuleKind for Orphan {
+    const NAME: &'static str = "orphan";
+    const PLACEHOLDERS: &'static [&'static str] = &["target"];
+    type Params = OrphanParams;
+
+    fn build(kind: KindId, p: OrphanParams, c: &mut Checker<'_>) -> Option<Self> {
+        let relation = c
+            .need(p.relation.as_ref(), "relation")
+            .and_then(|s| c.relation(s));
+        let target = c.need(p.target.as_ref(), "target").map(|t| c.kinds(t));
+        Some(Orphan {
+            kind,
+            relation: relation?,
+            target: target?,
+        })
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         let names: Vec<&str> = self
             .target
@@ -66,28 +92,9 @@ impl Orphan {
             out.push(f);
         }
     }
-}
 
-impl Orphan {
-    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
-    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
-        let relation = c
-            .need(r.relation.as_ref(), r, "relation")
-            .and_then(|s| c.relation(s));
-        let target = c.need(r.target.as_ref(), r, "target").map(|t| c.kinds(t));
-        relation.zip(target).map(|(relation, target)| {
-            RuleType::Orphan(Orphan {
-                kind,
-                relation,
-                target,
-            })
-        })
-    }
-}
-
-impl Orphan {
     /// This rule's parameters as `align explain` and docs/rules.md show them.
-    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
         let targets: Vec<&str> = self
             .target
             .iter()

@@ -4,12 +4,13 @@
 //! A path is a sequence of steps: `rel` (follow once), `rel*` (zero or more times), `rel?`
 //! (at most once), `<rel` (against the edge), `a|b` (either relation).
 
-use super::spec::{Checker, RawRule};
 use super::Ctx;
-use super::RuleType;
+use super::registry::RuleKind;
+use super::spec::Checker;
 use crate::diag::{Finding, Text};
 use crate::model::Schema;
 use crate::model::{KindId, Model, NodeIx};
+use serde::Deserialize;
 use std::collections::{HashMap, VecDeque};
 use toml::Spanned;
 
@@ -65,8 +66,34 @@ impl Step {
     }
 }
 
-impl Required {
-    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+/// Parameters of `required`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RequiredParams {
+    path: Option<Vec<Spanned<String>>>,
+    reach: Option<Spanned<String>>,
+}
+
+impl RuleKind for Required {
+    const NAME: &'static str = "required";
+    const PLACEHOLDERS: &'static [&'static str] = &["reach"];
+    type Params = RequiredParams;
+
+    fn build(kind: KindId, p: RequiredParams, c: &mut Checker<'_>) -> Option<Self> {
+        let reach = c.need(p.reach.as_ref(), "reach").and_then(|s| c.kind(s));
+        let steps = c.need(p.path.as_ref(), "path").map(|p| {
+            p.iter()
+                .filter_map(|s| Step::parse(s, c))
+                .collect::<Vec<_>>()
+        });
+        Some(Required {
+            kind,
+            steps: steps?,
+            reach: reach?,
+        })
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         // Memo of states (node, step) known to reach or not: keeps long chains linear.
         let mut memo: HashMap<(NodeIx, usize), bool> = HashMap::new();
@@ -86,6 +113,18 @@ impl Required {
         }
     }
 
+    /// This rule's parameters as `align explain` and docs/rules.md show them.
+    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
+        let steps: Vec<String> = self.steps.iter().map(Step::to_string).collect();
+        vec![
+            ("kind".into(), schema.kind(self.kind).name.clone()),
+            ("path".into(), steps.join(" ")),
+            ("reach".into(), schema.kind(self.reach).name.clone()),
+        ]
+    }
+}
+
+impl Required {
     fn reaches(
         &self,
         model: &Model,
@@ -150,32 +189,5 @@ impl Required {
             }
             false
         }
-    }
-}
-
-impl Required {
-    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
-    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
-        let reach = c.need(r.reach.as_ref(), r, "reach").and_then(|s| c.kind(s));
-        let steps = c.need(r.path.as_ref(), r, "path").map(|p| {
-            p.iter()
-                .filter_map(|s| Step::parse(s, c))
-                .collect::<Vec<_>>()
-        });
-        reach
-            .zip(steps)
-            .map(|(reach, steps)| RuleType::Required(Required { kind, steps, reach }))
-    }
-}
-
-impl Required {
-    /// This rule's parameters as `align explain` and docs/rules.md show them.
-    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
-        let steps: Vec<String> = self.steps.iter().map(Step::to_string).collect();
-        vec![
-            ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("path".into(), steps.join(" ")),
-            ("reach".into(), schema.kind(self.reach).name.clone()),
-        ]
     }
 }

@@ -2,14 +2,14 @@
 //! values) longer than the years left of its plan's period after `as-of`, so its values cannot
 //! reflect this plan's measures.
 
-use super::series_gap::{plan_params, with_window};
-use super::spec::plan_keys;
-use super::spec::{Checker, RawRule};
 use super::Ctx;
-use super::RuleType;
+use super::registry::RuleKind;
+use super::series::{plan_keys, plan_params, with_window};
+use super::spec::Checker;
 use crate::analysis::format_number;
 use crate::diag::{Finding, Text};
 use crate::model::{KindId, Schema};
+use toml::Spanned;
 
 #[derive(Debug)]
 pub struct SeriesLag {
@@ -19,8 +19,39 @@ pub struct SeriesLag {
     pub plan: crate::analysis::series::PlanKeys,
 }
 
-impl SeriesLag {
-    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+/// Parameters of `series-lag`: the lag key and the plan.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct LagParams {
+    lag: Option<Spanned<String>>,
+    plan: Option<Spanned<String>>,
+    walk_up: Option<Vec<Spanned<String>>>,
+    period: Option<Spanned<String>>,
+    as_of: Option<Spanned<String>>,
+}
+
+impl RuleKind for SeriesLag {
+    const NAME: &'static str = "series-lag";
+    const PLACEHOLDERS: &'static [&'static str] = &["lag", "left", "period", "as_of", "plan"];
+    type Params = LagParams;
+
+    fn build(kind: KindId, p: LagParams, c: &mut Checker<'_>) -> Option<Self> {
+        let lag = c.need(p.lag.as_ref(), "lag").and_then(|s| c.key(s));
+        let plan = plan_keys(
+            p.plan.as_ref(),
+            p.walk_up.as_deref(),
+            p.period.as_ref(),
+            p.as_of.as_ref(),
+            c,
+        );
+        Some(SeriesLag {
+            kind,
+            lag: lag?,
+            plan: plan?,
+        })
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         for n in ctx.targets(self.kind) {
             let node = model.node(n);
@@ -63,22 +94,12 @@ impl SeriesLag {
         }
     }
 
-    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
         let mut p = vec![
             ("kind".into(), schema.kind(self.kind).name.clone()),
             ("lag".into(), self.lag.clone()),
         ];
         p.extend(plan_params(&self.plan, schema));
         p
-    }
-}
-
-impl SeriesLag {
-    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
-    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
-        let lag = c.need(r.lag.as_ref(), r, "lag").and_then(|s| c.key(s));
-        let plan = plan_keys(r, c);
-        lag.zip(plan)
-            .map(|(lag, plan)| RuleType::SeriesLag(SeriesLag { kind, lag, plan }))
     }
 }

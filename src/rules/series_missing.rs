@@ -1,11 +1,10 @@
 //! Rule type `series-missing`: a node (a directly measured KPI, through the rule's filter) has
 //! no value at all although its plan records values up to an `as-of` year inside its period.
 
-use super::series_gap::{plan_params, with_window};
-use super::spec::plan_keys;
-use super::spec::{Checker, RawRule};
 use super::Ctx;
-use super::RuleType;
+use super::registry::RuleKind;
+use super::series::{plan_keys, plan_params, with_window, SeriesParams};
+use super::spec::Checker;
 use crate::analysis::series::{self, PlanKeys};
 use crate::diag::{Finding, Text};
 use crate::model::{KindId, Schema};
@@ -18,8 +17,28 @@ pub struct SeriesMissing {
     pub plan: PlanKeys,
 }
 
-impl SeriesMissing {
-    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+impl RuleKind for SeriesMissing {
+    const NAME: &'static str = "series-missing";
+    const PLACEHOLDERS: &'static [&'static str] = &["series", "as_of", "plan"];
+    type Params = SeriesParams;
+
+    fn build(kind: KindId, p: SeriesParams, c: &mut Checker<'_>) -> Option<Self> {
+        let series = c.need(p.series.as_ref(), "series").and_then(|s| c.key(s));
+        let plan = plan_keys(
+            p.plan.as_ref(),
+            p.walk_up.as_deref(),
+            p.period.as_ref(),
+            p.as_of.as_ref(),
+            c,
+        );
+        Some(SeriesMissing {
+            kind,
+            series: series?,
+            plan: plan?,
+        })
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         for n in ctx.targets(self.kind) {
             let node = model.node(n);
@@ -62,25 +81,12 @@ impl SeriesMissing {
         }
     }
 
-    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
         let mut p = vec![
             ("kind".into(), schema.kind(self.kind).name.clone()),
             ("series".into(), self.series.clone()),
         ];
         p.extend(plan_params(&self.plan, schema));
         p
-    }
-}
-
-impl SeriesMissing {
-    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
-    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
-        let series = c
-            .need(r.series.as_ref(), r, "series")
-            .and_then(|s| c.key(s));
-        let plan = plan_keys(r, c);
-        series
-            .zip(plan)
-            .map(|(series, plan)| RuleType::SeriesMissing(SeriesMissing { kind, series, plan }))
     }
 }

@@ -1,14 +1,15 @@
 //! Rule type `series-trend`: the latest value of a node's series moves against its target
 //! (`increase`, `decrease`, `maintain`), compared with the value before it and with the first.
 
-use super::spec::{Checker, RawRule};
 use super::Ctx;
-use super::RuleType;
+use super::registry::RuleKind;
+use super::spec::Checker;
 use crate::analysis::format_number;
 use crate::analysis::series::{self, Point, Target};
 use crate::diag::{Finding, Text};
-use crate::model::schema::config_error;
 use crate::model::{KindId, Schema};
+use serde::Deserialize;
+use toml::Spanned;
 
 #[derive(Debug)]
 pub struct SeriesTrend {
@@ -39,8 +40,48 @@ fn moved(target: Target, from: &Point, to: &Point) -> Text {
     )
 }
 
-impl SeriesTrend {
-    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+/// Parameters of `series-trend`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct TrendParams {
+    series: Option<Spanned<String>>,
+    direction: Option<Spanned<String>>,
+    tolerance: Option<Spanned<f64>>,
+}
+
+impl RuleKind for SeriesTrend {
+    const NAME: &'static str = "series-trend";
+    const PLACEHOLDERS: &'static [&'static str] = &["target", "trend", "last", "previous", "first"];
+    type Params = TrendParams;
+
+    fn build(kind: KindId, p: TrendParams, c: &mut Checker<'_>) -> Option<Self> {
+        let series = c.need(p.series.as_ref(), "series").and_then(|s| c.key(s));
+        let direction = c
+            .need(p.direction.as_ref(), "direction")
+            .and_then(|s| c.key(s));
+        let tolerance = p.tolerance.as_ref().map_or(0.0, |t| *t.get_ref());
+        if let Some(t) = p
+            .tolerance
+            .as_ref()
+            .filter(|t| t.get_ref().is_nan() || *t.get_ref() < 0.0)
+        {
+            c.error_at(
+                t.span(),
+                Text::new(
+                    "`tolerance` is a percentage ≥ 0",
+                    "`tolerance` は 0 以上の百分率です",
+                ),
+            );
+        }
+        Some(SeriesTrend {
+            kind,
+            series: series?,
+            direction: direction?,
+            tolerance,
+        })
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         for n in ctx.targets(self.kind) {
             let node = model.node(n);
@@ -116,7 +157,7 @@ impl SeriesTrend {
         }
     }
 
-    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
         vec![
             ("kind".into(), schema.kind(self.kind).name.clone()),
             ("series".into(), self.series.clone()),
@@ -126,41 +167,5 @@ impl SeriesTrend {
                 format!("{}%", format_number(self.tolerance)),
             ),
         ]
-    }
-}
-
-impl SeriesTrend {
-    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
-    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
-        let series = c
-            .need(r.series.as_ref(), r, "series")
-            .and_then(|s| c.key(s));
-        let direction = c
-            .need(r.direction.as_ref(), r, "direction")
-            .and_then(|s| c.key(s));
-        let tolerance = r.tolerance.as_ref().map_or(0.0, |t| *t.get_ref());
-        if let Some(t) = r
-            .tolerance
-            .as_ref()
-            .filter(|t| t.get_ref().is_nan() || *t.get_ref() < 0.0)
-        {
-            c.errors.push(config_error(
-                c.file,
-                t.span(),
-                Text::new(
-                    "`tolerance` is a percentage ≥ 0",
-                    "`tolerance` は 0 以上の百分率です",
-                ),
-                None,
-            ));
-        }
-        series.zip(direction).map(|(series, direction)| {
-            RuleType::SeriesTrend(SeriesTrend {
-                kind,
-                series,
-                direction,
-                tolerance,
-            })
-        })
     }
 }
