@@ -325,3 +325,125 @@ impl Coverage {
         f
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{check, expect};
+
+    const BY_RELATION: &str = r#"
+type = "coverage"
+kind = "item"
+source = "program"
+relation = "covers"
+message = { en = "{id} {count}/{min}", ja = "m" }
+"#;
+
+    #[test]
+    fn a_node_needs_min_sources() {
+        let spec = r#"
+item I1 "a" {}
+item I2 "b" {}
+program P1 "p" { covers [I1, I2] }
+program P2 "q" { covers [I1] }
+"#;
+        assert_eq!(check(BY_RELATION, spec), expect(&[]));
+        let two = format!("{BY_RELATION}min = 2");
+        assert_eq!(check(&two, spec), expect(&[("I2", "I2 1/2")]));
+        let three = format!("{BY_RELATION}min = 3");
+        assert_eq!(
+            check(&three, spec),
+            expect(&[("I1", "I1 2/3"), ("I2", "I2 1/3")])
+        );
+    }
+
+    #[test]
+    fn a_source_of_another_kind_does_not_count() {
+        let spec = r#"
+plan PL "p" {}
+policy V1 "v" { plan PL }
+goal G1 "g" { policy V1 }
+item I1 "a" {}
+kpi K1 "k" { measures [I1]; method direct }
+"#;
+        let rule = BY_RELATION.replace("\"covers\"", "\"measures\"");
+        assert_eq!(check(&rule, spec), expect(&[("I1", "I1 0/1")]));
+    }
+
+    #[test]
+    fn leaves_only_skips_nodes_with_children_of_their_kind() {
+        let spec = r#"
+item I1 "a" {}
+item I1.1 "b" { parent I1 }
+"#;
+        assert_eq!(
+            check(BY_RELATION, spec),
+            expect(&[("I1", "I1 0/1"), ("I1.1", "I1.1 0/1")])
+        );
+        let leaves = format!("{BY_RELATION}leaves-only = true\nleaf-relation = \"parent\"");
+        assert_eq!(check(&leaves, spec), expect(&[("I1.1", "I1.1 0/1")]));
+    }
+
+    #[test]
+    fn a_source_of_an_ancestor_counts_when_walking_up() {
+        let spec = r#"
+item I1 "a" {}
+item I1.1 "b" { parent I1 }
+item I1.1.1 "c" { parent I1.1 }
+program P1 "p" { covers [I1] }
+"#;
+        assert_eq!(
+            check(BY_RELATION, spec),
+            expect(&[("I1.1", "I1.1 0/1"), ("I1.1.1", "I1.1.1 0/1")])
+        );
+        let up = format!("{BY_RELATION}walk-up = [\"parent\"]");
+        assert_eq!(check(&up, spec), expect(&[]));
+    }
+
+    #[test]
+    fn tags_alone_match_sources_sharing_one() {
+        let rule = r#"
+type = "coverage"
+kind = "item"
+source = "program"
+tags = { target = "topics", source = "scope" }
+message = { en = "{id} [{topics}]", ja = "m" }
+"#;
+        let spec = r#"
+item I1 "a" { topics [hub, trial] }
+item I2 "b" { topics [device] }
+item I3 "c" {}
+program P1 "p" { scope [trial] }
+"#;
+        // I3 has no topics: no source can share one.
+        assert_eq!(
+            check(rule, spec),
+            expect(&[("I2", "I2 [device]"), ("I3", "I3 []")])
+        );
+    }
+
+    #[test]
+    fn with_relation_and_tags_a_linked_source_must_share_a_tag() {
+        let rule = format!("{BY_RELATION}tags = {{ target = \"topics\", source = \"scope\" }}");
+        let spec = r#"
+item I1 "a" { topics [hub] }
+item I2 "b" { topics [trial] }
+item I3 "c" {}
+program P1 "p" { covers [I1, I2, I3]; scope [hub] }
+"#;
+        // I2 is linked but P1's scope misses its topic; I3 has no topics, so the link suffices.
+        let findings = crate::rules::testing::run(&rule, spec);
+        assert_eq!(
+            crate::rules::testing::messages(&findings),
+            expect(&[("I2", "I2 1/1")])
+        );
+        let secondary: Vec<&str> = findings[0]
+            .labels
+            .iter()
+            .map(|l| l.text.en.as_str())
+            .collect();
+        assert_eq!(
+            secondary,
+            ["P1 covers I2, but its `scope` has none of these `topics`"]
+        );
+    }
+}

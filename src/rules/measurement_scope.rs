@@ -153,3 +153,46 @@ impl RuleKind for MeasurementScope {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{check, expect};
+
+    const SPEC: &str = r#"
+plan PL "p" {}
+policy V1 "v" { plan PL }
+goal G1 "g" { policy V1 }
+item I1 "a" { goal G1 }
+item I1.1 "b" { parent I1 }
+program IN "in scope" { covers [I1.1] }
+program UNDER "serves an item under G1" { covers [I1.1] }
+program DIRECT "serves G1 itself" { covers [G1] }
+program ELSEWHERE "serves nothing measured" {}
+kpi K1 "k" { measures [G1]; method direct; measured-in [IN] }
+"#;
+
+    fn rule(walk_down: &str) -> String {
+        format!(
+            "type = \"measurement-scope\"\nkind = \"kpi\"\nmeasures = \"measures\"\n\
+             scope = \"measured-in\"\nsource = \"program\"\nrelation = \"covers\"\n\
+             walk-down = {walk_down}\n\
+             message = {{ en = \"{{program}} outside {{id}}\", ja = \"m\" }}"
+        )
+    }
+
+    #[test]
+    fn a_program_serving_what_is_measured_must_be_in_scope() {
+        assert_eq!(
+            check(&rule(r#"["goal", "parent"]"#), SPEC),
+            expect(&[("K1", "UNDER outside K1"), ("K1", "DIRECT outside K1")])
+        );
+    }
+
+    #[test]
+    fn without_walking_down_only_the_measured_node_itself_counts() {
+        assert_eq!(
+            check(&rule("[]"), SPEC),
+            expect(&[("K1", "DIRECT outside K1")])
+        );
+    }
+}

@@ -6,6 +6,8 @@
 mod registry;
 mod series;
 mod spec;
+#[cfg(test)]
+mod testing;
 mod waiver;
 
 pub use registry::RuleTypeInfo;

@@ -107,3 +107,51 @@ impl RuleKind for Orphan {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{check, expect};
+
+    const RULE: &str = r#"
+type = "orphan"
+kind = "program"
+relation = "covers"
+target = ["item", "field"]
+message = { en = "{id} -> {target}", ja = "m" }
+"#;
+
+    #[test]
+    fn a_node_must_link_to_a_target_kind_through_the_relation() {
+        let spec = r#"
+plan PL "p" {}
+policy V1 "v" { plan PL }
+goal G1 "g" { policy V1 }
+item I1 "a" {}
+field F1 "f" { category priority }
+program P1 "to an item" { covers [I1] }
+program P2 "to a field" { covers [F1] }
+program P3 "to a goal only" { covers [G1] }
+program P4 "to nothing" {}
+"#;
+        assert_eq!(
+            check(RULE, spec),
+            expect(&[
+                ("P3", "P3 -> item or field"),
+                ("P4", "P4 -> item or field")
+            ])
+        );
+    }
+
+    #[test]
+    fn a_link_by_another_relation_does_not_count() {
+        let spec = r#"
+plan PL "p" {}
+program P1 "p" {}
+kpi K1 "k" { measures [I1]; method direct; measured-in [P1] }
+item I1 "a" {}
+"#;
+        let rule = RULE.replace("kind = \"program\"", "kind = \"kpi\"");
+        let rule = rule.replace("[\"item\", \"field\"]", "[\"program\"]");
+        assert_eq!(check(&rule, spec), expect(&[("K1", "K1 -> program")]));
+    }
+}

@@ -191,3 +191,93 @@ impl Required {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{check, expect};
+
+    fn rule(path: &str, kind: &str, reach: &str) -> String {
+        format!(
+            "type = \"required\"\nkind = \"{kind}\"\npath = {path}\nreach = \"{reach}\"\n\
+             message = {{ en = \"{{id}} reaches no {{reach}}\", ja = \"m\" }}"
+        )
+    }
+
+    const CHAIN: &str = r#"
+plan PL "p" {}
+policy V1 "v" { plan PL }
+goal G1 "g" { policy V1 }
+item A "direct" { goal G1 }
+item B "one up" { parent A }
+item C "two up" { parent B }
+item D "alone" {}
+"#;
+
+    #[test]
+    fn an_optional_step_is_taken_at_most_once() {
+        let r = rule(r#"["parent?", "goal"]"#, "item", "goal");
+        assert_eq!(
+            check(&r, CHAIN),
+            expect(&[("C", "C reaches no goal"), ("D", "D reaches no goal")])
+        );
+    }
+
+    #[test]
+    fn a_repeated_step_is_taken_any_number_of_times() {
+        let r = rule(r#"["parent*", "goal"]"#, "item", "goal");
+        assert_eq!(check(&r, CHAIN), expect(&[("D", "D reaches no goal")]));
+    }
+
+    #[test]
+    fn a_plain_step_is_taken_exactly_once() {
+        let r = rule(r#"["goal"]"#, "item", "goal");
+        assert_eq!(
+            check(&r, CHAIN),
+            expect(&[
+                ("B", "B reaches no goal"),
+                ("C", "C reaches no goal"),
+                ("D", "D reaches no goal")
+            ])
+        );
+    }
+
+    #[test]
+    fn a_step_against_the_edge_and_alternatives() {
+        // From a KPI: what it measures, up through goal or policy, then back down to a KGI.
+        let r = rule(
+            r#"["measures", "goal|policy*", "<measures"]"#,
+            "kpi",
+            "kgi",
+        );
+        let spec = r#"
+plan PL "p" {}
+policy V1 "v" { plan PL }
+policy V2 "w" { plan PL }
+goal G1 "g" { policy V1 }
+goal G2 "h" { policy V2 }
+kgi KG "r" { measures [V1] }
+kpi K1 "through G1" { measures [G1]; method direct }
+kpi K2 "through G2" { measures [G2]; method direct }
+"#;
+        assert_eq!(check(&r, spec), expect(&[("K2", "K2 reaches no kgi")]));
+    }
+
+    #[test]
+    fn a_step_against_the_edge_follows_it_backwards() {
+        // A goal must have an item pointing at it, directly or through sub-items.
+        let r = rule(r#"["<goal", "<parent*"]"#, "goal", "item");
+        let spec = format!("{CHAIN}goal G2 \"empty\" {{ policy V1 }}\n");
+        assert_eq!(check(&r, &spec), expect(&[("G2", "G2 reaches no item")]));
+    }
+
+    #[test]
+    fn steps_print_as_written() {
+        let step = super::Step {
+            relations: vec!["parent".into(), "goal".into()],
+            incoming: true,
+            repeat: true,
+            optional: false,
+        };
+        assert_eq!(step.to_string(), "<parent|goal*");
+    }
+}

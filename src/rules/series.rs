@@ -82,3 +82,44 @@ pub(super) fn with_window(mut f: Finding, w: &PlanWindow, model: &Model) -> Find
     f.nodes.push(plan.clone());
     f
 }
+
+#[cfg(test)]
+pub(super) mod tests {
+    /// A plan of FY2022..FY2026 with values up to `as_of` (none when empty), a goal under it,
+    /// and `kpis` measuring the goal.
+    pub(crate) fn spec(as_of: &str, kpis: &str) -> String {
+        let as_of = if as_of.is_empty() {
+            String::new()
+        } else {
+            format!("; as-of {as_of}")
+        };
+        format!(
+            "plan PL \"p\" {{ period FY2022..FY2026{as_of} }}\npolicy V1 \"v\" {{ plan PL }}\n\
+             goal G1 \"g\" {{ policy V1 }}\n{kpis}\n"
+        )
+    }
+
+    /// The plan parameters of a series rule.
+    pub(crate) const PLAN: &str =
+        "plan = \"plan\"\nwalk-up = [\"measures\", \"goal\", \"policy\", \
+                                   \"plan\"]\nperiod = \"period\"\nas-of = \"as-of\"\n";
+
+    #[test]
+    fn the_window_is_found_by_walking_up() {
+        let rule = format!(
+            "type = \"series-missing\"\nkind = \"kpi\"\nseries = \"series\"\n{PLAN}\
+             message = {{ en = \"{{id}} {{plan}}\", ja = \"m\" }}"
+        );
+        let spec = spec("FY2024", "kpi K1 \"k\" { measures [G1]; method direct }");
+        let found = crate::rules::testing::run(&rule, &spec);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message.en, "K1 PL");
+        // The plan is a node of the finding, and its period and as-of are shown.
+        assert_eq!(found[0].nodes, ["K1", "PL"]);
+        let labels: Vec<&str> = found[0].labels.iter().map(|l| l.text.en.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["period of plan PL", "values recorded up to FY2024"]
+        );
+    }
+}

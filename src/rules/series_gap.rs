@@ -89,3 +89,42 @@ impl RuleKind for SeriesGap {
         p
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::series::tests::{spec, PLAN};
+    use crate::rules::testing::{check, expect};
+
+    fn rule() -> String {
+        format!(
+            "type = \"series-gap\"\nkind = \"kpi\"\nseries = \"series\"\n{PLAN}\
+             message = {{ en = \"{{id}}: {{years}} in {{period}} to {{as_of}}\", ja = \"m\" }}"
+        )
+    }
+
+    const KPIS: &str = r#"
+kpi K1 "gap" { measures [G1]; method direct; series { FY2022 1; FY2024 3 } }
+kpi K2 "short" { measures [G1]; method direct; series { FY2022 1 } }
+kpi K3 "full" { measures [G1]; method direct; series { FY2022 1; FY2023 2; FY2024 3 } }
+kpi K4 "none" { measures [G1]; method direct }
+"#;
+
+    #[test]
+    fn missing_years_count_up_to_as_of() {
+        assert_eq!(
+            check(&rule(), &spec("FY2024", KPIS)),
+            expect(&[
+                ("K1", "K1: FY2023 in FY2022..FY2026 to FY2024"),
+                ("K2", "K2: FY2023, FY2024 in FY2022..FY2026 to FY2024"),
+            ])
+        );
+    }
+
+    #[test]
+    fn without_as_of_missing_years_count_up_to_the_last_value() {
+        assert_eq!(
+            check(&rule(), &spec("", KPIS)),
+            expect(&[("K1", "K1: FY2023 in FY2022..FY2026 to the last value")])
+        );
+    }
+}

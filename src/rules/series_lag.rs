@@ -103,3 +103,41 @@ impl RuleKind for SeriesLag {
         p
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::series::tests::{spec, PLAN};
+    use crate::rules::testing::{check, expect};
+
+    fn rule() -> String {
+        format!(
+            "type = \"series-lag\"\nkind = \"kpi\"\nlag = \"lag\"\n{PLAN}\
+             message = {{ en = \"{{id}}: {{lag}} > {{left}} {{as_of}}\", ja = \"m\" }}"
+        )
+    }
+
+    const KPIS: &str = r#"
+kpi K1 "long" { measures [G1]; method direct; lag 5 }
+kpi K2 "fits" { measures [G1]; method direct; lag 2 }
+kpi K3 "none" { measures [G1]; method direct }
+"#;
+
+    #[test]
+    fn a_lag_longer_than_the_years_left_is_reported() {
+        // FY2022..FY2026 recorded up to FY2024: two years left.
+        assert_eq!(
+            check(&rule(), &spec("FY2024", KPIS)),
+            expect(&[("K1", "K1: 5 > 2 after FY2024")])
+        );
+    }
+
+    #[test]
+    fn without_as_of_the_whole_period_is_left() {
+        assert_eq!(check(&rule(), &spec("", KPIS)), expect(&[]));
+        let long = "kpi K1 \"long\" { measures [G1]; method direct; lag 6 }";
+        assert_eq!(
+            check(&rule(), &spec("", long)),
+            expect(&[("K1", "K1: 6 > 5 in its whole period")])
+        );
+    }
+}

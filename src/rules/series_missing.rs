@@ -90,3 +90,36 @@ impl RuleKind for SeriesMissing {
         p
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::series::tests::{spec, PLAN};
+    use crate::rules::testing::{check, expect};
+
+    fn rule() -> String {
+        format!(
+            "type = \"series-missing\"\nkind = \"kpi\"\nseries = \"series\"\n{PLAN}\
+             message = {{ en = \"{{id}}: no {{series}} up to {{as_of}} of {{plan}}\", ja = \"m\" }}"
+        )
+    }
+
+    const KPIS: &str = r#"
+kpi K1 "none" { measures [G1]; method direct }
+kpi K2 "some" { measures [G1]; method direct; series { FY2022 1 } }
+"#;
+
+    #[test]
+    fn a_node_without_values_is_reported_once_the_plan_records_values() {
+        assert_eq!(
+            check(&rule(), &spec("FY2023", KPIS)),
+            expect(&[("K1", "K1: no series up to FY2023 of PL")])
+        );
+    }
+
+    #[test]
+    fn nothing_is_expected_before_the_plan_records_values() {
+        assert_eq!(check(&rule(), &spec("", KPIS)), expect(&[]));
+        // An as-of before the period: no year of the plan is recorded yet.
+        assert_eq!(check(&rule(), &spec("FY2021", KPIS)), expect(&[]));
+    }
+}

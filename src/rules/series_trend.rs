@@ -169,3 +169,76 @@ impl RuleKind for SeriesTrend {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::series::tests::spec;
+    use crate::rules::testing::{check, expect};
+
+    const RULE: &str = r#"
+type = "series-trend"
+kind = "kpi"
+series = "series"
+direction = "target"
+tolerance = 5.0
+message = { en = "{id}: {target}: {trend}", ja = "m" }
+"#;
+
+    fn kpi(id: &str, target: &str, series: &str) -> String {
+        format!("kpi {id} \"k\" {{ measures [G1]; method direct; target {target}; series {{ {series} }} }}\n")
+    }
+
+    #[test]
+    fn the_latest_value_is_compared_with_the_one_before_and_the_first() {
+        let kpis = [
+            kpi("UP", "increase", "FY2022 100; FY2023 120; FY2024 130"),
+            kpi("DIP", "increase", "FY2022 100; FY2023 120; FY2024 110"),
+            kpi("BELOW", "increase", "FY2022 100; FY2023 120; FY2024 90"),
+            kpi("DOWN", "decrease", "FY2022 100; FY2023 100; FY2024 110"),
+        ]
+        .concat();
+        assert_eq!(
+            check(RULE, &spec("", &kpis)),
+            expect(&[
+                ("DIP", "DIP: increase: fell from FY2023 120 to FY2024 110"),
+                (
+                    "BELOW",
+                    "BELOW: increase: fell from FY2023 120 to FY2024 90; fell from FY2022 100 to FY2024 90"
+                ),
+                (
+                    "DOWN",
+                    "DOWN: decrease: rose from FY2023 100 to FY2024 110; rose from FY2022 100 to FY2024 110"
+                ),
+            ])
+        );
+    }
+
+    #[test]
+    fn maintain_holds_within_the_tolerance() {
+        let kpis = [
+            kpi("HOLDS", "maintain", "FY2022 100; FY2023 100; FY2024 104"),
+            kpi("MOVES", "maintain", "FY2022 100; FY2023 100; FY2024 94"),
+        ]
+        .concat();
+        assert_eq!(
+            check(RULE, &spec("", &kpis)),
+            expect(&[(
+                "MOVES",
+                "MOVES: maintain: changed from FY2023 100 to FY2024 94; changed from FY2022 100 to FY2024 94"
+            )])
+        );
+        let strict = RULE.replace("tolerance = 5.0", "tolerance = 0.0");
+        assert_eq!(check(&strict, &spec("", &kpis)).len(), 2);
+    }
+
+    #[test]
+    fn one_value_or_no_target_is_not_judged() {
+        let kpis = [
+            kpi("ONE", "increase", "FY2022 100"),
+            "kpi NOTARGET \"k\" { measures [G1]; method direct; series { FY2022 100; FY2023 1 } }\n"
+                .to_owned(),
+        ]
+        .concat();
+        assert_eq!(check(RULE, &spec("", &kpis)), expect(&[]));
+    }
+}

@@ -172,3 +172,69 @@ impl StageGate {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{check, expect};
+    use std::fmt::Write as _;
+
+    const RULE: &str = r#"
+type = "stage-gate"
+kind = "program"
+project = "project"
+relation = "program"
+stage-at-adoption = "stage-at-adoption"
+stage-now = "stage-now"
+threshold = 50.0
+min-themes = 2
+stages = [2, 3]
+message = { en = "{id}: {moved_up}/{themes} = {rate} < {threshold} ({stages})", ja = "m" }
+"#;
+
+    /// Programs with themes given as (stage at adoption, stage now).
+    fn spec(programs: &[(&str, &[(u8, u8)])]) -> String {
+        let mut s = String::new();
+        for (p, themes) in programs {
+            let _ = writeln!(s, "program {p} \"p\" {{}}");
+            for (i, (at, now)) in themes.iter().enumerate() {
+                let _ = writeln!(
+                    s,
+                    "project {p}.{i} {{ program {p}; stage-at-adoption {at}; stage-now {now} }}"
+                );
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn a_rate_below_the_threshold_is_reported_and_one_at_it_is_not() {
+        let spec = spec(&[
+            ("LOW", &[(2, 3), (2, 2), (3, 3), (3, 3)]),
+            ("AT", &[(2, 3), (2, 2)]),
+            ("HIGH", &[(2, 3), (3, 4)]),
+        ]);
+        assert_eq!(
+            check(RULE, &spec),
+            expect(&[("LOW", "LOW: 1/4 = 25.0% < 50% (stage 2 or 3)")])
+        );
+    }
+
+    #[test]
+    fn only_themes_adopted_at_the_given_stages_count_and_at_least_min_themes() {
+        // Stage 1 and 4 themes do not count: FEW has one counting theme, below min-themes.
+        let spec = spec(&[
+            ("FEW", &[(2, 2), (1, 1), (4, 4)]),
+            ("MIXED", &[(1, 2), (1, 2), (2, 2), (3, 3)]),
+        ]);
+        assert_eq!(
+            check(RULE, &spec),
+            expect(&[("MIXED", "MIXED: 0/2 = 0.0% < 50% (stage 2 or 3)")])
+        );
+        // Counting every stage, MIXED moved 2 of 4 up: 50%, at the threshold.
+        let all = RULE.replace("stages = [2, 3]\n", "");
+        assert_eq!(
+            check(&all, &spec),
+            expect(&[("FEW", "FEW: 0/3 = 0.0% < 50% (any stage)")])
+        );
+    }
+}
