@@ -4,10 +4,11 @@
 
 use super::Ctx;
 use super::registry::RuleKind;
+use super::series::key_names;
 use super::spec::Checker;
 use crate::diag::{Finding, Span, Text};
 use crate::model::Schema;
-use crate::model::{KindId, NodeIx};
+use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
 use toml::Spanned;
@@ -17,13 +18,13 @@ pub struct Coverage {
     pub kind: KindId,
     pub source: KindId,
     /// Sources point at the node through this relation (`program covers item`).
-    pub relation: Option<String>,
+    pub relation: Option<KeyId>,
     /// A source linked to an ancestor reached through these relations counts too.
-    pub walk_up: Vec<String>,
+    pub walk_up: Vec<KeyId>,
     /// `(target key, source key)`: when the node has tags, a source must share one.
-    pub tags: Option<(String, String)>,
+    pub tags: Option<(KeyId, KeyId)>,
     /// Only nodes that no node of the same kind points at through this relation (leaves).
-    pub leaf_relation: Option<String>,
+    pub leaf_relation: Option<KeyId>,
     pub min: usize,
 }
 
@@ -108,7 +109,7 @@ impl RuleKind for Coverage {
         let model = ctx.model;
         // Sources by tag, built once, so matching by tag stays linear in the model.
         let mut by_tag: HashMap<&str, Vec<NodeIx>> = HashMap::new();
-        if let Some((_, key)) = &self.tags {
+        if let Some((_, key)) = self.tags {
             for s in model.nodes_of(self.source) {
                 for t in model.node(s).tags(key) {
                     by_tag.entry(t).or_default().push(s);
@@ -116,7 +117,7 @@ impl RuleKind for Coverage {
             }
         }
         for n in ctx.targets(self.kind) {
-            if let Some(rel) = &self.leaf_relation {
+            if let Some(rel) = self.leaf_relation {
                 if model
                     .graph
                     .incoming(n, rel)
@@ -128,9 +129,9 @@ impl RuleKind for Coverage {
             let node_tags: BTreeSet<&str> = self
                 .tags
                 .as_ref()
-                .map(|(t, _)| model.node(n).tags(t).into_iter().collect())
+                .map(|&(t, _)| model.node(n).tags(t).into_iter().collect())
                 .unwrap_or_default();
-            let shares_tag = |s: NodeIx| match &self.tags {
+            let shares_tag = |s: NodeIx| match self.tags {
                 Some((_, key)) if !node_tags.is_empty() => model
                     .node(s)
                     .tags(key)
@@ -139,7 +140,7 @@ impl RuleKind for Coverage {
                 _ => true,
             };
             let mut linked: Vec<Link> = Vec::new();
-            if let Some(rel) = &self.relation {
+            if let Some(rel) = self.relation {
                 let mut chain = vec![n];
                 chain.extend(model.graph.ancestors(n, &self.walk_up));
                 for &a in &chain {
@@ -192,16 +193,18 @@ impl RuleKind for Coverage {
             ("kind".into(), schema.kind(self.kind).name.clone()),
             ("source".into(), schema.kind(self.source).name.clone()),
         ];
-        if let Some(rel) = &self.relation {
-            v.push(("relation".into(), rel.clone()));
+        if let Some(rel) = self.relation {
+            v.push(("relation".into(), schema.key_name(rel).to_owned()));
         }
         if !self.walk_up.is_empty() {
-            v.push(("walk-up".into(), self.walk_up.join(", ")));
+            v.push(("walk-up".into(), key_names(schema, &self.walk_up)));
         }
-        if let Some((t, s)) = &self.tags {
+        if let Some((t, s)) = self.tags {
+            let (t, s) = (schema.key_name(t), schema.key_name(s));
             v.push(("tags".into(), format!("{t} ∩ {s}")));
         }
-        if let Some(l) = &self.leaf_relation {
+        if let Some(l) = self.leaf_relation {
+            let l = schema.key_name(l);
             v.push((
                 "leaves-only".into(),
                 format!("true (leaf: nothing points at it by `{l}`)"),
@@ -230,8 +233,8 @@ impl Coverage {
         let (tkey, skey) = self
             .tags
             .as_ref()
-            .map_or(("", ""), |(t, s)| (t.as_str(), s.as_str()));
-        let rel = self.relation.as_deref().unwrap_or("");
+            .map_or(("", ""), |&(t, s)| (model.schema.key_name(t), model.schema.key_name(s)));
+        let rel = self.relation.map_or("", |r| model.schema.key_name(r));
         let topics_clause = if topics.is_empty() {
             Text::default()
         } else {
@@ -271,8 +274,8 @@ impl Coverage {
             ),
             format!("この{}を対象とする{}がない", this.ja, src.ja),
         ));
-        if let Some(rel) = &self.relation {
-            f = f.with_relation(rel.clone());
+        if self.relation.is_some() {
+            f = f.with_relation(rel);
         }
         // Sources linked to the node or an ancestor whose tags miss the node's topics.
         let mut shown = BTreeSet::new();
@@ -284,7 +287,7 @@ impl Coverage {
             let at = self
                 .tags
                 .as_ref()
-                .and_then(|(_, key)| src.attr(key))
+                .and_then(|&(_, key)| src.attr(key))
                 .map_or(*span, |attr| attr.value_span);
             let (sid, aid) = (&src.id, &model.node(*a).id);
             f = f.with_secondary(
@@ -296,7 +299,7 @@ impl Coverage {
             );
         }
         // A source whose tags match but which is linked to no part of the chain.
-        if let (Some(s), Some((_, key)), Some(_)) = (unlinked, &self.tags, &self.relation) {
+        if let (Some(s), Some((_, key)), Some(_)) = (unlinked, self.tags, self.relation) {
             let src = model.node(s);
             let shared: Vec<&str> = src
                 .tags(key)

@@ -3,10 +3,11 @@
 
 use super::Ctx;
 use super::registry::RuleKind;
+use super::series::key_names;
 use super::spec::Checker;
 use crate::diag::{Finding, Text};
 use crate::model::Schema;
-use crate::model::{KindId, NodeIx};
+use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use toml::Spanned;
@@ -15,14 +16,14 @@ use toml::Spanned;
 pub struct MeasurementScope {
     pub kind: KindId,
     /// KPI → what it measures.
-    pub measures: String,
+    pub measures: KeyId,
     /// KPI → programs it is measured in.
-    pub scope: String,
+    pub scope: KeyId,
     pub source: KindId,
     /// Program → what it serves.
-    pub relation: String,
+    pub relation: KeyId,
     /// What a measured node includes: nodes pointing at it through these, transitively.
-    pub walk_down: Vec<String>,
+    pub walk_down: Vec<KeyId>,
 }
 
 /// Parameters of `measurement-scope`.
@@ -70,17 +71,17 @@ impl RuleKind for MeasurementScope {
         for k in ctx.targets(self.kind) {
             let in_scope: HashSet<NodeIx> = model
                 .graph
-                .outgoing(k, &self.scope)
+                .outgoing(k, self.scope)
                 .map(|(p, _)| p)
                 .collect();
             // Program → (the measured node it serves through, the served node, the edge span).
             let mut outside: BTreeMap<NodeIx, (NodeIx, NodeIx, crate::diag::Span)> =
                 BTreeMap::new();
-            for (measured, _) in model.graph.outgoing(k, &self.measures) {
+            for (measured, _) in model.graph.outgoing(k, self.measures) {
                 let mut region = vec![measured];
                 region.extend(model.graph.descendants(measured, &self.walk_down));
                 for served in region {
-                    for (p, e) in model.graph.incoming(served, &self.relation) {
+                    for (p, e) in model.graph.incoming(served, self.relation) {
                         if model.node(p).kind == self.source && !in_scope.contains(&p) {
                             outside.entry(p).or_insert((measured, served, e.span));
                         }
@@ -97,7 +98,8 @@ impl RuleKind for MeasurementScope {
                         ("program_title", Text::same(program.title_or_id())),
                     ],
                 );
-                if let Some(attr) = kpi.attr(&self.scope) {
+                let scope = model.schema.key_name(self.scope);
+                if let Some(attr) = kpi.attr(self.scope) {
                     f.span = attr.value_span;
                     f = f.with_label(Text::new(
                         format!("{} is not in this list", program.id),
@@ -105,8 +107,8 @@ impl RuleKind for MeasurementScope {
                     ));
                 } else {
                     f = f.with_label(Text::new(
-                        format!("{} has no `{}`", kpi.id, self.scope),
-                        format!("{} に `{}` がない", kpi.id, self.scope),
+                        format!("{} has no `{scope}`", kpi.id),
+                        format!("{} に `{scope}` がない", kpi.id),
                     ));
                 }
                 let (mid, sid) = (&model.node(measured).id, &model.node(served).id);
@@ -134,7 +136,7 @@ impl RuleKind for MeasurementScope {
                             ),
                         ),
                     )
-                    .with_relation(self.scope.clone());
+                    .with_relation(model.schema.key_name(self.scope));
                 f.nodes.push(program.id.clone());
                 out.push(f);
             }
@@ -145,11 +147,11 @@ impl RuleKind for MeasurementScope {
     fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
         vec![
             ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("measures".into(), self.measures.clone()),
-            ("scope".into(), self.scope.clone()),
+            ("measures".into(), schema.key_name(self.measures).to_owned()),
+            ("scope".into(), schema.key_name(self.scope).to_owned()),
             ("source".into(), schema.kind(self.source).name.clone()),
-            ("relation".into(), self.relation.clone()),
-            ("walk-down".into(), self.walk_down.join(", ")),
+            ("relation".into(), schema.key_name(self.relation).to_owned()),
+            ("walk-down".into(), key_names(schema, &self.walk_down)),
         ]
     }
 }

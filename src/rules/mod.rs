@@ -246,7 +246,7 @@ impl Ctx<'_> {
 
 /// `plan path: V1 “…” → G1.3 “…” → I1.3.2 “…” → I1.3.2.a` following the schema's hierarchy.
 fn plan_path(model: &Model, n: NodeIx) -> Option<Text> {
-    let hierarchy = &model.schema.hierarchy;
+    let hierarchy = model.schema.hierarchy_ids();
     if hierarchy.is_empty() {
         return None;
     }
@@ -255,7 +255,7 @@ fn plan_path(model: &Model, n: NodeIx) -> Option<Text> {
     // Each step takes the first hierarchy relation the node has; a seen set ends cycles.
     let mut seen = std::collections::HashSet::from([n]);
     'up: while chain.len() < 16 {
-        for rel in hierarchy {
+        for &rel in hierarchy {
             if let Some((up, _)) = model.graph.outgoing(cur, rel).next() {
                 if !seen.insert(up) {
                     break 'up;

@@ -6,14 +6,14 @@ use super::registry::RuleKind;
 use super::spec::Checker;
 use crate::diag::{Finding, Text};
 use crate::model::KindId;
-use crate::model::Schema;
+use crate::model::{KeyId, Schema};
 use serde::Deserialize;
 use toml::Spanned;
 
 #[derive(Debug)]
 pub struct Orphan {
     pub kind: KindId,
-    pub relation: String,
+    pub relation: KeyId,
     pub target: Vec<KindId>,
 }
 
@@ -64,28 +64,26 @@ impl RuleKind for Orphan {
         for n in ctx.targets(self.kind) {
             let linked = model
                 .graph
-                .outgoing(n, &self.relation)
+                .outgoing(n, self.relation)
                 .any(|(m, _)| self.target.contains(&model.node(m).kind));
             if linked {
                 continue;
             }
-            let at = model.node(n).attr(&self.relation).map(|a| a.span);
+            let at = model.node(n).attr(self.relation).map(|a| a.span);
             let mut f = ctx
                 .finding(n, &[("target", Text::same(&names))])
                 .with_label(Text::new(
                     format!("links to no {labels_en}"),
                     format!("{labels_ja}への関係がない"),
                 ))
-                .with_relation(self.relation.clone());
+                .with_relation(model.schema.key_name(self.relation));
             if let Some(span) = at {
+                let relation = model.schema.key_name(self.relation);
                 f = f.with_secondary(
                     span,
                     Text::new(
-                        format!(
-                            "`{}` names nothing that resolves to a {names}",
-                            self.relation
-                        ),
-                        format!("`{}` に {names} として解決できるものがない", self.relation),
+                        format!("`{relation}` names nothing that resolves to a {names}"),
+                        format!("`{relation}` に {names} として解決できるものがない"),
                     ),
                 );
             }
@@ -102,7 +100,7 @@ impl RuleKind for Orphan {
             .collect();
         vec![
             ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("relation".into(), self.relation.clone()),
+            ("relation".into(), schema.key_name(self.relation).to_owned()),
             ("target".into(), targets.join(", ")),
         ]
     }

@@ -9,7 +9,7 @@ use super::registry::RuleKind;
 use super::spec::Checker;
 use crate::diag::{Finding, Text};
 use crate::model::Schema;
-use crate::model::{KindId, Model, NodeIx};
+use crate::model::{KeyId, KindId, Model, NodeIx};
 use serde::Deserialize;
 use std::collections::{HashMap, VecDeque};
 use toml::Spanned;
@@ -24,15 +24,15 @@ pub struct Required {
 /// One step of a path.
 #[derive(Debug, Clone)]
 pub struct Step {
-    pub relations: Vec<String>,
+    pub relations: Vec<KeyId>,
     pub incoming: bool,
     pub repeat: bool,
     pub optional: bool,
 }
 
-impl std::fmt::Display for Step {
+impl Step {
     /// The step as written in `rules.toml`: `<measures`, `parent|goal*`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    pub fn show(&self, schema: &Schema) -> String {
         let suffix = if self.repeat {
             "*"
         } else if self.optional {
@@ -41,11 +41,10 @@ impl std::fmt::Display for Step {
             ""
         };
         let arrow = if self.incoming { "<" } else { "" };
-        write!(f, "{arrow}{}{suffix}", self.relations.join("|"))
+        let names: Vec<&str> = self.relations.iter().map(|&r| schema.key_name(r)).collect();
+        format!("{arrow}{}{suffix}", names.join("|"))
     }
-}
 
-impl Step {
     pub(crate) fn parse(s: &Spanned<String>, c: &mut Checker<'_>) -> Option<Step> {
         let mut text = s.get_ref().as_str();
         let incoming = text.starts_with('<');
@@ -115,7 +114,7 @@ impl RuleKind for Required {
 
     /// This rule's parameters as `align explain` and docs/rules.md show them.
     fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
-        let steps: Vec<String> = self.steps.iter().map(Step::to_string).collect();
+        let steps: Vec<String> = self.steps.iter().map(|s| s.show(schema)).collect();
         vec![
             ("kind".into(), schema.kind(self.kind).name.clone()),
             ("path".into(), steps.join(" ")),
@@ -159,7 +158,7 @@ impl Required {
             if step.repeat || step.optional {
                 next.push((node, i + 1));
             }
-            for rel in &step.relations {
+            for &rel in &step.relations {
                 let targets: Vec<NodeIx> = if step.incoming {
                     model.graph.incoming(node, rel).map(|(m, _)| m).collect()
                 } else {
@@ -272,12 +271,18 @@ kpi K2 "through G2" { measures [G2]; method direct }
 
     #[test]
     fn steps_print_as_written() {
+        let schema = crate::model::Schema::load(
+            crate::source::FileId(0),
+            crate::rules::DEFAULT_SCHEMA,
+        )
+        .unwrap();
+        let id = |k: &str| schema.key_id(k).unwrap();
         let step = super::Step {
-            relations: vec!["parent".into(), "goal".into()],
+            relations: vec![id("parent"), id("goal")],
             incoming: true,
             repeat: true,
             optional: false,
         };
-        assert_eq!(step.to_string(), "<parent|goal*");
+        assert_eq!(step.show(&schema), "<parent|goal*");
     }
 }

@@ -5,7 +5,7 @@
 use super::spec::Checker;
 use crate::analysis::series::{PlanKeys, PlanWindow};
 use crate::diag::{Finding, Text};
-use crate::model::{Model, Schema};
+use crate::model::{KeyId, Model, Schema};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -46,10 +46,18 @@ pub(super) fn plan_keys(
 pub(super) fn plan_params(k: &PlanKeys, schema: &Schema) -> Vec<(String, String)> {
     vec![
         ("plan".into(), schema.kind(k.kind).name.clone()),
-        ("walk-up".into(), k.walk_up.join(", ")),
-        ("period".into(), k.period.clone()),
-        ("as-of".into(), k.as_of.clone()),
+        ("walk-up".into(), key_names(schema, &k.walk_up)),
+        ("period".into(), schema.key_name(k.period).to_owned()),
+        ("as-of".into(), schema.key_name(k.as_of).to_owned()),
     ]
+}
+
+/// Key names joined by `, `, as docs show a list of relations.
+pub(super) fn key_names(schema: &Schema, keys: &[KeyId]) -> String {
+    keys.iter()
+        .map(|&k| schema.key_name(k))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `as of FY2023` / `FY2023 時点`, or the last value when the plan has no as-of.

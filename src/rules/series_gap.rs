@@ -7,13 +7,13 @@ use super::series::{as_of_texts, plan_keys, plan_params, with_window, SeriesPara
 use super::spec::Checker;
 use crate::analysis::series::{self, PlanKeys};
 use crate::diag::{Finding, Text};
-use crate::model::{KindId, Schema};
+use crate::model::{KeyId, KindId, Schema};
 
 #[derive(Debug)]
 pub struct SeriesGap {
     pub kind: KindId,
     /// The series key (`series`).
-    pub series: String,
+    pub series: KeyId,
     pub plan: PlanKeys,
 }
 
@@ -42,7 +42,7 @@ impl RuleKind for SeriesGap {
         let model = ctx.model;
         for n in ctx.targets(self.kind) {
             let node = model.node(n);
-            let Some(points) = series::points(node, &self.series).filter(|p| !p.is_empty()) else {
+            let Some(points) = series::points(node, self.series).filter(|p| !p.is_empty()) else {
                 continue;
             };
             let Some(window) = self.plan.window(model, n) else {
@@ -67,8 +67,8 @@ impl RuleKind for SeriesGap {
                         ("plan", Text::same(&model.node(window.plan).id)),
                     ],
                 )
-                .with_relation(self.series.clone());
-            if let Some(attr) = node.attr(&self.series) {
+                .with_relation(model.schema.key_name(self.series));
+            if let Some(attr) = node.attr(self.series) {
                 f.span = attr.key_span;
                 f = f.with_label(Text::new(
                     format!("no value for {years}"),
@@ -83,7 +83,7 @@ impl RuleKind for SeriesGap {
     fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
         let mut p = vec![
             ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("series".into(), self.series.clone()),
+            ("series".into(), schema.key_name(self.series).to_owned()),
         ];
         p.extend(plan_params(&self.plan, schema));
         p

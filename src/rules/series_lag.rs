@@ -8,14 +8,14 @@ use super::series::{plan_keys, plan_params, with_window};
 use super::spec::Checker;
 use crate::analysis::format_number;
 use crate::diag::{Finding, Text};
-use crate::model::{KindId, Schema};
+use crate::model::{KeyId, KindId, Schema};
 use toml::Spanned;
 
 #[derive(Debug)]
 pub struct SeriesLag {
     pub kind: KindId,
     /// The number key with the lag in years (`lag`).
-    pub lag: String,
+    pub lag: KeyId,
     pub plan: crate::analysis::series::PlanKeys,
 }
 
@@ -55,7 +55,7 @@ impl RuleKind for SeriesLag {
         let model = ctx.model;
         for n in ctx.targets(self.kind) {
             let node = model.node(n);
-            let Some(lag) = node.number(&self.lag) else {
+            let Some(lag) = node.number(self.lag) else {
                 continue;
             };
             let Some(window) = self.plan.window(model, n) else {
@@ -81,8 +81,8 @@ impl RuleKind for SeriesLag {
                         ("plan", Text::same(&model.node(window.plan).id)),
                     ],
                 )
-                .with_relation(self.lag.clone());
-            if let Some(attr) = node.attr(&self.lag) {
+                .with_relation(model.schema.key_name(self.lag));
+            if let Some(attr) = node.attr(self.lag) {
                 f.span = attr.value_span;
                 f = f.with_label(Text::new(
                     format!("{lag_text} years from measure to effect; {left} left in the plan"),
@@ -97,7 +97,7 @@ impl RuleKind for SeriesLag {
     fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
         let mut p = vec![
             ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("lag".into(), self.lag.clone()),
+            ("lag".into(), schema.key_name(self.lag).to_owned()),
         ];
         p.extend(plan_params(&self.plan, schema));
         p

@@ -7,13 +7,13 @@ use super::series::{plan_keys, plan_params, with_window, SeriesParams};
 use super::spec::Checker;
 use crate::analysis::series::{self, PlanKeys};
 use crate::diag::{Finding, Text};
-use crate::model::{KindId, Schema};
+use crate::model::{KeyId, KindId, Schema};
 
 #[derive(Debug)]
 pub struct SeriesMissing {
     pub kind: KindId,
     /// The series key (`series`).
-    pub series: String,
+    pub series: KeyId,
     pub plan: PlanKeys,
 }
 
@@ -42,7 +42,7 @@ impl RuleKind for SeriesMissing {
         let model = ctx.model;
         for n in ctx.targets(self.kind) {
             let node = model.node(n);
-            if series::points(node, &self.series).is_some_and(|p| !p.is_empty()) {
+            if series::points(node, self.series).is_some_and(|p| !p.is_empty()) {
                 continue;
             }
             // Only once the plan says values are recorded up to a year of its period.
@@ -52,28 +52,23 @@ impl RuleKind for SeriesMissing {
             let Some(as_of) = window.as_of.filter(|y| *y >= window.start) else {
                 continue;
             };
-            let label = match node.attr(&self.series) {
-                Some(_) => Text::new(
-                    format!("`{}` is empty", self.series),
-                    format!("`{}` が空", self.series),
-                ),
-                None => Text::new(
-                    format!("no `{}`", self.series),
-                    format!("`{}` がない", self.series),
-                ),
+            let name = model.schema.key_name(self.series);
+            let label = match node.attr(self.series) {
+                Some(_) => Text::new(format!("`{name}` is empty"), format!("`{name}` が空")),
+                None => Text::new(format!("no `{name}`"), format!("`{name}` がない")),
             };
             let mut f = ctx
                 .finding(
                     n,
                     &[
-                        ("series", Text::same(&self.series)),
+                        ("series", Text::same(name)),
                         ("as_of", Text::same(format!("FY{as_of}"))),
                         ("plan", Text::same(&model.node(window.plan).id)),
                     ],
                 )
                 .with_label(label)
-                .with_relation(self.series.clone());
-            if let Some(attr) = node.attr(&self.series) {
+                .with_relation(model.schema.key_name(self.series));
+            if let Some(attr) = node.attr(self.series) {
                 f.span = attr.key_span;
             }
             f = with_window(f, &window, model);
@@ -84,7 +79,7 @@ impl RuleKind for SeriesMissing {
     fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
         let mut p = vec![
             ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("series".into(), self.series.clone()),
+            ("series".into(), schema.key_name(self.series).to_owned()),
         ];
         p.extend(plan_params(&self.plan, schema));
         p

@@ -7,7 +7,7 @@ use super::spec::Checker;
 use crate::analysis::format_number;
 use crate::analysis::series::{self, Point, Target};
 use crate::diag::{Finding, Text};
-use crate::model::{KindId, Schema};
+use crate::model::{KeyId, KindId, Schema};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -15,9 +15,9 @@ use toml::Spanned;
 pub struct SeriesTrend {
     pub kind: KindId,
     /// The series key (`series`).
-    pub series: String,
+    pub series: KeyId,
     /// The enum key with the target direction (`target`).
-    pub direction: String,
+    pub direction: KeyId,
     /// For `maintain`: the largest change, in percent of the earlier value, that still holds.
     pub tolerance: f64,
 }
@@ -85,10 +85,10 @@ impl RuleKind for SeriesTrend {
         let model = ctx.model;
         for n in ctx.targets(self.kind) {
             let node = model.node(n);
-            let Some(target) = node.word(&self.direction).and_then(Target::parse) else {
+            let Some(target) = node.word(self.direction).and_then(Target::parse) else {
                 continue;
             };
-            let Some(points) = series::points(node, &self.series) else {
+            let Some(points) = series::points(node, self.series) else {
                 continue;
             };
             let [first, .., previous, last] = points.as_slice() else {
@@ -130,19 +130,12 @@ impl RuleKind for SeriesTrend {
                         ("first", Text::same(shown(first))),
                     ],
                 )
-                .with_relation(self.series.clone());
+                .with_relation(model.schema.key_name(self.series));
             f.span = last.span;
+            let direction = model.schema.key_name(self.direction);
             f = f.with_label(Text::new(
-                format!(
-                    "latest value, against `{} {}`",
-                    self.direction,
-                    target.as_str()
-                ),
-                format!(
-                    "最新の値が `{} {}` に反する",
-                    self.direction,
-                    target.as_str()
-                ),
+                format!("latest value, against `{direction} {}`", target.as_str()),
+                format!("最新の値が `{direction} {}` に反する", target.as_str()),
             ));
             if against_previous {
                 f = f.with_secondary(previous.span, Text::new("the year before", "前年度"));
@@ -150,7 +143,7 @@ impl RuleKind for SeriesTrend {
             if against_first {
                 f = f.with_secondary(first.span, Text::new("the first value", "最初の値"));
             }
-            if let Some(attr) = node.attr(&self.direction) {
+            if let Some(attr) = node.attr(self.direction) {
                 f = f.with_secondary(attr.span, Text::new("the target", "目標の方向"));
             }
             out.push(f);
@@ -160,8 +153,8 @@ impl RuleKind for SeriesTrend {
     fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
         vec![
             ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("series".into(), self.series.clone()),
-            ("direction".into(), self.direction.clone()),
+            ("series".into(), schema.key_name(self.series).to_owned()),
+            ("direction".into(), schema.key_name(self.direction).to_owned()),
             (
                 "tolerance".into(),
                 format!("{}%", format_number(self.tolerance)),

@@ -5,7 +5,7 @@ use super::registry::struct_fields;
 use super::{RuleType, RULE_TYPES};
 use crate::diag::{code, Finding, Severity, Text};
 use crate::model::schema::{config_error, toml_error, unknown_name, RawText};
-use crate::model::{KindId, Node, Schema};
+use crate::model::{KeyId, KindId, Node, Schema};
 use crate::source::FileId;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -33,13 +33,15 @@ pub struct Rule {
 /// key has one of the values.
 #[derive(Debug, Clone)]
 pub struct Filter {
+    /// The key's name, as written.
     pub key: String,
+    pub key_id: KeyId,
     pub values: Vec<String>,
 }
 
 impl Filter {
     pub fn accepts(&self, node: &Node) -> bool {
-        node.word(&self.key)
+        node.word(self.key_id)
             .is_some_and(|w| self.values.iter().any(|v| v == w))
     }
 }
@@ -145,9 +147,9 @@ impl Checker<'_> {
         names.iter().filter_map(|n| self.kind(n)).collect()
     }
 
-    pub(crate) fn relation(&mut self, name: &Spanned<String>) -> Option<String> {
+    pub(crate) fn relation(&mut self, name: &Spanned<String>) -> Option<KeyId> {
         if self.schema.is_relation(name.get_ref()) {
-            Some(name.get_ref().clone())
+            self.schema.key_id(name.get_ref())
         } else {
             let rel = self.schema.relations();
             self.errors
@@ -156,19 +158,18 @@ impl Checker<'_> {
         }
     }
 
-    pub(crate) fn relations(&mut self, names: &[Spanned<String>]) -> Vec<String> {
+    pub(crate) fn relations(&mut self, names: &[Spanned<String>]) -> Vec<KeyId> {
         names.iter().filter_map(|n| self.relation(n)).collect()
     }
 
-    pub(crate) fn key(&mut self, name: &Spanned<String>) -> Option<String> {
-        let keys = self.schema.all_keys();
-        if keys.contains(&name.get_ref().as_str()) {
-            Some(name.get_ref().clone())
-        } else {
+    pub(crate) fn key(&mut self, name: &Spanned<String>) -> Option<KeyId> {
+        let id = self.schema.key_id(name.get_ref());
+        if id.is_none() {
+            let keys = self.schema.all_keys();
             self.errors
                 .push(unknown_name(self.file, name, "key", "キー", keys));
-            None
         }
+        id
     }
 
     /// A parameter the rule type needs but the rule lacks.
@@ -314,13 +315,14 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
             Severity::Error
         });
         let kind = c.kind(&r.kind);
-        let filter = r.filter.as_ref().map(|f| {
+        // An unknown key is an error, which fails the whole rule set.
+        let filter = r.filter.as_ref().and_then(|f| {
             let key = Spanned::new(f.span(), f.get_ref().key.clone());
-            c.key(&key);
-            Filter {
+            Some(Filter {
+                key_id: c.key(&key)?,
                 key: f.get_ref().key.clone(),
                 values: f.get_ref().values.clone(),
-            }
+            })
         });
         c.rule_type.clone_from(r.ty.get_ref());
         c.type_span = r.ty.span();

@@ -130,7 +130,7 @@ impl RuleKind for StageGate {
                         tally.themes, tally.moved_up
                     ),
                 ))
-                .with_relation(self.keys.relation.clone());
+                .with_relation(model.schema.key_name(self.keys.relation));
             out.push(f);
         }
     }
@@ -142,9 +142,9 @@ impl RuleKind for StageGate {
                 "project".into(),
                 schema.kind(self.keys.project).name.clone(),
             ),
-            ("relation".into(), self.keys.relation.clone()),
-            ("stage-at-adoption".into(), self.keys.at_adoption.clone()),
-            ("stage-now".into(), self.keys.now.clone()),
+            ("relation".into(), schema.key_name(self.keys.relation).to_owned()),
+            ("stage-at-adoption".into(), schema.key_name(self.keys.at_adoption).to_owned()),
+            ("stage-now".into(), schema.key_name(self.keys.now).to_owned()),
             (
                 "threshold".into(),
                 format!("{}%", format_number(self.threshold)),
