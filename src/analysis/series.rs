@@ -12,7 +12,7 @@
 //!   value: a decline is not carried forward as a target).
 
 use crate::diag::Span;
-use crate::model::{AttrValue, KindId, Model, Node, NodeIx};
+use crate::model::{AttrValue, KeyId, KindId, Model, Node, NodeIx};
 use crate::syntax::ast::{Value, ValueKind};
 
 /// The direction a KPI's values should move.
@@ -70,7 +70,7 @@ pub struct Point {
 }
 
 /// The values of a node's series key, sorted by fiscal year; `None` when the node has none.
-pub fn points(node: &Node, key: &str) -> Option<Vec<Point>> {
+pub fn points(node: &Node, key: KeyId) -> Option<Vec<Point>> {
     let Some(AttrValue::Series(pts)) = node.attr(key).map(|a| &a.value) else {
         return None;
     };
@@ -156,11 +156,11 @@ pub struct PlanKeys {
     /// The kind of the plan.
     pub kind: KindId,
     /// Relations followed up from the node to reach the plan (`measures`, `goal`, `policy`…).
-    pub walk_up: Vec<String>,
+    pub walk_up: Vec<KeyId>,
     /// The plan's range key of fiscal years (`period FY2022..FY2026`).
-    pub period: String,
+    pub period: KeyId,
     /// The plan's key saying how far the model's values go (`as-of FY2023`).
-    pub as_of: String,
+    pub as_of: KeyId,
 }
 
 /// A plan's period in fiscal years and how far it has run.
@@ -202,7 +202,7 @@ impl PlanKeys {
 
     fn window_of(&self, model: &Model, p: NodeIx) -> Option<PlanWindow> {
         let node = model.node(p);
-        let attr = node.attr(&self.period)?;
+        let attr = node.attr(self.period)?;
         let AttrValue::Range(range) = &attr.value else {
             return None;
         };
@@ -210,7 +210,7 @@ impl PlanKeys {
         if end < start {
             return None;
         }
-        let as_of_attr = node.attr(&self.as_of);
+        let as_of_attr = node.attr(self.as_of);
         let as_of = as_of_attr.and_then(|a| match &a.value {
             AttrValue::Tag(t) | AttrValue::Enum(t) => fiscal_year(t),
             AttrValue::Date(d) => Some(i32::from(d.year) - i32::from(d.month < 4)),
@@ -241,7 +241,7 @@ pub struct SeriesStats {
 
 /// For every node of `kind` with values in two or more fiscal years: its series figures, in
 /// declaration order.
-pub fn stats(model: &Model, kind: KindId, series: &str, target: &str) -> Vec<SeriesStats> {
+pub fn stats(model: &Model, kind: KindId, series: KeyId, target: KeyId) -> Vec<SeriesStats> {
     model
         .nodes_of(kind)
         .filter_map(|n| {
@@ -350,7 +350,7 @@ mod tests {
     #[test]
     fn years_left_after_as_of() {
         let w = |as_of| PlanWindow {
-            plan: 0,
+            plan: crate::model::NodeIx::new(0),
             start: 2022,
             end: 2026,
             as_of,

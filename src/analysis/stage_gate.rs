@@ -6,7 +6,7 @@
 //! stage row; a theme with no program counts in the overall figures only.
 
 use super::percent_tenths;
-use crate::model::{KindId, Model, Node, NodeIx};
+use crate::model::{KeyId, KindId, Model, Node, NodeIx};
 use std::collections::BTreeMap;
 
 /// Where the themes and their stages are: parameters of a rule.
@@ -15,10 +15,10 @@ pub struct GateKeys {
     /// The kind of a theme (`project`).
     pub project: KindId,
     /// The theme's relation to its program (`program`).
-    pub relation: String,
+    pub relation: KeyId,
     /// Number keys of the theme.
-    pub at_adoption: String,
-    pub now: String,
+    pub at_adoption: KeyId,
+    pub now: KeyId,
 }
 
 /// One theme, as the analysis sees it.
@@ -78,7 +78,7 @@ pub fn tally<'a>(themes: impl IntoIterator<Item = &'a Theme>) -> Gates {
 }
 
 /// A stage: a whole number.
-fn stage(node: &Node, key: &str) -> Option<i64> {
+fn stage(node: &Node, key: KeyId) -> Option<i64> {
     let v = node.number(key)?;
     (v.fract() == 0.0 && v.abs() < 1.0e15).then_some(v as i64)
 }
@@ -90,9 +90,9 @@ pub fn themes(model: &Model, keys: &GateKeys) -> Vec<Theme> {
         .map(|n| {
             let node = model.node(n);
             Theme {
-                program: model.graph.outgoing(n, &keys.relation).next().map(|e| e.0),
-                at_adoption: stage(node, &keys.at_adoption),
-                now: stage(node, &keys.now),
+                program: model.graph.outgoing(n, keys.relation).next().map(|e| e.0),
+                at_adoption: stage(node, keys.at_adoption),
+                now: stage(node, keys.now),
             }
         })
         .collect()

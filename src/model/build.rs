@@ -39,12 +39,13 @@ pub(super) fn index(
         if let Some(&first) = index.get(&node.id) {
             // A declaration read only in part (syntax error) may have a wrong ID: its
             // duplicate is a consequence of that error, not a second finding.
-            if !node.recovered && !nodes[first].recovered {
-                findings.push(duplicate_id(&node, &nodes[first]));
+            let first = &nodes[first.index()];
+            if !node.recovered && !first.recovered {
+                findings.push(duplicate_id(&node, first));
             }
             continue;
         }
-        index.insert(node.id.clone(), nodes.len());
+        index.insert(node.id.clone(), NodeIx::new(nodes.len()));
         nodes.push(node);
     }
     (nodes, index)
@@ -118,7 +119,7 @@ fn node(
             findings.push(unknown_key(kind, &entry.key).with_node(&decl.id.text));
             continue;
         };
-        if let Some(first) = attrs.iter().find(|a| a.key == key.name) {
+        if let Some(first) = attrs.iter().find(|a| a.key == key.id) {
             findings.push(
                 Finding::builtin(
                     &code::DUPLICATE_KEY,
@@ -146,7 +147,7 @@ fn node(
         }
         match typed(schema, key, entry) {
             Ok((value, value_span)) => attrs.push(Attr {
-                key: key.name.clone(),
+                key: key.id,
                 key_span: entry.key.span,
                 span: entry.span,
                 value_span,
@@ -156,8 +157,7 @@ fn node(
         }
     }
     for key in kind.keys.iter().filter(|k| k.required && !decl.recovered) {
-        if !attrs.iter().any(|a| a.key == key.name)
-            && !entries.iter().any(|e| e.key.text == key.name)
+        if !attrs.iter().any(|a| a.key == key.id) && !entries.iter().any(|e| e.key.text == key.name)
         {
             findings.push(
                 Finding::builtin(

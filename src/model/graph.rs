@@ -1,6 +1,6 @@
 //! The relation graph: one vertex per node, one typed edge per resolved reference.
 
-use super::NodeIx;
+use super::{KeyId, NodeIx};
 use crate::diag::Span;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -9,8 +9,8 @@ use petgraph::Direction;
 /// A resolved reference: `from` declares `relation` pointing at `to`.
 #[derive(Clone, Debug)]
 pub struct Edge {
-    /// The key that made it (`covers`, `parent`…), shared by all edges of that key.
-    pub relation: std::sync::Arc<str>,
+    /// The key that made it (`covers`, `parent`…).
+    pub relation: KeyId,
     /// The reference token in the declaring node.
     pub span: Span,
 }
@@ -31,66 +31,73 @@ impl Graph {
     }
 
     pub fn add_edge(&mut self, from: NodeIx, to: NodeIx, edge: Edge) {
-        self.inner
-            .add_edge(NodeIndex::new(from), NodeIndex::new(to), edge);
+        self.inner.add_edge(
+            NodeIndex::new(from.index()),
+            NodeIndex::new(to.index()),
+            edge,
+        );
     }
 
     /// Nodes `from` points at through `relation`, with the edge.
-    pub fn outgoing<'a>(
-        &'a self,
+    pub fn outgoing(
+        &self,
         from: NodeIx,
-        relation: &'a str,
-    ) -> impl Iterator<Item = (NodeIx, &'a Edge)> + 'a {
+        relation: KeyId,
+    ) -> impl Iterator<Item = (NodeIx, &Edge)> + '_ {
         self.dir(from, relation, Direction::Outgoing)
     }
 
     /// Nodes that point at `to` through `relation`, with the edge.
-    pub fn incoming<'a>(
-        &'a self,
+    pub fn incoming(
+        &self,
         to: NodeIx,
-        relation: &'a str,
-    ) -> impl Iterator<Item = (NodeIx, &'a Edge)> + 'a {
+        relation: KeyId,
+    ) -> impl Iterator<Item = (NodeIx, &Edge)> + '_ {
         self.dir(to, relation, Direction::Incoming)
     }
 
-    fn dir<'a>(
-        &'a self,
+    fn dir(
+        &self,
         node: NodeIx,
-        relation: &'a str,
+        relation: KeyId,
         dir: Direction,
-    ) -> impl Iterator<Item = (NodeIx, &'a Edge)> + 'a {
+    ) -> impl Iterator<Item = (NodeIx, &Edge)> + '_ {
         self.inner
-            .edges_directed(NodeIndex::new(node), dir)
-            .filter(move |e| &*e.weight().relation == relation)
+            .edges_directed(NodeIndex::new(node.index()), dir)
+            .filter(move |e| e.weight().relation == relation)
             .map(move |e| {
                 let other = if dir == Direction::Outgoing {
                     e.target()
                 } else {
                     e.source()
                 };
-                (other.index(), e.weight())
+                (NodeIx::new(other.index()), e.weight())
             })
     }
 
     /// All edges as `(from, to, edge)`.
     pub fn edges(&self) -> impl Iterator<Item = (NodeIx, NodeIx, &Edge)> + '_ {
-        self.inner
-            .edge_references()
-            .map(|e| (e.source().index(), e.target().index(), e.weight()))
+        self.inner.edge_references().map(|e| {
+            (
+                NodeIx::new(e.source().index()),
+                NodeIx::new(e.target().index()),
+                e.weight(),
+            )
+        })
     }
 
     /// Nodes reachable from `start` (excluded) by following any of `relations` outward,
     /// breadth first, each once. Ends on cycles.
-    pub fn ancestors(&self, start: NodeIx, relations: &[String]) -> Vec<NodeIx> {
+    pub fn ancestors(&self, start: NodeIx, relations: &[KeyId]) -> Vec<NodeIx> {
         self.closure(start, relations, Direction::Outgoing)
     }
 
     /// Nodes that reach `start` (excluded) through any of `relations`, breadth first.
-    pub fn descendants(&self, start: NodeIx, relations: &[String]) -> Vec<NodeIx> {
+    pub fn descendants(&self, start: NodeIx, relations: &[KeyId]) -> Vec<NodeIx> {
         self.closure(start, relations, Direction::Incoming)
     }
 
-    fn closure(&self, start: NodeIx, relations: &[String], dir: Direction) -> Vec<NodeIx> {
+    fn closure(&self, start: NodeIx, relations: &[KeyId], dir: Direction) -> Vec<NodeIx> {
         let mut seen = std::collections::HashSet::new();
         seen.insert(start);
         let mut out = Vec::new();
@@ -99,7 +106,7 @@ impl Graph {
         while i < frontier.len() {
             let n = frontier[i];
             i += 1;
-            for rel in relations {
+            for &rel in relations {
                 for (m, _) in self.dir(n, rel, dir) {
                     if seen.insert(m) {
                         out.push(m);

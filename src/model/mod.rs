@@ -11,7 +11,7 @@ pub mod schema;
 pub use crate::base::suggest;
 
 pub use graph::{Edge, Graph};
-pub use schema::{KeySchema, KeyType, KindId, KindSchema, Schema};
+pub use schema::{KeyId, KeySchema, KeyType, KindId, KindSchema, Schema};
 
 use crate::diag::{Finding, Span};
 use crate::source::FileId;
@@ -25,7 +25,20 @@ pub fn lower(schema: &Schema, file: &ast::File) -> (Vec<Node>, Vec<Finding>) {
 }
 
 /// Index of a node in [`Model::nodes`] (and of its vertex in the graph).
-pub type NodeIx = usize;
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeIx(usize);
+
+impl NodeIx {
+    /// The node at this position of [`Model::nodes`].
+    pub fn new(index: usize) -> NodeIx {
+        NodeIx(index)
+    }
+
+    /// Its position in [`Model::nodes`].
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
 
 /// A declaration, typed by its kind's schema.
 #[derive(Clone, Debug)]
@@ -46,12 +59,12 @@ pub struct Node {
 }
 
 impl Node {
-    pub fn attr(&self, key: &str) -> Option<&Attr> {
+    pub fn attr(&self, key: KeyId) -> Option<&Attr> {
         self.attrs.iter().find(|a| a.key == key)
     }
 
     /// The node's tags under `key` (a `tag` or `tags` key).
-    pub fn tags(&self, key: &str) -> Vec<&str> {
+    pub fn tags(&self, key: KeyId) -> Vec<&str> {
         match self.attr(key).map(|a| &a.value) {
             Some(AttrValue::Tag(t)) => vec![t.as_str()],
             Some(AttrValue::Tags(ts)) => ts.iter().map(|(t, _)| t.as_str()).collect(),
@@ -60,14 +73,14 @@ impl Node {
     }
 
     /// The identifier value of a `tag` or `enum` key.
-    pub fn word(&self, key: &str) -> Option<&str> {
+    pub fn word(&self, key: KeyId) -> Option<&str> {
         match self.attr(key).map(|a| &a.value) {
             Some(AttrValue::Tag(t) | AttrValue::Enum(t)) => Some(t),
             _ => None,
         }
     }
 
-    pub fn number(&self, key: &str) -> Option<f64> {
+    pub fn number(&self, key: KeyId) -> Option<f64> {
         match self.attr(key).map(|a| &a.value) {
             Some(AttrValue::Number(n)) => Some(n.value),
             _ => None,
@@ -85,7 +98,7 @@ impl Node {
 /// A key's value after type checking.
 #[derive(Clone, Debug)]
 pub struct Attr {
-    pub key: String,
+    pub key: KeyId,
     pub key_span: Span,
     /// The whole entry.
     pub span: Span,
@@ -162,7 +175,7 @@ impl Model {
     }
 
     pub fn node(&self, ix: NodeIx) -> &Node {
-        &self.nodes[ix]
+        &self.nodes[ix.index()]
     }
 
     pub fn get(&self, id: &str) -> Option<NodeIx> {
@@ -170,7 +183,7 @@ impl Model {
     }
 
     pub fn kind_name(&self, ix: NodeIx) -> &str {
-        &self.schema.kind(self.nodes[ix].kind).name
+        &self.schema.kind(self.nodes[ix.index()].kind).name
     }
 
     /// Indices of the nodes of a kind, in declaration order.
@@ -179,6 +192,6 @@ impl Model {
             .iter()
             .enumerate()
             .filter(move |(_, n)| n.kind == kind)
-            .map(|(i, _)| i)
+            .map(|(i, _)| NodeIx(i))
     }
 }

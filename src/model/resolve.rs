@@ -2,13 +2,12 @@
 //! cycles in relations the schema marks acyclic.
 
 use super::suggest::{Index, MAX_CANDIDATES, MAX_TOTAL_CANDIDATES};
-use super::{AttrValue, Edge, Graph, Model, Node, NodeIx, Schema};
+use super::{AttrValue, Edge, Graph, KeyId, Model, Node, NodeIx, Schema};
 use crate::diag::{code, Finding, Text};
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 pub(super) fn edges(
     schema: &Schema,
@@ -17,17 +16,18 @@ pub(super) fn edges(
     findings: &mut Vec<Finding>,
 ) -> Graph {
     let mut graph = Graph::with_nodes(nodes.len());
-    let mut relations: HashMap<&str, Arc<str>> = HashMap::new();
     let mut misses: Vec<Miss<'_>> = Vec::new();
     for (from, node) in nodes.iter().enumerate() {
+        let from = NodeIx::new(from);
         let kind = schema.kind(node.kind);
         for attr in &node.attrs {
             let AttrValue::Refs(refs) = &attr.value else {
                 continue;
             };
-            let Some(key) = kind.key(&attr.key) else {
+            let Some(key) = kind.key_by_id(attr.key) else {
                 continue;
             };
+            let key_name = key.name.as_str();
             let targets = key.ty.targets();
             // Kind names for messages, only computed when a reference fails.
             let names = || {
@@ -37,32 +37,30 @@ pub(super) fn edges(
                     .collect();
                 crate::diag::or_list(&names)
             };
-            let relation = relations
-                .entry(attr.key.as_str())
-                .or_insert_with(|| Arc::from(attr.key.as_str()));
+            let relation = attr.key;
             for (target, span) in refs {
                 match index.get(target) {
-                    Some(&to) if targets.contains(&nodes[to].kind) => {
+                    Some(&to) if targets.contains(&nodes[to.index()].kind) => {
                         graph.add_edge(
                             from,
                             to,
                             Edge {
-                                relation: Arc::clone(relation),
+                                relation,
                                 span: *span,
                             },
                         );
                     }
                     Some(&to) => {
                         let names = names();
-                        let other = &nodes[to];
+                        let other = &nodes[to.index()];
                         let other_kind = &schema.kind(other.kind).name;
                         findings.push(
                             Finding::builtin(
                                 &code::WRONG_REFERENCE_KIND,
                                 *span,
                                 Text::new(
-                                    format!("`{}` expects a {names}, but {target} is a {other_kind}", attr.key),
-                                    format!("`{}` には {names} を指定しますが、{target} は {other_kind} です", attr.key),
+                                    format!("`{key_name}` expects a {names}, but {target} is a {other_kind}"),
+                                    format!("`{key_name}` には {names} を指定しますが、{target} は {other_kind} です"),
                                 ),
                             )
                             .with_label(Text::new(format!("a {other_kind}"), other_kind.clone()))
@@ -71,11 +69,11 @@ pub(super) fn edges(
                                 Text::new(format!("{target} is declared as a {other_kind} here"), format!("{target} はここで {other_kind} として宣言")),
                             )
                             .with_help(Text::new(
-                                format!("point `{}` at a {names}", attr.key),
-                                format!("`{}` には {names} の ID を指定してください", attr.key),
+                                format!("point `{key_name}` at a {names}"),
+                                format!("`{key_name}` には {names} の ID を指定してください"),
                             ))
                             .with_node(&node.id)
-                            .with_relation(&attr.key),
+                            .with_relation(key_name),
                         );
                     }
                     None => {
@@ -101,7 +99,7 @@ pub(super) fn edges(
                                 format!("この ID の {names} はありません"),
                             ))
                             .with_node(&node.id)
-                            .with_relation(&attr.key),
+                            .with_relation(key_name),
                         );
                     }
                 }
@@ -165,13 +163,13 @@ fn suggest_all(nodes: &[Node], misses: &[Miss<'_>], findings: &mut [Finding]) {
 /// One finding per cycle through the relations the schema marks acyclic, named from its
 /// smallest ID (`I1 -> I2 -> I1`). Iterative throughout: a 100,000-long cycle is fine.
 pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
-    let acyclic: HashSet<&str> = model
+    let acyclic: HashSet<KeyId> = model
         .schema
         .kinds
         .iter()
         .flat_map(|k| k.keys.iter())
         .filter(|k| k.acyclic)
-        .map(|k| k.name.as_str())
+        .map(|k| k.id)
         .collect();
     if acyclic.is_empty() {
         return;
@@ -183,7 +181,8 @@ pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
     let mut edge_span = HashMap::new();
     let mut any = false;
     for (from, to, e) in model.graph.edges() {
-        if acyclic.contains(&*e.relation) {
+        let (from, to) = (from.index(), to.index());
+        if acyclic.contains(&e.relation) {
             sub.add_edge(NodeIndex::new(from), NodeIndex::new(to), ());
             edge_span.entry((from, to)).or_insert(e);
             any = true;
@@ -221,12 +220,13 @@ pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
         let Some(first_edge) = path.get(1).and_then(|&next| edge_span.get(&(start, next))) else {
             continue;
         };
+        let relation = model.schema.key_name(first_edge.relation);
         let mut f = Finding::builtin(
             &code::CYCLE,
             first_edge.span,
             Text::new(
-                format!("cycle through `{}`: {shown}", first_edge.relation),
-                format!("`{}` が循環しています: {shown}", first_edge.relation),
+                format!("cycle through `{relation}`: {shown}"),
+                format!("`{relation}` が循環しています: {shown}"),
             ),
         )
         .with_label(Text::new("the cycle starts here", "循環の始まり"))
@@ -234,7 +234,7 @@ pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
             "a plan is a hierarchy: remove one reference of the cycle",
             "計画は階層構造です。循環を構成する参照のいずれかを削除してください",
         ))
-        .with_relation(first_edge.relation.to_string());
+        .with_relation(relation);
         for w in path.windows(2).skip(1).take(4) {
             if let Some(e) = edge_span.get(&(w[0], w[1])) {
                 f = f.with_secondary(

@@ -16,6 +16,11 @@ use toml::Spanned;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct KindId(pub u16);
 
+/// A key name interned in the schema: one ID per name, shared by every kind that has a key of
+/// that name, so nodes and edges compare keys and relations by integer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyId(pub u32);
+
 /// The type of a key's value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeyType {
@@ -46,6 +51,7 @@ impl KeyType {
 #[derive(Clone, Debug)]
 pub struct KeySchema {
     pub name: String,
+    pub id: KeyId,
     pub ty: KeyType,
     pub required: bool,
     pub acyclic: bool,
@@ -66,6 +72,11 @@ impl KindSchema {
     pub fn key(&self, name: &str) -> Option<&KeySchema> {
         self.keys.iter().find(|k| k.name == name)
     }
+
+    /// The kind's key with this interned name.
+    pub fn key_by_id(&self, id: KeyId) -> Option<&KeySchema> {
+        self.keys.iter().find(|k| k.id == id)
+    }
 }
 
 /// A loaded, validated schema.
@@ -78,6 +89,10 @@ pub struct Schema {
     pub description: Text,
     pub kinds: Vec<KindSchema>,
     by_name: HashMap<String, KindId>,
+    /// Interned key names, indexed by [`KeyId`].
+    key_names: Vec<String>,
+    key_ids: HashMap<String, KeyId>,
+    hierarchy_ids: Vec<KeyId>,
 }
 
 impl Schema {
@@ -93,6 +108,22 @@ impl Schema {
     pub fn kind(&self, id: KindId) -> &KindSchema {
         // INVARIANT: KindIds are handed out by this schema.
         &self.kinds[usize::from(id.0)]
+    }
+
+    /// The ID of a key name used by any kind.
+    pub fn key_id(&self, name: &str) -> Option<KeyId> {
+        self.key_ids.get(name).copied()
+    }
+
+    /// The name of an interned key.
+    pub fn key_name(&self, id: KeyId) -> &str {
+        // INVARIANT: KeyIds are handed out by this schema.
+        &self.key_names[id.0 as usize]
+    }
+
+    /// The IDs of the hierarchy relations, in order.
+    pub fn hierarchy_ids(&self) -> &[KeyId] {
+        &self.hierarchy_ids
     }
 
     pub fn kind_names(&self) -> impl Iterator<Item = &str> {
@@ -142,6 +173,8 @@ impl Schema {
             by_name.insert(name.get_ref().clone(), KindId(i as u16));
         }
         let mut kinds = Vec::new();
+        let mut key_names: Vec<String> = Vec::new();
+        let mut key_ids: HashMap<String, KeyId> = HashMap::new();
         for (name, raw_kind) in &raw.kinds {
             if !is_identifier(name.get_ref()) {
                 errors.push(config_error(
@@ -184,8 +217,15 @@ impl Schema {
                     ));
                 }
                 if let Some(ty) = key_type(file, raw_key, &by_name, &mut errors) {
+                    let id = *key_ids
+                        .entry(key_name.get_ref().clone())
+                        .or_insert_with(|| {
+                            key_names.push(key_name.get_ref().clone());
+                            KeyId(u32::try_from(key_names.len() - 1).unwrap_or(u32::MAX))
+                        });
                     keys.push(KeySchema {
                         name: key_name.get_ref().clone(),
+                        id,
                         ty,
                         required: raw_key.required,
                         acyclic: raw_key.acyclic,
@@ -232,11 +272,18 @@ impl Schema {
                 .unwrap_or_default(),
             kinds,
             by_name,
+            key_names,
+            key_ids,
+            hierarchy_ids: Vec::new(),
         };
         let relations: Vec<String> = schema.relations().into_iter().map(str::to_owned).collect();
         for h in &raw.set.hierarchy {
-            if relations.iter().any(|r| r == h.get_ref()) {
+            if let (true, Some(id)) = (
+                relations.iter().any(|r| r == h.get_ref()),
+                schema.key_id(h.get_ref()),
+            ) {
                 schema.hierarchy.push(h.get_ref().clone());
+                schema.hierarchy_ids.push(id);
             } else {
                 errors.push(unknown_name(
                     file,
@@ -488,6 +535,26 @@ mod tests {
         assert!(item.key("parent").unwrap().acyclic);
         assert!(s.is_relation("covers"));
         assert!(!s.is_relation("scope"));
+    }
+
+    #[test]
+    fn keys_are_interned_once_per_name() {
+        let s = Schema::load(
+            FileId(0),
+            include_str!("../../rules/basic-plan/schema.toml"),
+        )
+        .unwrap();
+        let parent = s.key_id("parent").unwrap();
+        assert_eq!(s.key_name(parent), "parent");
+        // `parent` of items and of challenges is one key.
+        for kind in ["item", "challenge"] {
+            let k = s.kind(s.kind_id(kind).unwrap());
+            assert_eq!(k.key("parent").unwrap().id, parent);
+            assert_eq!(k.key_by_id(parent).unwrap().name, "parent");
+        }
+        assert!(s.key_id("no-such-key").is_none());
+        let names: Vec<&str> = s.hierarchy_ids().iter().map(|&k| s.key_name(k)).collect();
+        assert_eq!(names, s.hierarchy);
     }
 
     #[test]

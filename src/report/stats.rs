@@ -163,7 +163,7 @@ pub fn gather(model: &Model, rules: &RuleSet) -> Stats {
     let series = rules.rules.iter().find_map(|r| match &r.check {
         RuleType::SeriesTrend(t) => Some(SeriesSection {
             kind: schema.kind(t.kind).name.clone(),
-            rows: series::stats(model, t.kind, &t.series, &t.direction)
+            rows: series::stats(model, t.kind, t.series, t.direction)
                 .iter()
                 .map(|s| series_row(model, s))
                 .collect(),

@@ -2,27 +2,29 @@
 //! linked to it (or to an ancestor, walking up given relations) by a relation, and/or sharing
 //! a tag (item `topics` ∩ program `scope`).
 
-use super::spec::{Checker, RawRule};
 use super::Ctx;
-use super::RuleType;
+use super::registry::RuleKind;
+use super::series::key_names;
+use super::spec::Checker;
 use crate::diag::{Finding, Span, Text};
-use crate::model::schema::config_error;
 use crate::model::Schema;
-use crate::model::{KindId, NodeIx};
+use crate::model::{KeyId, KindId, NodeIx};
+use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
+use toml::Spanned;
 
 #[derive(Debug)]
 pub struct Coverage {
     pub kind: KindId,
     pub source: KindId,
     /// Sources point at the node through this relation (`program covers item`).
-    pub relation: Option<String>,
+    pub relation: Option<KeyId>,
     /// A source linked to an ancestor reached through these relations counts too.
-    pub walk_up: Vec<String>,
+    pub walk_up: Vec<KeyId>,
     /// `(target key, source key)`: when the node has tags, a source must share one.
-    pub tags: Option<(String, String)>,
+    pub tags: Option<(KeyId, KeyId)>,
     /// Only nodes that no node of the same kind points at through this relation (leaves).
-    pub leaf_relation: Option<String>,
+    pub leaf_relation: Option<KeyId>,
     pub min: usize,
 }
 
@@ -30,12 +32,84 @@ pub struct Coverage {
 /// the reference's span).
 type Link = (NodeIx, NodeIx, Span);
 
-impl Coverage {
-    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+/// Parameters of `coverage`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct CoverageParams {
+    leaves_only: Option<bool>,
+    leaf_relation: Option<Spanned<String>>,
+    source: Option<Spanned<String>>,
+    relation: Option<Spanned<String>>,
+    walk_up: Option<Vec<Spanned<String>>>,
+    tags: Option<RawTags>,
+    min: Option<Spanned<u32>>,
+}
+
+/// `tags = { target = "topics", source = "scope" }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTags {
+    target: Spanned<String>,
+    source: Spanned<String>,
+}
+
+impl RuleKind for Coverage {
+    const NAME: &'static str = "coverage";
+    const PLACEHOLDERS: &'static [&'static str] = &[
+        "source",
+        "topics",
+        "topics_clause",
+        "linked_hint",
+        "count",
+        "min",
+    ];
+    type Params = CoverageParams;
+
+    fn build(kind: KindId, p: CoverageParams, c: &mut Checker<'_>) -> Option<Self> {
+        let source = c.need(p.source.as_ref(), "source").and_then(|s| c.kind(s));
+        let relation = p.relation.as_ref().and_then(|s| c.relation(s));
+        let tags = p
+            .tags
+            .as_ref()
+            .and_then(|t| Some((c.key(&t.target)?, c.key(&t.source)?)));
+        if p.relation.is_none() && p.tags.is_none() {
+            c.rule_error(Text::new(
+                "a coverage rule needs `relation`, `tags` or both",
+                "coverage 規則には `relation`、`tags` またはその両方が必要です",
+            ));
+        }
+        let leaf_relation = p.leaf_relation.as_ref().and_then(|s| c.relation(s));
+        if p.leaves_only == Some(true) && leaf_relation.is_none() && p.leaf_relation.is_none() {
+            c.rule_error(Text::new(
+                "`leaves-only` needs `leaf-relation`",
+                "`leaves-only` には `leaf-relation` が必要です",
+            ));
+        }
+        let walk_up = p
+            .walk_up
+            .as_deref()
+            .map(|w| c.relations(w))
+            .unwrap_or_default();
+        Some(Coverage {
+            kind,
+            source: source?,
+            relation,
+            walk_up,
+            tags,
+            leaf_relation: if p.leaves_only == Some(true) {
+                leaf_relation
+            } else {
+                None
+            },
+            min: p.min.as_ref().map_or(1, |m| *m.get_ref()) as usize,
+        })
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         // Sources by tag, built once, so matching by tag stays linear in the model.
         let mut by_tag: HashMap<&str, Vec<NodeIx>> = HashMap::new();
-        if let Some((_, key)) = &self.tags {
+        if let Some((_, key)) = self.tags {
             for s in model.nodes_of(self.source) {
                 for t in model.node(s).tags(key) {
                     by_tag.entry(t).or_default().push(s);
@@ -43,7 +117,7 @@ impl Coverage {
             }
         }
         for n in ctx.targets(self.kind) {
-            if let Some(rel) = &self.leaf_relation {
+            if let Some(rel) = self.leaf_relation {
                 if model
                     .graph
                     .incoming(n, rel)
@@ -55,9 +129,9 @@ impl Coverage {
             let node_tags: BTreeSet<&str> = self
                 .tags
                 .as_ref()
-                .map(|(t, _)| model.node(n).tags(t).into_iter().collect())
+                .map(|&(t, _)| model.node(n).tags(t).into_iter().collect())
                 .unwrap_or_default();
-            let shares_tag = |s: NodeIx| match &self.tags {
+            let shares_tag = |s: NodeIx| match self.tags {
                 Some((_, key)) if !node_tags.is_empty() => model
                     .node(s)
                     .tags(key)
@@ -66,7 +140,7 @@ impl Coverage {
                 _ => true,
             };
             let mut linked: Vec<Link> = Vec::new();
-            if let Some(rel) = &self.relation {
+            if let Some(rel) = self.relation {
                 let mut chain = vec![n];
                 chain.extend(model.graph.ancestors(n, &self.walk_up));
                 for &a in &chain {
@@ -113,6 +187,35 @@ impl Coverage {
         }
     }
 
+    /// This rule's parameters as `align explain` and docs/rules.md show them.
+    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
+        let mut v = vec![
+            ("kind".into(), schema.kind(self.kind).name.clone()),
+            ("source".into(), schema.kind(self.source).name.clone()),
+        ];
+        if let Some(rel) = self.relation {
+            v.push(("relation".into(), schema.key_name(rel).to_owned()));
+        }
+        if !self.walk_up.is_empty() {
+            v.push(("walk-up".into(), key_names(schema, &self.walk_up)));
+        }
+        if let Some((t, s)) = self.tags {
+            let (t, s) = (schema.key_name(t), schema.key_name(s));
+            v.push(("tags".into(), format!("{t} ∩ {s}")));
+        }
+        if let Some(l) = self.leaf_relation {
+            let l = schema.key_name(l);
+            v.push((
+                "leaves-only".into(),
+                format!("true (leaf: nothing points at it by `{l}`)"),
+            ));
+        }
+        v.push(("min".into(), self.min.to_string()));
+        v
+    }
+}
+
+impl Coverage {
     fn finding(
         &self,
         ctx: &Ctx<'_>,
@@ -130,8 +233,8 @@ impl Coverage {
         let (tkey, skey) = self
             .tags
             .as_ref()
-            .map_or(("", ""), |(t, s)| (t.as_str(), s.as_str()));
-        let rel = self.relation.as_deref().unwrap_or("");
+            .map_or(("", ""), |&(t, s)| (model.schema.key_name(t), model.schema.key_name(s)));
+        let rel = self.relation.map_or("", |r| model.schema.key_name(r));
         let topics_clause = if topics.is_empty() {
             Text::default()
         } else {
@@ -171,8 +274,8 @@ impl Coverage {
             ),
             format!("この{}を対象とする{}がない", this.ja, src.ja),
         ));
-        if let Some(rel) = &self.relation {
-            f = f.with_relation(rel.clone());
+        if self.relation.is_some() {
+            f = f.with_relation(rel);
         }
         // Sources linked to the node or an ancestor whose tags miss the node's topics.
         let mut shown = BTreeSet::new();
@@ -184,7 +287,7 @@ impl Coverage {
             let at = self
                 .tags
                 .as_ref()
-                .and_then(|(_, key)| src.attr(key))
+                .and_then(|&(_, key)| src.attr(key))
                 .map_or(*span, |attr| attr.value_span);
             let (sid, aid) = (&src.id, &model.node(*a).id);
             f = f.with_secondary(
@@ -196,7 +299,7 @@ impl Coverage {
             );
         }
         // A source whose tags match but which is linked to no part of the chain.
-        if let (Some(s), Some((_, key)), Some(_)) = (unlinked, &self.tags, &self.relation) {
+        if let (Some(s), Some((_, key)), Some(_)) = (unlinked, self.tags, self.relation) {
             let src = model.node(s);
             let shared: Vec<&str> = src
                 .tags(key)
@@ -226,85 +329,124 @@ impl Coverage {
     }
 }
 
-impl Coverage {
-    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
-    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
-        let source = c
-            .need(r.source.as_ref(), r, "source")
-            .and_then(|s| c.kind(s));
-        let relation = r.relation.as_ref().and_then(|s| c.relation(s));
-        let tags = r
-            .tags
-            .as_ref()
-            .and_then(|t| Some((c.key(&t.target)?, c.key(&t.source)?)));
-        if r.relation.is_none() && r.tags.is_none() {
-            c.errors.push(config_error(
-                c.file,
-                r.ty.span(),
-                Text::new(
-                    "a coverage rule needs `relation`, `tags` or both",
-                    "coverage 規則には `relation`、`tags` またはその両方が必要です",
-                ),
-                None,
-            ));
-        }
-        let leaf_relation = r.leaf_relation.as_ref().and_then(|s| c.relation(s));
-        if r.leaves_only == Some(true) && leaf_relation.is_none() && r.leaf_relation.is_none() {
-            c.errors.push(config_error(
-                c.file,
-                r.ty.span(),
-                Text::new(
-                    "`leaves-only` needs `leaf-relation`",
-                    "`leaves-only` には `leaf-relation` が必要です",
-                ),
-                None,
-            ));
-        }
-        source.map(|source| {
-            RuleType::Coverage(Coverage {
-                kind,
-                source,
-                relation,
-                walk_up: r
-                    .walk_up
-                    .as_deref()
-                    .map(|w| c.relations(w))
-                    .unwrap_or_default(),
-                tags,
-                leaf_relation: if r.leaves_only == Some(true) {
-                    leaf_relation
-                } else {
-                    None
-                },
-                min: r.min.as_ref().map_or(1, |m| *m.get_ref()) as usize,
-            })
-        })
-    }
-}
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{check, expect};
 
-impl Coverage {
-    /// This rule's parameters as `align explain` and docs/rules.md show them.
-    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
-        let mut v = vec![
-            ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("source".into(), schema.kind(self.source).name.clone()),
-        ];
-        if let Some(rel) = &self.relation {
-            v.push(("relation".into(), rel.clone()));
-        }
-        if !self.walk_up.is_empty() {
-            v.push(("walk-up".into(), self.walk_up.join(", ")));
-        }
-        if let Some((t, s)) = &self.tags {
-            v.push(("tags".into(), format!("{t} ∩ {s}")));
-        }
-        if let Some(l) = &self.leaf_relation {
-            v.push((
-                "leaves-only".into(),
-                format!("true (leaf: nothing points at it by `{l}`)"),
-            ));
-        }
-        v.push(("min".into(), self.min.to_string()));
-        v
+    const BY_RELATION: &str = r#"
+type = "coverage"
+kind = "item"
+source = "program"
+relation = "covers"
+message = { en = "{id} {count}/{min}", ja = "m" }
+"#;
+
+    #[test]
+    fn a_node_needs_min_sources() {
+        let spec = r#"
+item I1 "a" {}
+item I2 "b" {}
+program P1 "p" { covers [I1, I2] }
+program P2 "q" { covers [I1] }
+"#;
+        assert_eq!(check(BY_RELATION, spec), expect(&[]));
+        let two = format!("{BY_RELATION}min = 2");
+        assert_eq!(check(&two, spec), expect(&[("I2", "I2 1/2")]));
+        let three = format!("{BY_RELATION}min = 3");
+        assert_eq!(
+            check(&three, spec),
+            expect(&[("I1", "I1 2/3"), ("I2", "I2 1/3")])
+        );
+    }
+
+    #[test]
+    fn a_source_of_another_kind_does_not_count() {
+        let spec = r#"
+plan PL "p" {}
+policy V1 "v" { plan PL }
+goal G1 "g" { policy V1 }
+item I1 "a" {}
+kpi K1 "k" { measures [I1]; method direct }
+"#;
+        let rule = BY_RELATION.replace("\"covers\"", "\"measures\"");
+        assert_eq!(check(&rule, spec), expect(&[("I1", "I1 0/1")]));
+    }
+
+    #[test]
+    fn leaves_only_skips_nodes_with_children_of_their_kind() {
+        let spec = r#"
+item I1 "a" {}
+item I1.1 "b" { parent I1 }
+"#;
+        assert_eq!(
+            check(BY_RELATION, spec),
+            expect(&[("I1", "I1 0/1"), ("I1.1", "I1.1 0/1")])
+        );
+        let leaves = format!("{BY_RELATION}leaves-only = true\nleaf-relation = \"parent\"");
+        assert_eq!(check(&leaves, spec), expect(&[("I1.1", "I1.1 0/1")]));
+    }
+
+    #[test]
+    fn a_source_of_an_ancestor_counts_when_walking_up() {
+        let spec = r#"
+item I1 "a" {}
+item I1.1 "b" { parent I1 }
+item I1.1.1 "c" { parent I1.1 }
+program P1 "p" { covers [I1] }
+"#;
+        assert_eq!(
+            check(BY_RELATION, spec),
+            expect(&[("I1.1", "I1.1 0/1"), ("I1.1.1", "I1.1.1 0/1")])
+        );
+        let up = format!("{BY_RELATION}walk-up = [\"parent\"]");
+        assert_eq!(check(&up, spec), expect(&[]));
+    }
+
+    #[test]
+    fn tags_alone_match_sources_sharing_one() {
+        let rule = r#"
+type = "coverage"
+kind = "item"
+source = "program"
+tags = { target = "topics", source = "scope" }
+message = { en = "{id} [{topics}]", ja = "m" }
+"#;
+        let spec = r#"
+item I1 "a" { topics [hub, trial] }
+item I2 "b" { topics [device] }
+item I3 "c" {}
+program P1 "p" { scope [trial] }
+"#;
+        // I3 has no topics: no source can share one.
+        assert_eq!(
+            check(rule, spec),
+            expect(&[("I2", "I2 [device]"), ("I3", "I3 []")])
+        );
+    }
+
+    #[test]
+    fn with_relation_and_tags_a_linked_source_must_share_a_tag() {
+        let rule = format!("{BY_RELATION}tags = {{ target = \"topics\", source = \"scope\" }}");
+        let spec = r#"
+item I1 "a" { topics [hub] }
+item I2 "b" { topics [trial] }
+item I3 "c" {}
+program P1 "p" { covers [I1, I2, I3]; scope [hub] }
+"#;
+        // I2 is linked but P1's scope misses its topic; I3 has no topics, so the link suffices.
+        let findings = crate::rules::testing::run(&rule, spec);
+        assert_eq!(
+            crate::rules::testing::messages(&findings),
+            expect(&[("I2", "I2 1/1")])
+        );
+        let secondary: Vec<&str> = findings[0]
+            .labels
+            .iter()
+            .map(|l| l.text.en.as_str())
+            .collect();
+        assert_eq!(
+            secondary,
+            ["P1 covers I2, but its `scope` has none of these `topics`"]
+        );
     }
 }

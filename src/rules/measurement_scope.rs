@@ -1,45 +1,87 @@
 //! Rule type `measurement-scope`: a source (program) that serves what a node (KPI) measures
 //! must be in the node's measurement scope (`measured-in`).
 
-use super::spec::{Checker, RawRule};
 use super::Ctx;
-use super::RuleType;
+use super::registry::RuleKind;
+use super::series::key_names;
+use super::spec::Checker;
 use crate::diag::{Finding, Text};
 use crate::model::Schema;
-use crate::model::{KindId, NodeIx};
+use crate::model::{KeyId, KindId, NodeIx};
+use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
+use toml::Spanned;
 
 #[derive(Debug)]
 pub struct MeasurementScope {
     pub kind: KindId,
     /// KPI → what it measures.
-    pub measures: String,
+    pub measures: KeyId,
     /// KPI → programs it is measured in.
-    pub scope: String,
+    pub scope: KeyId,
     pub source: KindId,
     /// Program → what it serves.
-    pub relation: String,
+    pub relation: KeyId,
     /// What a measured node includes: nodes pointing at it through these, transitively.
-    pub walk_down: Vec<String>,
+    pub walk_down: Vec<KeyId>,
 }
 
-impl MeasurementScope {
-    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+/// Parameters of `measurement-scope`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct MeasurementScopeParams {
+    measures: Option<Spanned<String>>,
+    scope: Option<Spanned<String>>,
+    source: Option<Spanned<String>>,
+    relation: Option<Spanned<String>>,
+    walk_down: Option<Vec<Spanned<String>>>,
+}
+
+impl RuleKind for MeasurementScope {
+    const NAME: &'static str = "measurement-scope";
+    const PLACEHOLDERS: &'static [&'static str] = &["program", "program_title"];
+    type Params = MeasurementScopeParams;
+
+    fn build(kind: KindId, p: MeasurementScopeParams, c: &mut Checker<'_>) -> Option<Self> {
+        let measures = c
+            .need(p.measures.as_ref(), "measures")
+            .and_then(|s| c.relation(s));
+        let scope = c.need(p.scope.as_ref(), "scope").and_then(|s| c.relation(s));
+        let source = c.need(p.source.as_ref(), "source").and_then(|s| c.kind(s));
+        let relation = c
+            .need(p.relation.as_ref(), "relation")
+            .and_then(|s| c.relation(s));
+        let walk_down = p
+            .walk_down
+            .as_deref()
+            .map(|w| c.relations(w))
+            .unwrap_or_default();
+        Some(MeasurementScope {
+            kind,
+            measures: measures?,
+            scope: scope?,
+            source: source?,
+            relation: relation?,
+            walk_down,
+        })
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         for k in ctx.targets(self.kind) {
             let in_scope: HashSet<NodeIx> = model
                 .graph
-                .outgoing(k, &self.scope)
+                .outgoing(k, self.scope)
                 .map(|(p, _)| p)
                 .collect();
             // Program → (the measured node it serves through, the served node, the edge span).
             let mut outside: BTreeMap<NodeIx, (NodeIx, NodeIx, crate::diag::Span)> =
                 BTreeMap::new();
-            for (measured, _) in model.graph.outgoing(k, &self.measures) {
+            for (measured, _) in model.graph.outgoing(k, self.measures) {
                 let mut region = vec![measured];
                 region.extend(model.graph.descendants(measured, &self.walk_down));
                 for served in region {
-                    for (p, e) in model.graph.incoming(served, &self.relation) {
+                    for (p, e) in model.graph.incoming(served, self.relation) {
                         if model.node(p).kind == self.source && !in_scope.contains(&p) {
                             outside.entry(p).or_insert((measured, served, e.span));
                         }
@@ -56,7 +98,8 @@ impl MeasurementScope {
                         ("program_title", Text::same(program.title_or_id())),
                     ],
                 );
-                if let Some(attr) = kpi.attr(&self.scope) {
+                let scope = model.schema.key_name(self.scope);
+                if let Some(attr) = kpi.attr(self.scope) {
                     f.span = attr.value_span;
                     f = f.with_label(Text::new(
                         format!("{} is not in this list", program.id),
@@ -64,8 +107,8 @@ impl MeasurementScope {
                     ));
                 } else {
                     f = f.with_label(Text::new(
-                        format!("{} has no `{}`", kpi.id, self.scope),
-                        format!("{} に `{}` がない", kpi.id, self.scope),
+                        format!("{} has no `{scope}`", kpi.id),
+                        format!("{} に `{scope}` がない", kpi.id),
                     ));
                 }
                 let (mid, sid) = (&model.node(measured).id, &model.node(served).id);
@@ -93,60 +136,65 @@ impl MeasurementScope {
                             ),
                         ),
                     )
-                    .with_relation(self.scope.clone());
+                    .with_relation(model.schema.key_name(self.scope));
                 f.nodes.push(program.id.clone());
                 out.push(f);
             }
         }
     }
-}
 
-impl MeasurementScope {
-    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
-    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
-        let measures = c
-            .need(r.measures.as_ref(), r, "measures")
-            .and_then(|s| c.relation(s));
-        let scope = c
-            .need(r.scope.as_ref(), r, "scope")
-            .and_then(|s| c.relation(s));
-        let source = c
-            .need(r.source.as_ref(), r, "source")
-            .and_then(|s| c.kind(s));
-        let relation = c
-            .need(r.relation.as_ref(), r, "relation")
-            .and_then(|s| c.relation(s));
-        let walk_down = r
-            .walk_down
-            .as_deref()
-            .map(|w| c.relations(w))
-            .unwrap_or_default();
-        match (measures, scope, source, relation) {
-            (Some(measures), Some(scope), Some(source), Some(relation)) => {
-                Some(RuleType::MeasurementScope(MeasurementScope {
-                    kind,
-                    measures,
-                    scope,
-                    source,
-                    relation,
-                    walk_down,
-                }))
-            }
-            _ => None,
-        }
+    /// This rule's parameters as `align explain` and docs/rules.md show them.
+    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
+        vec![
+            ("kind".into(), schema.kind(self.kind).name.clone()),
+            ("measures".into(), schema.key_name(self.measures).to_owned()),
+            ("scope".into(), schema.key_name(self.scope).to_owned()),
+            ("source".into(), schema.kind(self.source).name.clone()),
+            ("relation".into(), schema.key_name(self.relation).to_owned()),
+            ("walk-down".into(), key_names(schema, &self.walk_down)),
+        ]
     }
 }
 
-impl MeasurementScope {
-    /// This rule's parameters as `align explain` and docs/rules.md show them.
-    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
-        vec![
-            ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("measures".into(), self.measures.clone()),
-            ("scope".into(), self.scope.clone()),
-            ("source".into(), schema.kind(self.source).name.clone()),
-            ("relation".into(), self.relation.clone()),
-            ("walk-down".into(), self.walk_down.join(", ")),
-        ]
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{check, expect};
+
+    const SPEC: &str = r#"
+plan PL "p" {}
+policy V1 "v" { plan PL }
+goal G1 "g" { policy V1 }
+item I1 "a" { goal G1 }
+item I1.1 "b" { parent I1 }
+program IN "in scope" { covers [I1.1] }
+program UNDER "serves an item under G1" { covers [I1.1] }
+program DIRECT "serves G1 itself" { covers [G1] }
+program ELSEWHERE "serves nothing measured" {}
+kpi K1 "k" { measures [G1]; method direct; measured-in [IN] }
+"#;
+
+    fn rule(walk_down: &str) -> String {
+        format!(
+            "type = \"measurement-scope\"\nkind = \"kpi\"\nmeasures = \"measures\"\n\
+             scope = \"measured-in\"\nsource = \"program\"\nrelation = \"covers\"\n\
+             walk-down = {walk_down}\n\
+             message = {{ en = \"{{program}} outside {{id}}\", ja = \"m\" }}"
+        )
+    }
+
+    #[test]
+    fn a_program_serving_what_is_measured_must_be_in_scope() {
+        assert_eq!(
+            check(&rule(r#"["goal", "parent"]"#), SPEC),
+            expect(&[("K1", "UNDER outside K1"), ("K1", "DIRECT outside K1")])
+        );
+    }
+
+    #[test]
+    fn without_walking_down_only_the_measured_node_itself_counts() {
+        assert_eq!(
+            check(&rule("[]"), SPEC),
+            expect(&[("K1", "DIRECT outside K1")])
+        );
     }
 }

@@ -3,28 +3,78 @@
 //!
 //! Fourth stage of the pipeline: reads the model, produces findings.
 
-mod coverage;
-mod measurement_scope;
-mod orphan;
-mod required;
-mod series_gap;
-mod series_lag;
-mod series_missing;
-mod series_trend;
+mod registry;
+mod series;
 mod spec;
-mod stage_gate;
+#[cfg(test)]
+mod testing;
 mod waiver;
 
-pub use coverage::Coverage;
-pub use measurement_scope::MeasurementScope;
-pub use orphan::Orphan;
-pub use required::{Required, Step};
-pub use series_gap::SeriesGap;
-pub use series_lag::SeriesLag;
-pub use series_missing::SeriesMissing;
-pub use series_trend::SeriesTrend;
-pub use spec::{Filter, Rule, RuleType, RULE_TYPES};
-pub use stage_gate::StageGate;
+pub use registry::RuleTypeInfo;
+pub use required::Step;
+pub use spec::{Filter, Rule};
+
+/// Declares every rule type once: its module (one file per type, implementing
+/// [`registry::RuleKind`]), its variant of [`RuleType`], and its entry in [`RULE_TYPES`].
+macro_rules! rule_types {
+    ($($module:ident :: $ty:ident),* $(,)?) => {
+        $(mod $module; pub use $module::$ty;)*
+
+        /// The closed set of rule types: one variant per registered type.
+        #[derive(Debug)]
+        pub enum RuleType {
+            $($ty($ty)),*
+        }
+
+        impl RuleType {
+            /// Runs the check on the model, adding its findings to `out`.
+            pub(crate) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+                match self {
+                    $(RuleType::$ty(r) => registry::RuleKind::run(r, ctx, out)),*
+                }
+            }
+
+            /// The rule's parameters, as `align explain` and docs/rules.md show them.
+            pub fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+                match self {
+                    $(RuleType::$ty(r) => registry::RuleKind::params_doc(r, schema)),*
+                }
+            }
+
+            /// Builds a rule of the type named `name` from its parameters; `None` when no
+            /// type has that name, `Some(None)` when the parameters are invalid.
+            pub(crate) fn build(
+                name: &str,
+                kind: crate::model::KindId,
+                params: toml::Spanned<toml::de::DeTable<'_>>,
+                c: &mut spec::Checker<'_>,
+            ) -> Option<Option<RuleType>> {
+                $(
+                    if name == <$ty as registry::RuleKind>::NAME {
+                        return Some(registry::build::<$ty>(kind, params, c).map(RuleType::$ty));
+                    }
+                )*
+                None
+            }
+        }
+
+        /// Every rule type: its name, its placeholders and its parameters.
+        pub const RULE_TYPES: &[RuleTypeInfo] = &[$(RuleTypeInfo::of::<$ty>()),*];
+    };
+}
+
+// The registry. A new rule type: its file, one line here, its rules in rules.toml, a fixture.
+rule_types! {
+    coverage::Coverage,
+    orphan::Orphan,
+    measurement_scope::MeasurementScope,
+    required::Required,
+    series_gap::SeriesGap,
+    series_trend::SeriesTrend,
+    series_lag::SeriesLag,
+    series_missing::SeriesMissing,
+    stage_gate::StageGate,
+}
 
 use crate::diag::{Finding, Text};
 use crate::model::{Model, NodeIx, Schema};
@@ -196,7 +246,7 @@ impl Ctx<'_> {
 
 /// `plan path: V1 “…” → G1.3 “…” → I1.3.2 “…” → I1.3.2.a` following the schema's hierarchy.
 fn plan_path(model: &Model, n: NodeIx) -> Option<Text> {
-    let hierarchy = &model.schema.hierarchy;
+    let hierarchy = model.schema.hierarchy_ids();
     if hierarchy.is_empty() {
         return None;
     }
@@ -205,7 +255,7 @@ fn plan_path(model: &Model, n: NodeIx) -> Option<Text> {
     // Each step takes the first hierarchy relation the node has; a seen set ends cycles.
     let mut seen = std::collections::HashSet::from([n]);
     'up: while chain.len() < 16 {
-        for rel in hierarchy {
+        for &rel in hierarchy {
             if let Some((up, _)) = model.graph.outgoing(cur, rel).next() {
                 if !seen.insert(up) {
                     break 'up;

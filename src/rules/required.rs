@@ -4,12 +4,13 @@
 //! A path is a sequence of steps: `rel` (follow once), `rel*` (zero or more times), `rel?`
 //! (at most once), `<rel` (against the edge), `a|b` (either relation).
 
-use super::spec::{Checker, RawRule};
 use super::Ctx;
-use super::RuleType;
+use super::registry::RuleKind;
+use super::spec::Checker;
 use crate::diag::{Finding, Text};
 use crate::model::Schema;
-use crate::model::{KindId, Model, NodeIx};
+use crate::model::{KeyId, KindId, Model, NodeIx};
+use serde::Deserialize;
 use std::collections::{HashMap, VecDeque};
 use toml::Spanned;
 
@@ -23,15 +24,15 @@ pub struct Required {
 /// One step of a path.
 #[derive(Debug, Clone)]
 pub struct Step {
-    pub relations: Vec<String>,
+    pub relations: Vec<KeyId>,
     pub incoming: bool,
     pub repeat: bool,
     pub optional: bool,
 }
 
-impl std::fmt::Display for Step {
+impl Step {
     /// The step as written in `rules.toml`: `<measures`, `parent|goal*`.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    pub fn show(&self, schema: &Schema) -> String {
         let suffix = if self.repeat {
             "*"
         } else if self.optional {
@@ -40,11 +41,10 @@ impl std::fmt::Display for Step {
             ""
         };
         let arrow = if self.incoming { "<" } else { "" };
-        write!(f, "{arrow}{}{suffix}", self.relations.join("|"))
+        let names: Vec<&str> = self.relations.iter().map(|&r| schema.key_name(r)).collect();
+        format!("{arrow}{}{suffix}", names.join("|"))
     }
-}
 
-impl Step {
     pub(crate) fn parse(s: &Spanned<String>, c: &mut Checker<'_>) -> Option<Step> {
         let mut text = s.get_ref().as_str();
         let incoming = text.starts_with('<');
@@ -65,8 +65,34 @@ impl Step {
     }
 }
 
-impl Required {
-    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+/// Parameters of `required`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct RequiredParams {
+    path: Option<Vec<Spanned<String>>>,
+    reach: Option<Spanned<String>>,
+}
+
+impl RuleKind for Required {
+    const NAME: &'static str = "required";
+    const PLACEHOLDERS: &'static [&'static str] = &["reach"];
+    type Params = RequiredParams;
+
+    fn build(kind: KindId, p: RequiredParams, c: &mut Checker<'_>) -> Option<Self> {
+        let reach = c.need(p.reach.as_ref(), "reach").and_then(|s| c.kind(s));
+        let steps = c.need(p.path.as_ref(), "path").map(|p| {
+            p.iter()
+                .filter_map(|s| Step::parse(s, c))
+                .collect::<Vec<_>>()
+        });
+        Some(Required {
+            kind,
+            steps: steps?,
+            reach: reach?,
+        })
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         // Memo of states (node, step) known to reach or not: keeps long chains linear.
         let mut memo: HashMap<(NodeIx, usize), bool> = HashMap::new();
@@ -86,6 +112,18 @@ impl Required {
         }
     }
 
+    /// This rule's parameters as `align explain` and docs/rules.md show them.
+    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
+        let steps: Vec<String> = self.steps.iter().map(|s| s.show(schema)).collect();
+        vec![
+            ("kind".into(), schema.kind(self.kind).name.clone()),
+            ("path".into(), steps.join(" ")),
+            ("reach".into(), schema.kind(self.reach).name.clone()),
+        ]
+    }
+}
+
+impl Required {
     fn reaches(
         &self,
         model: &Model,
@@ -120,7 +158,7 @@ impl Required {
             if step.repeat || step.optional {
                 next.push((node, i + 1));
             }
-            for rel in &step.relations {
+            for &rel in &step.relations {
                 let targets: Vec<NodeIx> = if step.incoming {
                     model.graph.incoming(node, rel).map(|(m, _)| m).collect()
                 } else {
@@ -153,29 +191,98 @@ impl Required {
     }
 }
 
-impl Required {
-    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
-    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
-        let reach = c.need(r.reach.as_ref(), r, "reach").and_then(|s| c.kind(s));
-        let steps = c.need(r.path.as_ref(), r, "path").map(|p| {
-            p.iter()
-                .filter_map(|s| Step::parse(s, c))
-                .collect::<Vec<_>>()
-        });
-        reach
-            .zip(steps)
-            .map(|(reach, steps)| RuleType::Required(Required { kind, steps, reach }))
-    }
-}
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{check, expect};
 
-impl Required {
-    /// This rule's parameters as `align explain` and docs/rules.md show them.
-    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
-        let steps: Vec<String> = self.steps.iter().map(Step::to_string).collect();
-        vec![
-            ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("path".into(), steps.join(" ")),
-            ("reach".into(), schema.kind(self.reach).name.clone()),
-        ]
+    fn rule(path: &str, kind: &str, reach: &str) -> String {
+        format!(
+            "type = \"required\"\nkind = \"{kind}\"\npath = {path}\nreach = \"{reach}\"\n\
+             message = {{ en = \"{{id}} reaches no {{reach}}\", ja = \"m\" }}"
+        )
+    }
+
+    const CHAIN: &str = r#"
+plan PL "p" {}
+policy V1 "v" { plan PL }
+goal G1 "g" { policy V1 }
+item A "direct" { goal G1 }
+item B "one up" { parent A }
+item C "two up" { parent B }
+item D "alone" {}
+"#;
+
+    #[test]
+    fn an_optional_step_is_taken_at_most_once() {
+        let r = rule(r#"["parent?", "goal"]"#, "item", "goal");
+        assert_eq!(
+            check(&r, CHAIN),
+            expect(&[("C", "C reaches no goal"), ("D", "D reaches no goal")])
+        );
+    }
+
+    #[test]
+    fn a_repeated_step_is_taken_any_number_of_times() {
+        let r = rule(r#"["parent*", "goal"]"#, "item", "goal");
+        assert_eq!(check(&r, CHAIN), expect(&[("D", "D reaches no goal")]));
+    }
+
+    #[test]
+    fn a_plain_step_is_taken_exactly_once() {
+        let r = rule(r#"["goal"]"#, "item", "goal");
+        assert_eq!(
+            check(&r, CHAIN),
+            expect(&[
+                ("B", "B reaches no goal"),
+                ("C", "C reaches no goal"),
+                ("D", "D reaches no goal")
+            ])
+        );
+    }
+
+    #[test]
+    fn a_step_against_the_edge_and_alternatives() {
+        // From a KPI: what it measures, up through goal or policy, then back down to a KGI.
+        let r = rule(
+            r#"["measures", "goal|policy*", "<measures"]"#,
+            "kpi",
+            "kgi",
+        );
+        let spec = r#"
+plan PL "p" {}
+policy V1 "v" { plan PL }
+policy V2 "w" { plan PL }
+goal G1 "g" { policy V1 }
+goal G2 "h" { policy V2 }
+kgi KG "r" { measures [V1] }
+kpi K1 "through G1" { measures [G1]; method direct }
+kpi K2 "through G2" { measures [G2]; method direct }
+"#;
+        assert_eq!(check(&r, spec), expect(&[("K2", "K2 reaches no kgi")]));
+    }
+
+    #[test]
+    fn a_step_against_the_edge_follows_it_backwards() {
+        // A goal must have an item pointing at it, directly or through sub-items.
+        let r = rule(r#"["<goal", "<parent*"]"#, "goal", "item");
+        let spec = format!("{CHAIN}goal G2 \"empty\" {{ policy V1 }}\n");
+        assert_eq!(check(&r, &spec), expect(&[("G2", "G2 reaches no item")]));
+    }
+
+    #[test]
+    fn steps_print_as_written() {
+        let schema = crate::model::Schema::load(
+            crate::source::FileId(0),
+            crate::rules::DEFAULT_SCHEMA,
+        )
+        .unwrap();
+        let id = |k: &str| schema.key_id(k).unwrap();
+        let step = super::Step {
+            relations: vec![id("parent"), id("goal")],
+            incoming: true,
+            repeat: true,
+            optional: false,
+        };
+        assert_eq!(step.show(&schema), "<parent|goal*");
     }
 }

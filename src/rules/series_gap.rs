@@ -1,28 +1,48 @@
 //! Rule type `series-gap`: a node's series has no value for a fiscal year inside its plan's
 //! period, up to the plan's `as-of` (or up to the last value, when the plan has none).
 
-use super::spec::plan_keys;
-use super::spec::{Checker, RawRule};
 use super::Ctx;
-use super::RuleType;
-use crate::analysis::series::{self, PlanKeys, PlanWindow};
+use super::registry::RuleKind;
+use super::series::{as_of_texts, plan_keys, plan_params, with_window, SeriesParams};
+use super::spec::Checker;
+use crate::analysis::series::{self, PlanKeys};
 use crate::diag::{Finding, Text};
-use crate::model::{KindId, Model, Schema};
+use crate::model::{KeyId, KindId, Schema};
 
 #[derive(Debug)]
 pub struct SeriesGap {
     pub kind: KindId,
     /// The series key (`series`).
-    pub series: String,
+    pub series: KeyId,
     pub plan: PlanKeys,
 }
 
-impl SeriesGap {
-    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+impl RuleKind for SeriesGap {
+    const NAME: &'static str = "series-gap";
+    const PLACEHOLDERS: &'static [&'static str] = &["years", "period", "as_of", "plan"];
+    type Params = SeriesParams;
+
+    fn build(kind: KindId, p: SeriesParams, c: &mut Checker<'_>) -> Option<Self> {
+        let series = c.need(p.series.as_ref(), "series").and_then(|s| c.key(s));
+        let plan = plan_keys(
+            p.plan.as_ref(),
+            p.walk_up.as_deref(),
+            p.period.as_ref(),
+            p.as_of.as_ref(),
+            c,
+        );
+        Some(SeriesGap {
+            kind,
+            series: series?,
+            plan: plan?,
+        })
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         for n in ctx.targets(self.kind) {
             let node = model.node(n);
-            let Some(points) = series::points(node, &self.series).filter(|p| !p.is_empty()) else {
+            let Some(points) = series::points(node, self.series).filter(|p| !p.is_empty()) else {
                 continue;
             };
             let Some(window) = self.plan.window(model, n) else {
@@ -47,8 +67,8 @@ impl SeriesGap {
                         ("plan", Text::same(&model.node(window.plan).id)),
                     ],
                 )
-                .with_relation(self.series.clone());
-            if let Some(attr) = node.attr(&self.series) {
+                .with_relation(model.schema.key_name(self.series));
+            if let Some(attr) = node.attr(self.series) {
                 f.span = attr.key_span;
                 f = f.with_label(Text::new(
                     format!("no value for {years}"),
@@ -60,66 +80,51 @@ impl SeriesGap {
         }
     }
 
-    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
         let mut p = vec![
             ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("series".into(), self.series.clone()),
+            ("series".into(), schema.key_name(self.series).to_owned()),
         ];
         p.extend(plan_params(&self.plan, schema));
         p
     }
 }
 
-/// `as of FY2023` / `FY2023 時点`, or the last value when the plan has no as-of.
-pub(super) fn as_of_texts(w: &PlanWindow) -> (String, String) {
-    match w.as_of {
-        Some(y) => (format!("FY{y}"), format!("FY{y}")),
-        None => ("the last value".into(), "最後の値".into()),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use crate::rules::series::tests::{spec, PLAN};
+    use crate::rules::testing::{check, expect};
 
-/// The plan's period and as-of as secondary labels.
-pub(super) fn with_window(mut f: Finding, w: &PlanWindow, model: &Model) -> Finding {
-    let plan = &model.node(w.plan).id;
-    f = f.with_secondary(
-        w.period_span,
-        Text::new(
-            format!("period of plan {plan}"),
-            format!("計画 {plan} の期間"),
-        ),
-    );
-    if let (Some(span), Some(y)) = (w.as_of_span, w.as_of) {
-        f = f.with_secondary(
-            span,
-            Text::new(
-                format!("values recorded up to FY{y}"),
-                format!("FY{y} までの値を記録"),
-            ),
+    fn rule() -> String {
+        format!(
+            "type = \"series-gap\"\nkind = \"kpi\"\nseries = \"series\"\n{PLAN}\
+             message = {{ en = \"{{id}}: {{years}} in {{period}} to {{as_of}}\", ja = \"m\" }}"
+        )
+    }
+
+    const KPIS: &str = r#"
+kpi K1 "gap" { measures [G1]; method direct; series { FY2022 1; FY2024 3 } }
+kpi K2 "short" { measures [G1]; method direct; series { FY2022 1 } }
+kpi K3 "full" { measures [G1]; method direct; series { FY2022 1; FY2023 2; FY2024 3 } }
+kpi K4 "none" { measures [G1]; method direct }
+"#;
+
+    #[test]
+    fn missing_years_count_up_to_as_of() {
+        assert_eq!(
+            check(&rule(), &spec("FY2024", KPIS)),
+            expect(&[
+                ("K1", "K1: FY2023 in FY2022..FY2026 to FY2024"),
+                ("K2", "K2: FY2023, FY2024 in FY2022..FY2026 to FY2024"),
+            ])
         );
     }
-    f.nodes.push(plan.clone());
-    f
-}
 
-/// The plan parameters for docs.
-pub(super) fn plan_params(k: &PlanKeys, schema: &Schema) -> Vec<(String, String)> {
-    vec![
-        ("plan".into(), schema.kind(k.kind).name.clone()),
-        ("walk-up".into(), k.walk_up.join(", ")),
-        ("period".into(), k.period.clone()),
-        ("as-of".into(), k.as_of.clone()),
-    ]
-}
-
-impl SeriesGap {
-    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
-    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
-        let series = c
-            .need(r.series.as_ref(), r, "series")
-            .and_then(|s| c.key(s));
-        let plan = plan_keys(r, c);
-        series
-            .zip(plan)
-            .map(|(series, plan)| RuleType::SeriesGap(SeriesGap { kind, series, plan }))
+    #[test]
+    fn without_as_of_missing_years_count_up_to_the_last_value() {
+        assert_eq!(
+            check(&rule(), &spec("", KPIS)),
+            expect(&[("K1", "K1: FY2023 in FY2022..FY2026 to the last value")])
+        );
     }
 }

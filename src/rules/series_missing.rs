@@ -1,29 +1,48 @@
 //! Rule type `series-missing`: a node (a directly measured KPI, through the rule's filter) has
 //! no value at all although its plan records values up to an `as-of` year inside its period.
 
-use super::series_gap::{plan_params, with_window};
-use super::spec::plan_keys;
-use super::spec::{Checker, RawRule};
 use super::Ctx;
-use super::RuleType;
+use super::registry::RuleKind;
+use super::series::{plan_keys, plan_params, with_window, SeriesParams};
+use super::spec::Checker;
 use crate::analysis::series::{self, PlanKeys};
 use crate::diag::{Finding, Text};
-use crate::model::{KindId, Schema};
+use crate::model::{KeyId, KindId, Schema};
 
 #[derive(Debug)]
 pub struct SeriesMissing {
     pub kind: KindId,
     /// The series key (`series`).
-    pub series: String,
+    pub series: KeyId,
     pub plan: PlanKeys,
 }
 
-impl SeriesMissing {
-    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+impl RuleKind for SeriesMissing {
+    const NAME: &'static str = "series-missing";
+    const PLACEHOLDERS: &'static [&'static str] = &["series", "as_of", "plan"];
+    type Params = SeriesParams;
+
+    fn build(kind: KindId, p: SeriesParams, c: &mut Checker<'_>) -> Option<Self> {
+        let series = c.need(p.series.as_ref(), "series").and_then(|s| c.key(s));
+        let plan = plan_keys(
+            p.plan.as_ref(),
+            p.walk_up.as_deref(),
+            p.period.as_ref(),
+            p.as_of.as_ref(),
+            c,
+        );
+        Some(SeriesMissing {
+            kind,
+            series: series?,
+            plan: plan?,
+        })
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         for n in ctx.targets(self.kind) {
             let node = model.node(n);
-            if series::points(node, &self.series).is_some_and(|p| !p.is_empty()) {
+            if series::points(node, self.series).is_some_and(|p| !p.is_empty()) {
                 continue;
             }
             // Only once the plan says values are recorded up to a year of its period.
@@ -33,28 +52,23 @@ impl SeriesMissing {
             let Some(as_of) = window.as_of.filter(|y| *y >= window.start) else {
                 continue;
             };
-            let label = match node.attr(&self.series) {
-                Some(_) => Text::new(
-                    format!("`{}` is empty", self.series),
-                    format!("`{}` が空", self.series),
-                ),
-                None => Text::new(
-                    format!("no `{}`", self.series),
-                    format!("`{}` がない", self.series),
-                ),
+            let name = model.schema.key_name(self.series);
+            let label = match node.attr(self.series) {
+                Some(_) => Text::new(format!("`{name}` is empty"), format!("`{name}` が空")),
+                None => Text::new(format!("no `{name}`"), format!("`{name}` がない")),
             };
             let mut f = ctx
                 .finding(
                     n,
                     &[
-                        ("series", Text::same(&self.series)),
+                        ("series", Text::same(name)),
                         ("as_of", Text::same(format!("FY{as_of}"))),
                         ("plan", Text::same(&model.node(window.plan).id)),
                     ],
                 )
                 .with_label(label)
-                .with_relation(self.series.clone());
-            if let Some(attr) = node.attr(&self.series) {
+                .with_relation(model.schema.key_name(self.series));
+            if let Some(attr) = node.attr(self.series) {
                 f.span = attr.key_span;
             }
             f = with_window(f, &window, model);
@@ -62,25 +76,45 @@ impl SeriesMissing {
         }
     }
 
-    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
         let mut p = vec![
             ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("series".into(), self.series.clone()),
+            ("series".into(), schema.key_name(self.series).to_owned()),
         ];
         p.extend(plan_params(&self.plan, schema));
         p
     }
 }
 
-impl SeriesMissing {
-    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
-    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
-        let series = c
-            .need(r.series.as_ref(), r, "series")
-            .and_then(|s| c.key(s));
-        let plan = plan_keys(r, c);
-        series
-            .zip(plan)
-            .map(|(series, plan)| RuleType::SeriesMissing(SeriesMissing { kind, series, plan }))
+#[cfg(test)]
+mod tests {
+    use crate::rules::series::tests::{spec, PLAN};
+    use crate::rules::testing::{check, expect};
+
+    fn rule() -> String {
+        format!(
+            "type = \"series-missing\"\nkind = \"kpi\"\nseries = \"series\"\n{PLAN}\
+             message = {{ en = \"{{id}}: no {{series}} up to {{as_of}} of {{plan}}\", ja = \"m\" }}"
+        )
+    }
+
+    const KPIS: &str = r#"
+kpi K1 "none" { measures [G1]; method direct }
+kpi K2 "some" { measures [G1]; method direct; series { FY2022 1 } }
+"#;
+
+    #[test]
+    fn a_node_without_values_is_reported_once_the_plan_records_values() {
+        assert_eq!(
+            check(&rule(), &spec("FY2023", KPIS)),
+            expect(&[("K1", "K1: no series up to FY2023 of PL")])
+        );
+    }
+
+    #[test]
+    fn nothing_is_expected_before_the_plan_records_values() {
+        assert_eq!(check(&rule(), &spec("", KPIS)), expect(&[]));
+        // An as-of before the period: no year of the plan is recorded yet.
+        assert_eq!(check(&rule(), &spec("FY2021", KPIS)), expect(&[]));
     }
 }

@@ -1,22 +1,23 @@
 //! Rule type `series-trend`: the latest value of a node's series moves against its target
 //! (`increase`, `decrease`, `maintain`), compared with the value before it and with the first.
 
-use super::spec::{Checker, RawRule};
 use super::Ctx;
-use super::RuleType;
+use super::registry::RuleKind;
+use super::spec::Checker;
 use crate::analysis::format_number;
 use crate::analysis::series::{self, Point, Target};
 use crate::diag::{Finding, Text};
-use crate::model::schema::config_error;
-use crate::model::{KindId, Schema};
+use crate::model::{KeyId, KindId, Schema};
+use serde::Deserialize;
+use toml::Spanned;
 
 #[derive(Debug)]
 pub struct SeriesTrend {
     pub kind: KindId,
     /// The series key (`series`).
-    pub series: String,
+    pub series: KeyId,
     /// The enum key with the target direction (`target`).
-    pub direction: String,
+    pub direction: KeyId,
     /// For `maintain`: the largest change, in percent of the earlier value, that still holds.
     pub tolerance: f64,
 }
@@ -39,15 +40,55 @@ fn moved(target: Target, from: &Point, to: &Point) -> Text {
     )
 }
 
-impl SeriesTrend {
-    pub(super) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+/// Parameters of `series-trend`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct TrendParams {
+    series: Option<Spanned<String>>,
+    direction: Option<Spanned<String>>,
+    tolerance: Option<Spanned<f64>>,
+}
+
+impl RuleKind for SeriesTrend {
+    const NAME: &'static str = "series-trend";
+    const PLACEHOLDERS: &'static [&'static str] = &["target", "trend", "last", "previous", "first"];
+    type Params = TrendParams;
+
+    fn build(kind: KindId, p: TrendParams, c: &mut Checker<'_>) -> Option<Self> {
+        let series = c.need(p.series.as_ref(), "series").and_then(|s| c.key(s));
+        let direction = c
+            .need(p.direction.as_ref(), "direction")
+            .and_then(|s| c.key(s));
+        let tolerance = p.tolerance.as_ref().map_or(0.0, |t| *t.get_ref());
+        if let Some(t) = p
+            .tolerance
+            .as_ref()
+            .filter(|t| t.get_ref().is_nan() || *t.get_ref() < 0.0)
+        {
+            c.error_at(
+                t.span(),
+                Text::new(
+                    "`tolerance` is a percentage ≥ 0",
+                    "`tolerance` は 0 以上の百分率です",
+                ),
+            );
+        }
+        Some(SeriesTrend {
+            kind,
+            series: series?,
+            direction: direction?,
+            tolerance,
+        })
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         for n in ctx.targets(self.kind) {
             let node = model.node(n);
-            let Some(target) = node.word(&self.direction).and_then(Target::parse) else {
+            let Some(target) = node.word(self.direction).and_then(Target::parse) else {
                 continue;
             };
-            let Some(points) = series::points(node, &self.series) else {
+            let Some(points) = series::points(node, self.series) else {
                 continue;
             };
             let [first, .., previous, last] = points.as_slice() else {
@@ -89,19 +130,12 @@ impl SeriesTrend {
                         ("first", Text::same(shown(first))),
                     ],
                 )
-                .with_relation(self.series.clone());
+                .with_relation(model.schema.key_name(self.series));
             f.span = last.span;
+            let direction = model.schema.key_name(self.direction);
             f = f.with_label(Text::new(
-                format!(
-                    "latest value, against `{} {}`",
-                    self.direction,
-                    target.as_str()
-                ),
-                format!(
-                    "最新の値が `{} {}` に反する",
-                    self.direction,
-                    target.as_str()
-                ),
+                format!("latest value, against `{direction} {}`", target.as_str()),
+                format!("最新の値が `{direction} {}` に反する", target.as_str()),
             ));
             if against_previous {
                 f = f.with_secondary(previous.span, Text::new("the year before", "前年度"));
@@ -109,18 +143,18 @@ impl SeriesTrend {
             if against_first {
                 f = f.with_secondary(first.span, Text::new("the first value", "最初の値"));
             }
-            if let Some(attr) = node.attr(&self.direction) {
+            if let Some(attr) = node.attr(self.direction) {
                 f = f.with_secondary(attr.span, Text::new("the target", "目標の方向"));
             }
             out.push(f);
         }
     }
 
-    pub(crate) fn params(&self, schema: &Schema) -> Vec<(String, String)> {
+    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
         vec![
             ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("series".into(), self.series.clone()),
-            ("direction".into(), self.direction.clone()),
+            ("series".into(), schema.key_name(self.series).to_owned()),
+            ("direction".into(), schema.key_name(self.direction).to_owned()),
             (
                 "tolerance".into(),
                 format!("{}%", format_number(self.tolerance)),
@@ -129,38 +163,75 @@ impl SeriesTrend {
     }
 }
 
-impl SeriesTrend {
-    /// Reads this rule type's parameters from a `rules.toml` rule, reporting bad ones.
-    pub(super) fn from_rule(kind: KindId, r: &RawRule, c: &mut Checker<'_>) -> Option<RuleType> {
-        let series = c
-            .need(r.series.as_ref(), r, "series")
-            .and_then(|s| c.key(s));
-        let direction = c
-            .need(r.direction.as_ref(), r, "direction")
-            .and_then(|s| c.key(s));
-        let tolerance = r.tolerance.as_ref().map_or(0.0, |t| *t.get_ref());
-        if let Some(t) = r
-            .tolerance
-            .as_ref()
-            .filter(|t| t.get_ref().is_nan() || *t.get_ref() < 0.0)
-        {
-            c.errors.push(config_error(
-                c.file,
-                t.span(),
-                Text::new(
-                    "`tolerance` is a percentage ≥ 0",
-                    "`tolerance` は 0 以上の百分率です",
+#[cfg(test)]
+mod tests {
+    use crate::rules::series::tests::spec;
+    use crate::rules::testing::{check, expect};
+
+    const RULE: &str = r#"
+type = "series-trend"
+kind = "kpi"
+series = "series"
+direction = "target"
+tolerance = 5.0
+message = { en = "{id}: {target}: {trend}", ja = "m" }
+"#;
+
+    fn kpi(id: &str, target: &str, series: &str) -> String {
+        format!("kpi {id} \"k\" {{ measures [G1]; method direct; target {target}; series {{ {series} }} }}\n")
+    }
+
+    #[test]
+    fn the_latest_value_is_compared_with_the_one_before_and_the_first() {
+        let kpis = [
+            kpi("UP", "increase", "FY2022 100; FY2023 120; FY2024 130"),
+            kpi("DIP", "increase", "FY2022 100; FY2023 120; FY2024 110"),
+            kpi("BELOW", "increase", "FY2022 100; FY2023 120; FY2024 90"),
+            kpi("DOWN", "decrease", "FY2022 100; FY2023 100; FY2024 110"),
+        ]
+        .concat();
+        assert_eq!(
+            check(RULE, &spec("", &kpis)),
+            expect(&[
+                ("DIP", "DIP: increase: fell from FY2023 120 to FY2024 110"),
+                (
+                    "BELOW",
+                    "BELOW: increase: fell from FY2023 120 to FY2024 90; fell from FY2022 100 to FY2024 90"
                 ),
-                None,
-            ));
-        }
-        series.zip(direction).map(|(series, direction)| {
-            RuleType::SeriesTrend(SeriesTrend {
-                kind,
-                series,
-                direction,
-                tolerance,
-            })
-        })
+                (
+                    "DOWN",
+                    "DOWN: decrease: rose from FY2023 100 to FY2024 110; rose from FY2022 100 to FY2024 110"
+                ),
+            ])
+        );
+    }
+
+    #[test]
+    fn maintain_holds_within_the_tolerance() {
+        let kpis = [
+            kpi("HOLDS", "maintain", "FY2022 100; FY2023 100; FY2024 104"),
+            kpi("MOVES", "maintain", "FY2022 100; FY2023 100; FY2024 94"),
+        ]
+        .concat();
+        assert_eq!(
+            check(RULE, &spec("", &kpis)),
+            expect(&[(
+                "MOVES",
+                "MOVES: maintain: changed from FY2023 100 to FY2024 94; changed from FY2022 100 to FY2024 94"
+            )])
+        );
+        let strict = RULE.replace("tolerance = 5.0", "tolerance = 0.0");
+        assert_eq!(check(&strict, &spec("", &kpis)).len(), 2);
+    }
+
+    #[test]
+    fn one_value_or_no_target_is_not_judged() {
+        let kpis = [
+            kpi("ONE", "increase", "FY2022 100"),
+            "kpi NOTARGET \"k\" { measures [G1]; method direct; series { FY2022 100; FY2023 1 } }\n"
+                .to_owned(),
+        ]
+        .concat();
+        assert_eq!(check(RULE, &spec("", &kpis)), expect(&[]));
     }
 }

@@ -1,22 +1,16 @@
 //! Rules as data: `rules.toml` parsed and validated into [`Rule`]s, each an instance of one
 //! rule type with its parameters.
 
-use super::coverage::Coverage;
-use super::measurement_scope::MeasurementScope;
-use super::orphan::Orphan;
-use super::required::Required;
-use super::series_gap::SeriesGap;
-use super::series_lag::SeriesLag;
-use super::series_missing::SeriesMissing;
-use super::series_trend::SeriesTrend;
-use super::stage_gate::StageGate;
-use crate::analysis::series::PlanKeys;
+use super::registry::struct_fields;
+use super::{RuleType, RULE_TYPES};
 use crate::diag::{code, Finding, Severity, Text};
 use crate::model::schema::{config_error, toml_error, unknown_name, RawText};
-use crate::model::{KindId, Node, Schema};
+use crate::model::{KeyId, KindId, Node, Schema};
 use crate::source::FileId;
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::ops::Range;
+use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 /// One rule: identity, texts, and what it checks.
@@ -35,92 +29,19 @@ pub struct Rule {
     pub filter: Option<Filter>,
 }
 
-/// The closed set of rule types.
-#[derive(Debug)]
-pub enum RuleType {
-    Coverage(Coverage),
-    Orphan(Orphan),
-    MeasurementScope(MeasurementScope),
-    Required(Required),
-    SeriesGap(SeriesGap),
-    SeriesTrend(SeriesTrend),
-    SeriesLag(SeriesLag),
-    SeriesMissing(SeriesMissing),
-    StageGate(StageGate),
-}
-
-impl RuleType {
-    /// Runs the check on the model, adding its findings to `out`.
-    pub(crate) fn run(&self, ctx: &super::Ctx<'_>, out: &mut Vec<Finding>) {
-        match self {
-            RuleType::Coverage(c) => c.run(ctx, out),
-            RuleType::Orphan(c) => c.run(ctx, out),
-            RuleType::MeasurementScope(c) => c.run(ctx, out),
-            RuleType::Required(c) => c.run(ctx, out),
-            RuleType::SeriesGap(c) => c.run(ctx, out),
-            RuleType::SeriesTrend(c) => c.run(ctx, out),
-            RuleType::SeriesLag(c) => c.run(ctx, out),
-            RuleType::SeriesMissing(c) => c.run(ctx, out),
-            RuleType::StageGate(c) => c.run(ctx, out),
-        }
-    }
-
-    /// The rule type's parameters, as `align explain` and docs/rules.md show them.
-    pub fn params(&self, schema: &Schema) -> Vec<(String, String)> {
-        match self {
-            RuleType::Coverage(c) => c.params(schema),
-            RuleType::Orphan(c) => c.params(schema),
-            RuleType::MeasurementScope(c) => c.params(schema),
-            RuleType::Required(c) => c.params(schema),
-            RuleType::SeriesGap(c) => c.params(schema),
-            RuleType::SeriesTrend(c) => c.params(schema),
-            RuleType::SeriesLag(c) => c.params(schema),
-            RuleType::SeriesMissing(c) => c.params(schema),
-            RuleType::StageGate(c) => c.params(schema),
-        }
-    }
-}
-
-/// Rule types and the placeholders each provides beyond `{id}`, `{title}`, `{kind}`.
-pub const RULE_TYPES: &[(&str, &[&str])] = &[
-    (
-        "coverage",
-        &[
-            "source",
-            "topics",
-            "topics_clause",
-            "linked_hint",
-            "count",
-            "min",
-        ],
-    ),
-    ("orphan", &["target"]),
-    ("measurement-scope", &["program", "program_title"]),
-    ("required", &["reach"]),
-    ("series-gap", &["years", "period", "as_of", "plan"]),
-    (
-        "series-trend",
-        &["target", "trend", "last", "previous", "first"],
-    ),
-    ("series-lag", &["lag", "left", "period", "as_of", "plan"]),
-    ("series-missing", &["series", "as_of", "plan"]),
-    (
-        "stage-gate",
-        &["rate", "threshold", "themes", "moved_up", "stages"],
-    ),
-];
-
 /// `filter = { key = "category", values = ["priority"] }`: only nodes whose `tag` or `enum`
 /// key has one of the values.
 #[derive(Debug, Clone)]
 pub struct Filter {
+    /// The key's name, as written.
     pub key: String,
+    pub key_id: KeyId,
     pub values: Vec<String>,
 }
 
 impl Filter {
     pub fn accepts(&self, node: &Node) -> bool {
-        node.word(&self.key)
+        node.word(self.key_id)
             .is_some_and(|w| self.values.iter().any(|v| v == w))
     }
 }
@@ -173,6 +94,7 @@ struct RawFile {
     rule: Vec<RawRule>,
 }
 
+/// The keys every rule has, whatever its type; every other key is a parameter of its type.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub(crate) struct RawRule {
@@ -187,38 +109,6 @@ pub(crate) struct RawRule {
     pub(crate) example: String,
     pub(crate) kind: Spanned<String>,
     pub(crate) filter: Option<Spanned<RawFilter>>,
-    // coverage
-    pub(crate) leaves_only: Option<bool>,
-    pub(crate) leaf_relation: Option<Spanned<String>>,
-    pub(crate) source: Option<Spanned<String>>,
-    pub(crate) relation: Option<Spanned<String>>,
-    pub(crate) walk_up: Option<Vec<Spanned<String>>>,
-    pub(crate) tags: Option<RawTags>,
-    pub(crate) min: Option<Spanned<u32>>,
-    // orphan
-    pub(crate) target: Option<Vec<Spanned<String>>>,
-    // measurement-scope
-    pub(crate) measures: Option<Spanned<String>>,
-    pub(crate) scope: Option<Spanned<String>>,
-    pub(crate) walk_down: Option<Vec<Spanned<String>>>,
-    // required
-    pub(crate) path: Option<Vec<Spanned<String>>>,
-    pub(crate) reach: Option<Spanned<String>>,
-    // series-* (the plan: `plan`, `walk-up`, `period`, `as-of`)
-    pub(crate) series: Option<Spanned<String>>,
-    pub(crate) direction: Option<Spanned<String>>,
-    pub(crate) tolerance: Option<Spanned<f64>>,
-    pub(crate) lag: Option<Spanned<String>>,
-    pub(crate) plan: Option<Spanned<String>>,
-    pub(crate) period: Option<Spanned<String>>,
-    pub(crate) as_of: Option<Spanned<String>>,
-    // stage-gate
-    pub(crate) project: Option<Spanned<String>>,
-    pub(crate) stage_at_adoption: Option<Spanned<String>>,
-    pub(crate) stage_now: Option<Spanned<String>>,
-    pub(crate) threshold: Option<Spanned<f64>>,
-    pub(crate) min_themes: Option<Spanned<u32>>,
-    pub(crate) stages: Option<Vec<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -228,18 +118,14 @@ pub(crate) struct RawFilter {
     pub(crate) values: Vec<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawTags {
-    pub(crate) target: Spanned<String>,
-    pub(crate) source: Spanned<String>,
-}
-
 /// Validates names against the schema, collecting ALN090 findings.
 pub(crate) struct Checker<'a> {
     pub(crate) file: FileId,
     pub(crate) schema: &'a Schema,
     pub(crate) errors: Vec<Finding>,
+    /// The type of the rule being read, and the span of its name.
+    rule_type: String,
+    type_span: Range<usize>,
 }
 
 impl Checker<'_> {
@@ -261,9 +147,9 @@ impl Checker<'_> {
         names.iter().filter_map(|n| self.kind(n)).collect()
     }
 
-    pub(crate) fn relation(&mut self, name: &Spanned<String>) -> Option<String> {
+    pub(crate) fn relation(&mut self, name: &Spanned<String>) -> Option<KeyId> {
         if self.schema.is_relation(name.get_ref()) {
-            Some(name.get_ref().clone())
+            self.schema.key_id(name.get_ref())
         } else {
             let rel = self.schema.relations();
             self.errors
@@ -272,53 +158,95 @@ impl Checker<'_> {
         }
     }
 
-    pub(crate) fn relations(&mut self, names: &[Spanned<String>]) -> Vec<String> {
+    pub(crate) fn relations(&mut self, names: &[Spanned<String>]) -> Vec<KeyId> {
         names.iter().filter_map(|n| self.relation(n)).collect()
     }
 
-    pub(crate) fn key(&mut self, name: &Spanned<String>) -> Option<String> {
-        let keys = self.schema.all_keys();
-        if keys.contains(&name.get_ref().as_str()) {
-            Some(name.get_ref().clone())
-        } else {
+    pub(crate) fn key(&mut self, name: &Spanned<String>) -> Option<KeyId> {
+        let id = self.schema.key_id(name.get_ref());
+        if id.is_none() {
+            let keys = self.schema.all_keys();
             self.errors
                 .push(unknown_name(self.file, name, "key", "キー", keys));
-            None
         }
+        id
     }
 
     /// A parameter the rule type needs but the rule lacks.
-    pub(crate) fn need<'t, T>(
-        &mut self,
-        value: Option<&'t T>,
-        rule: &RawRule,
-        name: &str,
-    ) -> Option<&'t T> {
+    pub(crate) fn need<'t, T>(&mut self, value: Option<&'t T>, name: &str) -> Option<&'t T> {
         if value.is_none() {
-            self.errors.push(config_error(
+            let ty = &self.rule_type;
+            let f = config_error(
                 self.file,
-                rule.ty.span(),
+                self.type_span.clone(),
                 Text::new(
-                    format!("rule type `{}` needs `{name}`", rule.ty.get_ref()),
-                    format!("規則の型 `{}` には `{name}` が必要です", rule.ty.get_ref()),
+                    format!("rule type `{ty}` needs `{name}`"),
+                    format!("規則の型 `{ty}` には `{name}` が必要です"),
                 ),
                 None,
-            ));
+            );
+            self.errors.push(f);
         }
         value
     }
+
+    /// An error about the rule as a whole, at its `type`.
+    pub(crate) fn rule_error(&mut self, message: Text) {
+        let f = config_error(self.file, self.type_span.clone(), message, None);
+        self.errors.push(f);
+    }
+
+    /// An error at one parameter's value.
+    pub(crate) fn error_at(&mut self, span: Range<usize>, message: Text) {
+        self.errors
+            .push(config_error(self.file, span, message, None));
+    }
+}
+
+/// Splits each `[[rule]]` table into the keys common to every rule (left in place) and the
+/// parameters of its type (returned, one table per rule in order), so that the common keys keep
+/// their own errors and each rule type judges its own parameters.
+fn split_params<'i>(root: &mut DeTable<'i>) -> Vec<Spanned<DeTable<'i>>> {
+    let common = struct_fields::<RawRule>();
+    let mut params = Vec::new();
+    let Some(DeValue::Array(rules)) = root.get_mut("rule").map(Spanned::get_mut) else {
+        return params;
+    };
+    for rule in rules.iter_mut() {
+        let span = rule.span();
+        let mut own = DeTable::new();
+        if let DeValue::Table(table) = rule.get_mut() {
+            let keys: Vec<_> = table
+                .keys()
+                .filter(|k| !common.contains(&k.get_ref().as_ref()))
+                .cloned()
+                .collect();
+            for k in keys {
+                if let Some((k, v)) = table.remove_entry(k.get_ref().as_ref()) {
+                    own.insert(k, v);
+                }
+            }
+        }
+        params.push(Spanned::new(span, own));
+    }
+    params
 }
 
 pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule>, Vec<Finding>> {
-    let raw: RawFile = toml::from_str(text).map_err(|e| vec![toml_error(file, &e)])?;
+    let mut root = DeTable::parse(text).map_err(|e| vec![toml_error(file, &e)])?;
+    let params = split_params(root.get_mut());
+    let raw = RawFile::deserialize(toml::de::Deserializer::from(root))
+        .map_err(|e| vec![toml_error(file, &e)])?;
     let mut c = Checker {
         file,
         schema,
         errors: Vec::new(),
+        rule_type: String::new(),
+        type_span: 0..0,
     };
     let mut rules = Vec::new();
     let mut seen: HashMap<String, std::ops::Range<usize>> = HashMap::new();
-    for r in raw.rule {
+    for (r, params) in raw.rule.into_iter().zip(params) {
         for name in [&r.code, &r.slug] {
             let key = name.get_ref().to_ascii_lowercase();
             if seen.contains_key(&key) || code::lookup(&key).is_some() {
@@ -387,41 +315,33 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
             Severity::Error
         });
         let kind = c.kind(&r.kind);
-        let filter = r.filter.as_ref().map(|f| {
+        // An unknown key is an error, which fails the whole rule set.
+        let filter = r.filter.as_ref().and_then(|f| {
             let key = Spanned::new(f.span(), f.get_ref().key.clone());
-            c.key(&key);
-            Filter {
+            Some(Filter {
+                key_id: c.key(&key)?,
                 key: f.get_ref().key.clone(),
                 values: f.get_ref().values.clone(),
-            }
+            })
         });
-        let check = match (r.ty.get_ref().as_str(), kind) {
-            ("coverage", Some(kind)) => Coverage::from_rule(kind, &r, &mut c),
-            ("orphan", Some(kind)) => Orphan::from_rule(kind, &r, &mut c),
-            ("measurement-scope", Some(kind)) => MeasurementScope::from_rule(kind, &r, &mut c),
-            ("required", Some(kind)) => Required::from_rule(kind, &r, &mut c),
-            ("series-gap", Some(kind)) => SeriesGap::from_rule(kind, &r, &mut c),
-            ("series-trend", Some(kind)) => SeriesTrend::from_rule(kind, &r, &mut c),
-            ("series-lag", Some(kind)) => SeriesLag::from_rule(kind, &r, &mut c),
-            ("series-missing", Some(kind)) => SeriesMissing::from_rule(kind, &r, &mut c),
-            ("stage-gate", Some(kind)) => StageGate::from_rule(kind, &r, &mut c),
-            (_, None) => None,
-            (_, Some(_)) => {
+        c.rule_type.clone_from(r.ty.get_ref());
+        c.type_span = r.ty.span();
+        let check = kind.and_then(|kind| {
+            RuleType::build(r.ty.get_ref(), kind, params, &mut c).unwrap_or_else(|| {
                 c.errors.push(unknown_name(
                     file,
                     &r.ty,
                     "rule type",
                     "規則の型",
-                    RULE_TYPES.iter().map(|(t, _)| *t),
+                    RULE_TYPES.iter().map(|t| t.name),
                 ));
                 None
-            }
-        };
-        let provided: Vec<&str> = RULE_TYPES
+            })
+        });
+        let provided: &[&str] = RULE_TYPES
             .iter()
-            .find(|(t, _)| t == r.ty.get_ref())
-            .map(|(_, p)| p.to_vec())
-            .unwrap_or_default();
+            .find(|t| t.name == r.ty.get_ref())
+            .map_or(&[], |t| t.placeholders);
         let available = ["id", "title", "kind"]
             .iter()
             .chain(provided.iter())
@@ -493,26 +413,6 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
     } else {
         Err(c.errors)
     }
-}
-
-/// The plan a series rule reads its period from: `plan`, `walk-up`, `period`, `as-of`.
-pub(crate) fn plan_keys(r: &RawRule, c: &mut Checker<'_>) -> Option<PlanKeys> {
-    let kind = c.need(r.plan.as_ref(), r, "plan").and_then(|s| c.kind(s));
-    let period = c
-        .need(r.period.as_ref(), r, "period")
-        .and_then(|s| c.key(s));
-    let as_of = c.need(r.as_of.as_ref(), r, "as-of").and_then(|s| c.key(s));
-    let walk_up = r
-        .walk_up
-        .as_deref()
-        .map(|w| c.relations(w))
-        .unwrap_or_default();
-    Some(PlanKeys {
-        kind: kind?,
-        walk_up,
-        period: period?,
-        as_of: as_of?,
-    })
 }
 
 #[cfg(test)]
@@ -612,6 +512,73 @@ example = ""
 "#;
         let errs = load_rules(toml).unwrap_err();
         assert!(errs[0].message.en.contains("{years}"), "{:?}", errs[0]);
+    }
+
+    const COVERAGE: &str = r#"
+[[rule]]
+code = "ALN900"
+slug = "x"
+severity = "warning"
+type = "coverage"
+kind = "item"
+source = "program"
+relation = "covers"
+EXTRA
+message = { en = "m", ja = "m" }
+help = { en = "h", ja = "h" }
+why = { en = "w", ja = "w" }
+example = ""
+"#;
+
+    #[test]
+    fn a_parameter_of_another_rule_type_is_a_config_error_at_its_key() {
+        let toml = COVERAGE.replace("EXTRA", "threshold = 50.0");
+        let errs = load_rules(&toml).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        let e = &errs[0];
+        assert_eq!(&toml[e.span.start..e.span.end], "threshold");
+        assert_eq!(
+            e.message.en,
+            "rule type `coverage` has no parameter `threshold`"
+        );
+        let help = &e.help.as_ref().unwrap().en;
+        assert!(
+            help.starts_with("`threshold` is a parameter of `stage-gate`;"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_parameter_gets_a_did_you_mean_over_its_own_type() {
+        let toml = COVERAGE.replace("EXTRA", "walk-upp = [\"parent\"]");
+        let errs = load_rules(&toml).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(&toml[errs[0].span.start..errs[0].span.end], "walk-upp");
+        assert_eq!(errs[0].help.as_ref().unwrap().en, "did you mean `walk-up`?");
+    }
+
+    #[test]
+    fn a_parameter_of_the_wrong_shape_is_a_config_error_at_its_value() {
+        let toml = COVERAGE.replace("EXTRA", "min = \"two\"");
+        let errs = load_rules(&toml).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(&toml[errs[0].span.start..errs[0].span.end], "\"two\"");
+    }
+
+    #[test]
+    fn every_registered_type_has_a_unique_name_and_its_parameters() {
+        let mut names: Vec<&str> = RULE_TYPES.iter().map(|t| t.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), RULE_TYPES.len());
+        for t in RULE_TYPES {
+            assert!(!t.params().is_empty(), "{}", t.name);
+            // Parameters never shadow the keys every rule has.
+            let common = struct_fields::<RawRule>();
+            assert!(t.params().iter().all(|p| !common.contains(p)), "{}", t.name);
+        }
+        let coverage = RULE_TYPES.iter().find(|t| t.name == "coverage").unwrap();
+        assert!(coverage.params().contains(&"leaves-only"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::RuleSet;
 use crate::diag::{code, Finding, Text};
 use crate::model::suggest::suggest;
-use crate::model::Model;
+use crate::model::{Model, NodeIx};
 use crate::syntax::ast::Date;
 use std::collections::HashSet;
 
@@ -14,7 +14,7 @@ pub(super) fn apply(
     findings: Vec<Finding>,
     today: Date,
 ) -> Vec<Finding> {
-    let mut used: HashSet<(usize, usize)> = HashSet::new();
+    let mut used: HashSet<(NodeIx, usize)> = HashSet::new();
     let mut out = Vec::with_capacity(findings.len());
     for f in findings {
         let waived = f.nodes.first().and_then(|id| model.get(id)).and_then(|n| {
@@ -37,6 +37,7 @@ pub(super) fn apply(
         }
     }
     for (n, node) in model.nodes.iter().enumerate() {
+        let n = NodeIx::new(n);
         for (wi, w) in node.waivers.iter().enumerate() {
             if set.rule(&w.rule).is_none() {
                 out.push(unknown(set, w, &node.id));
