@@ -99,6 +99,34 @@ fn assert_every_kind_of_change(doc: &Value) {
 }
 
 #[test]
+fn the_illustrative_third_plan_draft_shows_each_kind_of_change() {
+    let out = common::align(&[
+        "diff",
+        "specs/",
+        "examples/third-plan-draft/",
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", transcript(&out));
+    let doc = json(&out);
+    assert_every_kind_of_change(&doc);
+    assert!(violations(&schema(), &doc).is_empty());
+    let renamed = &doc["declarations"]["renamed"][0];
+    assert_eq!(renamed["old_id"], "I1.3.2.a");
+    assert_eq!(renamed["id"], "I2.1.2");
+    let lost: Vec<&str> = doc["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["change"] == "lost")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(lost, ["I1.2.1"], "the retired program's item");
+}
+
+#[test]
 fn the_all_kinds_case_shows_each_kind_of_change() {
     let doc = json(&diff_case(
         &root().join("tests/fixtures/diff/all-kinds"),
