@@ -370,3 +370,24 @@ fn git_errors_are_clear_and_exit_2() {
         transcript(&out)
     );
 }
+
+#[test]
+fn a_path_absent_from_one_version_only_is_compared_as_empty() {
+    let repo = repository();
+    let d = repo.path();
+    git(d, &["tag", "v2"]);
+    std::fs::create_dir_all(d.join("extra")).unwrap();
+    std::fs::write(d.join("extra/a.align"), "plan P9 \"added\" {}\n").unwrap();
+    git(d, &["add", "extra"]);
+    git(d, &["commit", "-q", "-m", "extra"]);
+    let out = align_in(d, &["diff", "v2..HEAD", "extra", "--today", TODAY]);
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    snapshot("git_path_absent_from_old", &transcript(&out));
+    // Going back, the path is absent from the new version: the declaration is removed.
+    let out = align_in(d, &["diff", "HEAD", "v2", "extra", "--today", TODAY]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("- plan P9"),
+        "{}",
+        transcript(&out)
+    );
+}

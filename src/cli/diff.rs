@@ -9,6 +9,7 @@ use crate::diff::side::{self, Side};
 use crate::diff::version::{self, Checked};
 use crate::diff::{self as d, SideInfo};
 use crate::engine::Options;
+use crate::source::{Loaded, SourceError};
 use crate::syntax::ast::Date;
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -55,11 +56,15 @@ pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8, Failure> {
         max_file_size: args.max_file_size,
     };
     let sides = side::parse(&args.args).map_err(|e| UsageError(e.to_string()))?;
-    let old = match load(&sides.old, &sides.paths, &args.rule_set, &opts, color)? {
+    let (old, new) = match read_both(&sides, args.max_file_size)? {
+        Ok(both) => both,
+        Err(code) => return Ok(code),
+    };
+    let old = match check(old, &args.rule_set, &opts, color)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
-    let new = match load(&sides.new, &sides.paths, &args.rule_set, &opts, color)? {
+    let new = match check(new, &args.rule_set, &opts, color)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
@@ -84,34 +89,65 @@ pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     Ok(u8::from(failing))
 }
 
-/// Reads and checks one side. A side that cannot be read completely is not compared (a
-/// missing file would show as removed declarations): its errors are printed, exit 2.
-fn load(
-    side: &Side,
-    paths: &[std::path::PathBuf],
-    rule_set: &RuleSetArgs,
-    opts: &Options,
-    color: bool,
-) -> Result<Result<Checked, u8>, Failure> {
-    let loaded = side
-        .load(paths, opts.max_file_size)
-        .map_err(|e| UsageError(e.to_string()))?;
+/// Reads both versions. A version that cannot be read whole is not compared (a missing file
+/// would show as removed declarations): the errors are printed, exit 2. One exception: a PATH
+/// that is absent from one version only (a directory the draft creates or deletes) is an empty
+/// part of that version, with a note; absent from both, it is an error.
+fn read_both(
+    sides: &side::Sides,
+    max_file_size: u64,
+) -> Result<Result<(Loaded, Loaded), u8>, Failure> {
+    let read = |s: &Side| {
+        s.load(&sides.paths, max_file_size)
+            .map_err(|e| UsageError(e.to_string()))
+    };
+    let (mut old, mut new) = (read(&sides.old)?, read(&sides.new)?);
+    let absent = |e: &SourceError| {
+        matches!(
+            e,
+            SourceError::NotFound { .. } | SourceError::NoSpecs { .. }
+        )
+    };
+    let only_absent = |l: &Loaded| !l.errors.is_empty() && l.errors.iter().all(absent);
     let mut err = io::stderr().lock();
-    for note in &loaded.skipped {
-        writeln!(err, "note: {}: skipped: {}", note.path, note.reason)?;
+    for l in [&old, &new] {
+        for note in &l.skipped {
+            writeln!(err, "note: {}: skipped: {}", note.path, note.reason)?;
+        }
     }
-    if !loaded.errors.is_empty() {
-        let label = side.label();
-        for e in &loaded.errors {
+    let one_side_absent = !sides.paths.is_empty()
+        && ((only_absent(&old) && new.errors.is_empty())
+            || (only_absent(&new) && old.errors.is_empty()));
+    for (l, s) in [(&mut old, &sides.old), (&mut new, &sides.new)] {
+        if l.errors.is_empty() {
+            continue;
+        }
+        if one_side_absent {
+            for e in l.errors.drain(..) {
+                writeln!(err, "note: {e}; taken as empty in {}", s.label())?;
+            }
+            continue;
+        }
+        for e in &l.errors {
             writeln!(err, "error: {e}")?;
         }
         writeln!(
             err,
-            "error: {label}: not every spec file could be read; nothing was compared"
+            "error: {}: not every spec file could be read; nothing was compared",
+            s.label()
         )?;
         return Ok(Err(2));
     }
-    drop(err);
+    Ok(Ok((old, new)))
+}
+
+/// Checks one version with the rule set; an invalid rule set is rendered, exit 2.
+fn check(
+    loaded: Loaded,
+    rule_set: &RuleSetArgs,
+    opts: &Options,
+    color: bool,
+) -> Result<Result<Checked, u8>, Failure> {
     match version::check(loaded, rule_set.rules.as_deref(), opts) {
         Ok(c) => Ok(Ok(c)),
         Err((e, sources)) => rule_set_failure(e, &sources, rule_set.lang(), color).map(Err),

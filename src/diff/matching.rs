@@ -7,8 +7,9 @@
 //! similarity = TITLE_WEIGHT × dice(title, title') + (1 − TITLE_WEIGHT) × jaccard(content, content')
 //! ```
 //!
-//! - `dice` is the Sørensen–Dice coefficient of the titles' character bigrams, after NFKC
-//!   normalisation, lower-casing and removal of white space (bigrams of characters, not words,
+//! - `dice` is the Sørensen–Dice coefficient of the titles' character bigrams (of their first
+//!   [`MAX_TITLE_CHARS`] characters), after NFKC normalisation, lower-casing and removal of
+//!   white space (bigrams of characters, not words,
 //!   because Japanese titles have no spaces); 1 for equal titles.
 //! - `jaccard` is |A ∩ B| / |A ∪ B| over the declarations' `key = value` entries (every key but
 //!   the title, references included, canonical text as in [`super::decl`]).
@@ -30,6 +31,9 @@ pub const TITLE_WEIGHT: f64 = 0.6;
 pub const RENAME_THRESHOLD: f64 = 0.6;
 /// Largest number of (old, new) pairs of one kind compared by similarity.
 pub const FUZZY_PAIR_LIMIT: usize = 250_000;
+/// Characters of a title compared (a title is a line, not a document: a 100 MB title costs no
+/// more than this).
+pub const MAX_TITLE_CHARS: usize = 1_000;
 
 /// The pairing of two versions' declarations (indices into the two `decls` lists).
 #[derive(Debug, Default)]
@@ -137,6 +141,8 @@ impl Profile {
         let title: String = d
             .title
             .unwrap_or("")
+            .chars()
+            .take(MAX_TITLE_CHARS)
             .nfkc()
             .flat_map(char::to_lowercase)
             .filter(|c| !c.is_whitespace())
