@@ -391,3 +391,52 @@ fn a_path_absent_from_one_version_only_is_compared_as_empty() {
         transcript(&out)
     );
 }
+
+#[test]
+fn spec_text_cannot_break_the_output_or_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (side, title) in [
+        ("old", "plain"),
+        ("new", "a|b <script>x</script> \\u{1b}[2J `c`"),
+    ] {
+        std::fs::create_dir_all(d.join(side)).unwrap();
+        std::fs::write(
+            d.join(side).join("a.align"),
+            format!("plan P \"p\" {{}}\npolicy V1 \"{title}\" {{ plan P }}\n"),
+        )
+        .unwrap();
+    }
+    let human = align_in(d, &["diff", "old", "new", "--today", TODAY]);
+    assert_eq!(human.status.code(), Some(0), "{}", transcript(&human));
+    assert!(!human.stdout.contains(&0x1b), "{}", transcript(&human));
+    assert!(String::from_utf8_lossy(&human.stdout).contains("\\u{1b}[2J"));
+    let md = align_in(
+        d,
+        &["diff", "old", "new", "--today", TODAY, "--format", "md"],
+    );
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(!md.contains("<script>") && !md.contains('\x1b'), "{md}");
+    assert!(md.contains("a\\|b &lt;script&gt;"), "{md}");
+    let json = json(&align_in(
+        d,
+        &["diff", "old", "new", "--today", TODAY, "--format", "json"],
+    ));
+    assert_eq!(
+        json["declarations"]["changed"][0]["changes"][0]["new"],
+        "\"a|b <script>x</script> \\u{1b}[2J `c`\""
+    );
+}
+
+#[test]
+fn an_unusable_rule_set_exits_2() {
+    let all = root().join("tests/fixtures/diff/all-kinds");
+    let out = diff_case(&all, &["--rules", "no-such-rule-set"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no-such-rule-set: not a rule set directory"),
+        "{}",
+        transcript(&out)
+    );
+}
