@@ -440,3 +440,18 @@ fn an_unusable_rule_set_exits_2() {
         transcript(&out)
     );
 }
+
+#[test]
+fn a_merge_base_range_of_unrelated_histories_is_explained() {
+    let repo = repository();
+    let d = repo.path();
+    git(d, &["checkout", "-q", "--orphan", "unrelated"]);
+    git(d, &["commit", "-q", "-m", "unrelated history"]);
+    let out = align_in(d, &["diff", "v1...unrelated", "specs"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("have no common ancestor"),
+        "{}",
+        transcript(&out)
+    );
+}

@@ -100,7 +100,16 @@ pub fn merge_base(a: &Commit, b: &Commit) -> Result<Commit, GitError> {
     let args = ["merge-base", a.oid.as_str(), b.oid.as_str()];
     let out = git(&args)?;
     if !out.status.success() {
-        return Err(failed(&args, &out));
+        let mut e = failed(&args, &out);
+        if let GitError::Failed { stderr, .. } = &mut e {
+            if stderr.trim().is_empty() {
+                *stderr = format!(
+                    "`{}` and `{}` have no common ancestor; compare them with `..`",
+                    a.rev, b.rev
+                );
+            }
+        }
+        return Err(e);
     }
     Ok(Commit {
         rev: format!("merge-base({}, {})", a.rev, b.rev),
