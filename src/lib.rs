@@ -23,7 +23,7 @@
 //! layer 6: rules
 //! layer 7: baseline, config
 //! layer 8: engine
-//! layer 9: report
+//! layer 9: diff, report
 //! layer 10: cli
 //! ```
 
@@ -33,6 +33,7 @@ pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod engine;
 pub mod model;
 pub mod report;

@@ -83,3 +83,32 @@ fn readme_shows_current_output() {
         );
     }
 }
+
+/// The README's `align diff` section is the real Markdown output on the illustrative Third
+/// Plan draft, between its two marker comments.
+#[test]
+fn readme_shows_current_diff_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = "<!-- output of: align diff specs/ examples/third-plan-draft/ --format md -->\n";
+    let block = readme
+        .split(start)
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- end of output -->").next())
+        .expect("README has the align diff output between its markers");
+    let out = align(&[
+        "diff",
+        "specs/",
+        "examples/third-plan-draft/",
+        "--format",
+        "md",
+        "--today",
+        common::TODAY,
+    ]);
+    // The draft adds errors (an item left without a program): exit 1.
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        block,
+        String::from_utf8_lossy(&out.stdout),
+        "README's align diff block is stale; regenerate it from the real output"
+    );
+}

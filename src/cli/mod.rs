@@ -4,6 +4,7 @@
 //! above `--fail-on`, 2 usage or I/O error.
 
 mod check;
+mod diff;
 mod explain;
 mod rules;
 mod stats;
@@ -35,6 +36,9 @@ enum Command {
     Rules(rules::RulesArgs),
     /// KPI series (mean annual change, suggested relative targets) and stage-gate rates.
     Stats(stats::StatsArgs),
+    /// What a draft changes between two versions (directories or git revisions), and what it
+    /// newly leaves uncovered.
+    Diff(diff::DiffArgs),
 }
 
 /// Options every command that reads a rule set shares.
@@ -111,6 +115,7 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => explain::run(&args, &mut out),
         Command::Rules(args) => rules::run(&args, &mut out),
         Command::Stats(args) => stats::run(&args, &mut out),
+        Command::Diff(args) => diff::run(&args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {
