@@ -5,6 +5,7 @@
 
 mod check;
 mod explain;
+mod fmt;
 mod rules;
 mod stats;
 
@@ -34,6 +35,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// KPI series (mean annual change, suggested relative targets) and stage-gate rates.
     Stats(stats::StatsArgs),
+    /// Lay specs out in the canonical layout (`--check`: only list the files that would change).
+    Fmt(fmt::FmtArgs),
 }
 
 /// Options every command that reads a rule set shares.
@@ -105,6 +108,7 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => explain::run(&args, &mut out),
         Command::Rules(args) => rules::run(&args, &mut out),
         Command::Stats(args) => stats::run(&args, &mut out),
+        Command::Fmt(args) => fmt::run(&args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {
