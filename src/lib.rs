@@ -12,6 +12,7 @@ pub mod config;
 pub mod diag;
 pub mod engine;
 pub mod fmt;
+pub mod init;
 pub mod model;
 pub mod report;
 pub mod rules;

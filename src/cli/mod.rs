@@ -6,6 +6,7 @@
 mod check;
 mod explain;
 mod fmt;
+mod init;
 mod rules;
 mod stats;
 
@@ -37,6 +38,8 @@ enum Command {
     Stats(stats::StatsArgs),
     /// Lay specs out in the canonical layout (`--check`: only list the files that would change).
     Fmt(fmt::FmtArgs),
+    /// Write a new plan skeleton: align.toml and one example file per kind (never overwrites).
+    Init(init::InitArgs),
 }
 
 /// Options every command that reads a rule set shares.
@@ -109,6 +112,7 @@ pub fn run() -> ExitCode {
         Command::Rules(args) => rules::run(&args, &mut out),
         Command::Stats(args) => stats::run(&args, &mut out),
         Command::Fmt(args) => fmt::run(&args, &mut out),
+        Command::Init(args) => init::run(&args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {
