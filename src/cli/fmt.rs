@@ -6,6 +6,7 @@ use super::{rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs};
 use crate::fmt::{self, Outcome, Refusal};
 use crate::report::human::{self, HumanOptions};
 use crate::source::{self, FileId, SourceKind, SourceSet};
+use rayon::prelude::*;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -49,8 +50,17 @@ pub(super) fn run(args: &FmtArgs, out: &mut dyn Write) -> Result<u8, Failure> {
 
     let mut changed: Vec<(FileId, String, usize)> = Vec::new();
     let mut unchanged = 0usize;
-    for (id, file) in sources.files().filter(|(_, f)| f.kind == SourceKind::Spec) {
-        if !file.valid {
+    // Files are formatted in parallel (each is independent), then reported in walk order.
+    let specs: Vec<_> = sources
+        .files()
+        .filter(|(_, f)| f.kind == SourceKind::Spec)
+        .collect();
+    let results: Vec<_> = specs
+        .par_iter()
+        .map(|(id, f)| f.valid.then(|| fmt::format(*id, &f.text)))
+        .collect();
+    for ((id, file), result) in specs.into_iter().zip(results) {
+        let Some(result) = result else {
             let mine: Vec<_> = loaded
                 .findings
                 .iter()
@@ -61,8 +71,8 @@ pub(super) fn run(args: &FmtArgs, out: &mut dyn Write) -> Result<u8, Failure> {
             writeln!(err, "error: {}: not formatted: not UTF-8", file.name)?;
             refused += 1;
             continue;
-        }
-        match fmt::format(id, &file.text) {
+        };
+        match result {
             Ok(Outcome::Unchanged) => unchanged += 1,
             Ok(Outcome::Changed { text, fixes }) => changed.push((id, text, fixes)),
             Err(Refusal::Syntax(findings)) => {

@@ -43,40 +43,56 @@ pub fn format(file: FileId, text: &str) -> Result<Outcome, Refusal> {
     let (original, findings) = parse(file, text);
     let tokens = tokenize(text);
     let (fixed, fixes) = fix::apply(text, &tokens);
-    let (fixed_ast, fixed_findings) = parse(file, &fixed);
+    // Most files need no fix: then the fixed text is the text, already parsed and tokenized.
+    let reparsed = (fixes > 0).then(|| (parse(file, &fixed), tokenize(&fixed)));
+    let (fixed_ast, fixed_findings, fixed_tokens) = match &reparsed {
+        Some(((ast, found), toks)) => (ast, found, toks),
+        None => (&original, &findings, &tokens),
+    };
     // A fix is safe when the parser already read the text so: then the fixed text parses to
     // the same tree. When it does not (`G１` is `G` then `1`), the errors stand.
     if fixed_findings.iter().any(|f| f.severity == Severity::Error)
-        || verify::meaning(fixed_ast.clone()) != verify::meaning(original.clone())
+        || (fixes > 0 && verify::meaning(fixed_ast.clone()) != verify::meaning(original.clone()))
     {
         let mut errors: Vec<Finding> = findings;
         errors.sort_by_key(|f| (f.severity != Severity::Error, f.span.start));
         return Err(Refusal::Syntax(errors));
     }
-    let out = lay_out(&fixed, &fixed_ast)?;
-    verify::compare(&fixed, &original, &out).map_err(Refusal::Unsafe)?;
-    let (out_ast, _) = parse(file, &out);
-    let again = lay_out(&out, &out_ast)?;
+    let out = lay_out(&fixed, fixed_tokens, fixed_ast)?;
+    if out == text {
+        // The text is its own layout: a fixed point, and nothing to write or check.
+        return Ok(Outcome::Unchanged);
+    }
+    let (out_ast, out_findings) = parse(file, &out);
+    verify::compare(
+        &fixed,
+        fixed_findings,
+        &original,
+        &out,
+        &out_ast,
+        &out_findings,
+    )
+    .map_err(Refusal::Unsafe)?;
+    let again = lay_out(&out, &tokenize(&out), &out_ast)?;
     if again != out {
         return Err(Refusal::Unsafe(
             "formatting the result again changes it (the layout is not a fixed point)".to_owned(),
         ));
     }
-    if out == text {
-        Ok(Outcome::Unchanged)
-    } else {
-        Ok(Outcome::Changed { text: out, fixes })
-    }
+    Ok(Outcome::Changed { text: out, fixes })
 }
 
-fn lay_out(text: &str, ast: &crate::syntax::ast::File) -> Result<String, Refusal> {
-    let tokens = tokenize(text);
+fn lay_out(
+    text: &str,
+    tokens: &[crate::syntax::Token],
+    ast: &crate::syntax::ast::File,
+) -> Result<String, Refusal> {
     // The file's line ending is that of its first line break.
     let nl = match tokens.iter().find(|t| t.kind == TokenKind::Newline) {
         Some(t) if t.text(text) == "\r\n" => "\r\n",
         _ => "\n",
     };
-    layout::layout(text, &tokens, ast, nl).map_err(|u| {
+    layout::layout(text, tokens, ast, nl).map_err(|u| {
         Refusal::Unsafe(format!(
             "the text at byte {} is not part of the syntax tree",
             u.offset
