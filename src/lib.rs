@@ -23,8 +23,9 @@
 //! layer 6: rules
 //! layer 7: baseline, config
 //! layer 8: engine
-//! layer 9: diff, report
-//! layer 10: cli
+//! layer 9: diff, fmt, report
+//! layer 10: init
+//! layer 11: cli
 //! ```
 
 pub mod analysis;
@@ -35,6 +36,8 @@ pub mod config;
 pub mod diag;
 pub mod diff;
 pub mod engine;
+pub mod fmt;
+pub mod init;
 pub mod model;
 pub mod report;
 pub mod rules;

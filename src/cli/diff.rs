@@ -4,11 +4,11 @@
 
 use super::check::parse_date;
 use super::{rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs, UsageError};
+use crate::base::Date;
 use crate::config::FailOn;
 use crate::diff::side::{self, Side};
 use crate::diff::version::{self, Checked};
 use crate::diff::{self as d, SideInfo};
-use crate::base::Date;
 use crate::source::{Loaded, SourceError};
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -146,6 +146,6 @@ fn check(
 ) -> Result<Result<Checked, u8>, Failure> {
     match version::check(loaded, rule_set.rules.as_deref(), today) {
         Ok(c) => Ok(Ok(c)),
-        Err((e, sources)) => rule_set_failure(e, sources, rule_set.lang(), color).map(Err),
+        Err((e, sources)) => rule_set_failure(e, &sources, rule_set.lang(), color).map(Err),
     }
 }

@@ -6,10 +6,12 @@
 mod check;
 mod diff;
 mod explain;
+mod fmt;
+mod init;
 mod rules;
 mod stats;
 
-use crate::diag::Lang;
+use crate::diag::{Finding, Lang};
 use crate::engine::Stop;
 use crate::rules::{RuleSet, RuleSetError};
 use crate::source::SourceSet;
@@ -39,6 +41,10 @@ enum Command {
     /// What a draft changes between two versions (directories or git revisions), and what it
     /// newly leaves uncovered.
     Diff(diff::DiffArgs),
+    /// Lay specs out in the canonical layout (`--check`: only list the files that would change).
+    Fmt(fmt::FmtArgs),
+    /// Write a new plan skeleton: align.toml and one example file per kind (never overwrites).
+    Init(init::InitArgs),
 }
 
 /// Options every command that reads a rule set shares.
@@ -116,6 +122,8 @@ pub fn run() -> ExitCode {
         Command::Rules(args) => rules::run(&args, &mut out),
         Command::Stats(args) => stats::run(&args, &mut out),
         Command::Diff(args) => diff::run(&args, &mut out),
+        Command::Fmt(args) => fmt::run(&args, &mut out),
+        Command::Init(args) => init::run(&args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {
@@ -168,44 +176,49 @@ fn use_color(arg: ColorArg) -> bool {
 /// Renders rule-set errors to stderr and returns exit 2 (commands that load only a rule set).
 fn rule_set_failure(
     e: RuleSetError,
-    sources: SourceSet,
+    sources: &SourceSet,
     lang: Lang,
     color: bool,
 ) -> Result<u8, Failure> {
-    let stop = match e {
-        RuleSetError::Io(msg) => Stop::Usage(msg),
-        RuleSetError::Invalid(findings) => Stop::RuleSet {
-            findings,
-            sources,
-            lang,
-        },
-    };
-    stopped(stop, color)
+    match e {
+        RuleSetError::Io(msg) => Err(UsageError(msg).into()),
+        RuleSetError::Invalid(findings) => invalid(findings, sources, lang, "the rule set", color),
+    }
 }
 
 /// Renders why a run stopped (ALN090 findings with TOML spans, or a message) to stderr and
 /// returns exit 2.
 fn stopped(stop: Stop, color: bool) -> Result<u8, Failure> {
-    let (mut findings, sources, lang, what) = match stop {
-        Stop::Usage(msg) => return Err(UsageError(msg).into()),
+    match stop {
+        Stop::Usage(msg) => Err(UsageError(msg).into()),
         Stop::Config {
             findings,
             sources,
             lang,
-        } => (findings, sources, lang, "the configuration"),
+        } => invalid(findings, &sources, lang, "the configuration", color),
         Stop::RuleSet {
             findings,
             sources,
             lang,
-        } => (findings, sources, lang, "the rule set"),
-    };
-    crate::source::sort(&mut findings, &sources);
+        } => invalid(findings, &sources, lang, "the rule set", color),
+    }
+}
+
+/// Renders the findings that make a configuration or rule set invalid; exit 2.
+fn invalid(
+    mut findings: Vec<Finding>,
+    sources: &SourceSet,
+    lang: Lang,
+    what: &str,
+    color: bool,
+) -> Result<u8, Failure> {
+    crate::source::sort(&mut findings, sources);
     let mut err = io::stderr().lock();
     let opts = crate::report::human::HumanOptions {
         color,
         ..crate::report::human::HumanOptions::default()
     };
-    crate::report::human::render_findings(&findings, &sources, lang, opts, &mut err)?;
+    crate::report::human::render_findings(&findings, sources, lang, opts, &mut err)?;
     writeln!(err, "error: {what} is invalid; nothing was checked")?;
     Ok(2)
 }

@@ -25,7 +25,7 @@ pub(super) fn run(args: &RulesArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     let lang = args.rule_set.lang();
     let set = match args.rule_set.load(&mut sources) {
         Ok(set) => set,
-        Err(e) => return rule_set_failure(e, sources, lang, use_color(ColorArg::Auto)),
+        Err(e) => return rule_set_failure(e, &sources, lang, use_color(ColorArg::Auto)),
     };
     match args.format {
         RulesFormat::Text => write!(out, "{}", docs::table(&set, lang))?,

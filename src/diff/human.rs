@@ -2,8 +2,8 @@
 //! `>` moved, `?` to review), coloured when asked. Spec text is shown terminal-safe.
 
 use super::{Change, CoverageKind, DeclRef, Diff, Link};
-use crate::diag::{Lang, Severity};
 use crate::base::sanitize::for_terminal;
+use crate::diag::{Lang, Severity};
 use std::io::{self, Write};
 
 /// Longest spec text (a title, a value) shown, in characters.

@@ -9,5 +9,6 @@ mod literal;
 mod notation;
 mod parse;
 
+pub(crate) use lex::to_ascii as full_width_to_ascii;
 pub use lex::{tokenize, Token, TokenKind};
 pub use parse::{parse, MAX_ERRORS_PER_FILE, MAX_NESTING};

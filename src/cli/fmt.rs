@@ -1,0 +1,193 @@
+//! `align fmt [--check] [--diff] PATHS…`: lay spec files out canonically (docs/language.md),
+//! or report which would change. Exit 0 done or nothing to change, 1 files would change
+//! (`--check`, `--diff`), 2 a file was refused (syntax errors) or an I/O error.
+
+use super::{rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs};
+use crate::fmt::{self, Outcome, Refusal};
+use crate::report::human::{self, HumanOptions};
+use crate::source::{self, FileId, SourceKind, SourceSet};
+use rayon::prelude::*;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct FmtArgs {
+    /// Files or directories to format (directories are searched for *.align recursively).
+    #[arg(required = true, value_name = "PATHS")]
+    paths: Vec<PathBuf>,
+    /// Write nothing: list the files not in canonical layout, and exit 1 if there are any.
+    #[arg(long)]
+    check: bool,
+    /// Write nothing: print a unified diff of what would change, and exit 1 if anything would.
+    #[arg(long)]
+    diff: bool,
+    #[command(flatten)]
+    rule_set: RuleSetArgs,
+    /// Colour the diagnostics of refused files.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorArg,
+}
+
+pub(super) fn run(args: &FmtArgs, out: &mut dyn Write) -> Result<u8, Failure> {
+    let lang = args.rule_set.lang();
+    let color = use_color(args.color);
+    let loaded = source::load(&args.paths, source::DEFAULT_MAX_FILE_SIZE);
+    let sources = &loaded.sources;
+    let mut err = io::stderr().lock();
+    let mut refused = 0usize;
+    for e in &loaded.errors {
+        writeln!(err, "error: {e}")?;
+        refused += 1;
+    }
+    if sources.spec_count() == 0 && !loaded.errors.is_empty() {
+        return Ok(2);
+    }
+    let opts = HumanOptions {
+        color,
+        ..HumanOptions::default()
+    };
+
+    let mut changed: Vec<(FileId, String, usize)> = Vec::new();
+    let mut unchanged = 0usize;
+    // Files are formatted in parallel (each is independent), then reported in walk order.
+    let specs: Vec<_> = sources
+        .files()
+        .filter(|(_, f)| f.kind == SourceKind::Spec)
+        .collect();
+    let results: Vec<_> = specs
+        .par_iter()
+        .map(|(id, f)| f.valid.then(|| fmt::format(*id, &f.text)))
+        .collect();
+    for ((id, file), result) in specs.into_iter().zip(results) {
+        let Some(result) = result else {
+            let mine: Vec<_> = loaded
+                .findings
+                .iter()
+                .filter(|f| f.span.file == id)
+                .cloned()
+                .collect();
+            human::render_findings(&mine, sources, lang, opts, &mut err)?;
+            writeln!(err, "error: {}: not formatted: not UTF-8", file.name)?;
+            refused += 1;
+            continue;
+        };
+        match result {
+            Ok(Outcome::Unchanged) => unchanged += 1,
+            Ok(Outcome::Changed { text, fixes }) => changed.push((id, text, fixes)),
+            Err(Refusal::Syntax(findings)) => {
+                human::render_findings(&findings, sources, lang, opts, &mut err)?;
+                writeln!(
+                    err,
+                    "error: {}: not formatted: it has syntax errors; fix them and run `align fmt` again",
+                    file.name
+                )?;
+                refused += 1;
+            }
+            Err(Refusal::Unsafe(why)) => {
+                writeln!(
+                    err,
+                    "error: {}: not formatted: {why} (a bug in `align fmt`; the file is left as it is)",
+                    file.name
+                )?;
+                refused += 1;
+            }
+        }
+    }
+
+    // The formatted set must check to the same findings as the original one.
+    if !changed.is_empty() {
+        match same_findings(args, sources, &changed) {
+            Ok(None) => {}
+            Ok(Some(why)) => {
+                writeln!(
+                    err,
+                    "error: not formatted: the formatted files would check differently ({why}); a bug in `align fmt`, nothing was written"
+                )?;
+                return Ok(2);
+            }
+            Err(e) => return rule_set_failure(e, sources, lang, color),
+        }
+    }
+
+    let dry = args.check || args.diff;
+    for (id, text, fixes) in &changed {
+        let file = sources.get(*id);
+        if args.diff {
+            write!(out, "{}", fmt::diff::unified(&file.name, &file.text, text))?;
+        }
+        if args.check {
+            writeln!(out, "would reformat: {}", file.name)?;
+        }
+        if !dry {
+            if let Err(e) = write_keeping_permissions(&file.path, text) {
+                writeln!(err, "error: {}: cannot write: {e}", file.name)?;
+                refused += 1;
+                continue;
+            }
+            let fixed = match fixes {
+                0 => String::new(),
+                1 => " (1 safe fix)".to_owned(),
+                n => format!(" ({n} safe fixes)"),
+            };
+            writeln!(out, "reformatted: {}{fixed}", file.name)?;
+        }
+    }
+    let n = changed.len();
+    let files = |n: usize| if n == 1 { "file" } else { "files" };
+    let summary = if dry {
+        format!(
+            "{n} {} would be reformatted, {unchanged} already formatted",
+            files(n)
+        )
+    } else {
+        format!("{n} {} reformatted, {unchanged} unchanged", files(n))
+    };
+    let summary = if refused > 0 {
+        format!("{summary}, {refused} not formatted")
+    } else {
+        summary
+    };
+    writeln!(err, "{summary}")?;
+    Ok(if refused > 0 {
+        2
+    } else {
+        u8::from(dry && n > 0)
+    })
+}
+
+/// Whether the specs check to the same findings before and after formatting.
+fn same_findings(
+    args: &FmtArgs,
+    sources: &SourceSet,
+    changed: &[(FileId, String, usize)],
+) -> Result<Option<String>, crate::rules::RuleSetError> {
+    let specs = || {
+        sources
+            .files()
+            .filter(|(_, f)| f.kind == SourceKind::Spec && f.valid)
+    };
+    let before: Vec<(String, String)> = specs()
+        .map(|(_, f)| (f.name.clone(), f.text.clone()))
+        .collect();
+    let after: Vec<(String, String)> = specs()
+        .map(|(id, f)| {
+            let text = changed
+                .iter()
+                .find(|(c, _, _)| *c == id)
+                .map_or_else(|| f.text.clone(), |(_, t, _)| t.clone());
+            (f.name.clone(), text)
+        })
+        .collect();
+    fmt::set::compare(&before, &after, &|s| args.rule_set.load(s))
+}
+
+/// Writes `text` over `path` atomically (temporary file + rename), keeping the file's
+/// permissions.
+fn write_keeping_permissions(path: &std::path::Path, text: &str) -> io::Result<()> {
+    let permissions = std::fs::metadata(path).map(|m| m.permissions());
+    crate::baseline::write_atomic(path, text.as_bytes())?;
+    if let Ok(p) = permissions {
+        std::fs::set_permissions(path, p)?;
+    }
+    Ok(())
+}
