@@ -194,11 +194,14 @@ impl Baseline {
 
     /// Reads and parses a baseline file.
     pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| BaselineError::Read {
-            path: shown.clone(),
-            reason: e.to_string(),
-        })?;
+        let shown = crate::source::display(path);
+        let text =
+            crate::source::read_text(path, crate::source::FileKind::Baseline).map_err(|e| {
+                BaselineError::Read {
+                    path: shown.clone(),
+                    reason: e.to_string(),
+                }
+            })?;
         Baseline::parse(&text).map_err(|reason| BaselineError::Invalid {
             path: shown,
             reason,

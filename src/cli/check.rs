@@ -8,6 +8,7 @@ use crate::diag::{Counts, Finding, Lang};
 use crate::engine::{self, Options};
 use crate::report::human::{self, HumanOptions};
 use crate::report::json::{self, BaselineReport, Meta};
+use crate::report::sanitize::line;
 use crate::report::{github, sarif};
 use crate::rules::RuleSet;
 use crate::source::{self, SourceSet};
@@ -155,8 +156,11 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
 
     let mut run = engine::check_sources(sources, findings, errors, loaded.skipped, &set, &opts);
     if run.sources.spec_count() == 0 && !run.errors.is_empty() {
-        let msgs: Vec<String> = run.errors.iter().map(ToString::to_string).collect();
-        return Err(UsageError(msgs.join("\nerror: ")).into());
+        let mut err = io::stderr().lock();
+        for e in &run.errors {
+            writeln!(err, "error: {}", line(&e.to_string()))?;
+        }
+        return Ok(2);
     }
     run.findings = overrides.apply(std::mem::take(&mut run.findings));
     run.summary.counts = Counts::of(&run.findings);
@@ -169,7 +173,7 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     let baseline = match &args.baseline {
         None => None,
         Some(path) => Some((
-            path.display().to_string(),
+            line(&path.to_string_lossy()).into_owned(),
             Baseline::read(path).map_err(|e| UsageError(e.to_string()))?,
         )),
     };
@@ -232,7 +236,12 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
 
     if !args.quiet {
         for note in &run.skipped {
-            writeln!(err, "note: {}: skipped: {}", note.path, note.reason)?;
+            writeln!(
+                err,
+                "note: {}: skipped: {}",
+                line(&note.path),
+                line(&note.reason)
+            )?;
         }
         if let (Some((file, _)), Some(c)) = (&baseline, &comparison) {
             writeln!(
@@ -264,17 +273,17 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
                     writeln!(
                         err,
                         "  {} {} [{}]{times}: {}",
-                        e.code,
-                        e.slug,
-                        e.nodes.join(", "),
-                        e.message.en
+                        line(&e.code),
+                        line(&e.slug),
+                        line(&e.nodes.join(", ")),
+                        line(&e.message.en)
                     )?;
                 }
             }
         }
     }
     for e in &run.errors {
-        writeln!(err, "error: {e}")?;
+        writeln!(err, "error: {}", line(&e.to_string()))?;
     }
     if !run.errors.is_empty() {
         return Ok(2);
@@ -301,12 +310,12 @@ fn write_baseline(
 ) -> Result<u8, Failure> {
     if !run.errors.is_empty() {
         for e in &run.errors {
-            writeln!(err, "error: {e}")?;
+            writeln!(err, "error: {}", line(&e.to_string()))?;
         }
         writeln!(
             err,
             "error: {}: baseline not written: some specs could not be read",
-            path.display()
+            line(&path.to_string_lossy())
         )?;
         return Ok(2);
     }
@@ -317,7 +326,7 @@ fn write_baseline(
         writeln!(
             err,
             "note: wrote baseline {}: {} {} in {} {}",
-            path.display(),
+            line(&path.to_string_lossy()),
             run.findings.len(),
             if run.findings.len() == 1 {
                 "finding"

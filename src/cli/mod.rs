@@ -110,7 +110,11 @@ pub fn run() -> ExitCode {
     match (result, flushed) {
         (Ok(code), Ok(())) => ExitCode::from(code),
         (Err(Failure::Usage(UsageError(msg))), _) => {
-            let _ = writeln!(io::stderr(), "error: {msg}");
+            let _ = writeln!(
+                io::stderr(),
+                "error: {}",
+                crate::report::sanitize::line(&msg)
+            );
             ExitCode::from(2)
         }
         // A closed stdout (`align check | head -1`) ends the run quietly.

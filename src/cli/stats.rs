@@ -1,8 +1,9 @@
 //! `align stats PATHS… [--format human|json|md]`
 
-use super::{rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs, UsageError};
+use super::{rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs};
 use crate::diag::Severity;
 use crate::engine;
+use crate::report::sanitize::line;
 use crate::report::stats;
 use crate::source;
 use std::io::{self, Write};
@@ -41,8 +42,11 @@ pub(super) fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     };
     let m = engine::model_sources(loaded, rules);
     if m.sources.spec_count() == 0 && !m.errors.is_empty() {
-        let msgs: Vec<String> = m.errors.iter().map(ToString::to_string).collect();
-        return Err(UsageError(msgs.join("\nerror: ")).into());
+        let mut err = io::stderr().lock();
+        for e in &m.errors {
+            writeln!(err, "error: {}", line(&e.to_string()))?;
+        }
+        return Ok(2);
     }
     let figures = stats::gather(&m.model, &m.rules);
     let text = match args.format {
@@ -53,10 +57,15 @@ pub(super) fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     out.write_all(text.as_bytes())?;
     let mut err = io::stderr().lock();
     for note in &m.skipped {
-        writeln!(err, "note: {}: skipped: {}", note.path, note.reason)?;
+        writeln!(
+            err,
+            "note: {}: skipped: {}",
+            line(&note.path),
+            line(&note.reason)
+        )?;
     }
     for e in &m.errors {
-        writeln!(err, "error: {e}")?;
+        writeln!(err, "error: {}", line(&e.to_string()))?;
     }
     if !m.errors.is_empty() {
         return Ok(2);

@@ -1,7 +1,7 @@
 //! Human output: each finding as a compiler-style diagnostic through miette's graphical
 //! handler (snippet, labels on both ends of a relation, help), then notes and a summary line.
 
-use super::sanitize::{escape_controls, for_terminal, mask_controls};
+use super::sanitize::{for_terminal, line, mask_controls};
 use super::Summary;
 use crate::diag::{Finding, Lang, Severity, Text};
 use crate::source::{FileId, SourceFile, SourceSet};
@@ -84,7 +84,7 @@ pub fn summary_line(s: &Summary, lang: Lang) -> String {
     let kinds: Vec<String> = s
         .kinds
         .iter()
-        .map(|k| format!("{} {}", k.label.get(lang), k.count))
+        .map(|k| format!("{} {}", line(k.label.get(lang)), k.count))
         .collect();
     let lead = if c.errors > 0 {
         Text::new("error", "エラー")
@@ -154,7 +154,7 @@ impl<'a> FileView<'a> {
         FileView {
             file,
             text: mask_controls(&file.text),
-            name: escape_controls(&file.name).into_owned(),
+            name: line(&file.name).into_owned(),
         }
     }
 
@@ -551,7 +551,7 @@ impl<'a> Diag<'a> {
             .collect();
         Diag {
             message: for_terminal(f.message.get(lang), CLIP_TEXT),
-            code: format!("{} {}", f.code, f.slug),
+            code: line(&format!("{} {}", f.code, f.slug)).into_owned(),
             severity: f.severity,
             help: f
                 .help

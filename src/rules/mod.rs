@@ -28,7 +28,7 @@ pub use stage_gate::StageGate;
 
 use crate::diag::{Finding, Text};
 use crate::model::{Model, NodeIx, Schema};
-use crate::source::{FileId, SourceFile, SourceKind, SourceSet};
+use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
 use crate::syntax::ast::Date;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -71,19 +71,21 @@ impl RuleSet {
         if !dir.is_dir() {
             return Err(RuleSetError::Io(format!(
                 "{}: not a rule set directory (expected schema.toml and rules.toml in it)",
-                dir.display()
+                source::display(dir)
             )));
         }
         let read = |name: &str| -> Result<(String, PathBuf), RuleSetError> {
             let path = dir.join(name);
-            std::fs::read_to_string(&path)
+            source::read_text(&path, source::FileKind::RuleSet)
                 .map(|t| (t, path.clone()))
-                .map_err(|e| RuleSetError::Io(format!("{}: cannot read: {e}", path.display())))
+                .map_err(|e| {
+                    RuleSetError::Io(format!("{}: cannot read: {e}", source::display(&path)))
+                })
         };
         let (schema_text, schema_path) = read("schema.toml")?;
         let (rules_text, rules_path) = read("rules.toml")?;
-        let s = config(sources, &schema_path.to_string_lossy(), &schema_text);
-        let r = config(sources, &rules_path.to_string_lossy(), &rules_text);
+        let s = config(sources, &source::display(&schema_path), &schema_text);
+        let r = config(sources, &source::display(&rules_path), &rules_text);
         RuleSet::from_sources(sources, s, r)
     }
 
