@@ -349,14 +349,22 @@ fn walk(
             if file_type.is_file() && path.extension().is_none_or(|e| e != "align") {
                 continue;
             }
-            let Ok(meta) = fs::metadata(&path) else {
-                if is_link {
-                    loaded.skipped.push(SkipNote {
-                        path: display(&path),
-                        reason: "broken symlink".to_owned(),
-                    });
+            let meta = match fs::metadata(&path) {
+                Ok(meta) => meta,
+                Err(e) => {
+                    if is_link {
+                        loaded.skipped.push(SkipNote {
+                            path: display(&path),
+                            reason: if is_link_loop(&e) {
+                                "symlink loop (the links lead back to each other); not followed"
+                            } else {
+                                "broken symlink"
+                            }
+                            .to_owned(),
+                        });
+                    }
+                    continue;
                 }
-                continue;
             };
             let escapes = is_link
                 && !fs::canonicalize(&path).is_ok_and(|canonical| canonical.starts_with(root));
@@ -541,6 +549,17 @@ pub fn read_text(path: &Path, kind: FileKind) -> Result<String, ReadError> {
     String::from_utf8(read_file(path, kind)?).map_err(|e| ReadError::NotUtf8 {
         offset: e.utf8_error().valid_up_to(),
     })
+}
+
+/// Whether resolving a path failed because its symlinks form a cycle (`a -> b -> a`).
+#[cfg(unix)]
+fn is_link_loop(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::ELOOP)
+}
+
+#[cfg(not(unix))]
+fn is_link_loop(_e: &io::Error) -> bool {
+    false
 }
 
 #[cfg(unix)]

@@ -574,3 +574,244 @@ fn p5_schema_labels_and_rule_texts_are_escaped() {
         }
     }
 }
+
+// --- 6. Baselines, links, counts, notes, caps ----------------------------------------------
+
+/// Names in `dir` that look like the baseline writer's temporary files.
+fn temp_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn p6_write_baseline_keeps_the_mode_of_an_existing_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dir, root) = project();
+    let base = root.join("base.json");
+    std::fs::write(&base, "old").unwrap();
+    std::fs::set_permissions(&base, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = run(&root, &["check", "specs", "--write-baseline", "base.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    assert!(std::fs::read_to_string(&base)
+        .unwrap()
+        .contains("align-baseline"));
+    let mode = std::fs::metadata(&base).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode, 0o640);
+    assert!(temp_files(&root).is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn p6_write_baseline_refuses_a_symlink_and_leaves_both_ends_alone() {
+    let (_dir, root) = project();
+    std::fs::write(root.join("real.json"), "keep").unwrap();
+    std::os::unix::fs::symlink("real.json", root.join("base.json")).unwrap();
+    let out = run(&root, &["check", "specs", "--write-baseline", "base.json"]);
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+    assert!(
+        stderr(&out).contains(
+            "base.json: cannot write the baseline: the path is a symlink (to `real.json`)"
+        ),
+        "{}",
+        transcript(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join("real.json")).unwrap(),
+        "keep"
+    );
+    assert!(std::fs::symlink_metadata(root.join("base.json"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(temp_files(&root).is_empty());
+}
+
+#[test]
+fn p6_write_baseline_names_too_long_are_a_clear_error_and_long_names_work() {
+    let (_dir, root) = project();
+    let long = format!("{}.json", "b".repeat(300));
+    let out = run(&root, &["check", "specs", "--write-baseline", &long]);
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+    assert!(
+        stderr(&out).contains("the file name is 305 bytes long; file systems allow at most 255"),
+        "{}",
+        transcript(&out)
+    );
+    // 250 bytes: the file system takes it; the temporary file's name is cut to fit.
+    let fits = format!("{}.json", "日".repeat(82));
+    assert_eq!(fits.len(), 251);
+    let out = run(&root, &["check", "specs", "--write-baseline", &fits]);
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    assert!(root.join(&fits).is_file());
+    assert!(temp_files(&root).is_empty());
+}
+
+#[test]
+fn p6_syntax_error_fingerprints_do_not_depend_on_how_the_path_was_spelt() {
+    let (_dir, root) = project();
+    write(&root.join("specs/broken.align"), "goal G9 \"unclosed\n");
+    let out = run(
+        &root,
+        &[
+            "check",
+            "./specs",
+            "--today",
+            TODAY,
+            "--write-baseline",
+            "base.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    for spelling in ["specs", "./specs", "specs/", "specs//", "./specs/./"] {
+        let out = run(
+            &root,
+            &[
+                "check",
+                spelling,
+                "--today",
+                TODAY,
+                "--baseline",
+                "base.json",
+            ],
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{spelling}: {}",
+            transcript(&out)
+        );
+        assert!(
+            !stderr(&out).contains("no longer occur"),
+            "{spelling}: {}",
+            transcript(&out)
+        );
+    }
+}
+
+#[test]
+fn p6_baseline_counts_do_not_wrap() {
+    let (_dir, root) = project();
+    let out = run(
+        &root,
+        &[
+            "check",
+            "specs",
+            "--today",
+            TODAY,
+            "--write-baseline",
+            "base.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    let text = std::fs::read_to_string(root.join("base.json")).unwrap();
+    let mut base: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let entries = base["entries"].as_array_mut().unwrap();
+    let max = serde_json::Value::from(u64::MAX);
+    // Every entry twice with the largest count: the sums saturate.
+    let mut gone = entries[0].clone();
+    gone["fingerprint"] = "0000000000000000".into();
+    gone["count"] = max.clone();
+    for e in entries.iter_mut() {
+        e["count"] = max.clone();
+    }
+    let doubled = entries.clone();
+    entries.extend(doubled);
+    entries.push(gone.clone());
+    entries.push(gone);
+    std::fs::write(root.join("huge.json"), base.to_string()).unwrap();
+    let out = run(
+        &root,
+        &[
+            "check",
+            "specs",
+            "--today",
+            TODAY,
+            "--baseline",
+            "huge.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    assert!(
+        stderr(&out).contains(&format!("{} entries no longer occur", u64::MAX)),
+        "{}",
+        transcript(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn p6_a_symlink_cycle_between_two_files_is_reported_as_a_cycle() {
+    let (_dir, root) = project();
+    let specs = root.join("specs");
+    std::os::unix::fs::symlink("b.align", specs.join("a.align")).unwrap();
+    std::os::unix::fs::symlink("a.align", specs.join("b.align")).unwrap();
+    std::os::unix::fs::symlink("missing.align", specs.join("c.align")).unwrap();
+    let out = run(&root, &["check", "specs", "--today", TODAY]);
+    let err = stderr(&out);
+    for name in ["a.align", "b.align"] {
+        assert!(
+            err.contains(&format!(
+                "note: specs/{name}: skipped: symlink loop (the links lead back to each other); \
+                 not followed"
+            )),
+            "{name}: {err}"
+        );
+    }
+    assert!(
+        err.contains("note: specs/c.align: skipped: broken symlink"),
+        "{err}"
+    );
+}
+
+#[test]
+fn p6_a_file_skipped_for_its_size_is_named_under_not_declared_findings() {
+    let (_dir, root) = project();
+    // `big.align` declares I9 and is over the limit; plan.align refers to it.
+    let big = format!("# {}\nitem I9 \"i\" {{ goal G1 }}\n", "x".repeat(1000));
+    write(&root.join("specs/big.align"), &big);
+    write(
+        &root.join("specs/uses.align"),
+        "program q \"q\" { covers [I9] }\n",
+    );
+    let out = run(
+        &root,
+        &["check", "specs", "--today", TODAY, "--max-file-size", "500"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("`I9` is not declared"),
+        "{}",
+        transcript(&out)
+    );
+    assert!(
+        text.contains(&format!(
+            "note: not checked because larger than --max-file-size 500: specs/big.align ({} \
+             bytes); the ID may be declared there",
+            big.len()
+        )),
+        "{}",
+        transcript(&out)
+    );
+}
+
+#[test]
+fn p6_config_errors_are_capped_like_findings() {
+    let (_dir, root) = project();
+    let toml: String = std::iter::once("[severity]\n".to_owned())
+        .chain((0..260).map(|i| format!("no-such-rule-{i} = \"off\"\n")))
+        .collect();
+    write(&root.join("specs/align.toml"), &toml);
+    let out = run(&root, &["check", "specs"]);
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+    let err = stderr(&out);
+    assert_eq!(err.matches("unknown code or slug").count(), 200, "{err}");
+    assert!(
+        err.contains("60 more ALN090 findings in this file are not shown"),
+        "{err}"
+    );
+}

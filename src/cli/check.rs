@@ -255,7 +255,7 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
                 }
             )?;
             if !c.gone.is_empty() {
-                let n: usize = c.gone.iter().map(|e| e.count).sum();
+                let n = c.gone.iter().fold(0usize, |n, e| n.saturating_add(e.count));
                 writeln!(
                     err,
                     "note: baseline {file}: {n} {} no longer {}; record the baseline again with \
@@ -352,6 +352,8 @@ fn config_failure(
     color: bool,
 ) -> Result<u8, Failure> {
     crate::diag::sort(&mut findings, sources);
+    // Capped like findings: a generated align.toml can have thousands of bad entries.
+    engine::cap_per_file(&mut findings, sources);
     let mut err = io::stderr().lock();
     human::render_findings(
         &findings,

@@ -169,6 +169,7 @@ fn rule_set_failure(
         RuleSetError::Io(msg) => Err(UsageError(msg).into()),
         RuleSetError::Invalid(mut findings) => {
             crate::diag::sort(&mut findings, sources);
+            crate::engine::cap_per_file(&mut findings, sources);
             let mut err = io::stderr().lock();
             let opts = crate::report::human::HumanOptions {
                 lang,
