@@ -57,12 +57,19 @@ pub enum RuleSetError {
 impl RuleSet {
     /// Loads the embedded default set, registering its files in `sources` for spans.
     pub fn embedded(sources: &mut SourceSet) -> Result<RuleSet, RuleSetError> {
-        let s = config(
-            sources,
-            &format!("{DEFAULT_DIR}/schema.toml"),
-            DEFAULT_SCHEMA,
-        );
-        let r = config(sources, &format!("{DEFAULT_DIR}/rules.toml"), DEFAULT_RULES);
+        RuleSet::from_texts(DEFAULT_DIR, DEFAULT_SCHEMA, DEFAULT_RULES, sources)
+    }
+
+    /// Loads a rule set from the texts of its `schema.toml` and `rules.toml`, registered in
+    /// `sources` as `DIR/schema.toml` and `DIR/rules.toml` (the embedded set; fuzzing).
+    pub fn from_texts(
+        dir: &str,
+        schema: &str,
+        rules: &str,
+        sources: &mut SourceSet,
+    ) -> Result<RuleSet, RuleSetError> {
+        let s = config(sources, &format!("{dir}/schema.toml"), schema);
+        let r = config(sources, &format!("{dir}/rules.toml"), rules);
         RuleSet::from_sources(sources, s, r)
     }
 
