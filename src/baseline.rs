@@ -37,11 +37,33 @@ pub fn identity(finding: &Finding, sources: &SourceSet) -> String {
     );
     if finding.nodes.is_empty() {
         s.push('|');
-        s.push_str(&sources.get(finding.span.file).name);
+        s.push_str(&path_key(&sources.get(finding.span.file).name));
         s.push('|');
         s.push_str(&finding.message.en);
     }
     s
+}
+
+/// A file's name as it enters a fingerprint: `.` components and repeated or trailing
+/// separators dropped, `/` between components, so `specs/a.align`, `./specs/a.align` and
+/// `specs//a.align` are one file.
+fn path_key(name: &str) -> String {
+    use std::path::Component;
+    let mut key = String::with_capacity(name.len());
+    for c in Path::new(name).components() {
+        match c {
+            Component::CurDir => continue,
+            Component::RootDir => {}
+            c => key.push_str(&c.as_os_str().to_string_lossy()),
+        }
+        if !key.ends_with('/') {
+            key.push('/');
+        }
+    }
+    if key.len() > 1 {
+        key.pop();
+    }
+    key
 }
 
 /// 64-bit FNV-1a: tiny, stable across platforms and releases, good enough to tell apart the
@@ -148,7 +170,7 @@ impl Baseline {
             let fp = fingerprint(f, sources);
             by_fp
                 .entry(fp.clone())
-                .and_modify(|e| e.count += 1)
+                .and_modify(|e| e.count = e.count.saturating_add(1))
                 .or_insert_with(|| Entry {
                     fingerprint: fp,
                     code: f.code.clone(),
@@ -194,11 +216,14 @@ impl Baseline {
 
     /// Reads and parses a baseline file.
     pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| BaselineError::Read {
-            path: shown.clone(),
-            reason: e.to_string(),
-        })?;
+        let shown = crate::source::display(path);
+        let text =
+            crate::source::read_text(path, crate::source::FileKind::Baseline).map_err(|e| {
+                BaselineError::Read {
+                    path: shown.clone(),
+                    reason: e.to_string(),
+                }
+            })?;
         Baseline::parse(&text).map_err(|reason| BaselineError::Invalid {
             path: shown,
             reason,
@@ -229,7 +254,9 @@ impl Baseline {
     pub fn compare<'a>(&self, findings: &'a [Finding], sources: &SourceSet) -> Comparison<'a> {
         let mut left: BTreeMap<&str, usize> = BTreeMap::new();
         for e in &self.entries {
-            *left.entry(e.fingerprint.as_str()).or_default() += e.count;
+            // Counts come from the file: saturating, they cannot wrap (or panic).
+            let n = left.entry(e.fingerprint.as_str()).or_default();
+            *n = n.saturating_add(e.count);
         }
         let mut new = Vec::new();
         let mut matched = 0;
@@ -294,59 +321,140 @@ fn is_input(path: &Path, inputs: &SourceSet) -> bool {
         .any(|p| p == target)
 }
 
+/// The longest file name most file systems take, in bytes (`NAME_MAX` on Linux and macOS).
+const MAX_NAME_BYTES: usize = 255;
+
 /// Writes `bytes` to `path` through a temporary file in the same directory, then renames it
 /// into place: on any failure the old file is untouched and no partial file remains.
+///
+/// - An existing file keeps its permissions (the temporary file takes them before the rename).
+/// - A symlink is refused, not followed: a link committed to a repository can point anywhere
+///   (`baseline.json -> ~/.bashrc`), and replacing the link by a file would silently detach
+///   whatever else reads through it. The error names the link's target, to write there.
+/// - The directory is synced after the rename, so the new name survives a crash.
+/// - A name longer than file systems allow is a clear error, not the temporary file's.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::{Error, ErrorKind};
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path.file_name().ok_or_else(|| {
-        std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path names no file")
-    })?;
-    if path.is_dir() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "the path is a directory",
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::new(ErrorKind::InvalidInput, "the path names no file"))?;
+    let name_len = name.as_encoded_bytes().len();
+    if name_len > MAX_NAME_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "the file name is {name_len} bytes long; file systems allow at most \
+                 {MAX_NAME_BYTES}"
+            ),
         ));
     }
-    let mut tmp = None;
-    for n in 0..100u32 {
-        let candidate = dir.join(format!(
-            ".{}.tmp-{}-{n}",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&candidate)
-        {
-            Ok(file) => {
-                tmp = Some((candidate, file));
-                break;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(e),
+    let existing = match std::fs::symlink_metadata(path) {
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == ErrorKind::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    if let Some(meta) = &existing {
+        if meta.file_type().is_symlink() {
+            let target = std::fs::read_link(path)
+                .map(|t| crate::source::display(&t))
+                .unwrap_or_default();
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "the path is a symlink (to `{target}`); not followed: give the file it \
+                     points to, or remove the link"
+                ),
+            ));
+        }
+        if meta.is_dir() {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "the path is a directory",
+            ));
+        }
+        if !meta.is_file() {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "the path is not a regular file (FIFO, socket or device)",
+            ));
         }
     }
-    let Some((tmp_path, mut file)) = tmp else {
-        return Err(std::io::Error::new(
+    let mut tmp = TempFile::create(&dir, name)?;
+    tmp.file.write_all(bytes)?;
+    if let Some(meta) = &existing {
+        tmp.file.set_permissions(meta.permissions())?;
+    }
+    tmp.file.sync_all()?;
+    std::fs::rename(&tmp.path, path)?;
+    tmp.renamed = true;
+    sync_dir(&dir)
+}
+
+/// A temporary file beside the target, removed on drop unless it was renamed into place: every
+/// error path cleans up.
+struct TempFile {
+    path: PathBuf,
+    file: std::fs::File,
+    renamed: bool,
+}
+
+impl TempFile {
+    /// `.NAME.tmp-PID-N` in `dir`, with `NAME` cut (on a char boundary) so the whole name
+    /// stays within [`MAX_NAME_BYTES`].
+    fn create(dir: &Path, name: &std::ffi::OsStr) -> std::io::Result<TempFile> {
+        let name = name.to_string_lossy();
+        let mut cut = name.len().min(MAX_NAME_BYTES - 40);
+        while !name.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let stem = &name[..cut];
+        for n in 0..100u32 {
+            let path = dir.join(format!(".{stem}.tmp-{}-{n}", std::process::id()));
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(file) => {
+                    return Ok(TempFile {
+                        path,
+                        file,
+                        renamed: false,
+                    })
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Err(std::io::Error::new(
             std::io::ErrorKind::AlreadyExists,
             "no free temporary file name",
-        ));
-    };
-    let result = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| {
-            drop(file);
-            std::fs::rename(&tmp_path, path)
-        });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp_path);
+        ))
     }
-    result
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.renamed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Syncs a directory, so that a rename in it is durable.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+/// Directories cannot be opened as files on other platforms; the rename is all there is.
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 #[cfg(test)]
@@ -437,6 +545,35 @@ mod tests {
             .unwrap_err()
             .contains("align-baseline"));
         assert!(Baseline::parse("[").is_err());
+    }
+
+    #[test]
+    fn path_keys_ignore_how_the_path_was_spelt() {
+        for spelt in [
+            "specs/a.align",
+            "./specs/a.align",
+            "specs//a.align",
+            "specs/./a.align",
+        ] {
+            assert_eq!(path_key(spelt), "specs/a.align", "{spelt}");
+        }
+        assert_eq!(path_key("/abs/./a.align"), "/abs/a.align");
+        assert_eq!(path_key("../a.align"), "../a.align");
+        assert_eq!(path_key("a.align"), "a.align");
+    }
+
+    #[test]
+    fn the_temporary_file_is_removed_on_every_early_return() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = "日".repeat(85);
+        let tmp = TempFile::create(dir.path(), std::ffi::OsStr::new(&name)).unwrap();
+        let path = tmp.path.clone();
+        assert!(path.file_name().unwrap().len() <= MAX_NAME_BYTES);
+        assert!(path.is_file());
+        // Dropped before the rename (what every `?` after creating it does): removed.
+        drop(tmp);
+        assert!(!path.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
     #[test]

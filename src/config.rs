@@ -93,15 +93,17 @@ pub fn discover(paths: &[PathBuf]) -> Option<PathBuf> {
         first.parent()?
     };
     let candidate = root.join(FILE_NAME);
-    candidate.is_file().then_some(candidate)
+    // Anything named align.toml is used, so that a FIFO, a directory or a broken link there is
+    // an error, never silently ignored.
+    candidate.symlink_metadata().is_ok().then_some(candidate)
 }
 
 impl Config {
     /// Reads `path`, registers it in `sources` and validates it.
     pub fn load(path: &Path, sources: &mut SourceSet) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::Io(format!("{}: cannot read: {e}", path.display())))?;
-        let name = path.display().to_string();
+        let name = crate::source::display(path);
+        let text = crate::source::read_text(path, crate::source::FileKind::Config)
+            .map_err(|e| ConfigError::Io(format!("{name}: cannot read: {e}")))?;
         let file = sources.add(SourceFile::new(
             name,
             path.to_path_buf(),
@@ -286,9 +288,10 @@ impl Config {
                 .iter()
                 .find(|k| k.0.eq_ignore_ascii_case(n) || k.1.eq_ignore_ascii_case(n))
             else {
-                let looks_like_code = n.len() > 3
-                    && n[..3].eq_ignore_ascii_case("ALN")
-                    && n[3..].chars().all(|c| c.is_ascii_digit());
+                // `get`, not `[..3]`: byte 3 may fall inside a character (`aあ`, `A１０１`).
+                let looks_like_code = n.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("ALN"))
+                    && n.get(3..)
+                        .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
                 errors.push(if looks_like_code {
                     // A near code number is another rule, not a typo: suggest nothing.
                     config_error(
@@ -563,6 +566,24 @@ mod tests {
             .unwrap()
             .overrides(&set)
             .unwrap();
+        // Non-ASCII names: byte 3 falls inside a character (a panic when sliced by index).
+        let c =
+            parse("[severity]\n\"aあ\" = \"off\"\n\"A１０１\" = \"off\"\n\"ALNあ\" = \"off\"\n")
+                .unwrap();
+        let msgs: Vec<String> = c
+            .overrides(&set)
+            .unwrap_err()
+            .into_iter()
+            .map(|f| f.message.en)
+            .collect();
+        assert_eq!(
+            msgs,
+            vec![
+                "unknown code or slug `aあ`",
+                "unknown code or slug `A１０１`",
+                "unknown code or slug `ALNあ`",
+            ]
+        );
         let mut f = Finding::new(
             "ALN101",
             "item-without-program",

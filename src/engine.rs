@@ -192,7 +192,11 @@ pub fn run(opts: &Options) -> Result<Checked, Stop> {
     };
 
     if loaded.sources.spec_count() == 0 && !loaded.errors.is_empty() {
-        let msgs: Vec<String> = loaded.errors.iter().map(ToString::to_string).collect();
+        let msgs: Vec<String> = loaded
+            .errors
+            .iter()
+            .map(|e| crate::base::sanitize::line(&e.to_string()).into_owned())
+            .collect();
         return Err(Stop::Usage(msgs.join("\nerror: ")));
     }
     let baseline = match &opts.baseline {
@@ -250,7 +254,7 @@ fn check(loaded: source::Loaded, rules: RuleSet, settings: Settings) -> Checked 
         skipped,
         ..
     } = loaded;
-    let model = build_model(&sources, &rules.schema, &mut findings);
+    let model = build_model(&sources, &errors, &rules.schema, &mut findings);
     if settings.run_rules {
         findings.extend(rules.run(&model, settings.today));
     }
@@ -324,7 +328,12 @@ fn kind_counts(model: &Model) -> Vec<KindCount> {
 
 /// Parses the valid spec files (in parallel) and builds the model, adding the syntax and
 /// structural findings to `findings`.
-fn build_model(sources: &SourceSet, schema: &Schema, findings: &mut Vec<Finding>) -> Model {
+fn build_model(
+    sources: &SourceSet,
+    errors: &[SourceError],
+    schema: &Schema,
+    findings: &mut Vec<Finding>,
+) -> Model {
     let specs: Vec<_> = sources
         .files()
         .filter(|(_, f)| f.kind == SourceKind::Spec && f.valid)
@@ -346,32 +355,64 @@ fn build_model(sources: &SourceSet, schema: &Schema, findings: &mut Vec<Finding>
         files.push((id, nodes));
     }
     let (model, mut model_findings) = Model::assemble(schema.clone(), files);
-    note_unread_files(sources, &mut model_findings);
+    note_unread_files(sources, errors, &mut model_findings);
     findings.extend(model_findings);
     model
 }
 
-/// A spec file that could not be decoded (not UTF-8) was not modelled: an ID it declares is
-/// reported as not declared elsewhere. Say so under each such finding, so the drafter fixes the
-/// encoding first rather than chase the references.
-fn note_unread_files(sources: &SourceSet, findings: &mut [Finding]) {
-    let unread: Vec<&str> = sources
+/// A spec file that was not modelled (not UTF-8, larger than `--max-file-size`, or unreadable):
+/// an ID it declares is reported as not declared elsewhere. Say so under each such finding,
+/// naming the files, so the drafter fixes them first rather than chase the references.
+fn note_unread_files(sources: &SourceSet, errors: &[SourceError], findings: &mut [Finding]) {
+    let not_utf8: Vec<&str> = sources
         .files()
         .filter(|(_, f)| f.kind == SourceKind::Spec && !f.valid)
         .map(|(_, f)| f.name.as_str())
         .collect();
-    if unread.is_empty() {
+    let mut too_large = Vec::new();
+    let mut unreadable = Vec::new();
+    for e in errors {
+        match e {
+            SourceError::TooLarge { path, size, limit } => {
+                too_large.push((format!("{path} ({size} bytes)"), *limit));
+            }
+            SourceError::Unreadable { path, .. } => unreadable.push(path.as_str()),
+            SourceError::NotFound { .. } | SourceError::NoSpecs { .. } => {}
+        }
+    }
+    let mut notes = Vec::new();
+    if !not_utf8.is_empty() {
+        let list = not_utf8.join(", ");
+        notes.push(Text::new(
+            format!("not checked because not UTF-8: {list}; the ID may be declared there"),
+            format!("UTF-8 でないため検査していないファイル: {list}。ID はそこで宣言されている可能性があります"),
+        ));
+    }
+    if let Some(&(_, limit)) = too_large.first() {
+        let list = too_large
+            .iter()
+            .map(|(f, _)| f.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        notes.push(Text::new(
+            format!("not checked because larger than --max-file-size {limit}: {list}; the ID may be declared there"),
+            format!("--max-file-size {limit} を超えるため検査していないファイル: {list}。ID はそこで宣言されている可能性があります"),
+        ));
+    }
+    if !unreadable.is_empty() {
+        let list = unreadable.join(", ");
+        notes.push(Text::new(
+            format!("not checked because it could not be read: {list}; the ID may be declared there"),
+            format!("読み込めないため検査していないファイル: {list}。ID はそこで宣言されている可能性があります"),
+        ));
+    }
+    if notes.is_empty() {
         return;
     }
-    let list = unread.join(", ");
-    let note = Text::new(
-        format!("not checked because not UTF-8: {list}; the ID may be declared there"),
-        format!("UTF-8 でないため検査していないファイル: {list}。ID はそこで宣言されている可能性があります"),
-    );
     for f in findings
         .iter_mut()
         .filter(|f| f.code == code::UNRESOLVED_REFERENCE.code)
     {
-        f.notes.push(note.clone());
+        f.notes.extend(notes.iter().cloned());
     }
 }

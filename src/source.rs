@@ -257,10 +257,15 @@ pub fn load_into(
                 continue;
             }
         };
-        let before = files.len();
         if meta.is_dir() {
             let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| root.clone());
-            walk(root, &canonical_root, &mut files, &mut seen, &mut loaded);
+            // Specs found under this root, counting those already found under an earlier one
+            // (`align check specs specs`, `align check dir dir/sub`): they are read once, and
+            // the root is not empty.
+            let found = walk(root, &canonical_root, &mut files, &mut seen, &mut loaded);
+            if found == 0 {
+                loaded.errors.push(SourceError::NoSpecs { path: shown });
+            }
         } else if !meta.is_file() {
             // A FIFO would block the read forever; a socket or device is no spec either.
             // Named on the command line, it is an error (exit 2), not a silent skip.
@@ -268,12 +273,8 @@ pub fn load_into(
                 path: shown,
                 reason: "not a regular file (FIFO, socket or device); not opened".to_owned(),
             });
-            continue;
         } else if seen.insert(FileKey::of(root, &meta)) {
-            files.push((shown.clone(), root.clone()));
-        }
-        if files.len() == before && meta.is_dir() {
-            loaded.errors.push(SourceError::NoSpecs { path: shown });
+            files.push((shown, root.clone()));
         }
     }
     let found = files.len();
@@ -326,13 +327,16 @@ impl FileKey {
     }
 }
 
+/// Walks `dir`, adding the specs not yet `seen` to `files`; returns how many specs it found
+/// (seen before or not).
 fn walk(
     dir: &Path,
     root: &Path,
     files: &mut Vec<(String, PathBuf)>,
     seen: &mut HashSet<FileKey>,
     loaded: &mut Loaded,
-) {
+) -> usize {
+    let mut found = 0;
     // An explicit stack: a deep tree cannot overflow ours.
     let mut stack = vec![dir.to_path_buf()];
     // Directory (as a file key) → the path it was walked under, to name the loop's ancestor.
@@ -383,14 +387,22 @@ fn walk(
             if file_type.is_file() && path.extension().is_none_or(|e| e != "align") {
                 continue;
             }
-            let Ok(meta) = fs::metadata(&path) else {
-                if is_link {
-                    loaded.skipped.push(SkipNote {
-                        path: display(&path),
-                        reason: "broken symlink".to_owned(),
-                    });
+            let meta = match fs::metadata(&path) {
+                Ok(meta) => meta,
+                Err(e) => {
+                    if is_link {
+                        loaded.skipped.push(SkipNote {
+                            path: display(&path),
+                            reason: if is_link_loop(&e) {
+                                "symlink loop (the links lead back to each other); not followed"
+                            } else {
+                                "broken symlink"
+                            }
+                            .to_owned(),
+                        });
+                    }
+                    continue;
                 }
-                continue;
             };
             let escapes = is_link
                 && !fs::canonicalize(&path).is_ok_and(|canonical| canonical.starts_with(root));
@@ -404,36 +416,202 @@ fn walk(
             if meta.is_dir() {
                 subdirs.push(path);
             } else if path.extension().is_some_and(|e| e == "align") {
-                if !meta.is_file() {
+                if meta.is_file() {
+                    found += 1;
+                    if seen.insert(FileKey::of(&path, &meta)) {
+                        files.push((display(&path), path));
+                    }
+                } else {
                     loaded.skipped.push(SkipNote {
                         path: display(&path),
                         reason: "not a regular file".to_owned(),
                     });
-                } else if seen.insert(FileKey::of(&path, &meta)) {
-                    files.push((display(&path), path));
                 }
             }
         }
         // Reverse so the sorted first subdirectory is walked first.
         stack.extend(subdirs.into_iter().rev());
     }
+    found
 }
 
-/// Reads one file's bytes, unless it is larger than the limit.
+/// Reads one spec file's bytes, unless it is larger than the limit.
 fn read_one(name: &str, path: &Path, max_file_size: u64) -> Result<Vec<u8>, SourceError> {
-    if let Ok(meta) = fs::metadata(path) {
-        if meta.len() > max_file_size {
-            return Err(SourceError::TooLarge {
-                path: name.to_owned(),
-                size: meta.len(),
-                limit: max_file_size,
-            });
+    read_file(path, FileKind::Spec { max: max_file_size }).map_err(|e| match e {
+        ReadError::TooLarge { size, kind } => SourceError::TooLarge {
+            path: name.to_owned(),
+            size,
+            limit: kind.limit(),
+        },
+        e => SourceError::Unreadable {
+            path: name.to_owned(),
+            reason: e.to_string(),
+        },
+    })
+}
+
+/// What a file is read as. Each kind has its own size limit, checked against the size the
+/// file reports and again against the bytes actually read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A `*.align` spec: `--max-file-size` (default [`DEFAULT_MAX_FILE_SIZE`]).
+    Spec { max: u64 },
+    /// `align.toml`: [`MAX_CONFIG_SIZE`].
+    Config,
+    /// A rule set's `schema.toml` or `rules.toml`: [`MAX_RULE_SET_FILE_SIZE`].
+    RuleSet,
+    /// A baseline (`--baseline`): [`MAX_BASELINE_SIZE`].
+    Baseline,
+}
+
+/// Largest `align.toml` read: 1 MiB (a real one is under 1 KiB).
+pub const MAX_CONFIG_SIZE: u64 = 1 << 20;
+/// Largest `schema.toml` or `rules.toml` read: 16 MiB (the basic-plan set is about 30 KiB).
+pub const MAX_RULE_SET_FILE_SIZE: u64 = 16 << 20;
+/// Largest baseline read: 256 MiB (about a million entries).
+pub const MAX_BASELINE_SIZE: u64 = 256 << 20;
+
+impl FileKind {
+    /// The most bytes read from a file of this kind.
+    pub fn limit(self) -> u64 {
+        match self {
+            FileKind::Spec { max } => max,
+            FileKind::Config => MAX_CONFIG_SIZE,
+            FileKind::RuleSet => MAX_RULE_SET_FILE_SIZE,
+            FileKind::Baseline => MAX_BASELINE_SIZE,
         }
     }
-    fs::read(path).map_err(|e| SourceError::Unreadable {
-        path: name.to_owned(),
-        reason: reason(&e),
+
+    /// The limit as the error names it.
+    fn limit_name(self) -> String {
+        match self {
+            FileKind::Spec { max } => format!("--max-file-size {max}"),
+            FileKind::Config => format!("the limit of {MAX_CONFIG_SIZE} bytes for align.toml"),
+            FileKind::RuleSet => {
+                format!("the limit of {MAX_RULE_SET_FILE_SIZE} bytes for a rule set file")
+            }
+            FileKind::Baseline => format!("the limit of {MAX_BASELINE_SIZE} bytes for a baseline"),
+        }
+    }
+}
+
+/// Why a file was not read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// A directory, FIFO, socket or device: never read (a FIFO would block, `/dev/zero` never
+    /// ends).
+    NotRegular {
+        what: &'static str,
+    },
+    /// The file reports a size over its kind's limit.
+    TooLarge {
+        size: u64,
+        kind: FileKind,
+    },
+    /// The file reported a size under the limit (0 for `/proc` files) but more bytes came.
+    Grew {
+        reported: u64,
+        kind: FileKind,
+    },
+    /// [`read_text`] only: the bytes are not UTF-8.
+    NotUtf8 {
+        offset: usize,
+    },
+    Io(io::Error),
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::NotRegular { what } => write!(f, "not a regular file ({what}); not read"),
+            ReadError::TooLarge { size, kind } => write!(
+                f,
+                "file is {size} bytes, larger than {}; not read",
+                kind.limit_name()
+            ),
+            ReadError::Grew { reported, kind } => write!(
+                f,
+                "file grew past {} while being read (it reported {reported} bytes); not read",
+                kind.limit_name()
+            ),
+            ReadError::NotUtf8 { offset } => {
+                write!(
+                    f,
+                    "not valid UTF-8 (byte offset {offset}); save it as UTF-8"
+                )
+            }
+            ReadError::Io(e) => f.write_str(&reason(e)),
+        }
+    }
+}
+
+/// The one way align reads a file: opened without blocking (a FIFO put in place of a file
+/// after it was listed would otherwise block the open forever), refused unless the opened
+/// handle is a regular file, and read up to its kind's limit, whatever size it reports.
+pub fn read_file(path: &Path, kind: FileKind) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let file = open_nonblocking(path).map_err(ReadError::Io)?;
+    // The type of the handle that was opened, not of whatever the path names now.
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if meta.is_dir() {
+        return Err(ReadError::NotRegular {
+            what: "a directory",
+        });
+    }
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular {
+            what: "a FIFO, socket or device",
+        });
+    }
+    let limit = kind.limit();
+    let reported = meta.len();
+    if reported > limit {
+        return Err(ReadError::TooLarge {
+            size: reported,
+            kind,
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(reported).unwrap_or(0));
+    // One byte more than the limit tells a file that grew past it from one that fits exactly.
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::Grew { reported, kind });
+    }
+    Ok(bytes)
+}
+
+/// [`read_file`] for a file that must be UTF-8 text (configuration, rule sets, baselines).
+pub fn read_text(path: &Path, kind: FileKind) -> Result<String, ReadError> {
+    String::from_utf8(read_file(path, kind)?).map_err(|e| ReadError::NotUtf8 {
+        offset: e.utf8_error().valid_up_to(),
     })
+}
+
+/// Whether resolving a path failed because its symlinks form a cycle (`a -> b -> a`).
+#[cfg(unix)]
+fn is_link_loop(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::ELOOP)
+}
+
+#[cfg(not(unix))]
+fn is_link_loop(_e: &io::Error) -> bool {
+    false
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> io::Result<fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> io::Result<fs::File> {
+    fs::File::open(path)
 }
 
 type MakeFinding = Box<dyn FnOnce(FileId) -> Finding>;
@@ -498,8 +676,8 @@ pub fn decode(name: String, path: PathBuf, bytes: Vec<u8>) -> (SourceFile, Optio
 }
 
 /// A path as shown: lossy if not UTF-8 (A13), control characters escaped (H3).
-fn display(p: &Path) -> String {
-    crate::base::sanitize::escape_controls(&p.to_string_lossy()).into_owned()
+pub fn display(p: &Path) -> String {
+    crate::base::sanitize::line(&p.to_string_lossy()).into_owned()
 }
 
 fn reason(e: &io::Error) -> String {
@@ -541,6 +719,45 @@ mod tests {
         let f = make.unwrap()(FileId(0));
         assert_eq!(f.code, "ALN001");
         assert_eq!(f.span.start, 10);
+    }
+
+    #[test]
+    fn read_file_holds_each_limit_and_reads_regular_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.align");
+        fs::write(&path, "0123456789").unwrap();
+        assert_eq!(
+            read_file(&path, FileKind::Spec { max: 10 }).unwrap().len(),
+            10
+        );
+        assert!(matches!(
+            read_file(&path, FileKind::Spec { max: 9 }),
+            Err(ReadError::TooLarge { size: 10, .. })
+        ));
+        assert!(matches!(
+            read_file(dir.path(), FileKind::Config),
+            Err(ReadError::NotRegular {
+                what: "a directory"
+            })
+        ));
+        fs::write(&path, b"a\xFFb").unwrap();
+        assert!(matches!(
+            read_text(&path, FileKind::Baseline),
+            Err(ReadError::NotUtf8 { offset: 1 })
+        ));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn read_file_refuses_devices_and_bounds_files_that_report_size_zero() {
+        assert!(matches!(
+            read_file(Path::new("/dev/zero"), FileKind::Baseline),
+            Err(ReadError::NotRegular { .. })
+        ));
+        assert!(matches!(
+            read_file(Path::new("/proc/self/maps"), FileKind::Spec { max: 8 }),
+            Err(ReadError::Grew { reported: 0, .. })
+        ));
     }
 
     #[test]

@@ -1,22 +1,53 @@
-//! Terminal safety: spec text shown in human output never carries raw control characters.
+//! Terminal and CI-log safety: text from a spec, a file name or a rule set is printed through
+//! [`line`], the one sanitiser, at the point where it is rendered, in every renderer.
+//!
+//! What it guards against: a control character (ESC starts a terminal escape sequence, a lone
+//! `\r` returns to the start of the line and overwrites it), a bidi control that reorders what
+//! is shown (Trojan Source), and a line break. A raw newline followed by `::error …` would be
+//! a line of its own in a CI log, which GitHub Actions runs as a workflow command (it trims
+//! leading spaces first, so indenting the line is no defence). Source snippets are the one
+//! exception: they are multi-line by nature, go through [`mask_controls`], and every line of
+//! them starts with a line number and a gutter.
 
 use std::borrow::Cow;
 use std::fmt::Write;
 
-/// Control characters (other than newline and tab) escaped as `\u{1b}`.
-pub fn escape_controls(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+/// The sanitiser: `s` made safe to print on one line. Control characters (newline and
+/// carriage return included, tab excepted), bidi controls and the Unicode line and paragraph
+/// separators are escaped as `\u{1b}`; the output holds none of them, so sanitising twice
+/// changes nothing.
+pub fn line(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(breaks_line) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if is_unsafe(c) {
+        if breaks_line(c) {
             let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
         } else {
             out.push(c);
         }
     }
     Cow::Owned(out)
+}
+
+/// Multi-line text (a rule's example), line by line, each through [`line`]. A line that
+/// would start with `::` once its leading spaces are trimmed has its first `:` escaped as
+/// `\u{3a}`: printed on a line of its own, it would otherwise be a workflow command.
+pub fn lines(s: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    s.lines().map(|l| {
+        let safe = line(l);
+        let indent = safe.len() - safe.trim_start().len();
+        if safe[indent..].starts_with("::") {
+            Cow::Owned(format!(
+                "{}\\u{{3a}}{}",
+                &safe[..indent],
+                &safe[indent + 1..]
+            ))
+        } else {
+            safe
+        }
+    })
 }
 
 /// The same text with each unsafe character replaced by `?` repeated to its UTF-8 length, so
@@ -53,14 +84,27 @@ pub fn clip(s: &str, max: usize) -> Cow<'_, str> {
     }
 }
 
-/// Text from a spec shown in a terminal: control characters escaped, at most `max` chars.
+/// Text from a spec shown in a terminal: at most `max` chars, through [`line`].
 pub fn for_terminal(s: &str, max: usize) -> String {
-    escape_controls(&clip(s, max)).into_owned()
+    line(&clip(s, max)).into_owned()
 }
 
+/// A character that must not reach a terminal raw, other than a line break.
 fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+        || matches!(
+            c,
+            '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{061c}'
+        )
+}
+
+/// What [`line`] escapes: [`is_unsafe`], a newline, or a Unicode line or paragraph separator.
+fn breaks_line(c: char) -> bool {
+    is_unsafe(c) || matches!(c, '\n' | '\u{2028}' | '\u{2029}')
 }
 
 #[cfg(test)]
@@ -69,11 +113,25 @@ mod tests {
 
     #[test]
     fn escapes_terminal_controls() {
-        assert_eq!(escape_controls("a\x1b[2Jb"), "a\\u{1b}[2Jb");
-        assert_eq!(escape_controls("日本\t語"), "日本\t語");
+        assert_eq!(line("a\x1b[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(line("x\u{61c}y\u{2028}z"), "x\\u{61c}y\\u{2028}z");
+        assert_eq!(mask_controls("\u{61c}"), "??");
+        assert_eq!(line("日本\t語"), "日本\t語");
         assert_eq!(
             mask_controls("a\x1bb\u{202e}c").len(),
             "a\x1bb\u{202e}c".len()
+        );
+    }
+
+    #[test]
+    fn a_line_break_never_starts_a_workflow_command() {
+        let title = "G1 \"t\"\n::error file=x::pwned\r\n::warning::y";
+        let safe = line(title);
+        assert!(!safe.contains('\n') && !safe.contains('\r'), "{safe}");
+        assert_eq!(line(&safe), safe, "idempotent");
+        assert_eq!(
+            lines("a\n\x1bb\n  ::error::x\n:ok").collect::<Vec<_>>(),
+            vec!["a", "\\u{1b}b", "  \\u{3a}:error::x", ":ok"]
         );
     }
 
@@ -87,10 +145,10 @@ mod tests {
     #[test]
     fn h3_osc8_and_lone_cr_never_reach_the_terminal() {
         let osc8 = "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\";
-        assert!(!escape_controls(osc8).contains('\x1b'));
+        assert!(!line(osc8).contains('\x1b'));
         assert!(!mask_controls(osc8).contains('\x1b'));
         assert_eq!(mask_controls("a\rb\r\nc\r"), "a?b\r\nc?");
-        assert_eq!(escape_controls("a\rb"), "a\\u{d}b");
+        assert_eq!(line("a\rb"), "a\\u{d}b");
         assert_eq!(mask_controls("x\u{85}y").len(), "x\u{85}y".len());
     }
 }

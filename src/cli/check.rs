@@ -8,6 +8,7 @@ use crate::config::FailOn;
 use crate::engine::{self, Checked, Options};
 use crate::report::github;
 use crate::report::human::{self, HumanOptions, Order};
+use crate::report::sanitize::line;
 use crate::report::{json, sarif, summary_line, Input};
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -119,7 +120,7 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
         notes(&checked, &mut err)?;
     }
     for e in &checked.errors {
-        writeln!(err, "error: {e}")?;
+        writeln!(err, "error: {}", line(&e.to_string()))?;
     }
     if !checked.errors.is_empty() {
         return Ok(2);
@@ -133,12 +134,17 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
 /// The notes on stderr: files skipped, what the baseline held and what no longer occurs.
 fn notes(checked: &Checked, err: &mut dyn Write) -> io::Result<()> {
     for note in &checked.skipped {
-        writeln!(err, "note: {}: skipped: {}", note.path, note.reason)?;
+        writeln!(
+            err,
+            "note: {}: skipped: {}",
+            line(&note.path),
+            line(&note.reason)
+        )?;
     }
     let Some(b) = &checked.baseline else {
         return Ok(());
     };
-    let file = &b.file;
+    let file = line(&b.file);
     writeln!(
         err,
         "note: baseline {file}: {} known {} not reported",
@@ -152,7 +158,7 @@ fn notes(checked: &Checked, err: &mut dyn Write) -> io::Result<()> {
     if b.gone.is_empty() {
         return Ok(());
     }
-    let n: usize = b.gone.iter().map(|e| e.count).sum();
+    let n = b.gone.iter().fold(0usize, |n, e| n.saturating_add(e.count));
     writeln!(
         err,
         "note: baseline {file}: {n} {} no longer {}; record the baseline again with \
@@ -170,10 +176,10 @@ fn notes(checked: &Checked, err: &mut dyn Write) -> io::Result<()> {
         writeln!(
             err,
             "  {} {} [{}]{times}: {}",
-            e.code,
-            e.slug,
-            e.nodes.join(", "),
-            e.message.en
+            line(&e.code),
+            line(&e.slug),
+            line(&e.nodes.join(", ")),
+            line(&e.message.en)
         )?;
     }
     Ok(())
@@ -189,12 +195,12 @@ fn write_baseline(
 ) -> Result<u8, Failure> {
     if !run.errors.is_empty() {
         for e in &run.errors {
-            writeln!(err, "error: {e}")?;
+            writeln!(err, "error: {}", line(&e.to_string()))?;
         }
         writeln!(
             err,
             "error: {}: baseline not written: some specs could not be read",
-            path.display()
+            line(&path.to_string_lossy())
         )?;
         return Ok(2);
     }
@@ -205,7 +211,7 @@ fn write_baseline(
         writeln!(
             err,
             "note: wrote baseline {}: {} {} in {} {}",
-            path.display(),
+            line(&path.to_string_lossy()),
             run.findings.len(),
             if run.findings.len() == 1 {
                 "finding"

@@ -4,6 +4,7 @@
 
 use super::check::parse_date;
 use super::{rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs, UsageError};
+use crate::base::sanitize::line;
 use crate::base::Date;
 use crate::config::FailOn;
 use crate::diff::side::{self, Side};
@@ -108,7 +109,12 @@ fn read_both(
     let mut err = io::stderr().lock();
     for l in [&old, &new] {
         for note in &l.skipped {
-            writeln!(err, "note: {}: skipped: {}", note.path, note.reason)?;
+            writeln!(
+                err,
+                "note: {}: skipped: {}",
+                line(&note.path),
+                line(&note.reason)
+            )?;
         }
     }
     let one_side_absent = !sides.paths.is_empty()
@@ -120,12 +126,17 @@ fn read_both(
         }
         if one_side_absent {
             for e in l.errors.drain(..) {
-                writeln!(err, "note: {e}; taken as empty in {}", s.label())?;
+                writeln!(
+                    err,
+                    "note: {}; taken as empty in {}",
+                    line(&e.to_string()),
+                    line(&s.label())
+                )?;
             }
             continue;
         }
         for e in &l.errors {
-            writeln!(err, "error: {e}")?;
+            writeln!(err, "error: {}", line(&e.to_string()))?;
         }
         writeln!(
             err,

@@ -31,7 +31,7 @@ pub(super) fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<u8, Failure
             || "; `align rules` lists them".to_owned(),
             |s| format!("; did you mean `{s}`?"),
         );
-        let shown = crate::report::sanitize::escape_controls(&args.code);
+        let shown = crate::report::sanitize::line(&args.code);
         return Err(UsageError(format!("no such code or rule: `{shown}`{hint}")).into());
     };
     write!(

@@ -5,6 +5,7 @@
 use super::{rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs};
 use crate::fmt::{self, Outcome, Refusal};
 use crate::report::human::{self, HumanOptions};
+use crate::report::sanitize::line;
 use crate::source::{self, FileId, SourceKind, SourceSet};
 use rayon::prelude::*;
 use std::io::{self, Write};
@@ -36,7 +37,7 @@ pub(super) fn run(args: &FmtArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     let mut err = io::stderr().lock();
     let mut refused = 0usize;
     for e in &loaded.errors {
-        writeln!(err, "error: {e}")?;
+        writeln!(err, "error: {}", line(&e.to_string()))?;
         refused += 1;
     }
     if sources.spec_count() == 0 && !loaded.errors.is_empty() {
@@ -67,7 +68,7 @@ pub(super) fn run(args: &FmtArgs, out: &mut dyn Write) -> Result<u8, Failure> {
                 .cloned()
                 .collect();
             human::render_findings(&mine, sources, lang, opts, &mut err)?;
-            writeln!(err, "error: {}: not formatted: not UTF-8", file.name)?;
+            writeln!(err, "error: {}: not formatted: not UTF-8", line(&file.name))?;
             refused += 1;
             continue;
         };
@@ -79,15 +80,16 @@ pub(super) fn run(args: &FmtArgs, out: &mut dyn Write) -> Result<u8, Failure> {
                 writeln!(
                     err,
                     "error: {}: not formatted: it has syntax errors; fix them and run `align fmt` again",
-                    file.name
+                    line(&file.name)
                 )?;
                 refused += 1;
             }
             Err(Refusal::Unsafe(why)) => {
                 writeln!(
                     err,
-                    "error: {}: not formatted: {why} (a bug in `align fmt`; the file is left as it is)",
-                    file.name
+                    "error: {}: not formatted: {} (a bug in `align fmt`; the file is left as it is)",
+                    line(&file.name),
+                    line(&why)
                 )?;
                 refused += 1;
             }
@@ -116,11 +118,16 @@ pub(super) fn run(args: &FmtArgs, out: &mut dyn Write) -> Result<u8, Failure> {
             write!(out, "{}", fmt::diff::unified(&file.name, &file.text, text))?;
         }
         if args.check {
-            writeln!(out, "would reformat: {}", file.name)?;
+            writeln!(out, "would reformat: {}", line(&file.name))?;
         }
         if !dry {
             if let Err(e) = write_keeping_permissions(&file.path, text) {
-                writeln!(err, "error: {}: cannot write: {e}", file.name)?;
+                writeln!(
+                    err,
+                    "error: {}: cannot write: {}",
+                    line(&file.name),
+                    line(&e.to_string())
+                )?;
                 refused += 1;
                 continue;
             }
@@ -129,7 +136,7 @@ pub(super) fn run(args: &FmtArgs, out: &mut dyn Write) -> Result<u8, Failure> {
                 1 => " (1 safe fix)".to_owned(),
                 n => format!(" ({n} safe fixes)"),
             };
-            writeln!(out, "reformatted: {}{fixed}", file.name)?;
+            writeln!(out, "reformatted: {}{fixed}", line(&file.name))?;
         }
     }
     let n = changed.len();

@@ -129,7 +129,11 @@ pub fn run() -> ExitCode {
     match (result, flushed) {
         (Ok(code), Ok(())) => ExitCode::from(code),
         (Err(Failure::Usage(UsageError(msg))), _) => {
-            let _ = writeln!(io::stderr(), "error: {msg}");
+            let _ = writeln!(
+                io::stderr(),
+                "error: {}",
+                crate::report::sanitize::line(&msg)
+            );
             ExitCode::from(2)
         }
         // A closed stdout (`align check | head -1`) ends the run quietly.
@@ -213,12 +217,13 @@ fn invalid(
     color: bool,
 ) -> Result<u8, Failure> {
     crate::source::sort(&mut findings, sources);
+    let shown = crate::report::human::cap_per_file(&findings, sources);
     let mut err = io::stderr().lock();
     let opts = crate::report::human::HumanOptions {
         color,
         ..crate::report::human::HumanOptions::default()
     };
-    crate::report::human::render_findings(&findings, sources, lang, opts, &mut err)?;
+    crate::report::human::render_findings(&shown, sources, lang, opts, &mut err)?;
     writeln!(err, "error: {what} is invalid; nothing was checked")?;
     Ok(2)
 }

@@ -2,6 +2,7 @@
 
 use super::{stopped, use_color, ColorArg, Failure, RuleSetArgs};
 use crate::engine::{self, Options};
+use crate::report::sanitize::line;
 use crate::report::stats;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -51,10 +52,15 @@ pub(super) fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     out.write_all(text.as_bytes())?;
     let mut err = io::stderr().lock();
     for note in &m.skipped {
-        writeln!(err, "note: {}: skipped: {}", note.path, note.reason)?;
+        writeln!(
+            err,
+            "note: {}: skipped: {}",
+            line(&note.path),
+            line(&note.reason)
+        )?;
     }
     for e in &m.errors {
-        writeln!(err, "error: {e}")?;
+        writeln!(err, "error: {}", line(&e.to_string()))?;
     }
     if !m.errors.is_empty() {
         return Ok(2);

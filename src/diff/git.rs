@@ -4,7 +4,7 @@
 //! The `git` CLI rather than a Rust git library: it is present wherever a repository is, and
 //! it adds no crate (gix would multiply the build time of this tool).
 
-use crate::base::sanitize::escape_controls;
+use crate::base::sanitize::line;
 use crate::source::{self, Loaded, SkipNote, SourceError};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -64,7 +64,7 @@ fn git(args: &[&str]) -> Result<Output, GitError> {
 fn failed(args: &[&str], out: &Output) -> GitError {
     GitError::Failed {
         command: format!("git {}", args.join(" ")),
-        stderr: escape_controls(&String::from_utf8_lossy(&out.stderr)).into_owned(),
+        stderr: line(&String::from_utf8_lossy(&out.stderr)).into_owned(),
     }
 }
 
@@ -73,7 +73,7 @@ pub fn resolve(rev: &str) -> Result<Commit, GitError> {
     // A name that git would read as an option is no revision.
     if rev.is_empty() || rev.starts_with('-') {
         return Err(GitError::UnknownRevision {
-            rev: escape_controls(rev).into_owned(),
+            rev: line(rev).into_owned(),
         });
     }
     let spec = format!("{rev}^{{commit}}");
@@ -86,7 +86,7 @@ pub fn resolve(rev: &str) -> Result<Commit, GitError> {
             oid,
         });
     }
-    let shown = escape_controls(rev).into_owned();
+    let shown = line(rev).into_owned();
     let in_repo = git(&["rev-parse", "--git-dir"])?.status.success();
     if in_repo {
         Err(GitError::UnknownRevision { rev: shown })
@@ -196,7 +196,7 @@ pub fn load(commit: &Commit, paths: &[PathBuf], max_file_size: u64) -> Result<Lo
     let mut wanted: Vec<TreeEntry> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for root in &roots {
-        let shown = format!("{}:{}", commit.rev, escape_controls(root));
+        let shown = format!("{}:{}", commit.rev, line(root));
         let args = [
             "ls-tree",
             "-r",
@@ -222,7 +222,7 @@ pub fn load(commit: &Commit, paths: &[PathBuf], max_file_size: u64) -> Result<Lo
             if !is_spec || hidden_below(norm, &e.path) {
                 continue;
             }
-            let display = escape_controls(&e.path).into_owned();
+            let display = line(&e.path).into_owned();
             if e.kind != "blob" {
                 loaded.skipped.push(SkipNote {
                     path: format!("{}:{display}", commit.rev),
@@ -246,7 +246,7 @@ pub fn load(commit: &Commit, paths: &[PathBuf], max_file_size: u64) -> Result<Lo
         let size = e.size.unwrap_or(0);
         if size > max_file_size {
             loaded.errors.push(SourceError::TooLarge {
-                path: format!("{}:{}", commit.rev, escape_controls(&e.path)),
+                path: format!("{}:{}", commit.rev, line(&e.path)),
                 size,
                 limit: max_file_size,
             });
@@ -256,7 +256,7 @@ pub fn load(commit: &Commit, paths: &[PathBuf], max_file_size: u64) -> Result<Lo
     }
     let blobs = cat_blobs(&readable)?;
     for (e, bytes) in readable.into_iter().zip(blobs) {
-        let name = escape_controls(&e.path).into_owned();
+        let name = line(&e.path).into_owned();
         let (file, finding) = source::decode(name, PathBuf::from(&e.path), bytes);
         let id = loaded.sources.add(file);
         if let Some(make) = finding {

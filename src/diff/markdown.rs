@@ -16,7 +16,10 @@ const MAX_CELL: usize = 200;
 /// Text safe in a table cell: no raw HTML, no pipe, no newline, no Markdown emphasis or
 /// links, control characters escaped, clipped.
 pub fn cell(s: &str) -> String {
-    let s = crate::base::sanitize::for_terminal(s, MAX_CELL);
+    // Line breaks become spaces first: a table row is one line (the sanitiser would show them
+    // as `\u{a}`).
+    let s = s.replace(['\n', '\r', '\t'], " ");
+    let s = crate::base::sanitize::for_terminal(&s, MAX_CELL);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -2,7 +2,7 @@
 //! revisions, `A...B` the merge base of A and B and B. Reading one side's spec files.
 
 use super::git::{self, Commit, GitError};
-use crate::base::sanitize::escape_controls;
+use crate::base::sanitize::line;
 use crate::source::{self, Loaded, SourceFile, SourceSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -20,8 +20,8 @@ impl Side {
     /// How the side is named in reports: the path as given, or the revision.
     pub fn label(&self) -> String {
         match self {
-            Side::Path(p) => escape_controls(&p.to_string_lossy()).into_owned(),
-            Side::Rev(c) => escape_controls(&c.rev).into_owned(),
+            Side::Path(p) => line(&p.to_string_lossy()).into_owned(),
+            Side::Rev(c) => line(&c.rev).into_owned(),
         }
     }
 
@@ -47,7 +47,7 @@ impl Side {
                     paths.iter().map(|p| root.join(p)).collect()
                 };
                 let loaded = source::load(&targets, max_file_size);
-                let shown = escape_controls(&root.to_string_lossy()).into_owned();
+                let shown = line(&root.to_string_lossy()).into_owned();
                 let prefix = format!("{}/", shown.trim_end_matches('/'));
                 Ok(relative_names(loaded, &prefix))
             }
@@ -136,7 +136,7 @@ pub fn parse(args: &[OsString]) -> Result<Sides, SidesError> {
     }
     let Some(second) = args.get(1) else {
         return Err(SidesError::MissingNew {
-            old: escape_controls(&first.to_string_lossy()).into_owned(),
+            old: line(&first.to_string_lossy()).into_owned(),
         });
     };
     Ok(Sides {
@@ -162,7 +162,7 @@ fn side(arg: &OsString) -> Result<Side, GitError> {
     match arg.to_str() {
         Some(rev) => Ok(Side::Rev(git::resolve(rev)?)),
         None => Err(GitError::UnknownRevision {
-            rev: escape_controls(&arg.to_string_lossy()).into_owned(),
+            rev: line(&arg.to_string_lossy()).into_owned(),
         }),
     }
 }

@@ -4,6 +4,7 @@
 use crate::diag::code::{CodeInfo, CODES};
 use crate::diag::{Lang, Severity};
 use crate::model::Schema;
+use crate::report::sanitize::{self, line};
 use crate::rules::{Rule, RuleSet};
 use std::fmt::Write;
 
@@ -120,16 +121,22 @@ pub fn explain(e: Entry<'_>, schema: &Schema, lang: Lang) -> String {
         ),
         Lang::Ja => ("検出する内容", "重要な理由", "例", "直し方"),
     };
-    let _ = writeln!(s, "{} {} ({})\n", e.code(), e.slug(), e.severity());
-    let _ = writeln!(s, "{what}:\n  {}\n", e.summary(lang));
-    let _ = writeln!(s, "{why}:\n  {}\n", e.why(lang));
+    let _ = writeln!(
+        s,
+        "{} {} ({})\n",
+        line(e.code()),
+        line(e.slug()),
+        e.severity()
+    );
+    let _ = writeln!(s, "{what}:\n  {}\n", line(&e.summary(lang)));
+    let _ = writeln!(s, "{why}:\n  {}\n", line(&e.why(lang)));
     let _ = writeln!(s, "{example}:");
-    for line in e.example().lines() {
-        let _ = writeln!(s, "  {line}");
+    for l in sanitize::lines(e.example()) {
+        let _ = writeln!(s, "  {l}");
     }
-    let _ = writeln!(s, "\n{fix}:\n  {}\n", e.fix(lang));
+    let _ = writeln!(s, "\n{fix}:\n  {}\n", line(&e.fix(lang)));
     for (k, v) in e.mechanism(schema) {
-        let _ = writeln!(s, "{k}: {v}");
+        let _ = writeln!(s, "{}: {}", line(&k), line(&v));
     }
     s
 }
@@ -147,10 +154,10 @@ pub fn table(set: &RuleSet, lang: Lang) -> String {
         let _ = writeln!(
             s,
             "{}  {:<w$}  {:<7}  {}",
-            e.code(),
-            e.slug(),
+            line(e.code()),
+            line(e.slug()),
             e.severity().as_str(),
-            what
+            line(&what)
         );
     }
     s
@@ -177,7 +184,7 @@ pub fn markdown(set: &RuleSet) -> String {
         "| code | slug | severity | what |\n| --- | --- | --- | --- |"
     );
     for e in Entry::all(set) {
-        let what = e.summary(Lang::En).replace('|', "\\|");
+        let what = line(&e.summary(Lang::En)).replace('|', "\\|");
         let _ = writeln!(
             s,
             "| [{}](#{}) | `{}` | {} | {} |",
@@ -201,15 +208,16 @@ pub fn markdown(set: &RuleSet) -> String {
                 Lang::En => ("What it reports", "Why it matters", "How to fix it"),
                 Lang::Ja => ("検出する内容", "重要な理由", "直し方"),
             };
-            let _ = writeln!(s, "**{what}.** {}\n", e.summary(lang));
-            let _ = writeln!(s, "**{why}.** {}\n", e.why(lang));
-            let _ = writeln!(s, "**{fix}.** {}\n", e.fix(lang));
+            let _ = writeln!(s, "**{what}.** {}\n", line(&e.summary(lang)));
+            let _ = writeln!(s, "**{why}.** {}\n", line(&e.why(lang)));
+            let _ = writeln!(s, "**{fix}.** {}\n", line(&e.fix(lang)));
         }
-        let _ = writeln!(s, "Example:\n\n```\n{}\n```\n", e.example());
+        let example: Vec<_> = sanitize::lines(e.example()).collect();
+        let _ = writeln!(s, "Example:\n\n```\n{}\n```\n", example.join("\n"));
         let mech: Vec<String> = e
             .mechanism(&set.schema)
             .iter()
-            .map(|(k, v)| format!("{k}: {v}"))
+            .map(|(k, v)| format!("{}: {}", line(k), line(v)))
             .collect();
         let _ = writeln!(s, "Mechanism: {}.", mech.join("; "));
     }

@@ -6,7 +6,7 @@
 //! percent-encoded; in properties `:` and `,` are too.
 
 use super::location::Location;
-use super::sanitize::escape_controls;
+use super::sanitize::line;
 use super::Input;
 use crate::diag::{Finding, Lang, Severity};
 use crate::source::SourceSet;
@@ -58,7 +58,7 @@ pub fn annotation(f: &Finding, sources: &SourceSet, lang: Lang) -> String {
     let title = format!("{} {}", f.code, f.slug);
     // The message: the finding, the other places involved, then the help, one per line.
     // Terminal controls in spec text are shown escaped, as in human output.
-    let mut body = escape_controls(f.message.get(lang)).into_owned();
+    let mut body = line(f.message.get(lang)).into_owned();
     for l in &f.labels {
         let at = Location::of(l.span, sources);
         let _ = write!(
@@ -67,7 +67,7 @@ pub fn annotation(f: &Finding, sources: &SourceSet, lang: Lang) -> String {
             at.file,
             at.start.line,
             at.start.column,
-            escape_controls(l.text.get(lang))
+            line(l.text.get(lang))
         );
     }
     if let Some(help) = &f.help {
@@ -75,7 +75,7 @@ pub fn annotation(f: &Finding, sources: &SourceSet, lang: Lang) -> String {
             Lang::En => "help",
             Lang::Ja => "ヘルプ",
         };
-        let _ = write!(body, "\n{head}: {}", escape_controls(help.get(lang)));
+        let _ = write!(body, "\n{head}: {}", line(help.get(lang)));
     }
     format!(
         "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
@@ -141,7 +141,7 @@ mod tests {
         assert_eq!(
             annotation(&f, &sources, Lang::En),
             "::error file=specs/a%2Cb%3Ac.align,line=1,col=1,endLine=1,endColumn=12,\
-             title=ALN101 item-without-program::item `I1` 50%25 done:%0Ayes\
+             title=ALN101 item-without-program::item `I1` 50%25 done:\\u{a}yes\
              %0Aspecs/a,b:c.align:2:1: p, here%0Ahelp: add it"
         );
         let mut w = f.clone();

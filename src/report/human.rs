@@ -1,7 +1,7 @@
 //! Human output: each finding as a compiler-style diagnostic through miette's graphical
 //! handler (snippet, labels on both ends of a relation, help), then notes and a summary line.
 
-use super::sanitize::{escape_controls, for_terminal, mask_controls};
+use super::sanitize::{for_terminal, line, mask_controls};
 use super::wrap::wrap;
 use super::{summary_line, Input};
 use crate::diag::{code, Finding, Lang, Severity, Text};
@@ -227,7 +227,7 @@ impl<'a> FileView<'a> {
         FileView {
             file,
             text: mask_controls(&file.text),
-            name: escape_controls(&file.name).into_owned(),
+            name: line(&file.name).into_owned(),
         }
     }
 
@@ -624,7 +624,7 @@ impl<'a> Diag<'a> {
             .collect();
         Diag {
             message: for_terminal(f.message.get(lang), CLIP_TEXT),
-            code: format!("{} {}", f.code, f.slug),
+            code: line(&format!("{} {}", f.code, f.slug)).into_owned(),
             severity: f.severity,
             help: f.help.as_ref().map(|_| HELP_MARK.to_owned()),
             labels,

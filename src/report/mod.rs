@@ -75,7 +75,7 @@ pub fn summary_line(s: &Summary, lang: Lang) -> String {
     let kinds: Vec<String> = s
         .kinds
         .iter()
-        .map(|k| format!("{} {}", k.label.get(lang), k.count))
+        .map(|k| format!("{} {}", sanitize::line(k.label.get(lang)), k.count))
         .collect();
     let lead = if c.errors > 0 {
         Text::new("error", "要修正")

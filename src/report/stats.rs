@@ -2,7 +2,7 @@
 //! keys the rule set's `series-trend` and `stage-gate` rules name, and rendered as an aligned
 //! table (human), JSON (docs/stats.md) or Markdown tables.
 
-use super::sanitize::escape_controls;
+use super::sanitize;
 use crate::analysis::series::{self, SeriesStats};
 use crate::analysis::stage_gate::{self, Gates, Tally};
 use crate::analysis::{format_number, format_tenths, tenths};
@@ -360,7 +360,7 @@ pub fn human(stats: &Stats, lang: Lang) -> String {
                     "No themes (`{kind}`) in the specs.",
                     "仕様にテーマ（`{kind}`）がない。"
                 )
-                .replace("{kind}", &g.kind)
+                .replace("{kind}", &sanitize::line(&g.kind))
             );
             return out;
         }
@@ -373,7 +373,7 @@ pub fn human(stats: &Stats, lang: Lang) -> String {
         ];
         let mut rows = gate_rows(&w, w.t("all programs", "全事業"), &g.overall);
         for p in &g.programs {
-            rows.extend(gate_rows(&w, &escape_controls(&p.id), &p.figures));
+            rows.extend(gate_rows(&w, &sanitize::line(&p.id), &p.figures));
         }
         out.push_str(&table(&header, &rows, &GATE_ALIGN));
         if !g.programs.is_empty() {
@@ -383,8 +383,8 @@ pub fn human(stats: &Stats, lang: Lang) -> String {
                 .iter()
                 .map(|p| {
                     vec![
-                        escape_controls(&p.id).into_owned(),
-                        escape_controls(&p.title).into_owned(),
+                        sanitize::line(&p.id).into_owned(),
+                        sanitize::line(&p.title).into_owned(),
                     ]
                 })
                 .collect();
@@ -433,12 +433,13 @@ fn series_human(w: &Words, s: &SeriesSection, out: &mut String) {
                 "No {kind} has values in two or more fiscal years.",
                 "2つ以上の年度の値を持つ {kind} がない。"
             )
-            .replace("{kind}", &s.kind)
+            .replace("{kind}", &sanitize::line(&s.kind))
         );
         return;
     }
+    let kind = sanitize::line(&s.kind);
     let header = [
-        s.kind.as_str(),
+        &*kind,
         w.t("values", "値の数"),
         w.t("first", "最初"),
         w.t("last", "最新"),
@@ -452,7 +453,7 @@ fn series_human(w: &Words, s: &SeriesSection, out: &mut String) {
         .iter()
         .map(|r| {
             vec![
-                escape_controls(&r.id).into_owned(),
+                sanitize::line(&r.id).into_owned(),
                 r.values.len().to_string(),
                 r.values.first().map(value_text).unwrap_or_default(),
                 r.values.last().map(value_text).unwrap_or_default(),
@@ -484,11 +485,9 @@ fn series_human(w: &Words, s: &SeriesSection, out: &mut String) {
     );
 }
 
-/// A Markdown table cell: pipes and newlines escaped.
+/// A Markdown table cell: through the sanitiser (no line break), pipes escaped.
 fn cell(s: &str) -> String {
-    escape_controls(s)
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+    sanitize::line(s).replace('|', "\\|")
 }
 
 fn md_table(header: &[&str], rows: &[Vec<String>], align: &[Align]) -> String {
@@ -521,11 +520,12 @@ pub fn markdown(stats: &Stats, lang: Lang) -> String {
                     "No {kind} has values in two or more fiscal years.",
                     "2つ以上の年度の値を持つ {kind} がない。"
                 )
-                .replace("{kind}", &s.kind)
+                .replace("{kind}", &sanitize::line(&s.kind))
             );
         } else {
+            let kind = cell(&s.kind);
             let header = [
-                s.kind.as_str(),
+                kind.as_str(),
                 w.t("title", "名称"),
                 w.t("values", "値"),
                 w.t("change/yr", "年平均変化"),
@@ -631,6 +631,6 @@ mod tests {
 
     #[test]
     fn markdown_cells_escape_pipes() {
-        assert_eq!(cell("a|b\nc"), "a\\|b c");
+        assert_eq!(cell("a|b\nc"), "a\\|b\\u{a}c");
     }
 }

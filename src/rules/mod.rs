@@ -78,7 +78,7 @@ rule_types! {
 
 use crate::diag::{Finding, Text};
 use crate::model::{Model, NodeIx, Schema};
-use crate::source::{FileId, SourceFile, SourceKind, SourceSet};
+use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
 use crate::syntax::ast::Date;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -107,12 +107,19 @@ pub enum RuleSetError {
 impl RuleSet {
     /// Loads the embedded default set, registering its files in `sources` for spans.
     pub fn embedded(sources: &mut SourceSet) -> Result<RuleSet, RuleSetError> {
-        let s = config(
-            sources,
-            &format!("{DEFAULT_DIR}/schema.toml"),
-            DEFAULT_SCHEMA,
-        );
-        let r = config(sources, &format!("{DEFAULT_DIR}/rules.toml"), DEFAULT_RULES);
+        RuleSet::from_texts(DEFAULT_DIR, DEFAULT_SCHEMA, DEFAULT_RULES, sources)
+    }
+
+    /// Loads a rule set from the texts of its `schema.toml` and `rules.toml`, registered in
+    /// `sources` as `DIR/schema.toml` and `DIR/rules.toml` (the embedded set; fuzzing).
+    pub fn from_texts(
+        dir: &str,
+        schema: &str,
+        rules: &str,
+        sources: &mut SourceSet,
+    ) -> Result<RuleSet, RuleSetError> {
+        let s = config(sources, &format!("{dir}/schema.toml"), schema);
+        let r = config(sources, &format!("{dir}/rules.toml"), rules);
         RuleSet::from_sources(sources, s, r)
     }
 
@@ -121,19 +128,21 @@ impl RuleSet {
         if !dir.is_dir() {
             return Err(RuleSetError::Io(format!(
                 "{}: not a rule set directory (expected schema.toml and rules.toml in it)",
-                dir.display()
+                source::display(dir)
             )));
         }
         let read = |name: &str| -> Result<(String, PathBuf), RuleSetError> {
             let path = dir.join(name);
-            std::fs::read_to_string(&path)
+            source::read_text(&path, source::FileKind::RuleSet)
                 .map(|t| (t, path.clone()))
-                .map_err(|e| RuleSetError::Io(format!("{}: cannot read: {e}", path.display())))
+                .map_err(|e| {
+                    RuleSetError::Io(format!("{}: cannot read: {e}", source::display(&path)))
+                })
         };
         let (schema_text, schema_path) = read("schema.toml")?;
         let (rules_text, rules_path) = read("rules.toml")?;
-        let s = config(sources, &schema_path.to_string_lossy(), &schema_text);
-        let r = config(sources, &rules_path.to_string_lossy(), &rules_text);
+        let s = config(sources, &source::display(&schema_path), &schema_text);
+        let r = config(sources, &source::display(&rules_path), &rules_text);
         RuleSet::from_sources(sources, s, r)
     }
 

@@ -274,7 +274,9 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
         }
         let code_ok = {
             let s = r.code.get_ref();
-            s.len() == 6 && s.starts_with("ALN") && s[3..].chars().all(|ch| ch.is_ascii_digit())
+            s.len() == 6
+                && s.strip_prefix("ALN")
+                    .is_some_and(|d| d.chars().all(|ch| ch.is_ascii_digit()))
         };
         if !code_ok {
             c.errors.push(config_error(
