@@ -21,7 +21,7 @@
 //! layer 4: model
 //! layer 5: analysis
 //! layer 6: rules
-//! layer 7: baseline, config
+//! layer 7: baseline, config, select
 //! layer 8: engine
 //! layer 9: report
 //! layer 10: cli
@@ -37,5 +37,6 @@ pub mod engine;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod select;
 pub mod source;
 pub mod syntax;
