@@ -711,3 +711,343 @@ fn rules_json_lists_every_code_and_human_is_the_table() {
     assert_eq!(ja["lang"], "ja");
     assert_ne!(ja["codes"][0]["summary"], doc["codes"][0]["summary"]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// docs/ci.md, action.yml, .pre-commit-hooks.yaml: what they say runs, and prints what they show
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+fn load_yaml(text: &str) -> Yaml {
+    let mut docs = YamlLoader::load_from_str(text).unwrap();
+    assert_eq!(docs.len(), 1);
+    docs.remove(0)
+}
+
+fn yaml_file(rel: &str) -> Yaml {
+    load_yaml(&std::fs::read_to_string(root().join(rel)).unwrap())
+}
+
+/// The code blocks of a Markdown text with the given info string.
+fn blocks<'a>(markdown: &'a str, info: &str) -> Vec<&'a str> {
+    let fence = format!("```{info}\n");
+    markdown
+        .split(fence.as_str())
+        .skip(1)
+        .filter_map(|b| b.split("\n```").next())
+        .collect()
+}
+
+/// A copy of `specs/` in a temporary directory, with a baseline of its findings as
+/// `align-baseline.json`, to run documented commands in.
+fn plan_repo() -> tempfile::TempDir {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            if e.path().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&root().join("specs"), &dir.path().join("specs"));
+    let out = align_in(
+        dir.path(),
+        &["check", "specs", "--write-baseline", "align-baseline.json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+    dir
+}
+
+/// Splits a documented command line into arguments (no quoting is used in the docs).
+fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
+#[test]
+fn docs_ci_md_console_blocks_are_real_output() {
+    let doc = std::fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    let consoles = blocks(&doc, "console");
+    assert!(consoles.len() >= 4, "docs/ci.md has its console blocks");
+    for block in consoles {
+        let mut lines = block.lines();
+        let command = lines.next().unwrap();
+        let args = words(command.strip_prefix("$ align ").expect("`$ align …`"));
+        let mut args = args.clone();
+        if args[0] == "check" {
+            args.extend(["--today", TODAY]);
+        }
+        let out = align(&args);
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{command}: {}",
+            transcript(&out)
+        );
+        let real = stdout(&out);
+        // Every shown line appears in the output, in order; `…` stands for lines left out.
+        let mut rest = real.lines();
+        for shown in lines.filter(|l| *l != "…") {
+            assert!(
+                rest.any(|l| l == shown),
+                "docs/ci.md is stale: `{command}` does not print, in this order:\n{shown}\n\nIt prints:\n{real}"
+            );
+        }
+    }
+}
+
+#[test]
+fn action_yml_declares_the_inputs_and_its_check_step_runs() {
+    let action = yaml_file("action.yml");
+    assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
+    for input in ["paths", "baseline", "lang", "fail-on"] {
+        assert!(
+            !action["inputs"][input]["description"].is_badvalue(),
+            "input {input}"
+        );
+    }
+    let steps = action["runs"]["steps"].as_vec().unwrap();
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
+    assert!(
+        uses.iter().any(|u| u.starts_with("actions/cache@")),
+        "{uses:?}"
+    );
+    assert!(
+        uses.iter()
+            .any(|u| u.starts_with("github/codeql-action/upload-sarif@")),
+        "{uses:?}"
+    );
+    let install = steps
+        .iter()
+        .find_map(|s| s["run"].as_str().filter(|r| r.contains("cargo install")))
+        .unwrap();
+    assert!(
+        install.contains("--locked") && install.contains("--path"),
+        "{install}"
+    );
+    let cache = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache@"))
+        })
+        .unwrap();
+    assert!(cache["with"]["path"]
+        .as_str()
+        .unwrap()
+        .contains("~/.cargo/bin/align"));
+    let check = steps
+        .iter()
+        .find(|s| s["id"].as_str() == Some("check"))
+        .unwrap();
+    let script = check["run"].as_str().unwrap();
+    for (key, input) in [
+        ("ALIGN_PATHS", "paths"),
+        ("ALIGN_BASELINE", "baseline"),
+        ("ALIGN_LANG", "lang"),
+        ("ALIGN_FAIL_ON", "fail-on"),
+    ] {
+        assert_eq!(
+            check["env"][key].as_str(),
+            Some(format!("${{{{ inputs.{input} }}}}").as_str())
+        );
+    }
+
+    // Run the step's script as the runner would, with the align under test on PATH.
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_align"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |baseline: &str, fail_on: &str| {
+        let repo = plan_repo();
+        let output = repo.path().join("output");
+        let summary = repo.path().join("summary");
+        let out = std::process::Command::new("bash")
+            .args(["-c", script])
+            .current_dir(repo.path())
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .env("ALIGN_PATHS", "specs")
+            .env("ALIGN_BASELINE", baseline)
+            .env("ALIGN_LANG", "ja")
+            .env("ALIGN_FAIL_ON", fail_on)
+            .env("GITHUB_OUTPUT", &output)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("RUNNER_TEMP", repo.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", transcript(&out));
+        let outputs = std::fs::read_to_string(&output).unwrap();
+        let summary = std::fs::read_to_string(&summary).unwrap();
+        let sarif = std::fs::read_to_string(repo.path().join("align.sarif")).unwrap();
+        (stdout(&out), outputs, summary, sarif)
+    };
+    // Without a baseline: every finding annotated in Japanese, exit 1 for the error.
+    let (annotations, outputs, summary, sarif) = run("", "");
+    assert!(
+        annotations
+            .lines()
+            .any(|l| l.starts_with("::error file=specs/plan.align,line=145")),
+        "{annotations}"
+    );
+    assert!(annotations.contains("実施範囲に含む事業がない"));
+    assert!(outputs.contains("exit-code=1\n"), "{outputs}");
+    assert!(outputs.contains("sarif-file="), "{outputs}");
+    let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 12);
+    assert!(summary.contains("ALN113  no-series"), "{summary}");
+    // With the baseline: nothing new, exit 0; the SARIF still has every finding.
+    let (annotations, outputs, _, sarif) = run("align-baseline.json", "warning");
+    assert!(!annotations.contains("::error"), "{annotations}");
+    assert!(outputs.contains("exit-code=0\n"), "{outputs}");
+    let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 12);
+    // A baseline that does not exist yet (the first run): a warning, then every finding.
+    let (annotations, outputs, _, _) = run("missing.json", "");
+    assert!(
+        annotations.starts_with("::warning title=align::baseline missing.json not found"),
+        "{annotations}"
+    );
+    assert!(outputs.contains("exit-code=1\n"), "{outputs}");
+}
+
+#[test]
+fn docs_ci_md_workflow_uses_the_action_with_its_inputs() {
+    let doc = std::fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    let action = yaml_file("action.yml");
+    let workflow = blocks(&doc, "yaml")
+        .into_iter()
+        .map(load_yaml)
+        .find(|y| !y["jobs"].is_badvalue())
+        .expect("a workflow in docs/ci.md");
+    assert_eq!(
+        workflow["permissions"]["security-events"].as_str(),
+        Some("write")
+    );
+    let steps = workflow["jobs"]["align"]["steps"].as_vec().unwrap();
+    let step = steps
+        .iter()
+        .find(|s| s["uses"].as_str() == Some("./tools/align"))
+        .unwrap();
+    let with = step["with"].as_hash().unwrap();
+    assert_eq!(step["with"]["lang"].as_str(), Some("ja"));
+    for key in with.keys() {
+        let key = key.as_str().unwrap();
+        assert!(
+            !action["inputs"][key].is_badvalue(),
+            "the workflow passes an unknown input {key}"
+        );
+    }
+}
+
+/// The `align check …` commands of a documented script, with redirections and `|| …` cut off.
+fn align_commands(script: &str) -> Vec<Vec<String>> {
+    script
+        .lines()
+        .map(str::trim)
+        .filter_map(|l| {
+            l.strip_prefix("- ")
+                .unwrap_or(l)
+                .strip_prefix("align check ")
+        })
+        .map(|rest| {
+            let rest = rest.split(['>', '|']).next().unwrap();
+            words(rest).into_iter().map(str::to_owned).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn docs_ci_md_gitlab_job_runs_and_writes_valid_reports() {
+    let doc = std::fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    let job = blocks(&doc, "yaml")
+        .into_iter()
+        .map(load_yaml)
+        .find(|y| !y["align"]["artifacts"].is_badvalue())
+        .expect("a .gitlab-ci.yml in docs/ci.md");
+    let reports = &job["align"]["artifacts"]["reports"];
+    assert_eq!(
+        reports["codequality"].as_str(),
+        Some("gl-code-quality-report.json")
+    );
+    assert_eq!(reports["junit"].as_str(), Some("align-junit.xml"));
+    let script: Vec<&str> = job["align"]["script"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .filter_map(Yaml::as_str)
+        .collect();
+    let commands = align_commands(&script.join("\n"));
+    assert_eq!(commands.len(), 3, "{script:#?}");
+    let repo = plan_repo();
+    for args in &commands {
+        let mut all = vec!["check".to_owned()];
+        all.extend(args.iter().cloned());
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let out = align_in(repo.path(), &all);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{all:?}: {}",
+            transcript(&out)
+        );
+        if all.contains(&"gitlab") {
+            assert!(gitlab_violations(&json(&out)).is_empty());
+        }
+        if all.contains(&"junit") {
+            assert!(junit_violations(&stdout(&out)).is_empty());
+        }
+    }
+}
+
+#[test]
+fn pre_commit_hook_runs_on_every_commit_and_its_command_works() {
+    let hooks = yaml_file(".pre-commit-hooks.yaml");
+    let hook = &hooks.as_vec().unwrap()[0];
+    assert_eq!(hook["id"].as_str(), Some("align"));
+    assert_eq!(hook["language"].as_str(), Some("rust"));
+    assert_eq!(hook["pass_filenames"].as_bool(), Some(false));
+    // Deleting a spec must run the hook: pre-commit never matches deleted files.
+    assert_eq!(hook["always_run"].as_bool(), Some(true));
+    let entry = words(hook["entry"].as_str().unwrap());
+    assert_eq!(entry[..2], ["align", "check"]);
+    let args: Vec<&str> = hook["args"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(args, ["specs"]);
+    // The command pre-commit runs, on this repository's specs: findings, not a usage error.
+    let mut command: Vec<&str> = entry[1..].to_vec();
+    command.extend(&args);
+    let out = align(&command);
+    assert_eq!(out.status.code(), Some(1), "{}", transcript(&out));
+    // With arguments as docs/ci.md's example passes them.
+    let repo = plan_repo();
+    let out = align_in(
+        repo.path(),
+        &["check", "specs", "--baseline", "align-baseline.json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
+
+    // docs/ci.md's local hook has the same settings.
+    let doc = std::fs::read_to_string(root().join("docs/ci.md")).unwrap();
+    let config = blocks(&doc, "yaml")
+        .into_iter()
+        .map(load_yaml)
+        .find(|y| !y["repos"].is_badvalue())
+        .expect("a .pre-commit-config.yaml in docs/ci.md");
+    let local = &config["repos"][0]["hooks"][0];
+    assert_eq!(local["id"].as_str(), Some("align"));
+    assert_eq!(local["entry"], hook["entry"]);
+    assert_eq!(local["pass_filenames"].as_bool(), Some(false));
+    assert_eq!(local["always_run"].as_bool(), Some(true));
+}
