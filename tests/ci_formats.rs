@@ -1051,3 +1051,58 @@ fn pre_commit_hook_runs_on_every_commit_and_its_command_works() {
     assert_eq!(local["pass_filenames"].as_bool(), Some(false));
     assert_eq!(local["always_run"].as_bool(), Some(true));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Install: licences, package metadata, profiles, the README's figures
+
+#[test]
+fn licences_metadata_and_profiles_match_what_the_readme_says() {
+    let manifest: toml::Value =
+        toml::from_str(&std::fs::read_to_string(root().join("Cargo.toml")).unwrap()).unwrap();
+    let package = &manifest["package"];
+    assert_eq!(package["license"].as_str(), Some("MIT OR Apache-2.0"));
+    let mit = std::fs::read_to_string(root().join("LICENSE-MIT")).unwrap();
+    assert!(mit.starts_with("MIT License\n\nCopyright (c) the align developers\n"));
+    assert!(mit.contains("THE SOFTWARE IS PROVIDED \"AS IS\""));
+    let apache = std::fs::read_to_string(root().join("LICENSE-APACHE")).unwrap();
+    assert!(apache.contains("Apache License") && apache.contains("Version 2.0, January 2004"));
+    assert!(apache.contains("END OF TERMS AND CONDITIONS"));
+    assert_eq!(package["readme"].as_str(), Some("README.md"));
+    assert!(!package["keywords"].as_array().unwrap().is_empty());
+    assert!(!package["categories"].as_array().unwrap().is_empty());
+    // No made-up repository URL.
+    assert!(package.get("repository").is_none());
+
+    let profiles = &manifest["profile"];
+    assert_eq!(profiles["release"]["strip"].as_bool(), Some(true));
+    assert_eq!(profiles["release"]["debug"].as_bool(), Some(false));
+    assert_eq!(profiles["profiling"]["inherits"].as_str(), Some("release"));
+    assert_eq!(profiles["profiling"]["debug"].as_integer(), Some(1));
+    let profile_sh = std::fs::read_to_string(root().join("bench/profile.sh")).unwrap();
+    assert!(
+        profile_sh.contains("--profile profiling") && profile_sh.contains("target/profiling/align")
+    );
+
+    // The README's install section names the real minimum Rust version and no placeholder.
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let install = readme
+        .split("## Install")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    let rust_version = package["rust-version"].as_str().unwrap();
+    assert!(
+        install.contains(&format!("Rust {rust_version} or newer")),
+        "{install}"
+    );
+    assert!(install.contains("cargo install --path . --locked"));
+    assert!(install.contains("cargo install --git URL --locked"));
+    assert!(
+        !install.contains('<'),
+        "a literal placeholder in the install section"
+    );
+    let first_lines: Vec<&str> = readme.lines().take(5).collect();
+    assert_eq!(first_lines[3], "cargo run --release -- check specs/     # check the bundled Second Basic Plan (exits 1: it has a gap)");
+}
