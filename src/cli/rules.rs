@@ -17,7 +17,7 @@ pub(super) struct RulesArgs {
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum RulesFormat {
-    /// One line per code (`text` is accepted too, its former name).
+    // `text`, its former name, is still accepted.
     #[value(alias = "text")]
     Human,
     Json,
