@@ -1,6 +1,6 @@
 //! One run, from options to findings: configuration, sources (exclusions applied while
-//! walking), rule set, parse (in parallel), model, rules, severity overrides, baseline, and
-//! the summary, counted once.
+//! walking), rule set, parse (in parallel), model, rules, severity overrides and the
+//! command line's selection of codes, baseline, and the summary, counted once.
 //!
 //! The CLI calls [`run`] and renders the [`Checked`] it returns; tests, benchmarks and the
 //! other commands call it too.
@@ -11,6 +11,7 @@ use crate::config::{self, Config, ConfigError, FailOn, Overrides};
 use crate::diag::{self, code, Finding, KindCount, Summary};
 use crate::model::{self, Model, Schema};
 use crate::rules::{RuleSet, RuleSetError};
+use crate::select::{self, Selection};
 use crate::source::{self, SkipNote, SourceError, SourceKind, SourceSet};
 use crate::syntax;
 use rayon::prelude::*;
@@ -38,6 +39,8 @@ pub struct Options {
     /// The date waivers are judged against.
     pub today: Date,
     pub max_file_size: u64,
+    /// `--select` / `--ignore`: the codes to report (checked against the rule set).
+    pub select: select::Request,
 }
 
 impl Options {
@@ -54,6 +57,7 @@ impl Options {
             run_rules: true,
             today: Date::today_utc(),
             max_file_size: source::DEFAULT_MAX_FILE_SIZE,
+            select: select::Request::default(),
         }
     }
 }
@@ -86,6 +90,8 @@ pub struct Checked {
     pub skipped: Vec<SkipNote>,
     /// The severity overrides of the configuration (SARIF shows them on its rules).
     pub overrides: Overrides,
+    /// The codes the command line selected (all by default).
+    pub selection: Selection,
     pub lang: Lang,
     pub fail_on: FailOn,
     pub today: Date,
@@ -191,6 +197,8 @@ pub fn run(opts: &Options) -> Result<Checked, Stop> {
         }
     };
 
+    let selection = Selection::resolve(&opts.select, &rules).map_err(Stop::Usage)?;
+
     if loaded.sources.spec_count() == 0 && !loaded.errors.is_empty() {
         let msgs: Vec<String> = loaded
             .errors
@@ -212,6 +220,7 @@ pub fn run(opts: &Options) -> Result<Checked, Stop> {
         .unwrap_or(FailOn::Error);
     let settings = Settings {
         overrides,
+        selection,
         baseline,
         lang,
         fail_on,
@@ -226,6 +235,7 @@ pub fn run(opts: &Options) -> Result<Checked, Stop> {
 pub fn check_loaded(loaded: source::Loaded, rules: RuleSet, today: Date) -> Checked {
     let settings = Settings {
         overrides: Overrides::default(),
+        selection: Selection::all(),
         baseline: None,
         lang: Lang::En,
         fail_on: FailOn::Error,
@@ -238,6 +248,7 @@ pub fn check_loaded(loaded: source::Loaded, rules: RuleSet, today: Date) -> Chec
 /// What a run decided before checking.
 struct Settings {
     overrides: Overrides,
+    selection: Selection,
     baseline: Option<(String, Baseline)>,
     lang: Lang,
     fail_on: FailOn,
@@ -245,7 +256,7 @@ struct Settings {
     run_rules: bool,
 }
 
-/// Model, rules, overrides, order, baseline and summary, in that order.
+/// Model, rules, overrides and selection, order, baseline and summary, in that order.
 fn check(loaded: source::Loaded, rules: RuleSet, settings: Settings) -> Checked {
     let source::Loaded {
         sources,
@@ -258,7 +269,8 @@ fn check(loaded: source::Loaded, rules: RuleSet, settings: Settings) -> Checked 
     if settings.run_rules {
         findings.extend(rules.run(&model, settings.today));
     }
-    let mut findings = settings.overrides.apply(findings);
+    // `[severity]` first, then the command line narrows what is left (docs/ci.md).
+    let mut findings = settings.selection.apply(settings.overrides.apply(findings));
     source::sort(&mut findings, &sources);
     let baseline = settings.baseline.map(|(file, base)| {
         let comparison = base.compare(&findings, &sources);
@@ -274,10 +286,13 @@ fn check(loaded: source::Loaded, rules: RuleSet, settings: Settings) -> Checked 
                 is_new
             })
             .collect();
+        // An entry of a code not selected is not looked at, so it is not gone.
+        let mut gone = comparison.gone;
+        gone.retain(|e| settings.selection.allows(&e.code));
         let outcome = BaselineOutcome {
             file,
             matched: comparison.matched,
-            gone: comparison.gone,
+            gone,
         };
         let mut keep = keep.into_iter();
         findings.retain(|_| keep.next().unwrap_or(false));
@@ -298,6 +313,7 @@ fn check(loaded: source::Loaded, rules: RuleSet, settings: Settings) -> Checked 
         errors,
         skipped,
         overrides: settings.overrides,
+        selection: settings.selection,
         lang: settings.lang,
         fail_on: settings.fail_on,
         today: settings.today,

@@ -21,7 +21,7 @@
 //! layer 4: model
 //! layer 5: analysis
 //! layer 6: rules
-//! layer 7: baseline, config
+//! layer 7: baseline, config, select
 //! layer 8: engine
 //! layer 9: diff, fmt, report
 //! layer 10: init
@@ -41,5 +41,6 @@ pub mod init;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod select;
 pub mod source;
 pub mod syntax;

@@ -6,10 +6,10 @@ use crate::base::Date;
 use crate::baseline::Baseline;
 use crate::config::FailOn;
 use crate::engine::{self, Checked, Options};
-use crate::report::github;
 use crate::report::human::{self, HumanOptions, Order};
 use crate::report::sanitize::line;
-use crate::report::{json, sarif, summary_line, Input};
+use crate::report::{concise, github, gitlab, json, junit, sarif, statistics, summary_line, Input};
+use crate::select;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -20,14 +20,27 @@ pub(super) struct CheckArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     rule_set: RuleSetArgs,
-    /// Output format: `human` (compiler-style), `json` (docs/json.md), `sarif` (SARIF 2.1.0)
-    /// or `github` (workflow-command annotations).
+    /// Output format: `human` (compiler-style), `concise` (one line per finding), `json`
+    /// (docs/json.md), `sarif` (SARIF 2.1.0), `github` (workflow-command annotations),
+    /// `gitlab` (GitLab Code Quality) or `junit` (JUnit XML, one test case per code).
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
-    /// Print only the summary line (human) or only the annotations (github); notes on
-    /// stderr are left out. JSON and SARIF documents are unchanged.
+    /// Print only the summary line (human), or leave it out (concise, github, --statistics);
+    /// notes on stderr are left out. JSON, SARIF, GitLab and JUnit documents are unchanged.
     #[arg(long, short)]
     quiet: bool,
+    /// Report only these codes: codes, slugs or code prefixes (`ALN1`), comma-separated or
+    /// repeated. Structural errors are always reported.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    select: Vec<String>,
+    /// Do not report these codes (codes, slugs or prefixes). The most specific name wins;
+    /// between a select and an ignore as specific, the ignore.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Print how many findings of each code, most frequent first, instead of the findings
+    /// (a table, or a JSON document with `--format json`).
+    #[arg(long)]
+    statistics: bool,
     /// Lowest severity that makes the exit code 1 [default: error, or `fail-on` in align.toml].
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
@@ -64,9 +77,12 @@ enum SortArg {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
     Human,
+    Concise,
     Json,
     Sarif,
     Github,
+    Gitlab,
+    Junit,
 }
 
 pub(super) fn parse_date(s: &str) -> Result<Date, String> {
@@ -76,6 +92,14 @@ pub(super) fn parse_date(s: &str) -> Result<Date, String> {
 
 pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     let color = use_color(args.color);
+    if args.statistics && !matches!(args.format, Format::Human | Format::Concise | Format::Json) {
+        return Err(UsageError(
+            "--statistics prints a table (`--format human` or `concise`) or a JSON document \
+             (`--format json`); it cannot be combined with this format"
+                .to_owned(),
+        )
+        .into());
+    }
     let opts = Options {
         paths: args.paths.clone(),
         config: args.config.clone(),
@@ -87,6 +111,10 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
         run_rules: true,
         today: args.today.unwrap_or_else(Date::today_utc),
         max_file_size: args.max_file_size,
+        select: select::Request {
+            select: args.select.clone(),
+            ignore: args.ignore.clone(),
+        },
     };
     let checked = match engine::run(&opts) {
         Ok(c) => c,
@@ -99,6 +127,8 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     let input = Input::from(&checked);
     let lang = checked.lang;
     match args.format {
+        Format::Json if args.statistics => statistics::render_json(&input, out)?,
+        _ if args.statistics => statistics::render_table(&input, args.quiet, out)?,
         Format::Human if args.quiet => writeln!(out, "{}", summary_line(&checked.summary, lang))?,
         Format::Human => {
             let order = match args.sort {
@@ -112,9 +142,12 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
             };
             human::render(&input, opts, out)?;
         }
+        Format::Concise => concise::render(&input, args.quiet, out)?,
         Format::Json => json::render(&input, out)?,
         Format::Sarif => sarif::render(&input, out)?,
         Format::Github => github::render(&input, args.quiet, out)?,
+        Format::Gitlab => gitlab::render(&input, out)?,
+        Format::Junit => junit::render(&input, checked.fail_on.threshold(), out)?,
     }
     if !args.quiet {
         notes(&checked, &mut err)?;

@@ -129,11 +129,12 @@ pub fn run() -> ExitCode {
     match (result, flushed) {
         (Ok(code), Ok(())) => ExitCode::from(code),
         (Err(Failure::Usage(UsageError(msg))), _) => {
-            let _ = writeln!(
-                io::stderr(),
-                "error: {}",
-                crate::report::sanitize::line(&msg)
-            );
+            // Several errors are joined with "\nerror: "; each is printed on its own line, and
+            // nothing else in a message may break a line.
+            let mut err = io::stderr().lock();
+            for part in msg.split("\nerror: ") {
+                let _ = writeln!(err, "error: {}", crate::report::sanitize::line(part));
+            }
             ExitCode::from(2)
         }
         // A closed stdout (`align check | head -1`) ends the run quietly.

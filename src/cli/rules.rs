@@ -1,7 +1,7 @@
-//! `align rules [--format text|md]`
+//! `align rules [--format human|json|md]`
 
 use super::{rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs};
-use crate::report::docs;
+use crate::report::{docs, rules_json};
 use crate::source::SourceSet;
 use std::io::Write;
 
@@ -9,14 +9,18 @@ use std::io::Write;
 pub(super) struct RulesArgs {
     #[command(flatten)]
     rule_set: RuleSetArgs,
-    /// `text`: one line per code; `md`: the full reference (docs/rules.md).
-    #[arg(long, value_enum, default_value = "text")]
+    /// `human`: one line per code; `json`: every code as data (docs/json.md); `md`: the full
+    /// reference (docs/rules.md).
+    #[arg(long, value_enum, default_value = "human")]
     format: RulesFormat,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum RulesFormat {
-    Text,
+    // `text`, its former name, is still accepted.
+    #[value(alias = "text")]
+    Human,
+    Json,
     Md,
 }
 
@@ -28,7 +32,8 @@ pub(super) fn run(args: &RulesArgs, out: &mut dyn Write) -> Result<u8, Failure> 
         Err(e) => return rule_set_failure(e, &sources, lang, use_color(ColorArg::Auto)),
     };
     match args.format {
-        RulesFormat::Text => write!(out, "{}", docs::table(&set, lang))?,
+        RulesFormat::Human => write!(out, "{}", docs::table(&set, lang))?,
+        RulesFormat::Json => rules_json::render(&set, lang, out)?,
         RulesFormat::Md => write!(out, "{}", docs::markdown(&set))?,
     }
     Ok(0)

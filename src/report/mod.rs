@@ -4,12 +4,17 @@
 //! plus the options of its own format. Spec and rule-set text reaches output only through
 //! [`sanitize`].
 
+pub mod concise;
 pub mod docs;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod location;
+pub mod rules_json;
 pub mod sarif;
+pub mod statistics;
 pub mod stats;
 pub mod wrap;
 
@@ -21,6 +26,7 @@ use crate::diag::{Finding, Summary};
 use crate::engine::{BaselineOutcome, Checked};
 use crate::model::Model;
 use crate::rules::RuleSet;
+use crate::select::Selection;
 use crate::source::SourceSet;
 
 /// What every renderer reads: one run's result.
@@ -36,6 +42,8 @@ pub struct Input<'a> {
     pub baseline: Option<&'a BaselineOutcome>,
     /// The configuration's severity overrides.
     pub overrides: &'a Overrides,
+    /// The codes the command line selected (`--select`, `--ignore`).
+    pub selection: &'a Selection,
     pub lang: Lang,
     /// The date waivers were judged against.
     pub today: Date,
@@ -51,6 +59,7 @@ impl<'a> From<&'a Checked> for Input<'a> {
             summary: &c.summary,
             baseline: c.baseline.as_ref(),
             overrides: &c.overrides,
+            selection: &c.selection,
             lang: c.lang,
             today: c.today,
         }
