@@ -58,7 +58,7 @@ enum Format {
     Github,
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
+pub(super) fn parse_date(s: &str) -> Result<Date, String> {
     s.parse()
         .map_err(|()| format!("`{s}` is not a date of the form YYYY-MM-DD"))
 }

@@ -5,6 +5,8 @@
 
 mod check;
 mod explain;
+mod graph;
+mod report;
 mod rules;
 mod stats;
 
@@ -35,6 +37,11 @@ enum Command {
     Rules(rules::RulesArgs),
     /// KPI series (mean annual change, suggested relative targets) and stage-gate rates.
     Stats(stats::StatsArgs),
+    /// Write a gap report of the specs (HTML or Markdown) for the people who draft and review
+    /// the plan.
+    Report(report::ReportArgs),
+    /// Draw the plan, programs and KPIs as a diagram (Graphviz DOT or Mermaid), gaps marked.
+    Graph(graph::GraphArgs),
 }
 
 /// Options every command that reads a rule set shares.
@@ -111,6 +118,8 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => explain::run(&args, &mut out),
         Command::Rules(args) => rules::run(&args, &mut out),
         Command::Stats(args) => stats::run(&args, &mut out),
+        Command::Report(args) => report::run(&args, &mut out),
+        Command::Graph(args) => graph::run(&args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {

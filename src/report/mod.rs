@@ -5,10 +5,14 @@
 //! [`sanitize`].
 
 pub mod docs;
+pub mod gap;
 pub mod github;
+pub mod graph;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod location;
+pub mod markdown;
 pub mod sarif;
 pub mod stats;
 
