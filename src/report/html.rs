@@ -58,6 +58,9 @@ pub fn rich(s: &str) -> String {
     out
 }
 
+/// From this many gaps on, each is listed in one line.
+const MANY_GAPS: usize = 400;
+
 /// Groups of more rows than this start folded.
 const FOLD_ROWS: usize = 40;
 
@@ -71,6 +74,7 @@ h2{font-size:1.25rem;border-bottom:2px solid #1d2125;padding-bottom:.2rem;margin
 h3{font-size:1.02rem;margin:1.4rem 0 .5rem;color:#333}
 h4{font-size:.95rem;margin:0 0 .3rem}
 h4.gp{margin:1rem 0 .4rem;color:#333}
+.cg{font-size:.85rem;margin:.2rem 0;padding-left:1.2rem}.rl dd{margin:0 0 .5rem 1rem;font-size:.88rem}
 header dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.4rem 0;font-size:.88rem;color:#444}
 dt{font-weight:bold}dd{margin:0}
 code,.id{font-family:ui-monospace,"Noto Sans Mono CJK JP",Menlo,Consolas,monospace;font-size:.88em;overflow-wrap:anywhere}
@@ -87,6 +91,8 @@ table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.3rem 0 1rem}
 th,td{border:1px solid var(--ln);padding:.2rem .4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:var(--bg)}
 td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+td.id,td.nw{white-space:nowrap}
+.cv{table-layout:fixed}.cv th:first-child{width:7.5rem}.cv th:nth-child(2){width:38%}.cv th:last-child{width:5.5rem}
 tr.x td{background:#fdecea}tr.x td:last-child{color:var(--e);font-weight:bold}
 tr.v td:last-child{color:var(--w)}
 .sh td{white-space:nowrap}.sh td:first-child{white-space:normal}.sh .c{padding-left:1.6rem}
@@ -395,6 +401,10 @@ fn gaps(g: &Gap, out: &mut String) {
             t("No errors or warnings.", "エラー・警告はありません。")
         );
     }
+    let many = many_gaps(g);
+    if many {
+        rule_legend(g, out);
+    }
     let mut n = 0usize;
     let mut severity = None;
     for group in &g.gaps {
@@ -412,12 +422,72 @@ fn gaps(g: &Gap, out: &mut String) {
             }
         }
         let _ = write!(out, "<h4 class=gp>{}</h4>", group_title(g, group));
+        if many {
+            out.push_str("<ul class=cg>");
+        }
         for e in &group.entries {
             n += 1;
-            gap_entry(g, e, n, out);
+            if many {
+                let node = e.nodes.first().map_or("", String::as_str);
+                let _ = writeln!(
+                    out,
+                    "<li data-node=\"{}\">{} · {} · <code>{}</code>",
+                    esc(node),
+                    esc(&e.nodes.join(" · ")),
+                    esc(&e.code),
+                    esc(&e.location)
+                );
+            } else {
+                gap_entry(g, e, n, out);
+            }
+        }
+        if many {
+            out.push_str("</ul>");
         }
     }
     out.push_str("</section>\n");
+}
+
+/// Gaps are many: each is listed in one line, and each rule's why and a fix are said once.
+fn many_gaps(g: &Gap) -> bool {
+    g.compact || g.gaps.iter().map(|gr| gr.entries.len()).sum::<usize>() > MANY_GAPS
+}
+
+/// Per rule with gaps: its count, why it matters and the fix of its first gap.
+fn rule_legend(g: &Gap, out: &mut String) {
+    let t = |en: &'static str, ja: &'static str| g.lang.pick(en, ja);
+    let _ = write!(
+        out,
+        "<p class=note>{}</p><dl class=rl>",
+        t(
+            "Many gaps: each is listed in one line with its location (the coverage table shows the items in full); why each rule matters and how to fix its first gap are said once here.",
+            "乖離が多いため、各乖離は場所とともに1行で示します（取り組むべき事項は対応状況の表に詳しく示します）。ルールごとの理由と、最初の乖離の対処をここに一度だけ示します。"
+        )
+    );
+    let mut seen: Vec<&str> = Vec::new();
+    for e in g.gaps.iter().flat_map(|gr| &gr.entries) {
+        if seen.contains(&e.code.as_str()) {
+            continue;
+        }
+        seen.push(&e.code);
+        let count = g
+            .gaps
+            .iter()
+            .flat_map(|gr| &gr.entries)
+            .filter(|x| x.code == e.code)
+            .count();
+        let _ = write!(
+            out,
+            "<dt>{} {} ({count})<dd>{}",
+            esc(&e.code),
+            esc(&e.slug),
+            rich(&e.why)
+        );
+        if let Some(h) = &e.help {
+            let _ = write!(out, "<br>{}: {}", t("e.g.", "対処の例"), rich(h));
+        }
+    }
+    out.push_str("</dl>");
 }
 
 fn gap_entry(g: &Gap, e: &GapEntry, n: usize, out: &mut String) {
@@ -529,13 +599,18 @@ fn row(g: &Gap, r: &Row, out: &mut String) {
         "<tr id=\"r-{}\"{class}><td class=id>{}<td>{}",
         esc(&r.node.id),
         esc(&r.node.id),
-        esc(&r.node.title)
+        if compact {
+            Cow::Borrowed("")
+        } else {
+            esc(&r.node.title)
+        }
     );
     for (links, status) in &r.cells {
         out.push_str("<td>");
         if status.is_none() {
             out.push('–');
-        } else if compact {
+        } else if compact || (g.compact && *status != Some(Status::Gap)) {
+            // Many rows: a cell that is no gap shows how many, a gap cell what is there.
             let _ = write!(out, "{}", links.len());
         } else if links.is_empty() {
             out.push('—');
@@ -773,9 +848,21 @@ fn gates(g: &Gap, out: &mut String) {
         t("rate", "割合")
     );
     gate_rows(g, t("all programs", "全事業"), &gates.overall, out);
+    let per_stage = gates.programs.len() <= FOLD_ROWS;
     for p in &gates.programs {
         let name = format!("<a href=\"#e-{}\">{}</a>", esc(&p.id), esc(&p.id));
-        gate_rows(g, &name, &p.figures, out);
+        if per_stage {
+            gate_rows(g, &name, &p.figures, out);
+        } else {
+            let _ = write!(
+                out,
+                "<tr><td>{name}<td>{}<td class=n>{}<td class=n>{}<td class=n>{}",
+                g.lang.pick("all", "全体"),
+                p.figures.themes,
+                p.figures.moved_up,
+                rate_text(p.figures.rate)
+            );
+        }
     }
     out.push_str("</table></section>\n");
 }
@@ -898,7 +985,7 @@ fn waivers(g: &Gap, out: &mut String) {
         };
         let _ = write!(
             out,
-            "<tr{class}><td class=id>{}<td>{}<td>{}<td>{}<td>{}",
+            "<tr{class}><td class=id>{}<td>{}<td>{}<td class=nw>{}<td class=nw>{}",
             esc(&w.node),
             esc(&w.rule),
             esc(&w.reason),
@@ -994,6 +1081,16 @@ fn appendix(g: &Gap, out: &mut String) {
         );
         return;
     }
+    if many_gaps(g) {
+        let _ = write!(
+            out,
+            "<p class=note>{}</p>",
+            t(
+                "Many findings: errors and warnings are listed under “Gaps” with their locations; the others follow.",
+                "指摘が多いため、エラー・警告は「乖離」の節に場所とともに示し、ここにはそれ以外を示します。"
+            )
+        );
+    }
     let _ = write!(
         out,
         "<details{}><summary>{} {}</summary><table><thead><tr><th>{}<th>{}<th>{}<th>{}<th>{}</thead>",
@@ -1006,7 +1103,23 @@ fn appendix(g: &Gap, out: &mut String) {
         t("message", "内容"),
         t("location", "場所")
     );
+    let many = many_gaps(g);
     for f in &g.findings {
+        if many && f.severity >= Severity::Warning {
+            // Listed under "Gaps" with its location already.
+            continue;
+        }
+        if many {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}<td>{}<td class=id>{}<td><td class=id>{}",
+                severity_word(f.severity, g.lang),
+                esc(&f.code),
+                esc(&f.nodes.join(", ")),
+                esc(&f.location)
+            );
+            continue;
+        }
         let _ = writeln!(
             out,
             "<tr><td>{}<td>{} {}<td class=id>{}<td>{}<td class=id>{}",
