@@ -32,7 +32,7 @@ for n in 10000 100000; do
   out="$tmp/align-report-$n.html"
   "$bin" report "$dir" --today "$today" -o "$out" || true
   bytes=$(stat -c %s "$out")
-  md=$("$bin" report "$dir" --today "$today" --format md | wc -c)
+  md=$( ("$bin" report "$dir" --today "$today" --format md || true) | wc -c)
   check=$(best_of_three "$bin" check "$dir" --today "$today" --fail-on never)
   html=$(best_of_three "$bin" report "$dir" --today "$today" -o "$out")
   echo "$n items: HTML $bytes bytes ($((bytes / n)) bytes/item), Markdown $md bytes ($((md / n)) bytes/item)"
