@@ -7,7 +7,9 @@ mod check;
 mod diff;
 mod explain;
 mod fmt;
+mod graph;
 mod init;
+mod report;
 mod rules;
 mod stats;
 
@@ -45,6 +47,11 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Write a new plan skeleton: align.toml and one example file per kind (never overwrites).
     Init(init::InitArgs),
+    /// Write a gap report of the specs (HTML or Markdown) for the people who draft and review
+    /// the plan.
+    Report(report::ReportArgs),
+    /// Draw the plan, programs and KPIs as a diagram (Graphviz DOT or Mermaid), gaps marked.
+    Graph(graph::GraphArgs),
 }
 
 /// Options every command that reads a rule set shares.
@@ -124,6 +131,8 @@ pub fn run() -> ExitCode {
         Command::Diff(args) => diff::run(&args, &mut out),
         Command::Fmt(args) => fmt::run(&args, &mut out),
         Command::Init(args) => init::run(&args, &mut out),
+        Command::Report(args) => report::run(&args, &mut out),
+        Command::Graph(args) => graph::run(&args, &mut out),
     };
     let flushed = out.flush();
     match (result, flushed) {

@@ -6,12 +6,16 @@
 
 pub mod concise;
 pub mod docs;
+pub mod gap;
 pub mod github;
 pub mod gitlab;
+pub mod graph;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod location;
+pub mod markdown;
 pub mod rules_json;
 pub mod sarif;
 pub mod statistics;
