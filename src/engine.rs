@@ -82,6 +82,25 @@ fn build_model(sources: &SourceSet, schema: &Schema, findings: &mut Vec<Finding>
     model
 }
 
+/// Assembles the model from spec files already parsed and lowered with [`model::lower`]
+/// (`files` in file order, each file's syntax and lowering findings already in `findings`)
+/// and runs the rules: the findings [`check_sources`] gives for the same sources, sorted.
+/// The language server keeps each file's lowered nodes and lowers again only what changed.
+pub fn check_lowered(
+    sources: &SourceSet,
+    files: Vec<(source::FileId, Vec<model::Node>)>,
+    mut findings: Vec<Finding>,
+    rules: &RuleSet,
+    today: Date,
+) -> (Model, Vec<Finding>) {
+    let (model, mut model_findings) = Model::assemble(rules.schema.clone(), files);
+    note_unread_files(sources, &mut model_findings);
+    findings.extend(model_findings);
+    findings.extend(rules.run(&model, today));
+    diag::sort(&mut findings, sources);
+    (model, findings)
+}
+
 /// The model of the files under `paths` and the rule set, without running the rules: what
 /// `align stats` reads.
 #[derive(Debug)]

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod engine;
+pub mod lsp;
 pub mod model;
 pub mod report;
 pub mod rules;

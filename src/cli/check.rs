@@ -62,13 +62,13 @@ enum Format {
     Github,
 }
 
-fn parse_date(s: &str) -> Result<Date, String> {
+pub(super) fn parse_date(s: &str) -> Result<Date, String> {
     s.parse()
         .map_err(|()| format!("`{s}` is not a date of the form YYYY-MM-DD"))
 }
 
 /// Today's date (UTC) from the system clock.
-fn system_today() -> Date {
+pub(super) fn system_today() -> Date {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -5,6 +5,7 @@
 
 mod check;
 mod explain;
+mod lsp;
 mod rules;
 mod stats;
 
@@ -34,6 +35,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// KPI series (mean annual change, suggested relative targets) and stage-gate rates.
     Stats(stats::StatsArgs),
+    /// Language server over stdio, for editors (see docs/editors.md).
+    Lsp(lsp::LspArgs),
 }
 
 /// Options every command that reads a rule set shares.
@@ -98,6 +101,9 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if let Command::Lsp(args) = &cli.command {
+        return lsp::run(args);
+    }
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let result = match cli.command {
@@ -105,6 +111,8 @@ pub fn run() -> ExitCode {
         Command::Explain(args) => explain::run(&args, &mut out),
         Command::Rules(args) => rules::run(&args, &mut out),
         Command::Stats(args) => stats::run(&args, &mut out),
+        // Handled above: the server writes to stdout from its own thread.
+        Command::Lsp(_) => Ok(0),
     };
     let flushed = out.flush();
     match (result, flushed) {
