@@ -52,13 +52,12 @@ fn describe(a: &Analysis, model: &Model, ix: NodeIx, md: &mut String) {
     let ja = lang == Lang::Ja;
     let node = model.node(ix);
     let kind = model.schema.kind(node.kind);
-    let _ = writeln!(
-        md,
-        "**{}** `{}` ({})",
-        kind.name,
-        node.id,
-        kind.label.get(lang)
-    );
+    let label = kind.label.get(lang);
+    if label == kind.name {
+        let _ = writeln!(md, "**{}** `{}`", kind.name, node.id);
+    } else {
+        let _ = writeln!(md, "**{}** `{}` ({label})", kind.name, node.id);
+    }
     if let Some(title) = node.title.as_deref().filter(|t| !t.is_empty()) {
         let _ = writeln!(md, "\n{}", escape(title));
     }

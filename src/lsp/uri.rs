@@ -1,8 +1,8 @@
 //! `file://` URIs ↔ paths (RFC 8089 as editors send them: percent-encoded UTF-8 bytes).
 
 use lsp_types::Uri;
-use std::path::{Path, PathBuf};
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// The path of a `file:` URI, or `None` for another scheme or a malformed escape.
