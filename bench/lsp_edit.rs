@@ -6,7 +6,7 @@
 //! cargo build --release && cargo run --release --example lsp-edit -- target/release/align /tmp/peer10k
 //! ```
 //!
-//! The edited file is the largest spec file. Each edit types one character into the first
+//! The edited file is the largest spec file with a `parent` reference. Each edit types one character into the first
 //! `parent` reference of that file (the reference becomes unresolved, so the file's
 //! diagnostics change and are published) and the next edit deletes it again: the figure is the
 //! time from sending `didChange` to receiving that file's `publishDiagnostics`. A second series
@@ -155,10 +155,12 @@ fn main() {
     let root = std::fs::canonicalize(root).unwrap();
     let mut files = Vec::new();
     specs(&root, &mut files);
+    // The largest file with a `parent` reference to type into.
     let file = files
         .iter()
+        .filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("parent ")))
         .max_by_key(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
-        .unwrap()
+        .expect("a spec file with a `parent` reference")
         .clone();
     let text = std::fs::read_to_string(&file).unwrap();
     let uri = format!("file://{}", file.display());
@@ -196,10 +198,7 @@ fn main() {
     let mut version = 1;
 
     // Typing into a reference: the file's diagnostics change each time.
-    let at = text
-        .find("parent ")
-        .or_else(|| text.find("goal "))
-        .expect("a reference");
+    let at = text.find("parent ").expect("a reference");
     let at = at + text[at..].find(' ').unwrap() + 1;
     let at = at + text[at..].find(['\n', ' ', '}', ';']).unwrap();
     let mut ms = Vec::new();
