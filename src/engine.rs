@@ -432,3 +432,22 @@ fn note_unread_files(sources: &SourceSet, errors: &[SourceError], findings: &mut
         f.notes.extend(notes.iter().cloned());
     }
 }
+
+/// Assembles the model from spec files already parsed and lowered with [`model::lower`]
+/// (`files` in file order, each file's syntax and lowering findings already in `findings`)
+/// and runs the rules: the findings [`check_loaded`] gives for the same sources, sorted. The
+/// language server keeps each file's lowered nodes and lowers again only what changed.
+pub fn check_lowered(
+    sources: &SourceSet,
+    files: Vec<(source::FileId, Vec<model::Node>)>,
+    mut findings: Vec<Finding>,
+    rules: &RuleSet,
+    today: Date,
+) -> (Model, Vec<Finding>) {
+    let (model, mut model_findings) = Model::assemble(rules.schema.clone(), files);
+    note_unread_files(sources, &[], &mut model_findings);
+    findings.extend(model_findings);
+    findings.extend(rules.run(&model, today));
+    source::sort(&mut findings, sources);
+    (model, findings)
+}

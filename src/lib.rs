@@ -23,7 +23,7 @@
 //! layer 6: rules
 //! layer 7: baseline, config, select
 //! layer 8: engine
-//! layer 9: diff, fmt, report
+//! layer 9: diff, fmt, lsp, report
 //! layer 10: init
 //! layer 11: cli
 //! ```
@@ -38,6 +38,7 @@ pub mod diff;
 pub mod engine;
 pub mod fmt;
 pub mod init;
+pub mod lsp;
 pub mod model;
 pub mod report;
 pub mod rules;

@@ -9,6 +9,7 @@ mod explain;
 mod fmt;
 mod graph;
 mod init;
+mod lsp;
 mod report;
 mod rules;
 mod stats;
@@ -52,6 +53,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Draw the plan, programs and KPIs as a diagram (Graphviz DOT or Mermaid), gaps marked.
     Graph(graph::GraphArgs),
+    /// Language server over stdio, for editors (see docs/editors.md).
+    Lsp(lsp::LspArgs),
 }
 
 /// Options every command that reads a rule set shares.
@@ -121,6 +124,9 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if let Command::Lsp(args) = &cli.command {
+        return lsp::run(args);
+    }
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let result = match cli.command {
@@ -133,6 +139,8 @@ pub fn run() -> ExitCode {
         Command::Init(args) => init::run(&args, &mut out),
         Command::Report(args) => report::run(&args, &mut out),
         Command::Graph(args) => graph::run(&args, &mut out),
+        // Handled above: the server writes to stdout from its own thread.
+        Command::Lsp(_) => Ok(0),
     };
     let flushed = out.flush();
     match (result, flushed) {

@@ -65,11 +65,11 @@ mod tests {
         );
         assert_eq!(
             line(&f, &sources, Lang::En),
-            "specs/a\\nb.align:3:1: ALN101 item-without-program item `I1` “a\\nb\\u{1b}[2J\\tc” is uncovered"
+            "specs/a\\u{a}b.align:3:1: ALN101 item-without-program item `I1` “a\\u{a}b\\u{1b}[2J\\tc” is uncovered"
         );
         assert_eq!(
             line(&f, &sources, Lang::Ja),
-            "specs/a\\nb.align:3:1: ALN101 item-without-program 項目 `I1`"
+            "specs/a\\u{a}b.align:3:1: ALN101 item-without-program 項目 `I1`"
         );
     }
 }

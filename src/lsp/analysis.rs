@@ -1,0 +1,446 @@
+//! The one adapter between the language server and the core: reading the workspace from disk
+//! (`source`), `align.toml` (`config`), the rule set (`rules`), parsing and lowering each spec
+//! file (`syntax`, `model`) and the model and rules (`engine`). Every other file of `src/lsp/`
+//! reads the [`Analysis`] this builds.
+//!
+//! Each spec file's lowered nodes and findings are cached by content: after an edit only the
+//! changed file is parsed and lowered again; the model is assembled from the cached nodes and
+//! the rules run on it.
+
+use super::position::LineIndex;
+use crate::config::{Config, Overrides};
+use crate::diag::{Finding, Lang};
+use crate::engine;
+use crate::model::{self, Model, Node};
+use crate::rules::{RuleSet, RuleSetError};
+use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
+use crate::syntax::{self, ast::Date};
+use rayon::prelude::*;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What the server was started with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `--rules DIR`; otherwise `rules` of `align.toml`, otherwise the embedded set.
+    pub rules: Option<PathBuf>,
+    /// `--lang`; otherwise `lang` of `align.toml`, otherwise the client's locale.
+    pub lang: Option<Lang>,
+    /// The date waivers are judged against.
+    pub today: Date,
+    pub max_file_size: u64,
+}
+
+/// One spec file read from disk.
+#[derive(Debug, Clone)]
+pub(crate) struct DiskFile {
+    pub(crate) path: PathBuf,
+    /// A lossy copy when the file is not UTF-8 (then `valid` is false).
+    pub(crate) text: String,
+    pub(crate) valid: bool,
+    /// The finding about its bytes (not UTF-8), with a placeholder file ID.
+    pub(crate) finding: Option<Finding>,
+}
+
+/// The spec files under the workspace folders, as on disk.
+#[derive(Debug, Default)]
+pub(crate) struct DiskScan {
+    pub(crate) files: Vec<DiskFile>,
+    /// Paths that could not be read, for the log.
+    pub(crate) errors: Vec<String>,
+}
+
+/// Reads every `*.align` file under `roots` with the CLI's loader (hidden directories skipped,
+/// symlinks kept inside their root, size limit, invalid UTF-8 as a finding).
+pub(crate) fn read_disk(roots: &[PathBuf], max_file_size: u64) -> DiskScan {
+    let roots: Vec<PathBuf> = roots.iter().filter(|r| r.is_dir()).cloned().collect();
+    if roots.is_empty() {
+        return DiskScan::default();
+    }
+    let loaded = source::load(&roots, max_file_size);
+    let mut findings: HashMap<FileId, Finding> = loaded
+        .findings
+        .into_iter()
+        .map(|f| (f.span.file, f))
+        .collect();
+    let files = loaded
+        .sources
+        .files()
+        .map(|(id, f)| DiskFile {
+            path: f.path.clone(),
+            text: f.text.clone(),
+            valid: f.valid,
+            finding: findings.remove(&id),
+        })
+        .collect();
+    let errors = loaded
+        .errors
+        .iter()
+        .filter(|e| !matches!(e, source::SourceError::NoSpecs { .. }))
+        .map(ToString::to_string)
+        .collect();
+    DiskScan { files, errors }
+}
+
+/// Decodes a file's bytes as the loader does (for a file re-read after it was closed).
+pub(crate) fn decode(path: &Path, bytes: Vec<u8>) -> DiskFile {
+    let (file, make) = source::decode(path.display().to_string(), path.to_path_buf(), bytes);
+    DiskFile {
+        path: path.to_path_buf(),
+        text: file.text,
+        valid: file.valid,
+        finding: make.map(|m| m(FileId(0))),
+    }
+}
+
+/// A spec file to check: an open document or a file on disk.
+pub(crate) struct SpecInput<'a> {
+    pub(crate) path: &'a Path,
+    /// The name shown in messages (relative to its workspace folder).
+    pub(crate) name: String,
+    pub(crate) text: &'a str,
+    pub(crate) valid: bool,
+    pub(crate) finding: Option<&'a Finding>,
+}
+
+/// What one check needs from the workspace.
+pub(crate) struct Inputs<'a> {
+    pub(crate) specs: Vec<SpecInput<'a>>,
+    /// `align.toml` of the first workspace folder: its path, its directory and its text.
+    pub(crate) config: Option<(PathBuf, PathBuf, String)>,
+    /// The language the client runs in (`initialize`'s `locale`).
+    pub(crate) client_lang: Option<Lang>,
+}
+
+/// A spec file of an analysis.
+#[derive(Debug, Clone)]
+pub(crate) struct SpecFile {
+    pub(crate) id: FileId,
+    /// Every declaration of a known kind, duplicates included, in source order.
+    pub(crate) nodes: Arc<Vec<Node>>,
+    pub(crate) lines: Arc<LineIndex>,
+}
+
+/// The result of one check of the workspace.
+#[derive(Debug)]
+pub(crate) struct Analysis {
+    pub(crate) sources: SourceSet,
+    /// `None` when the rule set could not be loaded.
+    pub(crate) model: Option<Model>,
+    pub(crate) rules: Option<RuleSet>,
+    /// Sorted by file, offset, code, with `align.toml`'s severities applied.
+    pub(crate) findings: Vec<Finding>,
+    pub(crate) specs: Vec<SpecFile>,
+    pub(crate) lang: Lang,
+    /// Problems to log (unreadable rule set…).
+    pub(crate) messages: Vec<String>,
+    by_path: HashMap<PathBuf, usize>,
+    lines: HashMap<FileId, Arc<LineIndex>>,
+}
+
+impl Analysis {
+    pub(crate) fn spec(&self, path: &Path) -> Option<&SpecFile> {
+        self.by_path.get(path).map(|&i| &self.specs[i])
+    }
+
+    pub(crate) fn spec_by_id(&self, id: FileId) -> Option<&SpecFile> {
+        self.specs.iter().find(|s| s.id == id)
+    }
+
+    pub(crate) fn file(&self, id: FileId) -> Option<&SourceFile> {
+        (usize::try_from(id.0).ok()? < self.sources.len()).then(|| self.sources.get(id))
+    }
+
+    pub(crate) fn text(&self, id: FileId) -> &str {
+        self.file(id).map_or("", |f| f.text.as_str())
+    }
+
+    pub(crate) fn lines(&self, id: FileId) -> Option<&LineIndex> {
+        self.lines.get(&id).map(AsRef::as_ref)
+    }
+
+    /// The path of a file that exists on disk (not an embedded rule-set file).
+    pub(crate) fn path(&self, id: FileId) -> Option<&Path> {
+        self.file(id)
+            .filter(|f| !f.name.starts_with("<builtin>"))
+            .map(|f| f.path.as_path())
+    }
+}
+
+/// A file's lowering, kept while its text is unchanged.
+struct Lowered {
+    key: u64,
+    nodes: Arc<Vec<Node>>,
+    findings: Arc<Vec<Finding>>,
+    lines: Arc<LineIndex>,
+}
+
+/// Builds analyses, keeping each spec file's lowering between them.
+#[derive(Default)]
+pub(crate) struct Analyzer {
+    cache: HashMap<PathBuf, Lowered>,
+}
+
+impl Analyzer {
+    pub(crate) fn analyze(&mut self, inputs: &Inputs<'_>, settings: &Settings) -> Analysis {
+        let mut sources = SourceSet::new();
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut messages = Vec::new();
+
+        // align.toml: its problems are shown in it; the specs are then checked without it.
+        let config = inputs.config.as_ref().and_then(|(path, root, text)| {
+            let id = sources.add(SourceFile::new(
+                path.display().to_string(),
+                path.clone(),
+                SourceKind::Config,
+                text.clone(),
+                true,
+            ));
+            Config::parse(id, text, root.clone())
+                .map_err(|f| findings.extend(f))
+                .ok()
+        });
+        let lang = settings
+            .lang
+            .or(config.as_ref().and_then(|c| c.lang))
+            .or(inputs.client_lang)
+            .unwrap_or(Lang::En);
+
+        let rules_dir = settings
+            .rules
+            .clone()
+            .or_else(|| config.as_ref().and_then(|c| c.rules.clone()));
+        let loaded = match &rules_dir {
+            Some(dir) => RuleSet::from_dir(dir, &mut sources),
+            None => RuleSet::embedded(&mut sources),
+        };
+        let rules = match loaded {
+            Ok(set) => Some(set),
+            Err(RuleSetError::Io(msg)) => {
+                messages.push(format!("the rule set cannot be used: {msg}"));
+                None
+            }
+            Err(RuleSetError::Invalid(f)) => {
+                messages.push("the rule set is invalid; nothing was checked".to_owned());
+                findings.extend(f);
+                None
+            }
+        };
+        let overrides = match (&config, &rules) {
+            (Some(c), Some(set)) => c.overrides(set).unwrap_or_else(|f| {
+                findings.extend(f);
+                Overrides::default()
+            }),
+            _ => Overrides::default(),
+        };
+        // The schema's text is part of every file's cache key: a new schema lowers anew.
+        let schema_key = {
+            let mut h = DefaultHasher::new();
+            for (_, f) in sources.files() {
+                f.text.hash(&mut h);
+            }
+            h.finish()
+        };
+
+        let mut specs = Vec::new();
+        for spec in &inputs.specs {
+            let file = SourceFile::new(
+                spec.name.clone(),
+                spec.path.to_path_buf(),
+                SourceKind::Spec,
+                spec.text.to_owned(),
+                spec.valid,
+            );
+            if config
+                .as_ref()
+                .is_some_and(|c| c.excludes_file(&file.name, &file.path))
+            {
+                continue;
+            }
+            let id = sources.add(file);
+            if let Some(f) = spec.finding {
+                let mut f = f.clone();
+                f.span.file = id;
+                findings.push(f);
+            }
+            specs.push((id, spec));
+        }
+
+        let schema = rules.as_ref().map(|r| &r.schema);
+        let keys: Vec<u64> = specs
+            .iter()
+            .map(|(id, spec)| {
+                let mut h = DefaultHasher::new();
+                (schema_key, id.0, spec.valid, spec.text).hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        // Lower the files whose text (or file ID, or schema) changed, in parallel.
+        let fresh: Vec<(PathBuf, Lowered)> = specs
+            .par_iter()
+            .zip(keys.par_iter())
+            .filter(|((_, spec), key)| self.cache.get(spec.path).is_none_or(|c| c.key != **key))
+            .map(|((id, spec), key)| {
+                let (nodes, errs) = match schema {
+                    Some(schema) if spec.valid => {
+                        let (ast, mut errs) = syntax::parse(*id, spec.text);
+                        let (nodes, more) = model::lower(schema, &ast);
+                        errs.extend(more);
+                        (nodes, errs)
+                    }
+                    _ => (Vec::new(), Vec::new()),
+                };
+                let lowered = Lowered {
+                    key: *key,
+                    nodes: Arc::new(nodes),
+                    findings: Arc::new(errs),
+                    lines: Arc::new(LineIndex::new(spec.text)),
+                };
+                (spec.path.to_path_buf(), lowered)
+            })
+            .collect();
+        self.cache.extend(fresh);
+        self.cache
+            .retain(|path, _| specs.iter().any(|(_, s)| s.path == path));
+
+        let mut files = Vec::with_capacity(specs.len());
+        let mut spec_files = Vec::with_capacity(specs.len());
+        let mut by_path = HashMap::with_capacity(specs.len());
+        let mut lines = HashMap::with_capacity(sources.len());
+        for (id, spec) in &specs {
+            let Some(c) = self.cache.get(spec.path) else {
+                continue;
+            };
+            findings.extend(c.findings.iter().cloned());
+            if spec.valid {
+                files.push((*id, c.nodes.as_ref().clone()));
+            }
+            by_path.insert(spec.path.to_path_buf(), spec_files.len());
+            lines.insert(*id, Arc::clone(&c.lines));
+            spec_files.push(SpecFile {
+                id: *id,
+                nodes: Arc::clone(&c.nodes),
+                lines: Arc::clone(&c.lines),
+            });
+        }
+        for (id, f) in sources.files() {
+            if f.kind == SourceKind::Config {
+                lines.insert(id, Arc::new(LineIndex::new(&f.text)));
+            }
+        }
+
+        let (model, findings) = match &rules {
+            Some(set) if !specs.is_empty() => {
+                let (model, found) =
+                    engine::check_lowered(&sources, files, findings, set, settings.today);
+                (Some(model), overrides.apply(found))
+            }
+            _ => {
+                crate::source::sort(&mut findings, &sources);
+                (None, findings)
+            }
+        };
+        Analysis {
+            sources,
+            model,
+            rules,
+            findings,
+            specs: spec_files,
+            lang,
+            messages,
+            by_path,
+            lines,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        Settings {
+            rules: None,
+            lang: None,
+            today: Date::new(2026, 11, 24).unwrap(),
+            max_file_size: source::DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+
+    fn inputs(files: &[(PathBuf, String)]) -> Inputs<'_> {
+        Inputs {
+            specs: files
+                .iter()
+                .map(|(p, t)| SpecInput {
+                    path: p,
+                    name: p.display().to_string(),
+                    text: t,
+                    valid: true,
+                    finding: None,
+                })
+                .collect(),
+            config: None,
+            client_lang: None,
+        }
+    }
+
+    #[test]
+    fn same_findings_as_the_cli_engine_on_the_bundled_specs() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+        let scan = read_disk(std::slice::from_ref(&root), source::DEFAULT_MAX_FILE_SIZE);
+        let files: Vec<(PathBuf, String)> = scan
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.text.clone()))
+            .collect();
+        let analysis = Analyzer::default().analyze(&inputs(&files), &settings());
+
+        let mut loaded = source::load(&[root], source::DEFAULT_MAX_FILE_SIZE);
+        let set = RuleSet::embedded(&mut loaded.sources).unwrap();
+        let run = engine::check_loaded(loaded, set, settings().today);
+        let key = |f: &Finding, s: &SourceSet| {
+            (
+                s.get(f.span.file).path.clone(),
+                f.span.start,
+                f.code.clone(),
+                f.message.en.clone(),
+            )
+        };
+        let ours: Vec<_> = analysis
+            .findings
+            .iter()
+            .map(|f| key(f, &analysis.sources))
+            .collect();
+        let cli: Vec<_> = run.findings.iter().map(|f| key(f, &run.sources)).collect();
+        assert!(!cli.is_empty());
+        assert_eq!(ours, cli);
+    }
+
+    #[test]
+    fn an_edit_lowers_only_the_changed_file_again() {
+        let mut files = vec![
+            (
+                PathBuf::from("/w/a.align"),
+                "goal G1 \"g\" { policy V1 }\n".to_owned(),
+            ),
+            (PathBuf::from("/w/b.align"), "policy V1 \"p\"\n".to_owned()),
+        ];
+        let mut analyzer = Analyzer::default();
+        let first = analyzer.analyze(&inputs(&files), &settings());
+        let b_nodes = Arc::clone(&first.spec(&files[1].0).unwrap().nodes);
+        files[0].1 = "goal G1 \"g\" { policy V2 }\n".to_owned();
+        let second = analyzer.analyze(&inputs(&files), &settings());
+        assert!(Arc::ptr_eq(
+            &b_nodes,
+            &second.spec(&files[1].0).unwrap().nodes
+        ));
+        assert!(second
+            .findings
+            .iter()
+            .any(|f| f.code == "ALN060" && f.message.en.contains("V2")));
+        assert!(!first.findings.iter().any(|f| f.code == "ALN060"));
+    }
+}
