@@ -77,7 +77,11 @@ pub(super) fn run(args: &GraphArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     }
     let mut err = io::stderr().lock();
     for e in &checked.errors {
-        writeln!(err, "error: {e}")?;
+        writeln!(
+            err,
+            "error: {}",
+            crate::report::sanitize::line(&e.to_string())
+        )?;
     }
     Ok(if checked.errors.is_empty() { 0 } else { 2 })
 }

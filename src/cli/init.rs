@@ -15,7 +15,11 @@ pub(super) struct InitArgs {
 pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     let written = crate::init::write(&args.dir).map_err(|e| UsageError(e.to_string()))?;
     for path in &written {
-        writeln!(out, "wrote {}", path.display())?;
+        writeln!(
+            out,
+            "wrote {}",
+            crate::report::sanitize::line(&path.display().to_string())
+        )?;
     }
     writeln!(
         out,

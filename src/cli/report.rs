@@ -79,7 +79,11 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8, Failure>
     }
     let mut err = io::stderr().lock();
     for e in &checked.errors {
-        writeln!(err, "error: {e}")?;
+        writeln!(
+            err,
+            "error: {}",
+            crate::report::sanitize::line(&e.to_string())
+        )?;
     }
     if !checked.errors.is_empty() {
         return Ok(2);
