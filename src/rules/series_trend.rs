@@ -1,5 +1,7 @@
 //! Rule type `series-trend`: the latest value of a node's series moves against its target
 //! (`increase`, `decrease`, `maintain`), compared with the value before it and with the first.
+//! Two values are enough: the latest is compared with the one before (issue 9: two values are
+//! the normal state of a plan's first years).
 
 use super::Ctx;
 use super::registry::RuleKind;
@@ -91,7 +93,12 @@ impl RuleKind for SeriesTrend {
             let Some(points) = series::points(node, self.series) else {
                 continue;
             };
-            let [first, .., previous, last] = points.as_slice() else {
+            // Two values are enough to run against the target: the latest is compared with
+            // the year before (the first); with three or more, with the first value too.
+            let (Some(first), Some(last)) = (points.first(), points.last()) else {
+                continue;
+            };
+            let Some(previous) = points.len().checked_sub(2).and_then(|i| points.get(i)) else {
                 continue;
             };
             let against_previous = target.against(previous.value, last.value, self.tolerance);
@@ -222,6 +229,20 @@ message = { en = "{id}: {target}: {trend}", ja = "m" }
         );
         let strict = RULE.replace("tolerance = 5.0", "tolerance = 0.0");
         assert_eq!(check(&strict, &spec("", &kpis)).len(), 2);
+    }
+
+    #[test]
+    fn two_values_are_judged() {
+        // The normal state of a plan's first years: FY2022 148 → FY2023 120 against `increase`.
+        let kpis = [
+            kpi("FELL", "increase", "FY2022 148; FY2023 120"),
+            kpi("ROSE", "increase", "FY2022 148; FY2023 163"),
+        ]
+        .concat();
+        assert_eq!(
+            check(RULE, &spec("", &kpis)),
+            expect(&[("FELL", "FELL: increase: fell from FY2022 148 to FY2023 120")])
+        );
     }
 
     #[test]
