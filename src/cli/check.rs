@@ -1,7 +1,7 @@
 //! `align check PATHS…`: load the specs, `align.toml` and the rule set, check, apply the
 //! configuration and the baseline, render in the chosen format, map to an exit code.
 
-use super::{stopped, use_color, ColorArg, Failure, RuleSetArgs, UsageError};
+use super::{print_source_errors, stopped, use_color, ColorArg, Failure, RuleSetArgs, UsageError};
 use crate::base::Date;
 use crate::baseline::Baseline;
 use crate::config::FailOn;
@@ -152,9 +152,7 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     if !args.quiet {
         notes(&checked, &mut err)?;
     }
-    for e in &checked.errors {
-        writeln!(err, "error: {}", line(&e.to_string()))?;
-    }
+    print_source_errors(&checked.errors, &mut err)?;
     if !checked.errors.is_empty() {
         return Ok(2);
     }
@@ -227,9 +225,7 @@ fn write_baseline(
     err: &mut dyn Write,
 ) -> Result<u8, Failure> {
     if !run.errors.is_empty() {
-        for e in &run.errors {
-            writeln!(err, "error: {}", line(&e.to_string()))?;
-        }
+        print_source_errors(&run.errors, err)?;
         writeln!(
             err,
             "error: {}: baseline not written: some specs could not be read",

@@ -3,7 +3,9 @@
 //! `--fail-on`.
 
 use super::check::parse_date;
-use super::{rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs, UsageError};
+use super::{
+    print_source_errors, rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs, UsageError,
+};
 use crate::base::sanitize::line;
 use crate::base::Date;
 use crate::config::FailOn;
@@ -135,9 +137,7 @@ fn read_both(
             }
             continue;
         }
-        for e in &l.errors {
-            writeln!(err, "error: {}", line(&e.to_string()))?;
-        }
+        print_source_errors(&l.errors, &mut err)?;
         writeln!(
             err,
             "error: {}: not every spec file could be read; nothing was compared",

@@ -1,7 +1,10 @@
 //! `align graph PATHS… --format dot|mermaid [--focus ID] [--depth N]`: the model as a diagram
 //! on stdout (or written atomically with `-o FILE`).
 
-use super::{stopped, use_color, ColorArg, Failure, RuleSetArgs, UsageError};
+use super::{
+    print_source_errors, stopped, use_color, write_output, ColorArg, Failure, RuleSetArgs,
+    UsageError,
+};
 use crate::base::Date;
 use crate::engine::{self, Options};
 use crate::report::graph::{self, FocusError};
@@ -66,22 +69,8 @@ pub(super) fn run(args: &GraphArgs, out: &mut dyn Write) -> Result<u8, Failure> 
         Format::Dot => graph::dot(&diagram),
         Format::Mermaid => graph::mermaid(&diagram),
     };
-    match &args.output {
-        Some(path) => crate::baseline::write_atomic(path, text.as_bytes()).map_err(|e| {
-            UsageError(format!(
-                "{}: cannot write the diagram: {e}; nothing was written",
-                path.display()
-            ))
-        })?,
-        None => out.write_all(text.as_bytes())?,
-    }
+    write_output(args.output.as_deref(), &text, "diagram", out)?;
     let mut err = io::stderr().lock();
-    for e in &checked.errors {
-        writeln!(
-            err,
-            "error: {}",
-            crate::report::sanitize::line(&e.to_string())
-        )?;
-    }
+    print_source_errors(&checked.errors, &mut err)?;
     Ok(if checked.errors.is_empty() { 0 } else { 2 })
 }

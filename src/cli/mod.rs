@@ -195,6 +195,41 @@ fn use_color(arg: ColorArg) -> bool {
     }
 }
 
+/// Prints each path that could not be read as an `error:` line on stderr (sanitised).
+fn print_source_errors(
+    errors: &[crate::source::SourceError],
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    for e in errors {
+        writeln!(
+            err,
+            "error: {}",
+            crate::report::sanitize::line(&e.to_string())
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes a command's document to `path` atomically (nothing written, or the old file intact,
+/// on failure) or, without a path, to stdout. `what` names it in the error (`report`).
+fn write_output(
+    path: Option<&std::path::Path>,
+    text: &str,
+    what: &str,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    match path {
+        Some(path) => crate::baseline::write_atomic(path, text.as_bytes()).map_err(|e| {
+            UsageError(format!(
+                "{}: cannot write the {what}: {e}; nothing was written (an existing file is unchanged)",
+                path.display()
+            ))
+            .into()
+        }),
+        None => Ok(out.write_all(text.as_bytes())?),
+    }
+}
+
 /// Renders rule-set errors to stderr and returns exit 2 (commands that load only a rule set).
 fn rule_set_failure(
     e: RuleSetError,

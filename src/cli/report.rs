@@ -1,7 +1,9 @@
 //! `align report PATHS…`: one run as `check` makes it, rendered as a gap report (HTML or
 //! Markdown) to stdout or, with `-o FILE`, written atomically. Exit codes as `check`.
 
-use super::{stopped, use_color, ColorArg, Failure, RuleSetArgs, UsageError};
+use super::{
+    print_source_errors, stopped, use_color, write_output, ColorArg, Failure, RuleSetArgs,
+};
 use crate::base::Date;
 use crate::config::FailOn;
 use crate::engine::{self, Options};
@@ -68,23 +70,9 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8, Failure>
         Format::Html => html::render(&view),
         Format::Md => markdown::render(&view),
     };
-    match &args.output {
-        Some(path) => crate::baseline::write_atomic(path, text.as_bytes()).map_err(|e| {
-            UsageError(format!(
-                "{}: cannot write the report: {e}; nothing was written (an existing file is unchanged)",
-                path.display()
-            ))
-        })?,
-        None => out.write_all(text.as_bytes())?,
-    }
+    write_output(args.output.as_deref(), &text, "report", out)?;
     let mut err = io::stderr().lock();
-    for e in &checked.errors {
-        writeln!(
-            err,
-            "error: {}",
-            crate::report::sanitize::line(&e.to_string())
-        )?;
-    }
+    print_source_errors(&checked.errors, &mut err)?;
     if !checked.errors.is_empty() {
         return Ok(2);
     }

@@ -1,6 +1,6 @@
 //! `align stats PATHS… [--format human|json|md]`
 
-use super::{stopped, use_color, ColorArg, Failure, RuleSetArgs};
+use super::{print_source_errors, stopped, use_color, ColorArg, Failure, RuleSetArgs};
 use crate::engine::{self, Options};
 use crate::report::sanitize::line;
 use crate::report::stats;
@@ -59,9 +59,7 @@ pub(super) fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Failure> 
             line(&note.reason)
         )?;
     }
-    for e in &m.errors {
-        writeln!(err, "error: {}", line(&e.to_string()))?;
-    }
+    print_source_errors(&m.errors, &mut err)?;
     if !m.errors.is_empty() {
         return Ok(2);
     }
