@@ -244,6 +244,22 @@ impl Coverage {
             )
         };
         let linked_hint = match linked.first() {
+            // Linked through a node of another kind (a program that covers the item's goal):
+            // say that the link reaches the item only through a shared tag.
+            Some((s, a, _)) if !topics.is_empty() && model.node(*a).kind != node.kind => {
+                let (sid, aid, id) = (&model.node(*s).id, &model.node(*a).id, &node.id);
+                let label = model.schema.label(model.node(*a).kind);
+                Text::new(
+                    format!(
+                        ", or add one of them to the `{skey}` of {sid}: it {rel} {} {aid}, which reaches {id} only through a shared tag",
+                        label.en
+                    ),
+                    format!(
+                        "。または {sid} の `{skey}` にそのいずれかを加えてください（{sid} は `{rel}` で{} {aid} を対象としており、共通のタグがあるときだけ {id} に届きます）",
+                        label.ja
+                    ),
+                )
+            }
             Some((s, a, _)) if !topics.is_empty() => {
                 let (sid, aid) = (&model.node(*s).id, &model.node(*a).id);
                 Text::new(
@@ -400,6 +416,41 @@ program P1 "p" { covers [I1] }
         );
         let up = format!("{BY_RELATION}walk-up = [\"parent\"]");
         assert_eq!(check(&up, spec), expect(&[]));
+    }
+
+    #[test]
+    fn a_source_covering_a_goal_covers_its_items_sharing_a_tag() {
+        let rule = |walk: &str| {
+            format!(
+                "type = \"coverage\"\nkind = \"item\"\nsource = \"program\"\nrelation = \"covers\"\n\
+                 walk-up = [{walk}]\ntags = {{ target = \"topics\", source = \"scope\" }}\n\
+                 message = {{ en = \"{{id}} {{count}}{{linked_hint}}\", ja = \"m\" }}"
+            )
+        };
+        let spec = r#"
+plan PL "p" {}
+policy V1 "v" { plan PL }
+goal G1 "g" { policy V1 }
+item I1 "a" { goal G1; topics [hub] }
+item I1.1 "b" { parent I1; topics [hta] }
+item I2 "c" { goal G1; topics [hta] }
+item I3 "d" { goal G1 }
+program P1 "p" { covers [G1]; scope [hub] }
+"#;
+        // I1 shares `hub`, I3 has no topics; I1.1 and I2 are reached but share no tag, and the
+        // hint names the goal P1 covers.
+        let hint = |id: &str| {
+            format!("{id} 1, or add one of them to the `scope` of P1: it covers goal G1, which reaches {id} only through a shared tag")
+        };
+        assert_eq!(
+            check(&rule("\"parent\", \"goal\""), spec),
+            expect(&[("I1.1", &hint("I1.1")), ("I2", &hint("I2"))])
+        );
+        // Without `goal` in the walk, the goal's items are not reached at all.
+        assert_eq!(
+            check(&rule("\"parent\""), spec),
+            expect(&[("I1", "I1 0"), ("I1.1", "I1.1 0"), ("I2", "I2 0"), ("I3", "I3 0")])
+        );
     }
 
     #[test]
