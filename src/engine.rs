@@ -7,7 +7,7 @@
 
 use crate::base::{Date, Lang, Text};
 use crate::baseline::{Baseline, Entry};
-use crate::config::{self, Config, ConfigError, FailOn, Overrides};
+use crate::config::{self, Config, ConfigError, FailOn, Level, Overrides};
 use crate::diag::{self, code, Finding, KindCount, Summary};
 use crate::model::{self, Model, Schema};
 use crate::rules::{RuleSet, RuleSetError};
@@ -256,8 +256,22 @@ struct Settings {
     run_rules: bool,
 }
 
+/// Switches on the opt-in rules (`enabled = false` in rules.toml) that `align.toml`'s
+/// `[severity]` gives a level or that `--select` names exactly; every other rule runs as its
+/// rule set says.
+pub fn switch_on(rules: &mut RuleSet, overrides: &Overrides, selection: &Selection) {
+    for r in &mut rules.rules {
+        r.on = match overrides.get(&r.code) {
+            Some(Level::Off) => false,
+            Some(Level::On(_)) => true,
+            None => r.default_on || selection.names(&r.code),
+        };
+    }
+}
+
 /// Model, rules, overrides and selection, order, baseline and summary, in that order.
-fn check(loaded: source::Loaded, rules: RuleSet, settings: Settings) -> Checked {
+fn check(loaded: source::Loaded, mut rules: RuleSet, settings: Settings) -> Checked {
+    switch_on(&mut rules, &settings.overrides, &settings.selection);
     let source::Loaded {
         sources,
         mut findings,

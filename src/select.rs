@@ -139,6 +139,14 @@ impl Selection {
     }
 
     /// Whether findings of `code` are reported.
+    /// Whether `--select` names this code exactly (by code or slug, not by a prefix): that
+    /// switches on a rule that is off by default.
+    pub fn names(&self, code: &str) -> bool {
+        self.select
+            .iter()
+            .any(|s| matches!(s, Selector::Code(c) if c.eq_ignore_ascii_case(code)))
+    }
+
     pub fn allows(&self, code: &str) -> bool {
         if self.select.is_empty() && self.ignore.is_empty() {
             return true;

@@ -433,9 +433,10 @@ fn junit_escapes_what_xml_1_0_forbids() {
 fn junit_cases_are_per_code_with_skips_for_off_and_unselected_codes() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.align"), common::ONE_GAP).unwrap();
+    // ALN106 is off by default: turned on here, with ALN102 turned off.
     std::fs::write(
         dir.path().join("align.toml"),
-        "[severity]\nno-kpi = \"off\"\n",
+        "[severity]\nno-kpi = \"off\"\nkpi-without-kgi = \"info\"\n",
     )
     .unwrap();
     let out = align_in(
@@ -480,6 +481,26 @@ fn junit_cases_are_per_code_with_skips_for_off_and_unselected_codes() {
     assert!(info.children().any(|n| n.has_tag_name("system-out")));
     assert!(case("ALN010 syntax-error").children().next().is_none());
     snapshot("junit_one_gap", &xml);
+    // Without the configuration, the opt-in ALN106 is skipped and says why.
+    std::fs::remove_file(dir.path().join("align.toml")).unwrap();
+    let out = align_in(
+        dir.path(),
+        &["check", ".", "--today", TODAY, "--format", "junit"],
+    );
+    let xml = stdout(&out);
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let opt_in = doc
+        .descendants()
+        .find(|n| n.attribute("name") == Some("ALN106 kpi-without-kgi"))
+        .unwrap();
+    let skipped = opt_in
+        .children()
+        .find(|n| n.has_tag_name("skipped"))
+        .unwrap();
+    assert_eq!(
+        skipped.attribute("message"),
+        Some("off by default and not switched on")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -497,7 +518,7 @@ fn select_and_ignore_take_codes_slugs_and_prefixes() {
     let all = codes_of("specs", &[]);
     assert_eq!(
         all,
-        BTreeSet::from(["ALN101", "ALN104", "ALN106", "ALN113"].map(String::from))
+        BTreeSet::from(["ALN101", "ALN104", "ALN113"].map(String::from))
     );
     let only = |extra: &[&str]| codes_of("specs", extra);
     let set = |codes: &[&str]| {
@@ -519,6 +540,8 @@ fn select_and_ignore_take_codes_slugs_and_prefixes() {
         only(&["--select", "ALN10", "--ignore", "ALN106"]),
         set(&["ALN101", "ALN104"])
     );
+    // A prefix does not switch on the opt-in ALN106; naming it does.
+    assert_eq!(only(&["--select", "ALN10"]), set(&["ALN101", "ALN104"]));
     // The more specific name wins: an exact code over a prefix.
     assert_eq!(
         only(&["--select", "ALN113", "--ignore", "ALN1"]),
@@ -526,13 +549,13 @@ fn select_and_ignore_take_codes_slugs_and_prefixes() {
     );
     assert_eq!(
         only(&["--ignore", "no-series,outside-measurement-scope"]),
-        set(&["ALN101", "ALN106"])
+        set(&["ALN101"])
     );
     // The exit code and summary follow the selection.
     let out = check("specs", &["--ignore", "ALN101", "-q"]);
     assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
     assert!(
-        stdout(&out).starts_with("warning: 0 errors, 6 warnings, 5 infos"),
+        stdout(&out).starts_with("warning: 0 errors, 6 warnings, 0 infos"),
         "{}",
         stdout(&out)
     );
@@ -611,6 +634,12 @@ fn selection_narrows_after_align_toml_severity() {
 fn baseline_notes_only_look_at_selected_codes() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.align"), common::ONE_GAP).unwrap();
+    // Two codes in the baseline: ALN101 and the opt-in ALN106, turned on.
+    std::fs::write(
+        dir.path().join("align.toml"),
+        "[severity]\nkpi-without-kgi = \"info\"\n",
+    )
+    .unwrap();
     let out = align_in(
         dir.path(),
         &[
@@ -902,14 +931,14 @@ fn action_yml_declares_the_inputs_and_its_check_step_runs() {
     assert!(outputs.contains("exit-code=1\n"), "{outputs}");
     assert!(outputs.contains("sarif-file="), "{outputs}");
     let sarif: Value = serde_json::from_str(&sarif).unwrap();
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 12);
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 7);
     assert!(summary.contains("ALN113  no-series"), "{summary}");
     // With the baseline: nothing new, exit 0; the SARIF still has every finding.
     let (annotations, outputs, _, sarif) = run("align-baseline.json", "warning");
     assert!(!annotations.contains("::error"), "{annotations}");
     assert!(outputs.contains("exit-code=0\n"), "{outputs}");
     let sarif: Value = serde_json::from_str(&sarif).unwrap();
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 12);
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 7);
     // A baseline that does not exist yet (the first run): a warning, then every finding.
     let (annotations, outputs, _, _) = run("missing.json", "");
     assert!(

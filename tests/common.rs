@@ -8,7 +8,8 @@ use std::process::{Command, Output};
 /// The date waivers are judged against in every test, so snapshots do not age.
 pub(crate) const TODAY: &str = "2026-11-24";
 
-/// A plan with one coverage gap (I2: ALN101, error) and one KPI without a KGI (ALN106, info).
+/// A plan with one coverage gap (I2: ALN101, error) and one KPI without a KGI (ALN106, info,
+/// reported only when switched on: the rule is off by default).
 pub(crate) const ONE_GAP: &str = r#"plan P "p" {}
 policy V1 "v" { plan P }
 goal G1 "g" { policy V1 }

@@ -235,11 +235,57 @@ fn sarif_rules_carry_the_configured_levels() {
 }
 
 #[test]
+fn sarif_results_carry_their_help_and_rules_link_their_docs() {
+    let log = stdout_json(&check(
+        ALN101,
+        "sarif",
+        &["--docs-url", "https://example.org/align/docs/rules.md"],
+    ));
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let rule = |id: &str| rules.iter().find(|r| r["id"] == id).unwrap().clone();
+    assert_eq!(
+        rule("ALN101")["helpUri"],
+        "https://example.org/align/docs/rules.md#aln101"
+    );
+    // Rule-level texts are prose: no template placeholders.
+    for r in rules {
+        for field in ["shortDescription", "fullDescription", "help"] {
+            let text = r[field]["text"].as_str().unwrap();
+            let placeholder = text.split('{').skip(1).any(|rest| {
+                rest.split_once('}').is_some_and(|(name, _)| {
+                    !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                })
+            });
+            assert!(!placeholder, "{}: {field}: {text}", r["id"]);
+        }
+    }
+    // The opt-in ALN106 did not run, so it is not enabled.
+    assert_eq!(rule("ALN106")["defaultConfiguration"]["enabled"], false);
+    assert_eq!(rule("ALN101")["defaultConfiguration"]["enabled"], true);
+    // Code scanning shows the result's message: the finding's own help is in it.
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let text = results[0]["message"]["text"].as_str().unwrap();
+    assert!(text.contains("\nhelp: add "), "{text}");
+    // Without a docs URL there is no link; a URL that is not http(s) is a usage error.
+    let log = stdout_json(&check(ALN101, "sarif", &[]));
+    assert!(log["runs"][0]["tool"]["driver"]["rules"][0]
+        .get("helpUri")
+        .is_none());
+    let out = check(ALN101, "sarif", &["--docs-url", "docs/rules.md"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn quiet_prints_only_the_summary() {
     let out = check(ALN101, "human", &["--quiet"]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
-    assert!(stdout.starts_with("error: 2 errors, 0 warnings, 1 info"));
+    assert!(
+        stdout.starts_with("error: 2 errors, 0 warnings, 0 infos"),
+        "{stdout}"
+    );
     let out = check(ALN101, "github", &["--quiet"]);
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.lines().all(|l| l.starts_with("::")), "{stdout}");

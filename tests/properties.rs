@@ -308,8 +308,9 @@ impl Plan {
 
     // The naive reference (P8): nested loops over the plan, no graph library.
 
-    /// ALN101: leaf items (no item names them as parent) such that no program covers the item
-    /// or an item above it through `parent`.
+    /// ALN101: leaf items (no item names them as parent) such that no program covers the item,
+    /// an item above it through `parent`, or the goal of one of those (items have no topics
+    /// here, so a link is enough).
     fn naive_uncovered(&self) -> usize {
         let n = self.items.len();
         let mut count = 0;
@@ -327,9 +328,10 @@ impl Plan {
                 chain.push(p);
                 cur = p;
             }
-            let covered = chain
-                .iter()
-                .any(|c| self.programs.iter().any(|(its, _)| its.contains(c)));
+            let goals: Vec<usize> = chain.iter().filter_map(|&c| self.items[c].ok()).collect();
+            let covered = self.programs.iter().any(|(its, gs)| {
+                chain.iter().any(|c| its.contains(c)) || goals.iter().any(|g| gs.contains(g))
+            });
             if !covered {
                 count += 1;
             }

@@ -66,6 +66,22 @@ pub(super) struct CheckArgs {
     /// Record the current findings in this baseline file (written atomically) and exit 0.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Where docs/rules.md is published (e.g. on GitHub): SARIF rules link `URL#aln101` as
+    /// their `helpUri`.
+    #[arg(long, value_name = "URL", env = "ALIGN_DOCS_URL", value_parser = parse_docs_url)]
+    docs_url: Option<String>,
+}
+
+/// An absolute `http(s)` URL without a fragment (each code adds its own).
+fn parse_docs_url(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let scheme_ok = s.starts_with("https://") || s.starts_with("http://");
+    if !scheme_ok || s.contains('#') || s.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "`{s}` is not an absolute http(s) URL without `#` (e.g. https://github.com/OWNER/REPO/blob/main/docs/rules.md)"
+        ));
+    }
+    Ok(s.to_owned())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -124,7 +140,10 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     if let Some(path) = &args.write_baseline {
         return write_baseline(&checked, path, args.quiet, &mut err);
     }
-    let input = Input::from(&checked);
+    let input = Input {
+        docs_url: args.docs_url.as_deref(),
+        ..Input::from(&checked)
+    };
     let lang = checked.lang;
     match args.format {
         Format::Json if args.statistics => statistics::render_json(&input, out)?,

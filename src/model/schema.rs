@@ -237,13 +237,9 @@ impl Schema {
                 label: raw_kind
                     .label
                     .clone()
-                    .map_or_else(|| Text::same(name.get_ref()), RawText::into_text),
+                    .unwrap_or_else(|| Text::same(name.get_ref())),
                 title_required,
-                doc: raw_kind
-                    .doc
-                    .clone()
-                    .map(RawText::into_text)
-                    .unwrap_or_default(),
+                doc: raw_kind.doc.clone().unwrap_or_default(),
                 keys,
             });
         }
@@ -264,12 +260,7 @@ impl Schema {
         let mut schema = Schema {
             name: raw.set.name,
             hierarchy: Vec::new(),
-            description: raw
-                .set
-                .description
-                .clone()
-                .map(RawText::into_text)
-                .unwrap_or_default(),
+            description: raw.set.description.clone().unwrap_or_default(),
             kinds,
             by_name,
             key_names,
@@ -464,22 +455,6 @@ pub(crate) fn unknown_name<'a>(
     )
 }
 
-#[derive(Deserialize, Clone)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct RawText {
-    pub(crate) en: String,
-    pub(crate) ja: String,
-}
-
-impl RawText {
-    pub(crate) fn into_text(self) -> Text {
-        Text {
-            en: self.en,
-            ja: self.ja,
-        }
-    }
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSchema {
@@ -494,15 +469,15 @@ struct RawSet {
     name: String,
     #[serde(default)]
     hierarchy: Vec<Spanned<String>>,
-    description: Option<RawText>,
+    description: Option<Text>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawKind {
     title: Option<Spanned<String>>,
-    label: Option<RawText>,
-    doc: Option<RawText>,
+    label: Option<Text>,
+    doc: Option<Text>,
     #[serde(default)]
     keys: IndexMap<Spanned<String>, RawKey>,
 }

@@ -58,8 +58,40 @@ impl<'a> Entry<'a> {
         match (self, lang) {
             (Entry::Builtin(c), Lang::En) => c.summary.en.to_owned(),
             (Entry::Builtin(c), Lang::Ja) => c.summary.ja.to_owned(),
-            (Entry::Rule(r), l) => r.message.get(l).to_owned(),
+            (Entry::Rule(r), l) => r.summary.get(l).to_owned(),
         }
+    }
+
+    /// Whether the code is reported unless switched on (`enabled = false` makes a rule opt-in).
+    pub fn default_on(&self) -> bool {
+        match self {
+            Entry::Builtin(_) => true,
+            Entry::Rule(r) => r.default_on,
+        }
+    }
+
+    /// Whether the code runs in this run (an opt-in rule switched on counts).
+    pub fn on(&self) -> bool {
+        match self {
+            Entry::Builtin(_) => true,
+            Entry::Rule(r) => r.on,
+        }
+    }
+
+    /// How to switch on an opt-in rule, or nothing for a code that always runs.
+    pub fn opt_in_note(&self, lang: Lang) -> Option<String> {
+        if self.default_on() {
+            return None;
+        }
+        let (code, sev) = (self.code(), self.severity());
+        Some(match lang {
+            Lang::En => format!(
+                "off by default: turn it on with `{code} = \"{sev}\"` under `[severity]` in align.toml, or `--select {code}`"
+            ),
+            Lang::Ja => format!(
+                "既定では無効です。align.toml の `[severity]` に `{code} = \"{sev}\"` と書くか、`--select {code}` で有効にします"
+            ),
+        })
     }
 
     pub fn why(&self, lang: Lang) -> String {
@@ -74,7 +106,7 @@ impl<'a> Entry<'a> {
         match (self, lang) {
             (Entry::Builtin(c), Lang::En) => c.fix.en.to_owned(),
             (Entry::Builtin(c), Lang::Ja) => c.fix.ja.to_owned(),
-            (Entry::Rule(r), l) => r.help.get(l).to_owned(),
+            (Entry::Rule(r), l) => r.fix.get(l).to_owned(),
         }
     }
 
@@ -86,9 +118,16 @@ impl<'a> Entry<'a> {
     }
 
     /// `structural check` or the rule type with its parameters.
-    fn mechanism(&self, schema: &Schema) -> Vec<(String, String)> {
+    fn mechanism(&self, schema: &Schema, lang: Lang) -> Vec<(String, String)> {
         match self {
-            Entry::Builtin(_) => vec![("type".into(), "structural check (always runs)".into())],
+            Entry::Builtin(_) => vec![(
+                "type".into(),
+                match lang {
+                    Lang::En => "structural check (always runs)",
+                    Lang::Ja => "構造の検査（常に実行）",
+                }
+                .into(),
+            )],
             Entry::Rule(r) => {
                 let mut p = vec![("type".into(), r.type_name.clone())];
                 p.extend(params(r, schema));
@@ -112,14 +151,29 @@ fn params(r: &Rule, schema: &Schema) -> Vec<(String, String)> {
 /// The text of `align explain CODE`.
 pub fn explain(e: Entry<'_>, schema: &Schema, lang: Lang) -> String {
     let mut s = String::new();
-    let (what, why, example, fix) = match lang {
+    let (what, why, example, fix, mechanism) = match lang {
         Lang::En => (
             "What it reports",
             "Why it matters",
             "Example",
             "How to fix it",
+            if matches!(e, Entry::Rule(_)) {
+                "Mechanism (rules.toml)"
+            } else {
+                "Mechanism"
+            },
         ),
-        Lang::Ja => ("検出する内容", "重要な理由", "例", "直し方"),
+        Lang::Ja => (
+            "検出する内容",
+            "重要な理由",
+            "例",
+            "直し方",
+            if matches!(e, Entry::Rule(_)) {
+                "仕組み（rules.toml の設定）"
+            } else {
+                "仕組み"
+            },
+        ),
     };
     let _ = writeln!(
         s,
@@ -129,14 +183,18 @@ pub fn explain(e: Entry<'_>, schema: &Schema, lang: Lang) -> String {
         e.severity()
     );
     let _ = writeln!(s, "{what}:\n  {}\n", line(&e.summary(lang)));
+    if let Some(note) = e.opt_in_note(lang) {
+        let _ = writeln!(s, "  {}\n", line(&note));
+    }
     let _ = writeln!(s, "{why}:\n  {}\n", line(&e.why(lang)));
     let _ = writeln!(s, "{example}:");
     for l in sanitize::lines(e.example()) {
         let _ = writeln!(s, "  {l}");
     }
     let _ = writeln!(s, "\n{fix}:\n  {}\n", line(&e.fix(lang)));
-    for (k, v) in e.mechanism(schema) {
-        let _ = writeln!(s, "{}: {}", line(&k), line(&v));
+    let _ = writeln!(s, "{mechanism}:");
+    for (k, v) in e.mechanism(schema, lang) {
+        let _ = writeln!(s, "  {}: {}", line(&k), line(&v));
     }
     s
 }
@@ -149,7 +207,12 @@ pub fn table(set: &RuleSet, lang: Lang) -> String {
     for e in entries {
         let what = match e {
             Entry::Builtin(c) => c.summary.get(lang).to_owned(),
-            Entry::Rule(r) => format!("[{}] {}", r.type_name, r.message.get(lang)),
+            Entry::Rule(r) => format!("[{}] {}", r.type_name, r.summary.get(lang)),
+        };
+        let what = match (e.default_on(), lang) {
+            (true, _) => what,
+            (false, Lang::En) => format!("{what} (off by default)"),
+            (false, Lang::Ja) => format!("{what}（既定では無効）"),
         };
         let _ = writeln!(
             s,
@@ -184,7 +247,10 @@ pub fn markdown(set: &RuleSet) -> String {
         "| code | slug | severity | what |\n| --- | --- | --- | --- |"
     );
     for e in Entry::all(set) {
-        let what = line(&e.summary(Lang::En)).replace('|', "\\|");
+        let mut what = line(&e.summary(Lang::En)).replace('|', "\\|");
+        if !e.default_on() {
+            what.push_str(" (off by default)");
+        }
         let _ = writeln!(
             s,
             "| [{}](#{}) | `{}` | {} | {} |",
@@ -209,13 +275,16 @@ pub fn markdown(set: &RuleSet) -> String {
                 Lang::Ja => ("検出する内容", "重要な理由", "直し方"),
             };
             let _ = writeln!(s, "**{what}.** {}\n", line(&e.summary(lang)));
+            if let Some(note) = e.opt_in_note(lang) {
+                let _ = writeln!(s, "{}\n", line(&note));
+            }
             let _ = writeln!(s, "**{why}.** {}\n", line(&e.why(lang)));
             let _ = writeln!(s, "**{fix}.** {}\n", line(&e.fix(lang)));
         }
         let example: Vec<_> = sanitize::lines(e.example()).collect();
         let _ = writeln!(s, "Example:\n\n```\n{}\n```\n", example.join("\n"));
         let mech: Vec<String> = e
-            .mechanism(&set.schema)
+            .mechanism(&set.schema, Lang::En)
             .iter()
             .map(|(k, v)| format!("{}: {}", line(k), line(v)))
             .collect();

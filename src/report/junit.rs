@@ -97,6 +97,11 @@ pub fn render(
         let findings = by_code.remove(code.as_str()).unwrap_or_default();
         let skipped = if matches!(input.overrides.get(&code), Some(Level::Off)) {
             Some(lang.pick("set to `off` in align.toml", "align.toml で `off` に設定"))
+        } else if entries.iter().any(|e| e.code() == code && !e.on()) {
+            Some(lang.pick(
+                "off by default and not switched on",
+                "既定で無効で、有効にされていない",
+            ))
         } else if !input.selection.allows(&code) {
             Some(lang.pick(
                 "not selected (--select / --ignore)",

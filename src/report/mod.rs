@@ -51,6 +51,8 @@ pub struct Input<'a> {
     pub lang: Lang,
     /// The date waivers were judged against.
     pub today: Date,
+    /// Where docs/rules.md is published, for links to each code (`URL#aln101`).
+    pub docs_url: Option<&'a str>,
 }
 
 impl<'a> From<&'a Checked> for Input<'a> {
@@ -66,11 +68,18 @@ impl<'a> From<&'a Checked> for Input<'a> {
             selection: &c.selection,
             lang: c.lang,
             today: c.today,
+            docs_url: None,
         }
     }
 }
 
 impl Input<'_> {
+    /// The link to a code's section of docs/rules.md, when its address is known.
+    pub fn doc_link(&self, code: &str) -> Option<String> {
+        self.docs_url
+            .map(|u| format!("{u}#{}", code.to_ascii_lowercase()))
+    }
+
     /// The language tag written in documents (`en`, `ja`).
     pub fn lang_tag(&self) -> &'static str {
         self.lang.pick("en", "ja")

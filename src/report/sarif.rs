@@ -8,7 +8,7 @@ use super::docs::Entry;
 use super::location::Location;
 use super::Input;
 use crate::baseline;
-use crate::config::{Level, Overrides};
+use crate::config::Level;
 use crate::diag::{Lang, Severity};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -68,6 +68,8 @@ struct Rule {
     name: String,
     short_description: Message,
     full_description: Message,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help_uri: Option<String>,
     help: Help,
     default_configuration: Configuration,
     properties: RuleProperties,
@@ -170,7 +172,6 @@ pub fn render(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
     let Input {
         findings,
         sources,
-        overrides,
         lang,
         ..
     } = *input;
@@ -181,7 +182,7 @@ pub fn render(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
         .enumerate()
         .map(|(i, e)| (e.code(), i))
         .collect();
-    let rules = entries.iter().map(|e| rule(e, overrides, lang)).collect();
+    let rules = entries.iter().map(|e| rule(e, input)).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let results = findings
         .iter()
@@ -194,8 +195,18 @@ pub fn render(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
                 rule_id: f.code.clone(),
                 rule_index: index.get(f.code.as_str()).copied().unwrap_or(0),
                 level: level(f.severity),
+                // Code scanning shows the result's message, not its properties: the finding's
+                // own help goes there, after the message.
                 message: Message {
-                    text: f.message.get(lang).to_owned(),
+                    text: match &f.help {
+                        Some(h) => format!(
+                            "{}\n{}: {}",
+                            f.message.get(lang),
+                            lang.pick("help", "ヒント"),
+                            h.get(lang)
+                        ),
+                        None => f.message.get(lang).to_owned(),
+                    },
                 },
                 locations: vec![location(&Location::of(f.span, sources), None, None)],
                 related_locations: f
@@ -246,12 +257,17 @@ pub fn render(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-fn rule(e: &Entry<'_>, overrides: &Overrides, lang: Lang) -> Rule {
-    let (enabled, severity) = match overrides.get(e.code()) {
+fn rule(e: &Entry<'_>, input: &Input<'_>) -> Rule {
+    let lang = input.lang;
+    let help_uri = input.doc_link(e.code());
+    // Enabled: it ran in this run (an opt-in rule only when switched on) and the command
+    // line's selection reports it.
+    let (enabled, severity) = match input.overrides.get(e.code()) {
         Some(Level::Off) => (false, e.severity()),
         Some(Level::On(s)) => (true, s),
-        None => (true, e.severity()),
+        None => (e.on(), e.severity()),
     };
+    let enabled = enabled && input.selection.allows(e.code());
     let summary = e.summary(lang);
     let why = e.why(lang);
     let fix = e.fix(lang);
@@ -264,6 +280,7 @@ fn rule(e: &Entry<'_>, overrides: &Overrides, lang: Lang) -> Rule {
         name: e.slug().to_owned(),
         short_description: Message { text: summary },
         full_description: Message { text: why.clone() },
+        help_uri,
         help: Help {
             text: fix.clone(),
             markdown: format!(

@@ -204,11 +204,8 @@ impl RuleKind for Coverage {
             v.push(("tags".into(), format!("{t} ∩ {s}")));
         }
         if let Some(l) = self.leaf_relation {
-            let l = schema.key_name(l);
-            v.push((
-                "leaves-only".into(),
-                format!("true (leaf: nothing points at it by `{l}`)"),
-            ));
+            v.push(("leaves-only".into(), "true".into()));
+            v.push(("leaf-relation".into(), schema.key_name(l).to_owned()));
         }
         v.push(("min".into(), self.min.to_string()));
         v

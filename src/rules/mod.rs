@@ -168,9 +168,11 @@ impl RuleSet {
     /// Runs every rule on the model, then applies waivers judged against `today`.
     pub fn run(&self, model: &Model, today: Date) -> Vec<Finding> {
         // Rules are independent: run them in parallel, keeping their order in the result.
+        // An opt-in rule (`enabled = false`) runs only when switched on (`Rule::on`).
         let per_rule: Vec<Vec<Finding>> = self
             .rules
             .par_iter()
+            .filter(|rule| rule.on)
             .map(|rule| {
                 let ctx = Ctx { model, rule };
                 let mut out = Vec::new();

@@ -4,7 +4,7 @@
 use super::registry::struct_fields;
 use super::{RuleType, RULE_TYPES};
 use crate::diag::{code, Finding, Severity, Text};
-use crate::model::schema::{config_error, toml_error, unknown_name, RawText};
+use crate::model::schema::{config_error, toml_error, unknown_name};
 use crate::model::{KeyId, KindId, Node, Schema};
 use crate::source::FileId;
 use serde::Deserialize;
@@ -19,10 +19,21 @@ pub struct Rule {
     pub code: String,
     pub slug: String,
     pub severity: Severity,
+    /// The finding's message and help: templates with placeholders, filled per finding.
     pub message: Text,
     pub help: Text,
+    /// What the rule reports and how to fix it, in general: prose without placeholders, for
+    /// `align explain`, `align rules`, docs/rules.md and SARIF's rule descriptions.
+    pub summary: Text,
+    pub fix: Text,
     pub why: Text,
     pub example: String,
+    /// Whether the rule runs unless `align.toml` or `--select` names it (`enabled = false` in
+    /// rules.toml makes a rule opt-in).
+    pub default_on: bool,
+    /// Whether it runs in this run: `default_on`, or switched on by the configuration or the
+    /// command line (`engine`).
+    pub on: bool,
     /// The rule type's name as written in `rules.toml`.
     pub type_name: String,
     pub check: RuleType,
@@ -87,6 +98,19 @@ fn placeholders(template: &str) -> Vec<&str> {
     out
 }
 
+/// A template as rule-level prose, for a rule set that gives no `summary` or `fix`: each
+/// placeholder becomes `…`.
+fn without_placeholders(template: &Text) -> Text {
+    let strip = |t: &str| {
+        let mut out = t.to_owned();
+        for p in placeholders(t) {
+            out = out.replace(&format!("{{{p}}}"), "…");
+        }
+        out
+    };
+    Text::new(strip(&template.en), strip(&template.ja))
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
@@ -103,10 +127,13 @@ pub(crate) struct RawRule {
     pub(crate) severity: Spanned<String>,
     #[serde(rename = "type")]
     pub(crate) ty: Spanned<String>,
-    pub(crate) message: Spanned<RawText>,
-    pub(crate) help: Spanned<RawText>,
-    pub(crate) why: RawText,
+    pub(crate) message: Spanned<Text>,
+    pub(crate) help: Spanned<Text>,
+    pub(crate) summary: Option<Spanned<Text>>,
+    pub(crate) fix: Option<Spanned<Text>>,
+    pub(crate) why: Text,
     pub(crate) example: String,
+    pub(crate) enabled: Option<bool>,
     pub(crate) kind: Spanned<String>,
     pub(crate) filter: Option<Spanned<RawFilter>>,
 }
@@ -394,14 +421,57 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
                 ));
             }
         }
+        for text in [&r.summary, &r.fix].into_iter().flatten() {
+            let mut found: Vec<&str> = [&text.get_ref().en, &text.get_ref().ja]
+                .into_iter()
+                .flat_map(|t| placeholders(t))
+                .collect();
+            found.dedup();
+            if let Some(p) = found.first() {
+                c.errors.push(config_error(
+                    file,
+                    text.span(),
+                    Text::new(
+                        format!("placeholder `{{{p}}}` in a rule-level text"),
+                        format!("規則全体の文にプレースホルダー `{{{p}}}` があります"),
+                    ),
+                    Some(Text::new(
+                        "`summary` and `fix` describe the rule without a finding: write them as prose, without placeholders",
+                        "`summary` と `fix` は個々の指摘なしに規則を説明する文です。プレースホルダーを使わずに書いてください",
+                    )),
+                ));
+            }
+            if text.get_ref().en.trim().is_empty() || text.get_ref().ja.trim().is_empty() {
+                c.errors.push(config_error(
+                    file,
+                    text.span(),
+                    Text::new(
+                        "both `en` and `ja` texts are required",
+                        "`en` と `ja` の両方の文が必要です",
+                    ),
+                    None,
+                ));
+            }
+        }
         if let Some(check) = check {
+            let message = r.message.into_inner();
+            let help = r.help.into_inner();
+            let default_on = r.enabled.unwrap_or(true);
             rules.push(Rule {
                 code: r.code.into_inner(),
                 slug: r.slug.into_inner(),
                 severity,
-                message: r.message.into_inner().into_text(),
-                help: r.help.into_inner().into_text(),
-                why: r.why.into_text(),
+                summary: r
+                    .summary
+                    .map_or_else(|| without_placeholders(&message), Spanned::into_inner),
+                fix: r
+                    .fix
+                    .map_or_else(|| without_placeholders(&help), Spanned::into_inner),
+                message,
+                help,
+                why: r.why,
+                default_on,
+                on: default_on,
                 example: r.example.trim().to_owned(),
                 type_name: r.ty.into_inner(),
                 check,
@@ -557,6 +627,39 @@ example = ""
         assert_eq!(errs.len(), 1);
         assert_eq!(&toml[errs[0].span.start..errs[0].span.end], "walk-upp");
         assert_eq!(errs[0].help.as_ref().unwrap().en, "did you mean `walk-up`?");
+    }
+
+    #[test]
+    fn rule_level_texts_are_prose_and_fall_back_to_the_templates() {
+        let toml = COVERAGE.replace("EXTRA", "").replace(
+            "{ en = \"m\", ja = \"m\" }",
+            "{ en = \"item {id} is bare\", ja = \"{id} がない\" }",
+        );
+        let rules = load_rules(&toml).unwrap();
+        assert_eq!(rules[0].summary, Text::new("item … is bare", "… がない"));
+        assert_eq!(rules[0].fix, Text::new("h", "h"));
+        assert!(rules[0].default_on && rules[0].on);
+        let given = COVERAGE.replace(
+            "EXTRA",
+            "summary = { en = \"an item\", ja = \"事項\" }\nfix = { en = \"Cover it.\", ja = \"対象に。\" }\nenabled = false",
+        );
+        let rules = load_rules(&given).unwrap();
+        assert_eq!(rules[0].summary, Text::new("an item", "事項"));
+        assert_eq!(rules[0].fix, Text::new("Cover it.", "対象に。"));
+        assert!(!rules[0].default_on && !rules[0].on);
+    }
+
+    #[test]
+    fn a_placeholder_in_a_rule_level_text_is_a_config_error_at_it() {
+        let toml = COVERAGE.replace("EXTRA", "summary = { en = \"item {id}\", ja = \"事項\" }");
+        let errs = load_rules(&toml).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        let e = &errs[0];
+        assert_eq!(
+            &toml[e.span.start..e.span.end],
+            "{ en = \"item {id}\", ja = \"事項\" }"
+        );
+        assert_eq!(e.message.en, "placeholder `{id}` in a rule-level text");
     }
 
     #[test]
