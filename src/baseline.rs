@@ -99,26 +99,9 @@ pub struct Entry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<String>,
     /// The message when it was recorded, for reviewers; not part of the identity.
-    pub message: Message,
+    pub message: Text,
     /// How many findings had this fingerprint.
     pub count: usize,
-}
-
-/// A message in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Message {
-    pub en: String,
-    pub ja: String,
-}
-
-impl From<&Text> for Message {
-    fn from(t: &Text) -> Self {
-        Message {
-            en: t.en.clone(),
-            ja: t.ja.clone(),
-        }
-    }
 }
 
 /// Why a baseline file cannot be used (exit 2).
@@ -177,7 +160,7 @@ impl Baseline {
                     slug: f.slug.clone(),
                     nodes: f.nodes.clone(),
                     relation: f.relation.clone(),
-                    message: Message::from(&f.message),
+                    message: f.message.clone(),
                     count: 1,
                 });
         }

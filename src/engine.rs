@@ -122,7 +122,7 @@ pub enum Stop {
         lang: Lang,
     },
     /// A usage or I/O problem, said in one line.
-    Usage(String),
+    Usage(Text),
 }
 
 /// Runs align on `opts.paths`: the one entry point of `check`, `report` and `stats`.
@@ -137,7 +137,7 @@ pub fn run(opts: &Options) -> Result<Checked, Stop> {
         None => None,
         Some(path) => match Config::load(&path, &mut sources) {
             Ok(c) => Some(c),
-            Err(ConfigError::Io(msg)) => return Err(Stop::Usage(msg)),
+            Err(ConfigError::Io(msg)) => return Err(Stop::Usage(Text::same(msg))),
             Err(ConfigError::Invalid(findings)) => {
                 return Err(Stop::Config {
                     findings,
@@ -159,10 +159,10 @@ pub fn run(opts: &Options) -> Result<Checked, Stop> {
             .errors
             .retain(|e| !c.excludes_path(config::source_error_path(e)));
         if loaded.excluded > 0 && loaded.sources.spec_count() == 0 && loaded.errors.is_empty() {
-            return Err(Stop::Usage(
-                "every spec file is excluded by the configuration's `exclude`; nothing to check"
-                    .to_owned(),
-            ));
+            return Err(Stop::Usage(Text::new(
+                "every spec file is excluded by the configuration's `exclude`; nothing to check",
+                "すべての仕様ファイルが設定の `exclude` で除外されているため、検査するものがありません",
+            )));
         }
     }
 
@@ -176,7 +176,7 @@ pub fn run(opts: &Options) -> Result<Checked, Stop> {
     };
     let rules = match rules {
         Ok(set) => set,
-        Err(RuleSetError::Io(msg)) => return Err(Stop::Usage(msg)),
+        Err(RuleSetError::Io(msg)) => return Err(Stop::Usage(Text::same(msg))),
         Err(RuleSetError::Invalid(findings)) => {
             return Err(Stop::RuleSet {
                 findings,
@@ -197,21 +197,27 @@ pub fn run(opts: &Options) -> Result<Checked, Stop> {
         }
     };
 
-    let selection = Selection::resolve(&opts.select, &rules).map_err(Stop::Usage)?;
+    let selection =
+        Selection::resolve(&opts.select, &rules).map_err(|e| Stop::Usage(Text::same(e)))?;
 
     if loaded.sources.spec_count() == 0 && !loaded.errors.is_empty() {
-        let msgs: Vec<String> = loaded
-            .errors
-            .iter()
-            .map(|e| crate::base::sanitize::line(&e.to_string()).into_owned())
-            .collect();
-        return Err(Stop::Usage(msgs.join("\nerror: ")));
+        // One line per path; the CLI prints each as its own error.
+        let line = |t: &str| crate::base::sanitize::line(t).into_owned();
+        let texts: Vec<Text> = loaded.errors.iter().map(SourceError::text).collect();
+        let join = |pick: fn(&Text) -> &String| {
+            texts
+                .iter()
+                .map(|t| line(pick(t)))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        return Err(Stop::Usage(Text::new(join(|t| &t.en), join(|t| &t.ja))));
     }
     let baseline = match &opts.baseline {
         None => None,
         Some(path) => Some((
             path.display().to_string(),
-            Baseline::read(path).map_err(|e| Stop::Usage(e.to_string()))?,
+            Baseline::read(path).map_err(|e| Stop::Usage(Text::same(e.to_string())))?,
         )),
     };
     let fail_on = opts

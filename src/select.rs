@@ -134,7 +134,7 @@ impl Selection {
         if errors.is_empty() {
             Ok(Selection { select, ignore })
         } else {
-            Err(errors.join("\nerror: "))
+            Err(errors.join("\n"))
         }
     }
 

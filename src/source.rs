@@ -171,6 +171,30 @@ pub enum SourceError {
     TooLarge { path: String, size: u64, limit: u64 },
 }
 
+impl SourceError {
+    /// The error in both languages, for stderr.
+    pub fn text(&self) -> Text {
+        match self {
+            SourceError::NotFound { path } => Text::new(
+                format!("{path}: no such file or directory"),
+                format!("{path}: そのようなファイルまたはディレクトリはありません"),
+            ),
+            SourceError::NoSpecs { path } => Text::new(
+                format!("{path}: no `.align` files found (looked for *.align recursively)"),
+                format!("{path}: `.align` ファイルがありません（*.align を再帰的に探しました）"),
+            ),
+            SourceError::Unreadable { path, reason } => Text::new(
+                format!("{path}: cannot read: {reason}"),
+                format!("{path}: 読み込めません: {reason}"),
+            ),
+            SourceError::TooLarge { path, size, limit } => Text::new(
+                format!("{path}: file is {size} bytes, larger than --max-file-size {limit}; not read"),
+                format!("{path}: {size} バイトで --max-file-size {limit} を超えるため、読み込んでいません"),
+            ),
+        }
+    }
+}
+
 impl fmt::Display for SourceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -194,7 +218,7 @@ impl fmt::Display for SourceError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SkipNote {
     pub path: String,
-    pub reason: String,
+    pub reason: Text,
 }
 
 /// The result of loading: the files, findings about their bytes, errors and notes about paths.
@@ -351,9 +375,17 @@ fn walk(
             loaded.skipped.push(SkipNote {
                 path: display(&dir),
                 reason: if is_ancestor {
-                    format!("symlink loop: leads back to `{first}`; not followed")
+                    Text::new(
+                        format!("symlink loop: leads back to `{first}`; not followed"),
+                        format!(
+                            "シンボリックリンクのループ（`{first}` に戻る）のため、たどりません"
+                        ),
+                    )
                 } else {
-                    format!("same directory as `{first}`, already checked")
+                    Text::new(
+                        format!("same directory as `{first}`, already checked"),
+                        format!("`{first}` と同じディレクトリで、検査済みです"),
+                    )
                 },
             });
             continue;
@@ -394,11 +426,13 @@ fn walk(
                         loaded.skipped.push(SkipNote {
                             path: display(&path),
                             reason: if is_link_loop(&e) {
-                                "symlink loop (the links lead back to each other); not followed"
+                                Text::new(
+                                    "symlink loop (the links lead back to each other); not followed",
+                                    "シンボリックリンクのループ（互いに指し合う）のため、たどりません",
+                                )
                             } else {
-                                "broken symlink"
-                            }
-                            .to_owned(),
+                                Text::new("broken symlink", "リンク先のないシンボリックリンク")
+                            },
                         });
                     }
                     continue;
@@ -409,7 +443,10 @@ fn walk(
             if escapes {
                 loaded.skipped.push(SkipNote {
                     path: display(&path),
-                    reason: "symlink leads out of the root; not followed".to_owned(),
+                    reason: Text::new(
+                        "symlink leads out of the root; not followed",
+                        "指定したディレクトリの外を指すシンボリックリンクのため、たどりません",
+                    ),
                 });
                 continue;
             }
@@ -424,7 +461,7 @@ fn walk(
                 } else {
                     loaded.skipped.push(SkipNote {
                         path: display(&path),
-                        reason: "not a regular file".to_owned(),
+                        reason: Text::new("not a regular file", "通常のファイルではありません"),
                     });
                 }
             }

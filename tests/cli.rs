@@ -5,6 +5,7 @@
 mod common;
 
 use common::{align, align_in, transcript, TODAY};
+use std::fmt::Write as _;
 
 #[test]
 fn missing_path_is_a_usage_error() {
@@ -100,4 +101,79 @@ fn lang_defaults_from_the_environment() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("検出する内容"));
+}
+
+/// With `--lang ja`, every note and error on stderr is in Japanese: unreadable paths, the
+/// baseline's notes, an invalid configuration, a report that cannot be written.
+#[test]
+fn notes_and_errors_on_stderr_follow_lang() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("specs")).unwrap();
+    std::fs::write(dir.path().join("specs/a.align"), common::ONE_GAP).unwrap();
+    let run = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--today", TODAY, "--lang", "ja"]);
+        let out = align_in(dir.path(), &all);
+        (out.status.code(), String::from_utf8(out.stderr).unwrap())
+    };
+    let mut shown = String::new();
+    let mut show = |what: &str, (code, err): (Option<i32>, String)| {
+        let _ = writeln!(shown, "$ {what} → exit {code:?}\n{err}");
+    };
+    show("check nope specs", run(&["check", "nope", "specs"]));
+    show(
+        "check --write-baseline",
+        run(&["check", "specs", "--write-baseline", "b.json"]),
+    );
+    std::fs::write(
+        dir.path().join("specs/b.align"),
+        "item I9 \"new\" { goal G1 }\n",
+    )
+    .unwrap();
+    std::fs::remove_file(dir.path().join("specs/a.align")).unwrap();
+    std::fs::write(
+        dir.path().join("specs/a.align"),
+        common::ONE_GAP.replace("item I2 \"gap\" { goal G1 }\n", ""),
+    )
+    .unwrap();
+    show(
+        "check --baseline",
+        run(&["check", "specs", "--baseline", "b.json"]),
+    );
+    std::fs::write(
+        dir.path().join("specs/align.toml"),
+        "fail-on = \"warnings\"\n",
+    )
+    .unwrap();
+    let (code, err) = run(&["check", "specs"]);
+    show(
+        "check (invalid align.toml), last line",
+        (code, err.lines().last().unwrap().to_owned()),
+    );
+    std::fs::remove_file(dir.path().join("specs/align.toml")).unwrap();
+    show("stats (a spec with an error)", {
+        std::fs::write(
+            dir.path().join("specs/c.align"),
+            "item I8 \"x\" { goal G9 }\n",
+        )
+        .unwrap();
+        let out = align_in(dir.path(), &["stats", "specs", "--lang", "ja"]);
+        let (code, err) = (out.status.code(), String::from_utf8(out.stderr).unwrap());
+        std::fs::remove_file(dir.path().join("specs/c.align")).unwrap();
+        (code, err)
+    });
+    show(
+        "report -o missing/dir/r.html",
+        run(&["report", "specs", "-o", "missing/dir/r.html"]),
+    );
+    for line in shown
+        .lines()
+        .filter(|l| l.starts_with("エラー") || l.starts_with("注"))
+    {
+        assert!(
+            !line.contains("error:") && !line.contains("note:") && !line.contains("cannot"),
+            "English left in: {line}"
+        );
+    }
+    insta::assert_snapshot!(shown);
 }

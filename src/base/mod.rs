@@ -13,4 +13,4 @@ pub mod text;
 
 pub use date::Date;
 pub use span::{FileId, Span};
-pub use text::{or_list, Lang, StaticText, Text};
+pub use text::{or_list, with_article, Lang, StaticText, Text};

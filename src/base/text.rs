@@ -92,6 +92,16 @@ impl StaticText {
 }
 
 /// `a`, `a or b`, `a, b or c`: names for an English message.
+/// `word` after its English indefinite article: "an item", "a goal", "an ID", "a KPI". By the
+/// first letter, which is right for the kind, key and value names of a rule set.
+pub fn with_article(word: &str) -> String {
+    let vowel = word
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o'));
+    format!("{} {word}", if vowel { "an" } else { "a" })
+}
+
 pub fn or_list<S: AsRef<str>>(names: &[S]) -> String {
     match names {
         [] => String::new(),
@@ -106,6 +116,18 @@ pub fn or_list<S: AsRef<str>>(names: &[S]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_article_follows_the_first_letter() {
+        assert_eq!(
+            with_article("item, goal or field"),
+            "an item, goal or field"
+        );
+        assert_eq!(with_article("goal"), "a goal");
+        assert_eq!(with_article("ID"), "an ID");
+        assert_eq!(with_article("KPI"), "a KPI");
+        assert_eq!(with_article("number"), "a number");
+    }
 
     #[test]
     fn one_way_to_pick_a_language() {

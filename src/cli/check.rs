@@ -1,10 +1,14 @@
 //! `align check PATHS…`: load the specs, `align.toml` and the rule set, check, apply the
 //! configuration and the baseline, render in the chosen format, map to an exit code.
 
-use super::{print_source_errors, stopped, use_color, ColorArg, Failure, RuleSetArgs, UsageError};
+use super::{
+    error_prefix, note_prefix, print_skipped, print_source_errors, stopped, use_color, ColorArg,
+    Failure, RuleSetArgs, UsageError,
+};
 use crate::base::Date;
 use crate::baseline::Baseline;
 use crate::config::FailOn;
+use crate::diag::Lang;
 use crate::engine::{self, Checked, Options};
 use crate::report::human::{self, HumanOptions, Order};
 use crate::report::sanitize::line;
@@ -19,7 +23,7 @@ pub(super) struct CheckArgs {
     #[arg(required = true, value_name = "PATHS")]
     paths: Vec<PathBuf>,
     #[command(flatten)]
-    rule_set: RuleSetArgs,
+    pub(super) rule_set: RuleSetArgs,
     /// Output format: `human` (compiler-style), `concise` (one line per finding), `json`
     /// (docs/json.md), `sarif` (SARIF 2.1.0), `github` (workflow-command annotations),
     /// `gitlab` (GitLab Code Quality) or `junit` (JUnit XML, one test case per code).
@@ -109,7 +113,7 @@ pub(super) fn parse_date(s: &str) -> Result<Date, String> {
 pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     let color = use_color(args.color);
     if args.statistics && !matches!(args.format, Format::Human | Format::Concise | Format::Json) {
-        return Err(UsageError(
+        return Err(UsageError::en(
             "--statistics prints a table (`--format human` or `concise`) or a JSON document \
              (`--format json`); it cannot be combined with this format"
                 .to_owned(),
@@ -171,7 +175,7 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     if !args.quiet {
         notes(&checked, &mut err)?;
     }
-    print_source_errors(&checked.errors, &mut err)?;
+    print_source_errors(&checked.errors, checked.lang, &mut err)?;
     if !checked.errors.is_empty() {
         return Ok(2);
     }
@@ -183,40 +187,43 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
 
 /// The notes on stderr: files skipped, what the baseline held and what no longer occurs.
 fn notes(checked: &Checked, err: &mut dyn Write) -> io::Result<()> {
-    for note in &checked.skipped {
-        writeln!(
-            err,
-            "note: {}: skipped: {}",
-            line(&note.path),
-            line(&note.reason)
-        )?;
-    }
+    let lang = checked.lang;
+    print_skipped(&checked.skipped, lang, err)?;
     let Some(b) = &checked.baseline else {
         return Ok(());
     };
-    let file = line(&b.file);
-    writeln!(
-        err,
-        "note: baseline {file}: {} known {} not reported",
-        b.matched,
-        if b.matched == 1 {
-            "finding"
-        } else {
-            "findings"
-        }
-    )?;
+    let (note, file) = (note_prefix(lang), line(&b.file));
+    let m = b.matched;
+    match lang {
+        Lang::En => writeln!(
+            err,
+            "{note} baseline {file}: {m} known {} not reported",
+            plural(m, "finding", "findings")
+        )?,
+        Lang::Ja => writeln!(
+            err,
+            "{note} ベースライン {file}: 既知の指摘 {m} 件は表示していません"
+        )?,
+    }
     if b.gone.is_empty() {
         return Ok(());
     }
     let n = b.gone.iter().fold(0usize, |n, e| n.saturating_add(e.count));
-    writeln!(
-        err,
-        "note: baseline {file}: {n} {} no longer {}; record the baseline again with \
-         --write-baseline to drop {}:",
-        if n == 1 { "entry" } else { "entries" },
-        if n == 1 { "occurs" } else { "occur" },
-        if n == 1 { "it" } else { "them" },
-    )?;
+    match lang {
+        Lang::En => writeln!(
+            err,
+            "{note} baseline {file}: {n} {} no longer {}; record the baseline again with \
+             --write-baseline to drop {}:",
+            plural(n, "entry", "entries"),
+            plural(n, "occurs", "occur"),
+            plural(n, "it", "them"),
+        )?,
+        Lang::Ja => writeln!(
+            err,
+            "{note} ベースライン {file}: {n} 件の項目はもう発生していません。\
+             --write-baseline で記録し直すと削除されます:"
+        )?,
+    }
     for e in &b.gone {
         let times = if e.count > 1 {
             format!(" (×{})", e.count)
@@ -229,10 +236,19 @@ fn notes(checked: &Checked, err: &mut dyn Write) -> io::Result<()> {
             line(&e.code),
             line(&e.slug),
             line(&e.nodes.join(", ")),
-            line(&e.message.en)
+            line(e.message.get(lang))
         )?;
     }
     Ok(())
+}
+
+/// The English word for a count: `one` when it is 1.
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 {
+        one
+    } else {
+        many
+    }
 }
 
 /// `--write-baseline FILE`: records every current finding; refuses when some input could not
@@ -243,36 +259,40 @@ fn write_baseline(
     quiet: bool,
     err: &mut dyn Write,
 ) -> Result<u8, Failure> {
+    let lang = run.lang;
+    let shown = line(&path.to_string_lossy()).into_owned();
     if !run.errors.is_empty() {
-        print_source_errors(&run.errors, err)?;
+        print_source_errors(&run.errors, lang, err)?;
         writeln!(
             err,
-            "error: {}: baseline not written: some specs could not be read",
-            line(&path.to_string_lossy())
+            "{} {shown}: {}",
+            error_prefix(lang),
+            lang.pick(
+                "baseline not written: some specs could not be read",
+                "読み込めない仕様ファイルがあるため、ベースラインを書き込んでいません"
+            )
         )?;
         return Ok(2);
     }
     let base = Baseline::of(&run.findings, &run.sources);
     base.write(path, &run.sources)
-        .map_err(|e| UsageError(e.to_string()))?;
+        .map_err(|e| UsageError::en(e.to_string()))?;
     if !quiet {
-        writeln!(
-            err,
-            "note: wrote baseline {}: {} {} in {} {}",
-            line(&path.to_string_lossy()),
-            run.findings.len(),
-            if run.findings.len() == 1 {
-                "finding"
-            } else {
-                "findings"
-            },
-            base.entries.len(),
-            if base.entries.len() == 1 {
-                "entry"
-            } else {
-                "entries"
-            },
-        )?;
+        let (f, e) = (run.findings.len(), base.entries.len());
+        match lang {
+            Lang::En => writeln!(
+                err,
+                "{} wrote baseline {shown}: {f} {} in {e} {}",
+                note_prefix(lang),
+                plural(f, "finding", "findings"),
+                plural(e, "entry", "entries"),
+            )?,
+            Lang::Ja => writeln!(
+                err,
+                "{} ベースライン {shown} を書き込みました: 指摘 {f} 件（{e} 項目）",
+                note_prefix(lang)
+            )?,
+        }
     }
     Ok(0)
 }

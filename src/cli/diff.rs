@@ -4,10 +4,12 @@
 
 use super::check::parse_date;
 use super::{
-    print_source_errors, rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs, UsageError,
+    error_prefix, note_prefix, print_skipped, print_source_errors, rule_set_failure, use_color,
+    ColorArg, Failure, RuleSetArgs, UsageError,
 };
 use crate::base::sanitize::line;
 use crate::base::Date;
+use crate::base::Lang;
 use crate::config::FailOn;
 use crate::diff::side::{self, Side};
 use crate::diff::version::{self, Checked};
@@ -24,7 +26,7 @@ pub(super) struct DiffArgs {
     #[arg(required = true, value_name = "OLD NEW [PATHS]")]
     args: Vec<OsString>,
     #[command(flatten)]
-    rule_set: RuleSetArgs,
+    pub(super) rule_set: RuleSetArgs,
     /// Output format: `human` (diff style), `json` (docs/diff-schema.json) or `md` (a
     /// pull-request comment).
     #[arg(long, value_enum, default_value = "human")]
@@ -54,8 +56,8 @@ pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     let color = use_color(args.color);
     let lang = args.rule_set.lang();
     let today = args.today.unwrap_or_else(Date::today_utc);
-    let sides = side::parse(&args.args).map_err(|e| UsageError(e.to_string()))?;
-    let (old, new) = match read_both(&sides, args.max_file_size)? {
+    let sides = side::parse(&args.args).map_err(|e| UsageError::en(e.to_string()))?;
+    let (old, new) = match read_both(&sides, args.max_file_size, args.rule_set.lang())? {
         Ok(both) => both,
         Err(code) => return Ok(code),
     };
@@ -95,10 +97,11 @@ pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8, Failure> {
 fn read_both(
     sides: &side::Sides,
     max_file_size: u64,
+    lang: Lang,
 ) -> Result<Result<(Loaded, Loaded), u8>, Failure> {
     let read = |s: &Side| {
         s.load(&sides.paths, max_file_size)
-            .map_err(|e| UsageError(e.to_string()))
+            .map_err(|e| UsageError::en(e.to_string()))
     };
     let (mut old, mut new) = (read(&sides.old)?, read(&sides.new)?);
     let absent = |e: &SourceError| {
@@ -110,14 +113,7 @@ fn read_both(
     let only_absent = |l: &Loaded| !l.errors.is_empty() && l.errors.iter().all(absent);
     let mut err = io::stderr().lock();
     for l in [&old, &new] {
-        for note in &l.skipped {
-            writeln!(
-                err,
-                "note: {}: skipped: {}",
-                line(&note.path),
-                line(&note.reason)
-            )?;
-        }
+        print_skipped(&l.skipped, lang, &mut err)?;
     }
     let one_side_absent = !sides.paths.is_empty()
         && ((only_absent(&old) && new.errors.is_empty())
@@ -130,17 +126,19 @@ fn read_both(
             for e in l.errors.drain(..) {
                 writeln!(
                     err,
-                    "note: {}; taken as empty in {}",
-                    line(&e.to_string()),
+                    "{} {}; taken as empty in {}",
+                    note_prefix(lang),
+                    line(e.text().get(lang)),
                     line(&s.label())
                 )?;
             }
             continue;
         }
-        print_source_errors(&l.errors, &mut err)?;
+        print_source_errors(&l.errors, lang, &mut err)?;
         writeln!(
             err,
-            "error: {}: not every spec file could be read; nothing was compared",
+            "{} {}: not every spec file could be read; nothing was compared",
+            error_prefix(lang),
             s.label()
         )?;
         return Ok(Err(2));

@@ -11,15 +11,15 @@ pub(super) struct ExplainArgs {
     /// A code (`ALN101`) or slug (`item-without-program`), case-insensitive.
     code: String,
     #[command(flatten)]
-    rule_set: RuleSetArgs,
+    pub(super) rule_set: RuleSetArgs,
 }
 
 pub(super) fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     let mut sources = SourceSet::new();
     let set = args.rule_set.load(&mut sources).map_err(|e| match e {
-        crate::rules::RuleSetError::Io(m) => UsageError(m),
+        crate::rules::RuleSetError::Io(m) => UsageError::en(m),
         crate::rules::RuleSetError::Invalid(_) => {
-            UsageError("the rule set is invalid; run `align rules` to see why".into())
+            UsageError::en("the rule set is invalid; run `align rules` to see why")
         }
     })?;
     let Some(entry) = Entry::find(&set, &args.code) else {
@@ -32,7 +32,7 @@ pub(super) fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<u8, Failure
             |s| format!("; did you mean `{s}`?"),
         );
         let shown = crate::report::sanitize::line(&args.code);
-        return Err(UsageError(format!("no such code or rule: `{shown}`{hint}")).into());
+        return Err(UsageError::en(format!("no such code or rule: `{shown}`{hint}")).into());
     };
     write!(
         out,

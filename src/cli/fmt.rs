@@ -23,7 +23,7 @@ pub(super) struct FmtArgs {
     #[arg(long)]
     diff: bool,
     #[command(flatten)]
-    rule_set: RuleSetArgs,
+    pub(super) rule_set: RuleSetArgs,
     /// Colour the diagnostics of refused files.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorArg,

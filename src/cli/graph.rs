@@ -18,7 +18,7 @@ pub(super) struct GraphArgs {
     #[arg(required = true, value_name = "PATHS")]
     paths: Vec<PathBuf>,
     #[command(flatten)]
-    rule_set: RuleSetArgs,
+    pub(super) rule_set: RuleSetArgs,
     /// `dot` (Graphviz) or `mermaid` (GitHub, Mermaid CLI).
     #[arg(long, value_enum, default_value = "dot")]
     format: Format,
@@ -62,15 +62,20 @@ pub(super) fn run(args: &GraphArgs, out: &mut dyn Write) -> Result<u8, Failure> 
         Ok(d) => d,
         Err(FocusError::Unknown { id, suggestion }) => {
             let hint = suggestion.map_or_else(String::new, |s| format!("; did you mean `{s}`?"));
-            return Err(UsageError(format!("--focus: no node has the ID `{id}`{hint}")).into());
+            return Err(UsageError::en(format!("--focus: no node has the ID `{id}`{hint}")).into());
         }
     };
     let text = match args.format {
         Format::Dot => graph::dot(&diagram),
         Format::Mermaid => graph::mermaid(&diagram),
     };
-    write_output(args.output.as_deref(), &text, "diagram", out)?;
+    write_output(
+        args.output.as_deref(),
+        &text,
+        crate::diag::StaticText::new("diagram", "図"),
+        out,
+    )?;
     let mut err = io::stderr().lock();
-    print_source_errors(&checked.errors, &mut err)?;
+    print_source_errors(&checked.errors, checked.lang, &mut err)?;
     Ok(if checked.errors.is_empty() { 0 } else { 2 })
 }

@@ -13,7 +13,7 @@ pub(super) struct InitArgs {
 }
 
 pub(super) fn run(args: &InitArgs, out: &mut dyn Write) -> Result<u8, Failure> {
-    let written = crate::init::write(&args.dir).map_err(|e| UsageError(e.to_string()))?;
+    let written = crate::init::write(&args.dir).map_err(|e| UsageError::en(e.to_string()))?;
     for path in &written {
         writeln!(
             out,

@@ -14,7 +14,7 @@ mod report;
 mod rules;
 mod stats;
 
-use crate::diag::{Finding, Lang};
+use crate::diag::{Finding, Lang, StaticText, Text};
 use crate::engine::Stop;
 use crate::rules::{RuleSet, RuleSetError};
 use crate::source::SourceSet;
@@ -92,14 +92,7 @@ impl RuleSetArgs {
 
     /// `--lang`, else the language of the environment.
     fn lang(&self) -> Lang {
-        self.explicit_lang().unwrap_or_else(|| {
-            let var = ["LC_ALL", "LC_MESSAGES", "LANG"]
-                .iter()
-                .filter_map(|v| std::env::var(v).ok())
-                .find(|v| !v.is_empty())
-                .unwrap_or_default();
-            Lang::from_locale(&var)
-        })
+        self.explicit_lang().unwrap_or_else(env_lang)
     }
 
     fn load(&self, sources: &mut SourceSet) -> Result<RuleSet, RuleSetError> {
@@ -112,7 +105,51 @@ impl RuleSetArgs {
 
 /// A command's failure that is not a finding: exit 2 with a message on stderr.
 #[derive(Debug)]
-pub(crate) struct UsageError(pub(crate) String);
+pub(crate) struct UsageError(pub(crate) Text);
+
+impl UsageError {
+    /// A message that has no Japanese text yet (names from the command line, OS errors).
+    pub(crate) fn en(msg: impl Into<String>) -> UsageError {
+        UsageError(Text::same(msg.into()))
+    }
+}
+
+impl Command {
+    /// The language of notes and errors on stderr: `--lang`, else the environment's.
+    fn lang(&self) -> Lang {
+        match self {
+            Command::Check(a) => a.rule_set.lang(),
+            Command::Explain(a) => a.rule_set.lang(),
+            Command::Rules(a) => a.rule_set.lang(),
+            Command::Stats(a) => a.rule_set.lang(),
+            Command::Diff(a) => a.rule_set.lang(),
+            Command::Fmt(a) => a.rule_set.lang(),
+            Command::Report(a) => a.rule_set.lang(),
+            Command::Graph(a) => a.rule_set.lang(),
+            Command::Init(_) | Command::Lsp(_) => env_lang(),
+        }
+    }
+}
+
+/// The language of the environment (`LC_ALL`, `LC_MESSAGES`, `LANG`).
+fn env_lang() -> Lang {
+    let var = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default();
+    Lang::from_locale(&var)
+}
+
+/// `error:` / `エラー:`, the prefix of an error line on stderr.
+pub(crate) fn error_prefix(lang: Lang) -> &'static str {
+    lang.pick("error:", "エラー:")
+}
+
+/// `note:` / `注:`, the prefix of a note on stderr.
+pub(crate) fn note_prefix(lang: Lang) -> &'static str {
+    lang.pick("note:", "注:")
+}
 
 /// Parses the command line, runs the command and returns its exit code.
 pub fn run() -> ExitCode {
@@ -129,6 +166,7 @@ pub fn run() -> ExitCode {
     }
     let stdout = io::stdout();
     let mut out = stdout.lock();
+    let lang = cli.command.lang();
     let result = match cli.command {
         Command::Check(args) => check::run(&args, &mut out),
         Command::Explain(args) => explain::run(&args, &mut out),
@@ -146,11 +184,16 @@ pub fn run() -> ExitCode {
     match (result, flushed) {
         (Ok(code), Ok(())) => ExitCode::from(code),
         (Err(Failure::Usage(UsageError(msg))), _) => {
-            // Several errors are joined with "\nerror: "; each is printed on its own line, and
+            // Several errors are joined with "\n"; each is printed on its own line, and
             // nothing else in a message may break a line.
             let mut err = io::stderr().lock();
-            for part in msg.split("\nerror: ") {
-                let _ = writeln!(err, "error: {}", crate::report::sanitize::line(part));
+            for part in msg.get(lang).split('\n') {
+                let _ = writeln!(
+                    err,
+                    "{} {}",
+                    error_prefix(lang),
+                    crate::report::sanitize::line(part)
+                );
             }
             ExitCode::from(2)
         }
@@ -159,7 +202,8 @@ pub fn run() -> ExitCode {
             ExitCode::from(0)
         }
         (Err(Failure::Io(e)), _) | (Ok(_), Err(e)) => {
-            let _ = writeln!(io::stderr(), "error: cannot write output: {e}");
+            let what = lang.pick("cannot write output", "出力を書き込めません");
+            let _ = writeln!(io::stderr(), "{} {what}: {e}", error_prefix(lang));
             ExitCode::from(2)
         }
     }
@@ -198,13 +242,34 @@ fn use_color(arg: ColorArg) -> bool {
 /// Prints each path that could not be read as an `error:` line on stderr (sanitised).
 fn print_source_errors(
     errors: &[crate::source::SourceError],
+    lang: Lang,
     err: &mut dyn Write,
 ) -> io::Result<()> {
     for e in errors {
         writeln!(
             err,
-            "error: {}",
-            crate::report::sanitize::line(&e.to_string())
+            "{} {}",
+            error_prefix(lang),
+            crate::report::sanitize::line(e.text().get(lang))
+        )?;
+    }
+    Ok(())
+}
+
+/// Prints each path skipped on purpose as a `note:` line on stderr (sanitised).
+fn print_skipped(
+    skipped: &[crate::source::SkipNote],
+    lang: Lang,
+    err: &mut dyn Write,
+) -> io::Result<()> {
+    for s in skipped {
+        writeln!(
+            err,
+            "{} {}: {} {}",
+            note_prefix(lang),
+            crate::report::sanitize::line(&s.path),
+            lang.pick("skipped:", "読み飛ばし:"),
+            crate::report::sanitize::line(s.reason.get(lang))
         )?;
     }
     Ok(())
@@ -215,20 +280,30 @@ fn print_source_errors(
 fn write_output(
     path: Option<&std::path::Path>,
     text: &str,
-    what: &str,
+    what: StaticText,
     out: &mut dyn Write,
 ) -> Result<(), Failure> {
     match path {
         Some(path) => crate::baseline::write_atomic(path, text.as_bytes()).map_err(|e| {
-            UsageError(format!(
-                "{}: cannot write the {what}: {e}; nothing was written (an existing file is unchanged)",
-                path.display()
+            let path = path.display();
+            UsageError(Text::new(
+                format!(
+                    "{path}: cannot write the {}: {e}; nothing was written (an existing file is unchanged)",
+                    what.en
+                ),
+                format!(
+                    "{path}: {}を書き込めません: {e}。何も書き込んでいません（既存のファイルはそのままです）",
+                    what.ja
+                ),
             ))
             .into()
         }),
         None => Ok(out.write_all(text.as_bytes())?),
     }
 }
+
+const RULE_SET: StaticText = StaticText::new("the rule set", "規則セット");
+const CONFIGURATION: StaticText = StaticText::new("the configuration", "設定ファイル");
 
 /// Renders rule-set errors to stderr and returns exit 2 (commands that load only a rule set).
 fn rule_set_failure(
@@ -238,8 +313,8 @@ fn rule_set_failure(
     color: bool,
 ) -> Result<u8, Failure> {
     match e {
-        RuleSetError::Io(msg) => Err(UsageError(msg).into()),
-        RuleSetError::Invalid(findings) => invalid(findings, sources, lang, "the rule set", color),
+        RuleSetError::Io(msg) => Err(UsageError::en(msg).into()),
+        RuleSetError::Invalid(findings) => invalid(findings, sources, lang, RULE_SET, color),
     }
 }
 
@@ -252,12 +327,12 @@ fn stopped(stop: Stop, color: bool) -> Result<u8, Failure> {
             findings,
             sources,
             lang,
-        } => invalid(findings, &sources, lang, "the configuration", color),
+        } => invalid(findings, &sources, lang, CONFIGURATION, color),
         Stop::RuleSet {
             findings,
             sources,
             lang,
-        } => invalid(findings, &sources, lang, "the rule set", color),
+        } => invalid(findings, &sources, lang, RULE_SET, color),
     }
 }
 
@@ -266,7 +341,7 @@ fn invalid(
     mut findings: Vec<Finding>,
     sources: &SourceSet,
     lang: Lang,
-    what: &str,
+    what: StaticText,
     color: bool,
 ) -> Result<u8, Failure> {
     crate::source::sort(&mut findings, sources);
@@ -277,6 +352,10 @@ fn invalid(
         ..crate::report::human::HumanOptions::default()
     };
     crate::report::human::render_findings(&shown, sources, lang, opts, &mut err)?;
-    writeln!(err, "error: {what} is invalid; nothing was checked")?;
+    let msg = match lang {
+        Lang::En => format!("{} is invalid; nothing was checked", what.en),
+        Lang::Ja => format!("{}が正しくないため、何も検査していません", what.ja),
+    };
+    writeln!(err, "{} {msg}", error_prefix(lang))?;
     Ok(2)
 }

@@ -17,7 +17,7 @@ pub(super) struct ReportArgs {
     #[arg(required = true, value_name = "PATHS")]
     paths: Vec<PathBuf>,
     #[command(flatten)]
-    rule_set: RuleSetArgs,
+    pub(super) rule_set: RuleSetArgs,
     /// Report format: `html` (one self-contained file) or `md` (GitHub-flavoured Markdown).
     #[arg(long, value_enum, default_value = "html")]
     format: Format,
@@ -70,9 +70,14 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8, Failure>
         Format::Html => html::render(&view),
         Format::Md => markdown::render(&view),
     };
-    write_output(args.output.as_deref(), &text, "report", out)?;
+    write_output(
+        args.output.as_deref(),
+        &text,
+        crate::diag::StaticText::new("report", "報告書"),
+        out,
+    )?;
     let mut err = io::stderr().lock();
-    print_source_errors(&checked.errors, &mut err)?;
+    print_source_errors(&checked.errors, checked.lang, &mut err)?;
     if !checked.errors.is_empty() {
         return Ok(2);
     }

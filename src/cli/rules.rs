@@ -8,7 +8,7 @@ use std::io::Write;
 #[derive(Debug, clap::Args)]
 pub(super) struct RulesArgs {
     #[command(flatten)]
-    rule_set: RuleSetArgs,
+    pub(super) rule_set: RuleSetArgs,
     /// `human`: one line per code; `json`: every code as data (docs/json.md); `md`: the full
     /// reference (docs/rules.md).
     #[arg(long, value_enum, default_value = "human")]

@@ -1,8 +1,11 @@
 //! `align stats PATHS… [--format human|json|md]`
 
-use super::{print_source_errors, stopped, use_color, ColorArg, Failure, RuleSetArgs};
+use super::{
+    error_prefix, print_skipped, print_source_errors, stopped, use_color, ColorArg, Failure,
+    RuleSetArgs,
+};
+use crate::diag::Lang;
 use crate::engine::{self, Options};
-use crate::report::sanitize::line;
 use crate::report::stats;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -13,7 +16,7 @@ pub(super) struct StatsArgs {
     #[arg(required = true, value_name = "PATHS")]
     paths: Vec<PathBuf>,
     #[command(flatten)]
-    rule_set: RuleSetArgs,
+    pub(super) rule_set: RuleSetArgs,
     /// `human`: aligned tables; `json`: the document of docs/stats.md; `md`: Markdown tables.
     #[arg(long, value_enum, default_value = "human")]
     format: StatsFormat,
@@ -51,24 +54,23 @@ pub(super) fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     };
     out.write_all(text.as_bytes())?;
     let mut err = io::stderr().lock();
-    for note in &m.skipped {
-        writeln!(
-            err,
-            "note: {}: skipped: {}",
-            line(&note.path),
-            line(&note.reason)
-        )?;
-    }
-    print_source_errors(&m.errors, &mut err)?;
+    print_skipped(&m.skipped, lang, &mut err)?;
+    print_source_errors(&m.errors, lang, &mut err)?;
     if !m.errors.is_empty() {
         return Ok(2);
     }
     let errors = m.summary.counts.errors;
     if errors > 0 {
-        writeln!(
-            err,
-            "error: the specs have {errors} error(s); the figures may be incomplete (`align check` shows them)"
-        )?;
+        let msg = match lang {
+            Lang::En => format!(
+                "the specs have {errors} {}; the figures may be incomplete (`align check` shows them)",
+                if errors == 1 { "error" } else { "errors" }
+            ),
+            Lang::Ja => format!(
+                "仕様にエラーが {errors} 件あるため、数値が不完全な可能性があります（`align check` で確認できます）"
+            ),
+        };
+        writeln!(err, "{} {msg}", error_prefix(lang))?;
         return Ok(1);
     }
     Ok(0)

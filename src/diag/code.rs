@@ -137,7 +137,7 @@ codes! {
     }
     UNKNOWN_KIND = "ALN050" "unknown-kind" Error {
         summary: "a declaration of a kind the schema does not define" / "スキーマにない種類の宣言",
-        why: "The schema lists the kinds of the rule set (plan, policy, goal, item…); an unknown kind is usually a typo and would be ignored by every rule." / "スキーマは規則セットの種類（plan、policy、goal、item など）を定めます。未知の種類はほとんどが入力ミスで、どの規則にも検査されません。",
+        why: "The schema lists the kinds of the rule set (plan, policy, goal, item…); an unknown kind is usually a typo and would be ignored by every rule." / "スキーマは規則セットの種類（`plan`、`policy`、`goal`、`item` など）を定めます。未知の種類はほとんどが入力ミスで、どの規則にも検査されません。",
         example: "gaol G1 \"title\"",
         fix: "Use one of the kinds of the schema (`align rules` lists them); the help suggests the closest." / "スキーマの種類のいずれかを使ってください（`align rules` で一覧できます）。ヘルプが最も近いものを示します。",
     }

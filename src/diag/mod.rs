@@ -3,7 +3,7 @@
 pub mod code;
 pub mod summary;
 
-pub use crate::base::{or_list, Lang, Span, StaticText, Text};
+pub use crate::base::{or_list, with_article, Lang, Span, StaticText, Text};
 use std::fmt;
 pub use summary::{KindCount, Summary};
 

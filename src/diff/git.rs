@@ -5,6 +5,7 @@
 //! it adds no crate (gix would multiply the build time of this tool).
 
 use crate::base::sanitize::line;
+use crate::base::Text;
 use crate::source::{self, Loaded, SkipNote, SourceError};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -226,12 +227,18 @@ pub fn load(commit: &Commit, paths: &[PathBuf], max_file_size: u64) -> Result<Lo
             if e.kind != "blob" {
                 loaded.skipped.push(SkipNote {
                     path: format!("{}:{display}", commit.rev),
-                    reason: "a submodule, not a file; not followed".to_owned(),
+                    reason: Text::new(
+                        "a submodule, not a file; not followed",
+                        "ファイルではなくサブモジュールのため、たどりません",
+                    ),
                 });
             } else if e.mode == "120000" {
                 loaded.skipped.push(SkipNote {
                     path: format!("{}:{display}", commit.rev),
-                    reason: "a symlink in the revision; not followed".to_owned(),
+                    reason: Text::new(
+                        "a symlink in the revision; not followed",
+                        "リビジョン内のシンボリックリンクのため、たどりません",
+                    ),
                 });
             } else if seen.insert(e.path.clone()) {
                 wanted.push(e);

@@ -67,7 +67,7 @@ fn node(
                 header,
                 Text::new(
                     format!("{} {} has no title", kind.name, decl.id.text),
-                    format!("{} {} にタイトルがありません", kind.name, decl.id.text),
+                    format!("{} {} にタイトルがありません", kind.label.ja, decl.id.text),
                 ),
             )
             .with_help(Text::new(
@@ -89,7 +89,7 @@ fn node(
                 t.span,
                 Text::new(
                     format!("{} {} has an empty title", kind.name, decl.id.text),
-                    format!("{} {} のタイトルが空です", kind.name, decl.id.text),
+                    format!("{} {} のタイトルが空です", kind.label.ja, decl.id.text),
                 ),
             )
             .with_help(Text::new(
@@ -131,7 +131,7 @@ fn node(
                         ),
                         format!(
                             "{} {} で `{}` が2回指定されています",
-                            kind.name, decl.id.text, key.name
+                            kind.label.ja, decl.id.text, key.name
                         ),
                     ),
                 )
@@ -170,7 +170,7 @@ fn node(
                         ),
                         format!(
                             "{} {} に必須のキー `{}` がありません",
-                            kind.name, decl.id.text, key.name
+                            kind.label.ja, decl.id.text, key.name
                         ),
                     ),
                 )
@@ -340,10 +340,7 @@ fn typed(schema: &Schema, key: &KeySchema, entry: &ast::Entry) -> Typed {
             } else {
                 let mut f = wrong(span, &format!("`{t}`"), None);
                 if let Some(s) = suggest(t, values.iter().map(String::as_str)) {
-                    f = f.with_help(Text::new(
-                        format!("did you mean `{s}`?"),
-                        format!("`{s}` の誤りではありませんか？"),
-                    ));
+                    f = f.with_help(Text::did_you_mean(s));
                 }
                 return Err(vec![f]);
             }
@@ -478,16 +475,16 @@ fn waiver(entry: &ast::Entry) -> Result<Waiver, Box<Finding>> {
 fn unknown_kind(schema: &Schema, decl: &ast::Decl) -> Finding {
     let mut names: Vec<&str> = schema.kind_names().collect();
     names.sort_unstable();
-    let help = match suggest(&decl.kind.text, names.iter().copied()) {
-        Some(s) => Text::new(
-            format!("did you mean `{s}`?"),
-            format!("`{s}` の誤りではありませんか？"),
-        ),
-        None => Text::new(
-            format!("the kinds of this rule set are: {}", names.join(", ")),
-            format!("この規則セットの種類: {}", names.join(", ")),
-        ),
-    };
+    let help = suggest(&decl.kind.text, names.iter().copied()).map_or_else(
+        || {
+            let all = super::error::all_kinds(schema);
+            Text::new(
+                format!("the kinds of this rule set are: {}", all.en),
+                format!("この規則セットの種類: {}", all.ja),
+            )
+        },
+        Text::did_you_mean,
+    );
     Finding::builtin(
         &code::UNKNOWN_KIND,
         decl.kind.span,
@@ -505,13 +502,10 @@ fn unknown_key(kind: &KindSchema, key: &ast::Ident) -> Finding {
     names.push(ALLOW);
     names.sort_unstable();
     let help = match suggest(&key.text, names.iter().copied()) {
-        Some(s) => Text::new(
-            format!("did you mean `{s}`?"),
-            format!("`{s}` の誤りではありませんか？"),
-        ),
+        Some(s) => Text::did_you_mean(s),
         None => Text::new(
             format!("{} takes: {}", kind.name, names.join(", ")),
-            format!("{} で使えるキー: {}", kind.name, names.join(", ")),
+            format!("{}で使えるキー: {}", kind.label.ja, names.join(", ")),
         ),
     };
     Finding::builtin(
@@ -519,7 +513,7 @@ fn unknown_key(kind: &KindSchema, key: &ast::Ident) -> Finding {
         key.span,
         Text::new(
             format!("{} takes no key `{}`", kind.name, key.text),
-            format!("{} にはキー `{}` がありません", kind.name, key.text),
+            format!("{}にはキー `{}` がありません", kind.label.ja, key.text),
         ),
     )
     .with_help(help)

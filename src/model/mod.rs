@@ -5,6 +5,7 @@
 //! Third stage of the pipeline: it reads `syntax::ast` and knows nothing of rules or output.
 
 mod build;
+pub(crate) mod error;
 pub mod graph;
 mod resolve;
 pub mod schema;

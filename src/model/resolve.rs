@@ -3,7 +3,7 @@
 
 use super::suggest::{Index, MAX_CANDIDATES, MAX_TOTAL_CANDIDATES};
 use super::{AttrValue, Edge, Graph, KeyId, Model, Node, NodeIx, Schema};
-use crate::diag::{code, Finding, Text};
+use crate::diag::{code, with_article, Finding, Text};
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
@@ -30,13 +30,7 @@ pub(super) fn edges(
             let key_name = key.name.as_str();
             let targets = key.ty.targets();
             // Kind names for messages, only computed when a reference fails.
-            let names = || {
-                let names: Vec<&str> = targets
-                    .iter()
-                    .map(|k| schema.kind(*k).name.as_str())
-                    .collect();
-                crate::diag::or_list(&names)
-            };
+            let names = || super::error::a_kind_list(schema, targets);
             let relation = attr.key;
             for (target, span) in refs {
                 match index.get(target) {
@@ -53,24 +47,37 @@ pub(super) fn edges(
                     Some(&to) => {
                         let names = names();
                         let other = &nodes[to.index()];
-                        let other_kind = &schema.kind(other.kind).name;
+                        let is = super::error::kind_word(schema, other.kind);
                         findings.push(
                             Finding::builtin(
                                 &code::WRONG_REFERENCE_KIND,
                                 *span,
                                 Text::new(
-                                    format!("`{key_name}` expects a {names}, but {target} is a {other_kind}"),
-                                    format!("`{key_name}` には {names} を指定しますが、{target} は {other_kind} です"),
+                                    format!(
+                                        "`{key_name}` expects {}, but {target} is {}",
+                                        names.en,
+                                        with_article(&is.en)
+                                    ),
+                                    format!(
+                                        "`{key_name}` には{}を指定しますが、{target} は{}です",
+                                        names.ja, is.ja
+                                    ),
                                 ),
                             )
-                            .with_label(Text::new(format!("a {other_kind}"), other_kind.clone()))
+                            .with_label(Text::new(with_article(&is.en), is.ja.clone()))
                             .with_secondary(
                                 other.header,
-                                Text::new(format!("{target} is declared as a {other_kind} here"), format!("{target} はここで {other_kind} として宣言")),
+                                Text::new(
+                                    format!(
+                                        "{target} is declared as {} here",
+                                        with_article(&is.en)
+                                    ),
+                                    format!("{target} はここで{}として宣言", is.ja),
+                                ),
                             )
                             .with_help(Text::new(
-                                format!("point `{key_name}` at a {names}"),
-                                format!("`{key_name}` には {names} の ID を指定してください"),
+                                format!("point `{key_name}` at {}", names.en),
+                                format!("`{key_name}` には{}の ID を指定してください", names.ja),
                             ))
                             .with_node(&node.id)
                             .with_relation(key_name),
@@ -95,8 +102,11 @@ pub(super) fn edges(
                                 ),
                             )
                             .with_label(Text::new(
-                                format!("no {names} with this ID"),
-                                format!("この ID の {names} はありません"),
+                                format!(
+                                    "no {} with this ID",
+                                    super::error::kind_list(schema, targets).en
+                                ),
+                                format!("この ID の{}はありません", names.ja),
                             ))
                             .with_node(&node.id)
                             .with_relation(key_name),
@@ -116,7 +126,8 @@ struct Miss<'a> {
     finding: usize,
     target: &'a str,
     targets: &'a [super::KindId],
-    names: String,
+    /// The kinds it may name, with the English article.
+    names: Text,
 }
 
 /// Fills the help of every unresolved reference: one suggestion index per set of target kinds,
@@ -145,13 +156,13 @@ fn suggest_all(nodes: &[Node], misses: &[Miss<'_>], findings: &mut [Finding]) {
     for (m, s) in misses.iter().zip(suggestions) {
         let (target, names) = (m.target, &m.names);
         let help = match s {
-            Some(s) => Text::new(
-                format!("did you mean `{s}`?"),
-                format!("`{s}` の誤りではありませんか？"),
-            ),
+            Some(s) => Text::did_you_mean(s),
             None => Text::new(
-                format!("declare a {names} `{target}`, or correct the ID"),
-                format!("{names} `{target}` を宣言するか、ID を修正してください"),
+                format!("declare {} `{target}`, or correct the ID", names.en),
+                format!(
+                    "{} `{target}` を宣言するか、ID を修正してください",
+                    names.ja
+                ),
             ),
         };
         if let Some(f) = findings.get_mut(m.finding) {

@@ -435,10 +435,7 @@ pub(crate) fn unknown_name<'a>(
     let mut all: Vec<&str> = candidates.into_iter().collect();
     all.sort_unstable();
     let help = match suggest(name.get_ref(), all.iter().copied()) {
-        Some(s) => Text::new(
-            format!("did you mean `{s}`?"),
-            format!("`{s}` の誤りではありませんか？"),
-        ),
+        Some(s) => Text::did_you_mean(s),
         None => Text::new(
             format!("known: {}", all.join(", ")),
             format!("使えるもの: {}", all.join(", ")),

@@ -4,7 +4,7 @@
 use super::Ctx;
 use super::registry::RuleKind;
 use super::spec::Checker;
-use crate::diag::{Finding, Text};
+use crate::diag::{with_article, Finding, Text};
 use crate::model::KindId;
 use crate::model::{KeyId, Schema};
 use serde::Deserialize;
@@ -82,8 +82,11 @@ impl RuleKind for Orphan {
                 f = f.with_secondary(
                     span,
                     Text::new(
-                        format!("`{relation}` names nothing that resolves to a {names}"),
-                        format!("`{relation}` に {names} として解決できるものがない"),
+                        format!(
+                            "`{relation}` names nothing that resolves to {}",
+                            with_article(&names)
+                        ),
+                        format!("`{relation}` に{labels_ja}として解決できるものがない"),
                     ),
                 );
             }

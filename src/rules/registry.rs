@@ -91,10 +91,7 @@ fn unknown_param(
         .flat_map(|t| t.params().iter().copied())
         .collect();
     let help = if let Some(s) = suggest(name, names.iter().copied()) {
-        Text::new(
-            format!("did you mean `{s}`?"),
-            format!("`{s}` の誤りではありませんか？"),
-        )
+        Text::did_you_mean(s)
     } else if let Some(s) = others
         .iter()
         .copied()

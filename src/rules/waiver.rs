@@ -106,10 +106,7 @@ fn unknown(set: &RuleSet, w: &crate::model::Waiver, id: &str) -> Finding {
             ),
         )
     } else if let Some(s) = suggest(&w.rule, names.iter().copied()) {
-        Text::new(
-            format!("did you mean `{s}`?"),
-            format!("`{s}` の誤りではありませんか？"),
-        )
+        Text::did_you_mean(s)
     } else {
         Text::new(
             "`align rules` lists the rules",

@@ -92,6 +92,19 @@ impl ValueKind {
             ValueKind::List(_) => "list",
         }
     }
+
+    /// The same in Japanese.
+    pub fn describe_ja(&self) -> &'static str {
+        match self {
+            ValueKind::Str(_) => "文字列",
+            ValueKind::Number(_) => "数値",
+            ValueKind::Date(_) => "日付",
+            ValueKind::Bool(_) => "真偽値",
+            ValueKind::Range(..) => "範囲",
+            ValueKind::Ident(_) => "識別子",
+            ValueKind::List(_) => "リスト",
+        }
+    }
 }
 
 /// A NUMBER: `-?[0-9][0-9_]*(\.[0-9]+)?([eE][+-]?[0-9]+)?%?`.

@@ -708,8 +708,16 @@ impl<'a> Parser<'a> {
                 self.out.push(error::invalid_range(
                     span,
                     (
-                        format!("mixed range {shown}: a {da} and a {db}"),
-                        format!("範囲 {shown} の両端の種類が違います（{da} と {db}）"),
+                        format!(
+                            "mixed range {shown}: {} and {}",
+                            crate::base::with_article(da),
+                            crate::base::with_article(db)
+                        ),
+                        format!(
+                            "範囲 {shown} の両端の種類が違います（{} と {}）",
+                            av.describe_ja(),
+                            bv.describe_ja()
+                        ),
                     ),
                 ));
                 return None;
@@ -1150,7 +1158,7 @@ item I2.4 "..." { goal G2.1; allow no-kpi "followed up by the implementing body"
         );
         assert_eq!(
             message("g G { k FY2022..2026 }"),
-            "mixed range `FY2022..2026`: a identifier and a number"
+            "mixed range `FY2022..2026`: an identifier and a number"
         );
         let (_, f) = run("goal Ｇ１．３ {}");
         assert_eq!(f[0].help.as_ref().unwrap().en, "did you mean `G1.3`?");
