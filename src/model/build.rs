@@ -318,11 +318,17 @@ fn typed(schema: &Schema, key: &KeySchema, entry: &ast::Entry) -> Typed {
             for item in items {
                 match &item.kind {
                     ValueKind::Ident(t) => out.push((t.clone(), item.span)),
-                    other => errs.push(wrong(
-                        item.span,
-                        other.describe(),
-                        Some(("identifiers in the list", "リストの要素として識別子")),
-                    )),
+                    other => {
+                        let mut f = wrong(
+                            item.span,
+                            other.describe(),
+                            Some(("identifiers in the list", "リストの要素として識別子")),
+                        );
+                        if let Some(help) = written_otherwise(key, other) {
+                            f = f.with_help(help);
+                        }
+                        errs.push(f);
+                    }
                 }
             }
             if !errs.is_empty() {
@@ -345,9 +351,30 @@ fn typed(schema: &Schema, key: &KeySchema, entry: &ast::Entry) -> Typed {
                 return Err(vec![f]);
             }
         }
-        (_, other) => return Err(vec![wrong(span, other.describe(), None)]),
+        (_, other) => {
+            let mut f = wrong(span, other.describe(), None);
+            if let Some(help) = written_otherwise(key, other) {
+                f = f.with_help(help);
+            }
+            return Err(vec![f]);
+        }
     };
     Ok((value, span))
+}
+
+/// The help for a value written in a form the schema lists as an alias of an accepted one
+/// (`ministry "経済産業省"` → `METI`).
+fn written_otherwise(key: &KeySchema, value: &ValueKind) -> Option<Text> {
+    let ValueKind::Str(s) = value else {
+        return None;
+    };
+    let accepted = key.accepted_form(s)?;
+    let name = &key.name;
+    let written = s.trim();
+    Some(Text::new(
+        format!("write `{name} {accepted}` ({written} is written `{accepted}`)"),
+        format!("`{name} {accepted}` と書いてください（{written}は `{accepted}` と書きます）"),
+    ))
 }
 
 fn series(key: &KeySchema, block: &ast::Block) -> Result<Vec<SeriesPoint>, Vec<Finding>> {

@@ -55,6 +55,20 @@ pub struct KeySchema {
     pub ty: KeyType,
     pub required: bool,
     pub acyclic: bool,
+    /// Other spellings drafters use for a value, each with the accepted form
+    /// (`経済産業省` → `METI`): a value written so gets a help naming the accepted form.
+    pub aliases: Vec<(String, String)>,
+}
+
+impl KeySchema {
+    /// The accepted form of a value written as one of its aliases.
+    pub fn accepted_form(&self, written: &str) -> Option<&str> {
+        let written = written.trim();
+        self.aliases
+            .iter()
+            .find(|(alias, _)| alias == written)
+            .map(|(_, accepted)| accepted.as_str())
+    }
 }
 
 /// One kind of declaration.
@@ -216,6 +230,19 @@ impl Schema {
                         None,
                     ));
                 }
+                if !raw_key.aliases.is_empty()
+                    && !matches!(raw_key.ty.get_ref().as_str(), "tag" | "tags" | "enum")
+                {
+                    errors.push(config_error(
+                        file,
+                        raw_key.ty.span(),
+                        Text::new(
+                            "`aliases` are for `tag`, `tags` and `enum` keys",
+                            "`aliases` は `tag`・`tags`・`enum` のキーにだけ指定できます",
+                        ),
+                        None,
+                    ));
+                }
                 if let Some(ty) = key_type(file, raw_key, &by_name, &mut errors) {
                     let id = *key_ids
                         .entry(key_name.get_ref().clone())
@@ -229,6 +256,13 @@ impl Schema {
                         ty,
                         required: raw_key.required,
                         acyclic: raw_key.acyclic,
+                        aliases: raw_key
+                            .aliases
+                            .iter()
+                            .flat_map(|(accepted, others)| {
+                                others.iter().map(move |o| (o.clone(), accepted.clone()))
+                            })
+                            .collect(),
                     });
                 }
             }
@@ -490,6 +524,9 @@ struct RawKey {
     required: bool,
     #[serde(default)]
     acyclic: bool,
+    /// `{ METI = ["経済産業省", "経産省"] }`: the accepted form and other spellings of it.
+    #[serde(default)]
+    aliases: IndexMap<String, Vec<String>>,
 }
 
 #[cfg(test)]
@@ -507,6 +544,24 @@ mod tests {
         assert!(item.key("parent").unwrap().acyclic);
         assert!(s.is_relation("covers"));
         assert!(!s.is_relation("scope"));
+        let ministry = s
+            .kind(s.kind_id("program").unwrap())
+            .key("ministry")
+            .unwrap();
+        assert_eq!(ministry.accepted_form(" 経済産業省 "), Some("METI"));
+        assert_eq!(ministry.accepted_form("METI"), None);
+    }
+
+    #[test]
+    fn aliases_belong_to_tag_and_enum_keys() {
+        let text = "[set]\nname = \"x\"\n[kinds.a]\nkeys.n = { type = \"number\", aliases = { ONE = [\"一\"] } }\n";
+        let errs = Schema::load(FileId(0), text).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(
+            errs[0].message.en,
+            "`aliases` are for `tag`, `tags` and `enum` keys"
+        );
+        assert_eq!(&text[errs[0].span.start..errs[0].span.end], "\"number\"");
     }
 
     #[test]
