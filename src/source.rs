@@ -10,6 +10,7 @@ use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 pub use crate::base::FileId;
 
@@ -32,6 +33,19 @@ pub struct SourceFile {
     /// Whether `text` is the file's exact content (false for a lossy copy).
     pub valid: bool,
     line_starts: Vec<usize>,
+    /// Characters before each multiple of [`CHAR_STRIDE`] bytes, built by the first column
+    /// asked for on a long line (machine formats ask for two per finding).
+    char_marks: OnceLock<Vec<u32>>,
+}
+
+/// Bytes between two character-count checkpoints of a file: a column costs at most this many
+/// bytes of counting, however long its line.
+const CHAR_STRIDE: usize = 4096;
+
+/// Characters in `bytes` (which may start or end inside a character): the bytes that are not
+/// UTF-8 continuation bytes.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
 impl SourceFile {
@@ -45,6 +59,7 @@ impl SourceFile {
             text,
             valid,
             line_starts,
+            char_marks: OnceLock::new(),
         }
     }
 
@@ -60,11 +75,43 @@ impl SourceFile {
         if line == 0 && self.text.starts_with('\u{feff}') && offset >= 3 {
             start = 3;
         }
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(0, |s| s.chars().count());
-        (line + 1, col + 1)
+        (line + 1, self.chars_between(start, offset).0 + 1)
+    }
+
+    /// Characters in `text[start..end]` (`start` ≤ `end`, on one line), and how many bytes
+    /// were counted to know it: at most about two [`CHAR_STRIDE`]s, whatever the distance.
+    fn chars_between(&self, start: usize, end: usize) -> (usize, usize) {
+        let bytes = self.text.as_bytes();
+        let (start, end) = (start.min(bytes.len()), end.min(bytes.len()));
+        // Offsets inside a character have no column (spans never are: see the guarantees).
+        if end <= start || !self.text.is_char_boundary(start) || !self.text.is_char_boundary(end) {
+            return (0, 0);
+        }
+        if end - start <= CHAR_STRIDE {
+            return (count_chars(&bytes[start..end]), end - start);
+        }
+        let marks = self.char_marks.get_or_init(|| {
+            // Cumulative counts, one chunk at a time: marks[i] = chars in bytes[..i * STRIDE].
+            let mut marks = Vec::with_capacity(bytes.len() / CHAR_STRIDE + 1);
+            let mut total = 0usize;
+            marks.push(0);
+            for chunk in bytes.chunks(CHAR_STRIDE) {
+                total += count_chars(chunk);
+                marks.push(total as u32);
+            }
+            marks
+        });
+        let before = |x: usize| {
+            let i = x / CHAR_STRIDE;
+            let mark = marks.get(i).map_or(0, |&m| m as usize);
+            (
+                mark + count_chars(&bytes[i * CHAR_STRIDE..x]),
+                x - i * CHAR_STRIDE,
+            )
+        };
+        let (a, work_a) = before(start);
+        let (b, work_b) = before(end);
+        (b - a, work_a + work_b)
     }
 
     /// The 0-based line of a byte offset.
@@ -150,10 +197,19 @@ impl SourceSet {
 
 /// Sorts findings into the one stable order every renderer sees: file path, offset, code.
 pub fn sort(findings: &mut [Finding], sources: &SourceSet) {
+    // Each file's rank in path order, computed once (files with one path share a rank), so
+    // a comparison of findings compares two integers rather than two paths.
+    let mut by_path: Vec<usize> = (0..sources.len()).collect();
+    by_path.sort_by(|&a, &b| sources.files[a].name.cmp(&sources.files[b].name));
+    let mut rank = vec![0usize; sources.len()];
+    for (i, w) in by_path.iter().enumerate() {
+        let same = i > 0 && sources.files[by_path[i - 1]].name == sources.files[*w].name;
+        rank[*w] = if same { rank[by_path[i - 1]] } else { i };
+    }
+    let rank_of = |f: &Finding| rank.get(f.span.file.0 as usize).copied();
     findings.sort_by(|a, b| {
-        sources
-            .path_key(a.span.file)
-            .cmp(sources.path_key(b.span.file))
+        rank_of(a)
+            .cmp(&rank_of(b))
             .then(a.span.start.cmp(&b.span.start))
             .then(a.code.cmp(&b.code))
             .then(a.span.end.cmp(&b.span.end))
@@ -743,6 +799,45 @@ mod tests {
         assert_eq!(f.line_col(4), (1, 2));
         let x = f.text.find('x').unwrap();
         assert_eq!(f.line_col(x), (2, 3));
+    }
+
+    #[test]
+    fn a_column_on_a_long_line_counts_a_bounded_number_of_bytes() {
+        use std::fmt::Write as _;
+        // One line of 200,000 declarations with multibyte titles, as a generator writes it.
+        let mut line = String::new();
+        for i in 0..200_000 {
+            write!(line, "item I{i} \"事項{i}\" {{}} ").unwrap();
+        }
+        let text = format!("\u{feff}# head\n{line}\nend");
+        let f = SourceFile::new("a".into(), "a".into(), SourceKind::Spec, text, true);
+        let start = f.line_start(1);
+        for at in [
+            0usize,
+            1,
+            4095,
+            4096,
+            4097,
+            123_457,
+            line.len() / 2,
+            line.len(),
+        ] {
+            let mut offset = start + at.min(line.len());
+            while !f.text.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            let expected = f.text[start..offset].chars().count();
+            assert_eq!(f.line_col(offset), (2, expected + 1), "at {at}");
+            let (chars, work) = f.chars_between(start, offset);
+            assert_eq!(chars, expected);
+            assert!(work <= 2 * CHAR_STRIDE, "{work} bytes counted at {at}");
+        }
+        // The BOM is no column; the last line after the long one is short.
+        assert_eq!(f.line_col(3), (1, 1));
+        assert_eq!(f.line_col(f.text.len()), (3, 4));
+        // An offset inside a character has no column.
+        let inside = start + line.find('事').unwrap_or(0) + 1;
+        assert_eq!(f.line_col(inside).1, 1);
     }
 
     #[test]

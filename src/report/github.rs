@@ -92,6 +92,10 @@ pub fn annotation(f: &Finding, sources: &SourceSet, lang: Lang) -> String {
 
 /// Writes one annotation per finding (already sorted), then the summary line unless `quiet`.
 pub fn render(input: &Input<'_>, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
+    super::buffered(out, |out| render_unbuffered(input, quiet, out))
+}
+
+fn render_unbuffered(input: &Input<'_>, quiet: bool, out: &mut dyn Write) -> io::Result<()> {
     for f in input.findings {
         writeln!(out, "{}", annotation(f, input.sources, input.lang))?;
     }

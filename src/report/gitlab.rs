@@ -63,6 +63,10 @@ pub fn repo_path(shown: &str) -> String {
 
 /// Writes the report (a JSON array, `[]` when there is no finding) and a final newline.
 pub fn render(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
+    super::buffered(out, |out| render_unbuffered(input, out))
+}
+
+fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut seen: HashMap<String, usize> = HashMap::new();
     let issues: Vec<Issue> = input
         .findings

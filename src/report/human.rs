@@ -48,6 +48,10 @@ pub enum Order {
 /// Renders the findings (at most [`MAX_FINDINGS_PER_CODE`] of each code in each file), then
 /// the summary line.
 pub fn render(input: &Input<'_>, opts: HumanOptions, out: &mut dyn Write) -> io::Result<()> {
+    super::buffered(out, |out| render_unbuffered(input, opts, out))
+}
+
+fn render_unbuffered(input: &Input<'_>, opts: HumanOptions, out: &mut dyn Write) -> io::Result<()> {
     let mut shown = cap_per_file(input.findings, input.sources);
     if opts.order == Order::Severity {
         // Stable: the place order stays within each severity.

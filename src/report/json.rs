@@ -75,6 +75,10 @@ struct JsonBaseline<'a> {
 
 /// Writes the document for `findings` (already sorted) and a final newline.
 pub fn render(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
+    super::buffered(out, |out| render_unbuffered(input, out))
+}
+
+fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
     let Input {
         findings,
         sources,

@@ -91,6 +91,19 @@ impl Input<'_> {
     }
 }
 
+/// Runs a renderer on a buffered `out` and flushes it: a document is written in large blocks
+/// rather than one `write` per line (stdout is line-buffered: a JSON report of 100,000
+/// declarations was 3.7 million system calls).
+pub(crate) fn buffered(
+    out: &mut dyn std::io::Write,
+    render: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut buffer = std::io::BufWriter::with_capacity(1 << 16, out);
+    render(&mut buffer)?;
+    buffer.flush()
+}
+
 /// `error: 1 error, 2 warnings, 0 infos in 4 files (1 plan, 3 policies, …)`.
 pub fn summary_line(s: &Summary, lang: Lang) -> String {
     let c = s.counts;

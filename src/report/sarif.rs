@@ -169,6 +169,10 @@ pub fn level(severity: Severity) -> &'static str {
 /// Writes the SARIF log of the findings (already sorted). With a baseline, every result is
 /// marked `new` (the ones the baseline holds are not reported).
 pub fn render(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
+    super::buffered(out, |out| render_unbuffered(input, out))
+}
+
+fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
     let Input {
         findings,
         sources,

@@ -10,7 +10,7 @@ use crate::diag::{Finding, Span, Text};
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use toml::Spanned;
 
 #[derive(Debug)]
@@ -143,6 +143,21 @@ impl RuleKind for Coverage {
             if let Some(rel) = self.relation {
                 let mut chain = vec![n];
                 chain.extend(model.graph.ancestors(n, &self.walk_up));
+                // Covered as soon as `min` sources share a tag: stop there (every item under a
+                // goal measured by many KPIs would otherwise read all of them).
+                let mut covering = BTreeSet::new();
+                let enough = covering.len() >= self.min
+                    || chain.iter().any(|&a| {
+                        model.graph.incoming(a, rel).any(|(s, _)| {
+                            model.node(s).kind == self.source
+                                && shares_tag(s)
+                                && covering.insert(s)
+                                && covering.len() >= self.min
+                        })
+                    });
+                if enough {
+                    continue;
+                }
                 for &a in &chain {
                     for (s, e) in model.graph.incoming(a, rel) {
                         if model.node(s).kind == self.source {
@@ -173,13 +188,16 @@ impl RuleKind for Coverage {
             if covered {
                 continue;
             }
+            // One set of the linked sources, so each tag's candidates are looked up in it
+            // rather than compared with the whole linked list (N topics × N links before).
+            let linked_sources: HashSet<NodeIx> = linked.iter().map(|l| l.0).collect();
             let unlinked = node_tags
                 .iter()
                 .filter_map(|t| {
                     by_tag
                         .get(t)?
                         .iter()
-                        .find(|s| !linked.iter().any(|l| l.0 == **s))
+                        .find(|s| !linked_sources.contains(s))
                 })
                 .min()
                 .copied();

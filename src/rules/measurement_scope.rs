@@ -9,7 +9,7 @@ use crate::diag::{Finding, Text};
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use toml::Spanned;
 
 #[derive(Debug)]
@@ -68,6 +68,9 @@ impl RuleKind for MeasurementScope {
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
+        // The sources serving each measured node's region, computed once per measured node
+        // (many KPIs measure one goal; the region under a goal can be the whole plan).
+        let mut serving: HashMap<NodeIx, Vec<Serving>> = HashMap::new();
         for k in ctx.targets(self.kind) {
             let in_scope: HashSet<NodeIx> = model
                 .graph
@@ -78,13 +81,14 @@ impl RuleKind for MeasurementScope {
             let mut outside: BTreeMap<NodeIx, (NodeIx, NodeIx, crate::diag::Span)> =
                 BTreeMap::new();
             for (measured, _) in model.graph.outgoing(k, self.measures) {
-                let mut region = vec![measured];
-                region.extend(model.graph.descendants(measured, &self.walk_down));
-                for served in region {
-                    for (p, e) in model.graph.incoming(served, self.relation) {
-                        if model.node(p).kind == self.source && !in_scope.contains(&p) {
-                            outside.entry(p).or_insert((measured, served, e.span));
-                        }
+                let sources = serving
+                    .entry(measured)
+                    .or_insert_with(|| self.serving(model, measured));
+                // A source in the KPI's scope is skipped: this loop costs the KPI's own
+                // `measured-in` list plus the findings it makes.
+                for &(p, served, span) in sources.iter() {
+                    if !in_scope.contains(&p) {
+                        outside.entry(p).or_insert((measured, served, span));
                     }
                 }
             }
@@ -153,6 +157,29 @@ impl RuleKind for MeasurementScope {
             ("relation".into(), schema.key_name(self.relation).to_owned()),
             ("walk-down".into(), key_names(schema, &self.walk_down)),
         ]
+    }
+}
+
+
+/// A source serving a measured node's region: (the source, the node it serves, the edge span).
+type Serving = (NodeIx, NodeIx, crate::diag::Span);
+
+impl MeasurementScope {
+    /// The sources of the rule's kind serving `measured` or a node under it (walking down),
+    /// each once, at the first place found: the measured node first, then breadth first.
+    fn serving(&self, model: &crate::model::Model, measured: NodeIx) -> Vec<Serving> {
+        let mut region = vec![measured];
+        region.extend(model.graph.descendants(measured, &self.walk_down));
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for served in region {
+            for (p, e) in model.graph.incoming(served, self.relation) {
+                if model.node(p).kind == self.source && seen.insert(p) {
+                    out.push((p, served, e.span));
+                }
+            }
+        }
+        out
     }
 }
 

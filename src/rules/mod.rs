@@ -180,7 +180,8 @@ impl RuleSet {
                 out
             })
             .collect();
-        let mut findings = waiver::apply(self, model, per_rule.concat(), today);
+        let mut findings =
+            waiver::apply(self, model, per_rule.into_iter().flatten().collect(), today);
         // A rule finding on a declaration with a syntax error is a consequence of that error.
         findings.retain(|f| {
             let recovered = f

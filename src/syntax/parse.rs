@@ -92,18 +92,30 @@ fn cap(mut out: Vec<Finding>) -> Vec<Finding> {
 }
 
 /// A significant token: trivia removed, full-width runs read as their ASCII form, strings
-/// with their escapes resolved.
-#[derive(Clone, Debug)]
-struct Tok<'a> {
+/// with their escapes resolved. Its text is the file's `start..end`, unless an entry of
+/// [`Parser::extras`] holds another (kept out of line: a file of 64 MiB of `[` is 64 million
+/// tokens, and every byte of a token is a byte per token of input).
+#[derive(Clone, Copy, Debug)]
+struct Tok {
     kind: TokenKind,
-    start: usize,
-    end: usize,
-    text: Cow<'a, str>,
-    /// The value of a string token.
-    value: Option<String>,
     /// First significant token of its line.
     line_start: bool,
+    /// Index of its [`Extra`] in `Parser::extras`, or [`NO_EXTRA`].
+    extra: u32,
+    start: usize,
+    end: usize,
 }
+
+/// What a token reads as when that is not its text in the file.
+#[derive(Debug, Default)]
+struct Extra {
+    /// The text it is read as (a full-width run read as ASCII, a recognised notation).
+    text: Option<String>,
+    /// The value of a string token.
+    value: Option<String>,
+}
+
+const NO_EXTRA: u32 = u32::MAX;
 
 /// Raised when a token cannot start what was expected; the caller skips to a recovery point.
 struct Skip;
@@ -116,8 +128,9 @@ const VALUE_IN_LIST: Expected = ("a value or `]`", "値または `]`");
 struct Parser<'a> {
     file: FileId,
     text: &'a str,
-    toks: Vec<Tok<'a>>,
-    eof: Tok<'a>,
+    toks: Vec<Tok>,
+    extras: Vec<Extra>,
+    eof: Tok,
     pos: usize,
     prev_end: usize,
     out: Vec<Finding>,
@@ -130,7 +143,20 @@ impl<'a> Parser<'a> {
     fn new(file: FileId, text: &'a str) -> Self {
         let mut out = Vec::new();
         let tokens = tokenize(text);
-        let mut toks: Vec<Tok<'a>> = Vec::with_capacity(tokens.len() / 2 + 1);
+        let mut toks: Vec<Tok> = Vec::with_capacity(tokens.len() / 2 + 1);
+        let mut extras: Vec<Extra> = Vec::new();
+        // An extra for a token that needs one; past u32::MAX of them (not reachable under the
+        // file size limits) a token keeps its file text.
+        let mut extra = |e: Extra| {
+            if e.text.is_none() && e.value.is_none() {
+                return NO_EXTRA;
+            }
+            let ix = u32::try_from(extras.len()).unwrap_or(NO_EXTRA);
+            if ix != NO_EXTRA {
+                extras.push(e);
+            }
+            ix
+        };
         let mut cx = notation::Context {
             text,
             ..notation::Context::default()
@@ -148,8 +174,10 @@ impl<'a> Parser<'a> {
                         kind,
                         start: t.start,
                         end,
-                        text: Cow::Owned(shown),
-                        value: None,
+                        extra: extra(Extra {
+                            text: Some(shown),
+                            value: None,
+                        }),
                         line_start: cx.line_start,
                     };
                     cx.prev = Some((
@@ -229,8 +257,13 @@ impl<'a> Parser<'a> {
                 kind,
                 start: t.start,
                 end: t.end,
-                text: shown,
-                value,
+                extra: extra(Extra {
+                    text: match shown {
+                        Cow::Owned(o) => Some(o),
+                        Cow::Borrowed(_) => None,
+                    },
+                    value,
+                }),
                 line_start,
             });
         }
@@ -238,14 +271,14 @@ impl<'a> Parser<'a> {
             kind: TokenKind::Punct,
             start: text.len(),
             end: text.len(),
-            text: Cow::Borrowed(""),
-            value: None,
+            extra: NO_EXTRA,
             line_start: true,
         };
         Parser {
             file,
             text,
             toks,
+            extras,
             eof,
             pos: 0,
             prev_end: 0,
@@ -254,7 +287,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn peek(&self) -> &Tok<'a> {
+    fn peek(&self) -> &Tok {
         self.toks.get(self.pos).unwrap_or(&self.eof)
     }
 
@@ -263,8 +296,8 @@ impl<'a> Parser<'a> {
         self.toks.get(self.pos).map(|t| t.kind)
     }
 
-    fn bump(&mut self) -> Tok<'a> {
-        let tok = self.peek().clone();
+    fn bump(&mut self) -> Tok {
+        let tok = *self.peek();
         self.pos = (self.pos + 1).min(self.toks.len());
         self.prev_end = tok.end;
         tok
@@ -274,13 +307,32 @@ impl<'a> Parser<'a> {
         Span::new(self.file, start, end)
     }
 
-    fn tok_span(&self, t: &Tok<'_>) -> Span {
+    fn tok_span(&self, t: &Tok) -> Span {
         self.span(t.start, t.end)
     }
 
-    fn ident(&self, t: &Tok<'_>) -> Ident {
+    fn extra(&self, t: &Tok) -> Option<&Extra> {
+        self.extras.get(t.extra as usize)
+    }
+
+    /// What the token reads as: its text in the file, or the form it was read as.
+    fn text_of(&self, t: &Tok) -> &str {
+        match self.extra(t).and_then(|e| e.text.as_deref()) {
+            Some(shown) => shown,
+            None => self.text.get(t.start..t.end).unwrap_or(""),
+        }
+    }
+
+    /// The value of a string token (empty for any other).
+    fn value_of(&self, t: &Tok) -> String {
+        self.extra(t)
+            .and_then(|e| e.value.clone())
+            .unwrap_or_default()
+    }
+
+    fn ident(&self, t: &Tok) -> Ident {
         Ident {
-            text: t.text.to_string(),
+            text: self.text_of(t).to_owned(),
             span: self.tok_span(t),
         }
     }
@@ -288,7 +340,7 @@ impl<'a> Parser<'a> {
     /// Reports "expected `what`, found" the next token.
     fn expect_error(&mut self, what: Expected) {
         let t = self.peek();
-        let found = describe(t.kind, &t.text);
+        let found = describe(t.kind, self.text_of(t));
         let span = self.tok_span(t);
         self.out.push(error::expected(span, what, &found));
     }
@@ -311,7 +363,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Whether the token starts at column 0 (after a line break, at offset 0, or after the BOM).
-    fn at_column_0(&self, t: &Tok<'_>) -> bool {
+    fn at_column_0(&self, t: &Tok) -> bool {
         self.text.get(..t.start).is_some_and(|s| {
             s.is_empty() || s.ends_with('\n') || s.ends_with('\r') || s == "\u{feff}"
         })
@@ -382,7 +434,7 @@ impl<'a> Parser<'a> {
         let kind_tok = self.bump();
         let kind = self.ident(&kind_tok);
         if kind.text.contains('.') {
-            let found = describe(kind_tok.kind, &kind_tok.text);
+            let found = describe(kind_tok.kind, self.text_of(&kind_tok));
             self.out.push(error::expected(
                 kind.span,
                 (
@@ -397,7 +449,7 @@ impl<'a> Parser<'a> {
             let what = format!("an ID after {}", quote(&kind.text));
             let what_ja = format!("{} の後に ID", quote(&kind.text));
             let t = self.peek();
-            let found = describe(t.kind, &t.text);
+            let found = describe(t.kind, self.text_of(t));
             let span = self.tok_span(t);
             self.out
                 .push(error::expected(span, (&what, &what_ja), &found));
@@ -416,7 +468,7 @@ impl<'a> Parser<'a> {
             let t = self.bump();
             end = t.end;
             title = Some(Str {
-                value: t.value.clone().unwrap_or_default(),
+                value: self.value_of(&t),
                 span: self.tok_span(&t),
             });
             if t.kind == TokenKind::UnterminatedStr {
@@ -569,7 +621,7 @@ impl<'a> Parser<'a> {
         let key_tok = self.bump();
         let key = self.ident(&key_tok);
         if key.text.contains('.') {
-            let found = describe(key_tok.kind, &key_tok.text);
+            let found = describe(key_tok.kind, self.text_of(&key_tok));
             self.out.push(error::expected(
                 key.span,
                 (
@@ -633,7 +685,7 @@ impl<'a> Parser<'a> {
         match self.kind() {
             Some(TokenKind::Str | TokenKind::UnterminatedStr) => {
                 let t = self.bump();
-                let kind = ValueKind::Str(t.value.clone().unwrap_or_default());
+                let kind = ValueKind::Str(self.value_of(&t));
                 Ok(Some(Value {
                     kind,
                     span: self.tok_span(&t),
@@ -749,13 +801,13 @@ impl<'a> Parser<'a> {
     }
 
     /// A `NUMBER`, `DATE`, `BOOL` or `IDENT_PATH` token's value; a bad number or date is reported.
-    fn scalar(&mut self, t: &Tok<'_>, in_range: bool) -> Option<ValueKind> {
+    fn scalar(&mut self, t: &Tok, in_range: bool) -> Option<ValueKind> {
         if t.kind == TokenKind::Numeric {
-            return literal::numeric(&t.text, self.tok_span(t))
+            return literal::numeric(self.text_of(t), self.tok_span(t))
                 .map_err(|f| self.out.push(*f))
                 .ok();
         }
-        Some(match &*t.text {
+        Some(match self.text_of(t) {
             "true" if !in_range => ValueKind::Bool(true),
             "false" if !in_range => ValueKind::Bool(false),
             s => ValueKind::Ident(s.to_owned()),
@@ -799,7 +851,7 @@ impl<'a> Parser<'a> {
                 Some(TokenKind::RBrace | TokenKind::Semicolon) => {
                     if !errored {
                         let t = self.peek();
-                        let found = describe(t.kind, &t.text);
+                        let found = describe(t.kind, self.text_of(t));
                         let f = error::expected(
                             self.tok_span(t),
                             ("`,` or `]`", "`,` または `]`"),
