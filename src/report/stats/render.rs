@@ -1,203 +1,24 @@
-//! `align stats`: KPI series figures and stage-gate rates, gathered from the analysis with the
-//! keys the rule set's `series-trend` and `stage-gate` rules name, and rendered as an aligned
-//! table (human), JSON (docs/stats.md) or Markdown tables.
+//! The two text renderings of `align stats`, human (aligned tables) and Markdown, from the one
+//! view model (`Stats`); the rows of a stage-gate table and the notes are built once for both.
 
-use super::sanitize;
-use crate::analysis::series::{self, SeriesStats};
-use crate::analysis::stage_gate::{self, Gates, Tally};
+use super::{GateFigures, SeriesSection, SeriesValue, Stats};
 use crate::analysis::{format_number, format_tenths, tenths};
-use crate::diag::Lang;
-use crate::model::Model;
-use crate::rules::{RuleSet, RuleType};
-use serde::Serialize;
+use crate::diag::{Lang, StaticText};
+use crate::report::sanitize;
 use std::fmt::Write;
 use unicode_width::UnicodeWidthStr;
 
-/// Version of the JSON document; bumped on an incompatible change.
-pub const JSON_VERSION: u32 = 1;
+/// How rates are computed, under every stage-gate table.
+const RATES_NOTE: StaticText = StaticText::new(
+    "Rates are moved up / themes, rounded half away from zero to one decimal. A theme with no recorded stage at adoption counts in the totals only.",
+    "割合はステージアップ数 / テーマ数（小数第1位に四捨五入）。採択時ステージの記録がないテーマは合計にのみ数える。",
+);
 
-/// Everything `align stats` shows.
-#[derive(Debug, Serialize)]
-pub struct Stats {
-    pub version: u32,
-    /// `null` when the rule set has no `series-trend` rule (it names the keys).
-    pub series: Option<SeriesSection>,
-    /// `null` when the rule set has no `stage-gate` rule.
-    pub stage_gates: Option<GateSection>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SeriesSection {
-    /// The kind whose series are analysed (`kpi`).
-    pub kind: String,
-    /// Nodes of that kind with values in two or more fiscal years, in declaration order.
-    pub rows: Vec<SeriesRow>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SeriesRow {
-    pub id: String,
-    pub title: String,
-    pub target: Option<String>,
-    pub values: Vec<SeriesValue>,
-    /// (last − first) / years between them, to one decimal.
-    pub mean_annual_change: Option<f64>,
-    /// Constant yearly % rate from the first value to the last, to one decimal.
-    pub mean_annual_change_percent: Option<f64>,
-    /// Suggested relative target for each year of the next plan, % per year, to one decimal.
-    pub suggested_target_percent: Option<f64>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SeriesValue {
-    pub label: String,
-    pub year: i32,
-    pub value: f64,
-    pub percent: bool,
-}
-
-#[derive(Debug, Serialize)]
-pub struct GateSection {
-    /// The kind of a theme (`project`).
-    pub kind: String,
-    pub overall: GateFigures,
-    /// Programs with themes, in declaration order.
-    pub programs: Vec<ProgramFigures>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ProgramFigures {
-    pub id: String,
-    pub title: String,
-    #[serde(flatten)]
-    pub figures: GateFigures,
-}
-
-#[derive(Debug, Serialize)]
-pub struct GateFigures {
-    pub themes: u64,
-    pub moved_up: u64,
-    /// Percent to one decimal, rounded half away from zero; `null` with no themes.
-    pub rate: Option<f64>,
-    pub by_stage: Vec<StageFigures>,
-    /// Themes with no recorded stage at adoption: in the totals, in no stage row.
-    pub unrecorded: Counts,
-}
-
-#[derive(Debug, Serialize)]
-pub struct StageFigures {
-    pub stage: i64,
-    pub themes: u64,
-    pub moved_up: u64,
-    pub rate: Option<f64>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Counts {
-    pub themes: u64,
-    pub moved_up: u64,
-}
-
-fn one_decimal(x: f64) -> Option<f64> {
-    tenths(x).map(tenths_value)
-}
-
-#[allow(clippy::cast_precision_loss)] // tenths of a rate or a change: far below 2^52
-fn tenths_value(t: i64) -> f64 {
-    t as f64 / 10.0
-}
-
-fn rate(t: &Tally) -> Option<f64> {
-    t.rate_tenths()
-        .and_then(|r| i64::try_from(r).ok())
-        .map(tenths_value)
-}
-
-fn figures(g: &Gates) -> GateFigures {
-    GateFigures {
-        themes: g.total.themes,
-        moved_up: g.total.moved_up,
-        rate: rate(&g.total),
-        by_stage: g
-            .by_stage
-            .iter()
-            .map(|(s, t)| StageFigures {
-                stage: *s,
-                themes: t.themes,
-                moved_up: t.moved_up,
-                rate: rate(t),
-            })
-            .collect(),
-        unrecorded: Counts {
-            themes: g.unrecorded.themes,
-            moved_up: g.unrecorded.moved_up,
-        },
-    }
-}
-
-fn series_row(model: &Model, s: &SeriesStats) -> SeriesRow {
-    let node = model.node(s.node);
-    SeriesRow {
-        id: node.id.clone(),
-        title: node.title_or_id().to_owned(),
-        target: s.target.map(|t| t.as_str().to_owned()),
-        values: s
-            .points
-            .iter()
-            .map(|p| SeriesValue {
-                label: p.label.clone(),
-                year: p.year,
-                value: p.value,
-                percent: p.percent,
-            })
-            .collect(),
-        mean_annual_change: one_decimal(s.mean_annual_change),
-        mean_annual_change_percent: s.mean_annual_percent.and_then(one_decimal),
-        suggested_target_percent: s.suggested_percent.and_then(one_decimal),
-    }
-}
-
-/// Gathers the figures of a model, with the keys named by the rule set's rules.
-pub fn gather(model: &Model, rules: &RuleSet) -> Stats {
-    let schema = &model.schema;
-    let series = rules.rules.iter().find_map(|r| match &r.check {
-        RuleType::SeriesTrend(t) => Some(SeriesSection {
-            kind: schema.kind(t.kind).name.clone(),
-            rows: series::stats(model, t.kind, t.series, t.direction)
-                .iter()
-                .map(|s| series_row(model, s))
-                .collect(),
-        }),
-        _ => None,
-    });
-    let stage_gates = rules.rules.iter().find_map(|r| match &r.check {
-        RuleType::StageGate(g) => {
-            let report = stage_gate::report(model, &g.keys);
-            Some(GateSection {
-                kind: schema.kind(g.keys.project).name.clone(),
-                overall: figures(&report.overall),
-                programs: report
-                    .programs
-                    .iter()
-                    .map(|(p, gates)| {
-                        let node = model.node(*p);
-                        ProgramFigures {
-                            id: node.id.clone(),
-                            title: node.title_or_id().to_owned(),
-                            figures: figures(gates),
-                        }
-                    })
-                    .collect(),
-            })
-        }
-        _ => None,
-    });
-    Stats {
-        version: JSON_VERSION,
-        series,
-        stage_gates,
-    }
-}
+/// A series section with no KPI of two or more values.
+const NO_SERIES: StaticText = StaticText::new(
+    "No {kind} has values in two or more fiscal years.",
+    "2つ以上の年度の値を持つ {kind} がない。",
+);
 
 /// `27.4%`, or `–` with no themes.
 fn percent(r: Option<f64>) -> String {
@@ -233,20 +54,6 @@ fn value_text(v: &SeriesValue) -> String {
         format_number(v.value),
         if v.percent { "%" } else { "" }
     )
-}
-
-/// Words of the output in both languages.
-struct Words {
-    lang: Lang,
-}
-
-impl Words {
-    fn t<'a>(&self, en: &'a str, ja: &'a str) -> &'a str {
-        match self.lang {
-            Lang::En => en,
-            Lang::Ja => ja,
-        }
-    }
 }
 
 /// Column alignment.
@@ -296,10 +103,10 @@ fn table(header: &[&str], rows: &[Vec<String>], align: &[Align]) -> String {
 }
 
 /// Rows of one set of gate figures: `all`, each stage, `not recorded`.
-fn gate_rows(w: &Words, name: &str, g: &GateFigures) -> Vec<Vec<String>> {
+fn gate_rows(w: Lang, name: &str, g: &GateFigures) -> Vec<Vec<String>> {
     let mut rows = vec![vec![
         name.to_owned(),
-        w.t("all", "全体").to_owned(),
+        w.pick("all", "全体").to_owned(),
         g.themes.to_string(),
         g.moved_up.to_string(),
         percent(g.rate),
@@ -316,7 +123,7 @@ fn gate_rows(w: &Words, name: &str, g: &GateFigures) -> Vec<Vec<String>> {
     if g.unrecorded.themes > 0 {
         rows.push(vec![
             String::new(),
-            w.t("not recorded", "記録なし").to_owned(),
+            w.pick("not recorded", "記録なし").to_owned(),
             g.unrecorded.themes.to_string(),
             g.unrecorded.moved_up.to_string(),
             "–".to_owned(),
@@ -335,10 +142,10 @@ const GATE_ALIGN: [Align; 5] = [
 
 /// The human rendering: aligned tables.
 pub fn human(stats: &Stats, lang: Lang) -> String {
-    let w = Words { lang };
+    let w = lang;
     let mut out = String::new();
     if let Some(s) = &stats.series {
-        series_human(&w, s, &mut out);
+        series_human(w, s, &mut out);
     }
     if let Some(g) = &stats.stage_gates {
         if !out.is_empty() {
@@ -347,7 +154,7 @@ pub fn human(stats: &Stats, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "{}\n",
-            w.t(
+            w.pick(
                 "Stage gates: themes that moved up a stage since adoption, by stage at adoption",
                 "ステージゲート: 採択時から現在までにステージアップしたテーマ（採択時ステージ別）"
             )
@@ -356,7 +163,7 @@ pub fn human(stats: &Stats, lang: Lang) -> String {
             let _ = writeln!(
                 out,
                 "{}",
-                w.t(
+                w.pick(
                     "No themes (`{kind}`) in the specs.",
                     "仕様にテーマ（`{kind}`）がない。"
                 )
@@ -365,15 +172,15 @@ pub fn human(stats: &Stats, lang: Lang) -> String {
             return out;
         }
         let header = [
-            w.t("program", "事業"),
-            w.t("stage at adoption", "採択時ステージ"),
-            w.t("themes", "テーマ数"),
-            w.t("moved up", "ステージアップ"),
-            w.t("rate", "割合"),
+            w.pick("program", "事業"),
+            w.pick("stage at adoption", "採択時ステージ"),
+            w.pick("themes", "テーマ数"),
+            w.pick("moved up", "ステージアップ"),
+            w.pick("rate", "割合"),
         ];
-        let mut rows = gate_rows(&w, w.t("all programs", "全事業"), &g.overall);
+        let mut rows = gate_rows(w, w.pick("all programs", "全事業"), &g.overall);
         for p in &g.programs {
-            rows.extend(gate_rows(&w, &sanitize::line(&p.id), &p.figures));
+            rows.extend(gate_rows(w, &sanitize::line(&p.id), &p.figures));
         }
         out.push_str(&table(&header, &rows, &GATE_ALIGN));
         if !g.programs.is_empty() {
@@ -389,25 +196,18 @@ pub fn human(stats: &Stats, lang: Lang) -> String {
                 })
                 .collect();
             out.push_str(&table(
-                &[w.t("program", "事業"), w.t("title", "名称")],
+                &[w.pick("program", "事業"), w.pick("title", "名称")],
                 &names,
                 &[Align::Left, Align::Left],
             ));
         }
-        let _ = writeln!(
-            out,
-            "\n{}",
-            w.t(
-                "Rates are moved up / themes, rounded half away from zero to one decimal. A theme with no recorded stage at adoption counts in the totals only.",
-                "割合はステージアップ数 / テーマ数（小数第1位に四捨五入）。採択時ステージの記録がないテーマは合計にのみ数える。"
-            )
-        );
+        let _ = writeln!(out, "\n{}", RATES_NOTE.get(w));
     }
     if stats.series.is_none() && stats.stage_gates.is_none() {
         let _ = writeln!(
             out,
             "{}",
-            w.t(
+            w.pick(
                 "The rule set has no series-trend or stage-gate rule: nothing to compute.",
                 "規則セットに series-trend・stage-gate の規則がないため、計算するものがない。"
             )
@@ -416,11 +216,11 @@ pub fn human(stats: &Stats, lang: Lang) -> String {
     out
 }
 
-fn series_human(w: &Words, s: &SeriesSection, out: &mut String) {
+fn series_human(w: Lang, s: &SeriesSection, out: &mut String) {
     let _ = writeln!(
         out,
         "{}\n",
-        w.t(
+        w.pick(
             "KPI series: mean annual change and a suggested relative target for the next plan",
             "KPI の系列: 年平均変化と次期計画の相対的な目標案"
         )
@@ -429,24 +229,20 @@ fn series_human(w: &Words, s: &SeriesSection, out: &mut String) {
         let _ = writeln!(
             out,
             "{}",
-            w.t(
-                "No {kind} has values in two or more fiscal years.",
-                "2つ以上の年度の値を持つ {kind} がない。"
-            )
-            .replace("{kind}", &sanitize::line(&s.kind))
+            NO_SERIES.get(w).replace("{kind}", &sanitize::line(&s.kind))
         );
         return;
     }
     let kind = sanitize::line(&s.kind);
     let header = [
         &*kind,
-        w.t("values", "値の数"),
-        w.t("first", "最初"),
-        w.t("last", "最新"),
-        w.t("change/yr", "年平均変化"),
-        w.t("%/yr", "年平均変化率"),
-        w.t("target", "目標"),
-        w.t("suggested %/yr", "目標案（年率）"),
+        w.pick("values", "値の数"),
+        w.pick("first", "最初"),
+        w.pick("last", "最新"),
+        w.pick("change/yr", "年平均変化"),
+        w.pick("%/yr", "年平均変化率"),
+        w.pick("target", "目標"),
+        w.pick("suggested %/yr", "目標案（年率）"),
     ];
     let rows: Vec<Vec<String>> = s
         .rows
@@ -478,7 +274,7 @@ fn series_human(w: &Words, s: &SeriesSection, out: &mut String) {
     let _ = writeln!(
         out,
         "\n{}",
-        w.t(
+        w.pick(
             "change/yr = (last − first) / years between them; %/yr = the constant yearly rate from first to last; suggested = %/yr when it goes the way of the target, else 0% (hold the latest value). See docs/stats.md.",
             "年平均変化 = (最新 − 最初) / 年数。年平均変化率 = 最初から最新に至る一定の年率。目標案 = 年平均変化率が目標の方向に合う場合はその値、そうでなければ 0%（最新の値を維持）。docs/stats.md を参照。"
         )
@@ -508,30 +304,26 @@ fn md_table(header: &[&str], rows: &[Vec<String>], align: &[Align]) -> String {
 
 /// The Markdown rendering: headings and tables.
 pub fn markdown(stats: &Stats, lang: Lang) -> String {
-    let w = Words { lang };
-    let mut out = format!("# {}\n", w.t("align stats", "align stats（統計）"));
+    let w = lang;
+    let mut out = format!("# {}\n", w.pick("align stats", "align stats（統計）"));
     if let Some(s) = &stats.series {
-        let _ = writeln!(out, "\n## {}\n", w.t("KPI series", "KPI の系列"));
+        let _ = writeln!(out, "\n## {}\n", w.pick("KPI series", "KPI の系列"));
         if s.rows.is_empty() {
             let _ = writeln!(
                 out,
                 "{}",
-                w.t(
-                    "No {kind} has values in two or more fiscal years.",
-                    "2つ以上の年度の値を持つ {kind} がない。"
-                )
-                .replace("{kind}", &sanitize::line(&s.kind))
+                NO_SERIES.get(w).replace("{kind}", &sanitize::line(&s.kind))
             );
         } else {
             let kind = cell(&s.kind);
             let header = [
                 kind.as_str(),
-                w.t("title", "名称"),
-                w.t("values", "値"),
-                w.t("change/yr", "年平均変化"),
-                w.t("%/yr", "年平均変化率"),
-                w.t("target", "目標"),
-                w.t("suggested %/yr", "目標案（年率）"),
+                w.pick("title", "名称"),
+                w.pick("values", "値"),
+                w.pick("change/yr", "年平均変化"),
+                w.pick("%/yr", "年平均変化率"),
+                w.pick("target", "目標"),
+                w.pick("suggested %/yr", "目標案（年率）"),
             ];
             let rows: Vec<Vec<String>> = s
                 .rows
@@ -567,37 +359,23 @@ pub fn markdown(stats: &Stats, lang: Lang) -> String {
         }
     }
     if let Some(g) = &stats.stage_gates {
-        let _ = writeln!(out, "\n## {}\n", w.t("Stage gates", "ステージゲート"));
+        let _ = writeln!(out, "\n## {}\n", w.pick("Stage gates", "ステージゲート"));
         let header = [
-            w.t("program", "事業"),
-            w.t("stage at adoption", "採択時ステージ"),
-            w.t("themes", "テーマ数"),
-            w.t("moved up", "ステージアップ"),
-            w.t("rate", "割合"),
+            w.pick("program", "事業"),
+            w.pick("stage at adoption", "採択時ステージ"),
+            w.pick("themes", "テーマ数"),
+            w.pick("moved up", "ステージアップ"),
+            w.pick("rate", "割合"),
         ];
-        let mut rows = gate_rows(&w, w.t("all programs", "全事業"), &g.overall);
+        let mut rows = gate_rows(w, w.pick("all programs", "全事業"), &g.overall);
         for p in &g.programs {
             let name = format!("{} {}", cell(&p.id), cell(&p.title));
-            rows.extend(gate_rows(&w, &name, &p.figures));
+            rows.extend(gate_rows(w, &name, &p.figures));
         }
         out.push_str(&md_table(&header, &rows, &GATE_ALIGN));
-        let _ = writeln!(
-            out,
-            "\n{}",
-            w.t(
-                "Rates are moved up / themes, rounded half away from zero to one decimal. A theme with no recorded stage at adoption counts in the totals only.",
-                "割合はステージアップ数 / テーマ数（小数第1位に四捨五入）。採択時ステージの記録がないテーマは合計にのみ数える。"
-            )
-        );
+        let _ = writeln!(out, "\n{}", RATES_NOTE.get(w));
     }
     out
-}
-
-/// The JSON rendering (docs/stats.md), pretty-printed with a final newline.
-pub fn json(stats: &Stats) -> Result<String, serde_json::Error> {
-    let mut s = serde_json::to_string_pretty(stats)?;
-    s.push('\n');
-    Ok(s)
 }
 
 #[cfg(test)]

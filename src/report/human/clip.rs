@@ -1,0 +1,335 @@
+//! The long-line clipper: a file as miette sees it, with control characters masked and lines
+//! wider than `CLIP_COLUMNS` cut to a window around the labels (miette prints whole lines).
+
+use super::CLIP_COLUMNS;
+use crate::report::sanitize::{line, mask_controls};
+use crate::source::SourceFile;
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use std::borrow::Cow;
+
+/// A file as miette sees it: control characters masked, spans read through a window around
+/// the span using the file's line index (miette itself rescans from byte 0 for every span).
+pub(super) struct FileView<'a> {
+    file: &'a SourceFile,
+    text: Cow<'a, str>,
+    name: String,
+}
+
+impl<'a> FileView<'a> {
+    pub(super) fn new(file: &'a SourceFile) -> Self {
+        FileView {
+            file,
+            text: mask_controls(&file.text),
+            name: line(&file.name).into_owned(),
+        }
+    }
+
+    /// The line's text without its line ending, and the offset where it starts.
+    fn line(&self, line: usize) -> (usize, &str) {
+        let start = self.file.line_start(line);
+        let end = self.file.line_start(line + 1).min(self.text.len());
+        let text = self.text.get(start..end).unwrap_or("");
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        (start, body.strip_suffix('\r').unwrap_or(body))
+    }
+
+    /// The source miette reads for labels at `spans` (byte ranges into this file), and the
+    /// spans to give it. When a context line is wider than [`CLIP_COLUMNS`], a clipped copy of
+    /// the lines around the labels is made and the spans are shifted into it.
+    pub(super) fn source_for(
+        &'a self,
+        spans: &[(usize, usize)],
+    ) -> (Source<'a>, Vec<(usize, usize)>) {
+        let len = self.text.len();
+        let last_line = self.file.line_count() - 1;
+        let mut ranges: Vec<(usize, usize)> = spans
+            .iter()
+            .map(|&(s, e)| {
+                let (s, e) = (s.min(len), e.min(len));
+                let first = self.file.line_of(s).saturating_sub(1);
+                let last = (self.file.line_of(e.saturating_sub(1).max(s)) + 1).min(last_line);
+                (first, last)
+            })
+            .collect();
+        let long = ranges
+            .iter()
+            .any(|&(a, b)| (a..=b).any(|l| self.line(l).1.len() > CLIP_COLUMNS));
+        if !long {
+            return (Source::Whole(self), spans.to_vec());
+        }
+        ranges.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (a, b) in ranges {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 + 1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        let points: Vec<usize> = spans
+            .iter()
+            .flat_map(|&(s, e)| [s.min(len), e.min(len)])
+            .collect();
+        let mut snippet = Snippet {
+            name: self.name.clone(),
+            text: String::new(),
+            segments: Vec::new(),
+            lines: Vec::new(),
+            columns: spans
+                .iter()
+                .map(|&(s, _)| (s, self.file.line_col(s).1 - 1))
+                .collect(),
+        };
+        for (first, last) in merged {
+            let seg_start = snippet.text.len();
+            let first_line_ix = snippet.lines.len();
+            for l in first..=last {
+                let (start, body) = self.line(l);
+                let end = start + body.len();
+                let anchor = points
+                    .iter()
+                    .copied()
+                    .filter(|&p| p >= start && p <= end)
+                    .min()
+                    .unwrap_or(start);
+                let (ks, ke) = clip_window(body, anchor - start);
+                let v = snippet.text.len();
+                let prefix = if ks > 0 { "…" } else { "" };
+                snippet.text.push_str(prefix);
+                snippet.text.push_str(&body[ks..ke]);
+                if ke < body.len() {
+                    snippet.text.push('…');
+                }
+                let ending = self.file.line_start(l + 1).min(len);
+                snippet
+                    .text
+                    .push_str(self.text.get(end..ending).unwrap_or(""));
+                snippet.lines.push(ClipLine {
+                    start,
+                    end,
+                    keep: (start + ks, start + ke),
+                    virt: v,
+                    prefix: prefix.len(),
+                    virt_end: snippet.text.len(),
+                });
+            }
+            snippet.segments.push(Segment {
+                first_line: first,
+                start: seg_start,
+                end: snippet.text.len(),
+                lines: first_line_ix..snippet.lines.len(),
+            });
+        }
+        let mapped = spans
+            .iter()
+            .map(|&(s, e)| {
+                let vs = snippet.map(s.min(len));
+                let ve = snippet.map(e.min(len)).max(vs);
+                (vs, ve)
+            })
+            .collect();
+        (Source::Clipped(Box::new(snippet)), mapped)
+    }
+}
+
+/// The byte range of `body` to keep: about a quarter of [`CLIP_COLUMNS`] before `anchor` and
+/// the rest after it, on char boundaries (the whole line if it fits).
+pub(super) fn clip_window(body: &str, anchor: usize) -> (usize, usize) {
+    use unicode_width::UnicodeWidthChar;
+    let width = |c: char| c.width().unwrap_or(1);
+    if body.len() <= CLIP_COLUMNS || body.chars().map(width).sum::<usize>() <= CLIP_COLUMNS {
+        return (0, body.len());
+    }
+    let budget = CLIP_COLUMNS - 2;
+    let mut start = anchor.min(body.len());
+    while !body.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut used = 0;
+    for (i, c) in body[..start].char_indices().rev() {
+        if used + width(c) > budget / 4 {
+            break;
+        }
+        used += width(c);
+        start = i;
+    }
+    let mut end = start;
+    for (i, c) in body[start..].char_indices() {
+        if used + width(c) > budget {
+            break;
+        }
+        used += width(c);
+        end = start + i + c.len_utf8();
+    }
+    (start, end)
+}
+
+/// What miette reads a finding's snippet from: the file itself, or a clipped copy.
+pub(super) enum Source<'a> {
+    Whole(&'a FileView<'a>),
+    Clipped(Box<Snippet>),
+}
+
+impl SourceCode for Source<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        match self {
+            Source::Whole(v) => v.read_span(span, before, after),
+            Source::Clipped(s) => s.read_span(span, before, after),
+        }
+    }
+}
+
+/// The lines around one finding's labels with long lines clipped: one segment per group of
+/// adjacent lines, each read on its own so line numbers stay those of the file.
+pub(super) struct Snippet {
+    name: String,
+    text: String,
+    segments: Vec<Segment>,
+    lines: Vec<ClipLine>,
+    /// File offset of each label's start → its 0-based column in characters, for the header.
+    columns: Vec<(usize, usize)>,
+}
+
+pub(super) struct Segment {
+    /// 0-based line of the file where the segment starts.
+    first_line: usize,
+    start: usize,
+    end: usize,
+    lines: std::ops::Range<usize>,
+}
+
+/// One line of a snippet: where it is in the file, what was kept, where it is in the copy.
+pub(super) struct ClipLine {
+    start: usize,
+    end: usize,
+    keep: (usize, usize),
+    virt: usize,
+    prefix: usize,
+    virt_end: usize,
+}
+
+impl Snippet {
+    /// A file offset on one of the snippet's lines → its offset in the copy (an offset cut
+    /// away lands on the `…`).
+    fn map(&self, offset: usize) -> usize {
+        let i = self
+            .lines
+            .partition_point(|l| l.start <= offset)
+            .saturating_sub(1);
+        let Some(l) = self.lines.get(i) else {
+            return 0;
+        };
+        if offset > l.end {
+            return l.virt_end;
+        }
+        if offset < l.keep.0 {
+            l.virt
+        } else if offset > l.keep.1 {
+            l.virt
+                + l.prefix
+                + (l.keep.1 - l.keep.0)
+                + usize::from(l.keep.1 < l.end) * '…'.len_utf8()
+        } else {
+            l.virt + l.prefix + (offset - l.keep.0)
+        }
+    }
+
+    /// A copy offset → the file offset, for the column shown in the header.
+    fn unmap(&self, virt: usize) -> usize {
+        let i = self
+            .lines
+            .partition_point(|l| l.virt <= virt)
+            .saturating_sub(1);
+        self.lines.get(i).map_or(0, |l| {
+            (l.keep.0 + virt.saturating_sub(l.virt + l.prefix)).clamp(l.start, l.end)
+        })
+    }
+
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        let seg = self
+            .segments
+            .iter()
+            .find(|s| s.start <= start && end <= s.end)
+            .ok_or(MietteError::OutOfBounds)?;
+        let lines = &self.lines[seg.lines.clone()];
+        let line_of = |o: usize| lines.partition_point(|l| l.virt <= o).saturating_sub(1);
+        let first = line_of(start).saturating_sub(before);
+        let last = (line_of(end.saturating_sub(1).max(start)) + after).min(lines.len() - 1);
+        let win_start = lines[first].virt;
+        let win_end = lines[last].virt_end;
+        let window = self
+            .text
+            .get(win_start..win_end)
+            .ok_or(MietteError::OutOfBounds)?;
+        let inner_span = SourceSpan::new((start - win_start).into(), end - start);
+        let inner = window.read_span(&inner_span, before, after)?;
+        let data: &'b [u8] = inner.data();
+        let offset = win_start + inner.span().offset();
+        // The column in the header is the file's, in characters, not the copy's.
+        let column = if before == 0 {
+            let at = self.unmap(start);
+            self.columns
+                .iter()
+                .find(|c| c.0 == at)
+                .map_or_else(|| at.saturating_sub(lines[line_of(start)].start), |c| c.1)
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            data,
+            SourceSpan::new(offset.into(), inner.span().len()),
+            seg.first_line + first + inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+impl SourceCode for FileView<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let text = self.text.as_ref();
+        let start = span.offset().min(text.len());
+        let end = (span.offset() + span.len()).min(text.len());
+        let first = self.file.line_of(start).saturating_sub(before);
+        let last = (self.file.line_of(end.saturating_sub(1).max(start)) + after)
+            .min(self.file.line_count() - 1);
+        let win_start = self.file.line_start(first);
+        let win_end = self.file.line_start(last + 1).min(text.len());
+        let window = text
+            .get(win_start..win_end)
+            .ok_or(MietteError::OutOfBounds)?;
+        let inner_span = SourceSpan::new((start - win_start).into(), end - start);
+        let inner = window.read_span(&inner_span, before, after)?;
+        let data: &'b [u8] = inner.data();
+        let offset = win_start + inner.span().offset();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            data,
+            SourceSpan::new(offset.into(), inner.span().len()),
+            first + inner.line(),
+            // miette counts the header's column in bytes; people count characters.
+            if before == 0 {
+                self.file.line_col(start).1 - 1
+            } else {
+                inner.column()
+            },
+            inner.line_count(),
+        )))
+    }
+}

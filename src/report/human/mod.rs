@@ -1,0 +1,220 @@
+//! Human output: each finding as a compiler-style diagnostic through miette's graphical
+//! handler (snippet, labels on both ends of a relation, help), then notes and a summary line.
+
+mod clip;
+mod diag;
+
+use super::sanitize::for_terminal;
+use super::wrap::wrap;
+use super::{summary_line, Input};
+use crate::diag::{code, Finding, Lang, Text};
+use crate::source::{FileId, SourceSet};
+use clip::FileView;
+use diag::Diag;
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+/// How to render.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanOptions {
+    pub color: bool,
+    /// Terminal width for wrapping.
+    pub width: usize,
+    pub order: Order,
+}
+
+impl Default for HumanOptions {
+    /// No colour, 100 columns, errors first.
+    fn default() -> Self {
+        HumanOptions {
+            color: false,
+            width: 100,
+            order: Order::Severity,
+        }
+    }
+}
+
+/// The order findings are shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    /// Errors first, then warnings, then infos; by place within each (so the one error of a
+    /// long run is not the last thing on the screen).
+    #[default]
+    Severity,
+    /// By file, offset and code, as machine formats are.
+    Location,
+}
+
+/// Renders the findings (at most [`MAX_FINDINGS_PER_CODE`] of each code in each file), then
+/// the summary line.
+pub fn render(input: &Input<'_>, opts: HumanOptions, out: &mut dyn Write) -> io::Result<()> {
+    super::buffered(out, |out| render_unbuffered(input, opts, out))
+}
+
+fn render_unbuffered(input: &Input<'_>, opts: HumanOptions, out: &mut dyn Write) -> io::Result<()> {
+    let mut shown = cap_per_file(input.findings, input.sources);
+    if opts.order == Order::Severity {
+        // Stable: the place order stays within each severity.
+        shown
+            .to_mut()
+            .sort_by_key(|f| std::cmp::Reverse(f.severity));
+    }
+    render_findings(&shown, input.sources, input.lang, opts, out)?;
+    writeln!(out, "{}", summary_line(input.summary, input.lang))
+}
+
+/// Renders every finding, each followed by a blank line.
+pub fn render_findings(
+    findings: &[Finding],
+    sources: &SourceSet,
+    lang: Lang,
+    opts: HumanOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width)
+        .with_links(false)
+        .with_context_lines(1)
+        .tab_width(4);
+    let mut views: Vec<Option<FileView<'_>>> = (0..sources.len()).map(|_| None).collect();
+    for f in findings {
+        for span in std::iter::once(f.span).chain(f.labels.iter().map(|l| l.span)) {
+            let slot = &mut views[span.file.0 as usize];
+            if slot.is_none() {
+                *slot = Some(FileView::new(sources.get(span.file)));
+            }
+        }
+    }
+    // A place in another file that earlier findings of the same code already showed (the
+    // plan's period under every KPI without values) is shown once.
+    let mut shown_related: std::collections::HashSet<(&str, crate::diag::Span, String)> =
+        std::collections::HashSet::new();
+    for f in findings {
+        let repeated = |l: &crate::diag::Label| l.span.file != f.span.file;
+        let f: Cow<'_, Finding> = if f.labels.iter().any(repeated) {
+            let mut kept = f.clone();
+            kept.labels.retain(|l| {
+                !repeated(l) || shown_related.insert((&f.code, l.span, l.text.en.clone()))
+            });
+            Cow::Owned(kept)
+        } else {
+            Cow::Borrowed(f)
+        };
+        let diag = Diag::new(&f, lang, &views);
+        let mut text = String::new();
+        handler
+            .render_report(&mut text, &diag)
+            .map_err(|e| io::Error::other(format!("rendering a finding failed: {e}")))?;
+        // Related places (other files) are rendered by miette under an empty "Advice:" header;
+        // their own message line says what they are.
+        let text = text.trim_end().replace("\nAdvice: \n", "\n");
+        // miette renders the help where it belongs (before related places) as a marker; the
+        // line is replaced by align's own wrapping, in the reader's language.
+        let mut text = match &f.help {
+            Some(help) => {
+                let help = for_terminal(help.get(lang), CLIP_TEXT);
+                let line = prefixed(lang.pick("help", "ヒント"), &help, opts);
+                text.lines()
+                    .map(|l| {
+                        if l.contains(HELP_MARK) {
+                            line.as_str()
+                        } else {
+                            l
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+            None => text,
+        };
+        for note in &f.notes {
+            let note = for_terminal(note.get(lang), CLIP_TEXT);
+            text.push('\n');
+            text.push_str(&prefixed(lang.pick("note", "注"), &note, opts));
+        }
+        writeln!(out, "{text}\n")?;
+    }
+    Ok(())
+}
+
+/// What miette is given as help: its line is replaced by [`prefixed`] help.
+const HELP_MARK: &str = "\u{0}help\u{0}";
+
+/// `  help: …` (`  ヒント: …`), wrapped at the output width without breaking code spans.
+fn prefixed(word: &str, text: &str, opts: HumanOptions) -> String {
+    let plain = format!("  {word}: ");
+    let wrapped = wrap(&plain, text, opts.width);
+    if opts.color {
+        wrapped.replacen(word, &format!("\x1b[36m{word}\x1b[0m"), 1)
+    } else {
+        wrapped
+    }
+}
+
+/// How many findings of one code one file shows; the rest are counted in one ALN022 info.
+pub const MAX_FINDINGS_PER_CODE: usize = 200;
+
+/// Keeps the first [`MAX_FINDINGS_PER_CODE`] findings of each code in each file (the findings
+/// are sorted) and replaces the rest with one ALN022 info per file and code, at the first
+/// finding not shown. Syntax errors have their own cap (ALN021). Only human output is capped:
+/// machine formats and baselines need every finding, and summaries count every finding.
+pub fn cap_per_file<'a>(findings: &'a [Finding], sources: &SourceSet) -> Cow<'a, [Finding]> {
+    use std::collections::HashMap;
+    let mut seen: HashMap<(FileId, &str), usize> = HashMap::new();
+    let mut dropped: Vec<(&Finding, usize)> = Vec::new();
+    let mut kept: Vec<&Finding> = Vec::new();
+    for f in findings {
+        let n = seen.entry((f.span.file, f.code.as_str())).or_insert(0);
+        *n += 1;
+        if *n <= MAX_FINDINGS_PER_CODE {
+            kept.push(f);
+            continue;
+        }
+        match dropped
+            .iter_mut()
+            .find(|(d, _)| d.span.file == f.span.file && d.code == f.code)
+        {
+            Some((_, count)) => *count += 1,
+            None => dropped.push((f, 1)),
+        }
+    }
+    if dropped.is_empty() {
+        return Cow::Borrowed(findings);
+    }
+    let mut shown: Vec<Finding> = kept.into_iter().cloned().collect();
+    for (first, count) in dropped {
+        let code = &first.code;
+        shown.push(
+            Finding::builtin(
+                &code::TOO_MANY_FINDINGS,
+                first.span,
+                Text::new(
+                    format!("{count} more {code} findings in this file are not shown"),
+                    format!("このファイルの {code} の指摘があと {count} 件あります（表示していません）"),
+                ),
+            )
+            .with_label(Text::new(
+                "the first not shown",
+                "表示していない最初の指摘",
+            ))
+            .with_help(Text::new(
+                format!("fix the {MAX_FINDINGS_PER_CODE} shown (they often share one cause) and run align again"),
+                format!("表示された {MAX_FINDINGS_PER_CODE} 件を修正し（多くは原因が共通です）、もう一度実行してください"),
+            )),
+        );
+    }
+    crate::source::sort(&mut shown, sources);
+    Cow::Owned(shown)
+}
+
+/// Context lines wider than this many columns are clipped to a window around the labels,
+/// with `…` where text was cut (miette itself prints whole lines, however long).
+pub const CLIP_COLUMNS: usize = 200;
+/// Longest message, label, help or note shown, in characters (a title can be any length).
+pub const CLIP_TEXT: usize = 300;
