@@ -6,7 +6,8 @@
 #
 # Environment: ALIGN=path/to/align (default: the release build, built first), RUNS (default 3:
 # the median is printed), PEER_SIZES (default "10000 100000"), SHAPE_SIZES (default "10000 20000 40000"), SHAPES (default all),
-# TMPDIR (corpora are generated there once and reused; never inside the repository).
+# TMPDIR (corpora are generated there once and reused; never inside the repository),
+# PEER_CORPUS (default /work/shared/bench/peer-corpus.py).
 #
 # For each peer corpus it prints the median wall time of `cat` reading the files and of
 # `align check` with `--quiet`, human, JSON and SARIF output (sent to /dev/null), the largest
@@ -25,6 +26,7 @@ if [ -z "${ALIGN:-}" ]; then
   ALIGN=target/release/align
 fi
 flags=(--today 2026-11-24 --fail-on never)
+peer_corpus="${PEER_CORPUS:-/work/shared/bench/peer-corpus.py}"
 
 # median_run OUT CMD...: runs CMD $runs times; prints "median-wall max-rss-MB".
 median_run() {
@@ -51,7 +53,7 @@ read -r -a sizes <<< "${PEER_SIZES:-10000 100000}"
 [ "$large" = 1 ] && sizes+=(1000000)
 for n in "${sizes[@]}"; do
   dir="$tmp/align-peer-$n"
-  [ -f "$dir/EXPECTED.json" ] || python3 /work/shared/bench/peer-corpus.py --items "$n" \
+  [ -f "$dir/EXPECTED.json" ] || python3 "$peer_corpus" --items "$n" \
     --format align --out "$dir" > /dev/null
   decls="$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['counts']['declarations'])" "$dir/EXPECTED.json")"
   bytes="$(find "$dir" -name '*.align' -printf '%s\n' | awk '{ s += $1 } END { printf "%.1f MB", s / 1e6 }')"
@@ -62,7 +64,7 @@ for n in "${sizes[@]}"; do
   read -r j_t j_m < <(median_run /dev/null "$ALIGN" check "$dir" "${flags[@]}" --format json)
   read -r s_t s_m < <(median_run /dev/null "$ALIGN" check "$dir" "${flags[@]}" --format sarif)
   m=$(printf '%s\n' "$q_m" "$h_m" "$j_m" "$s_m" | sort -n | tail -1)
-  echo "| $n | $decls | $bytes | ${cat_t} s | ${q_t} s | ${h_t} s | ${j_t} s | ${s_t} s | ${m} MB | $(ratio "$q_t" "$cat_t") | $(ratio "$j_t" "$cat_t") |"
+  echo "| $n | $decls | $bytes | ${cat_t} s | ${q_t} s | ${h_t} s | ${j_t} s | ${s_t} s | ${m} MiB | $(ratio "$q_t" "$cat_t") | $(ratio "$j_t" "$cat_t") |"
 done
 
 echo
@@ -81,7 +83,7 @@ for shape in "${shapes[@]}"; do
       --max-file-size 1000000000)
     growth=""
     [ -n "$prev" ] && growth=" (×$(awk -v a="$t" -v b="$prev" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'))"
-    line="$line N=$n: ${t} s, ${m} MB$growth |"
+    line="$line N=$n: ${t} s, ${m} MiB$growth |"
     prev="$t"
   done
   echo "$line"

@@ -920,6 +920,13 @@ mod tests {
     use super::*;
     use crate::syntax::ast::{Date, Number};
 
+    #[test]
+    fn a_token_is_three_words_at_most() {
+        // Every significant token of a file is held at once while it is parsed: a file of
+        // 64 MiB of `[` is 64 million of them.
+        assert!(std::mem::size_of::<Tok>() <= 24);
+    }
+
     const FILE: FileId = FileId(0);
 
     /// Parses and checks that every finding span is in bounds and on char boundaries.
