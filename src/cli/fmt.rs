@@ -2,7 +2,10 @@
 //! or report which would change. Exit 0 done or nothing to change, 1 files would change
 //! (`--check`, `--diff`), 2 a file was refused (syntax errors) or an I/O error.
 
-use super::{rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs};
+use super::{
+    error_prefix, print_source_errors, rule_set_failure, use_color, ColorArg, Failure, RuleSetArgs,
+};
+use crate::diag::Lang;
 use crate::fmt::{self, Outcome, Refusal};
 use crate::report::human::{self, HumanOptions};
 use crate::report::sanitize::line;
@@ -29,28 +32,28 @@ pub(super) struct FmtArgs {
     color: ColorArg,
 }
 
-pub(super) fn run(args: &FmtArgs, out: &mut dyn Write) -> Result<u8, Failure> {
-    let lang = args.rule_set.lang();
-    let color = use_color(args.color);
-    let loaded = source::load(&args.paths, source::DEFAULT_MAX_FILE_SIZE);
-    let sources = &loaded.sources;
-    let mut err = io::stderr().lock();
-    let mut refused = 0usize;
-    for e in &loaded.errors {
-        writeln!(err, "error: {}", line(&e.to_string()))?;
-        refused += 1;
-    }
-    if sources.spec_count() == 0 && !loaded.errors.is_empty() {
-        return Ok(2);
-    }
-    let opts = HumanOptions {
-        color,
-        ..HumanOptions::default()
-    };
+/// What formatting every spec gave: the files to change (text and safe fixes), how many were
+/// already formatted, how many were refused (reasons already on stderr).
+struct Formatted {
+    changed: Vec<(FileId, String, usize)>,
+    unchanged: usize,
+    refused: usize,
+}
 
-    let mut changed: Vec<(FileId, String, usize)> = Vec::new();
-    let mut unchanged = 0usize;
-    // Files are formatted in parallel (each is independent), then reported in walk order.
+/// Formats every spec file, in parallel (each is independent), reported in walk order.
+fn format_specs(
+    loaded: &source::Loaded,
+    lang: Lang,
+    opts: HumanOptions,
+    err: &mut dyn Write,
+) -> io::Result<Formatted> {
+    let sources = &loaded.sources;
+    let error = error_prefix(lang);
+    let mut done = Formatted {
+        changed: Vec::new(),
+        unchanged: 0,
+        refused: 0,
+    };
     let specs: Vec<_> = sources
         .files()
         .filter(|(_, f)| f.kind == SourceKind::Spec)
@@ -60,6 +63,7 @@ pub(super) fn run(args: &FmtArgs, out: &mut dyn Write) -> Result<u8, Failure> {
         .map(|(id, f)| f.valid.then(|| fmt::format(*id, &f.text)))
         .collect();
     for ((id, file), result) in specs.into_iter().zip(results) {
+        let name = line(&file.name);
         let Some(result) = result else {
             let mine: Vec<_> = loaded
                 .findings
@@ -67,52 +71,53 @@ pub(super) fn run(args: &FmtArgs, out: &mut dyn Write) -> Result<u8, Failure> {
                 .filter(|f| f.span.file == id)
                 .cloned()
                 .collect();
-            human::render_findings(&mine, sources, lang, opts, &mut err)?;
-            writeln!(err, "error: {}: not formatted: not UTF-8", line(&file.name))?;
-            refused += 1;
+            human::render_findings(&mine, sources, lang, opts, err)?;
+            let why = lang.pick(
+                "not formatted: not UTF-8",
+                "整形していません: UTF-8 ではありません",
+            );
+            writeln!(err, "{error} {name}: {why}")?;
+            done.refused += 1;
             continue;
         };
         match result {
-            Ok(Outcome::Unchanged) => unchanged += 1,
-            Ok(Outcome::Changed { text, fixes }) => changed.push((id, text, fixes)),
+            Ok(Outcome::Unchanged) => done.unchanged += 1,
+            Ok(Outcome::Changed { text, fixes }) => done.changed.push((id, text, fixes)),
             Err(Refusal::Syntax(findings)) => {
-                human::render_findings(&findings, sources, lang, opts, &mut err)?;
-                writeln!(
-                    err,
-                    "error: {}: not formatted: it has syntax errors; fix them and run `align fmt` again",
-                    line(&file.name)
-                )?;
-                refused += 1;
+                human::render_findings(&findings, sources, lang, opts, err)?;
+                let why = lang.pick(
+                    "not formatted: it has syntax errors; fix them and run `align fmt` again",
+                    "整形していません: 構文エラーがあります。直してから `align fmt` を再実行してください",
+                );
+                writeln!(err, "{error} {name}: {why}")?;
+                done.refused += 1;
             }
             Err(Refusal::Unsafe(why)) => {
                 writeln!(
                     err,
-                    "error: {}: not formatted: {} (a bug in `align fmt`; the file is left as it is)",
-                    line(&file.name),
+                    "{error} {name}: not formatted: {} (a bug in `align fmt`; the file is left as it is)",
                     line(&why)
                 )?;
-                refused += 1;
+                done.refused += 1;
             }
         }
     }
+    Ok(done)
+}
 
-    // The formatted set must check to the same findings as the original one.
-    if !changed.is_empty() {
-        match same_findings(args, sources, &changed) {
-            Ok(None) => {}
-            Ok(Some(why)) => {
-                writeln!(
-                    err,
-                    "error: not formatted: the formatted files would check differently ({why}); a bug in `align fmt`, nothing was written"
-                )?;
-                return Ok(2);
-            }
-            Err(e) => return rule_set_failure(e, sources, lang, color),
-        }
-    }
-
+/// Shows (`--diff`), lists (`--check`) or writes the changed files; returns how many could not
+/// be written.
+fn apply(
+    args: &FmtArgs,
+    sources: &SourceSet,
+    changed: &[(FileId, String, usize)],
+    lang: Lang,
+    err: &mut dyn Write,
+    out: &mut dyn Write,
+) -> io::Result<usize> {
     let dry = args.check || args.diff;
-    for (id, text, fixes) in &changed {
+    let mut failed = 0;
+    for (id, text, fixes) in changed {
         let file = sources.get(*id);
         if args.diff {
             write!(out, "{}", fmt::diff::unified(&file.name, &file.text, text))?;
@@ -124,11 +129,13 @@ pub(super) fn run(args: &FmtArgs, out: &mut dyn Write) -> Result<u8, Failure> {
             if let Err(e) = write_keeping_permissions(&file.path, text) {
                 writeln!(
                     err,
-                    "error: {}: cannot write: {}",
+                    "{} {}: {} {}",
+                    error_prefix(lang),
                     line(&file.name),
+                    lang.pick("cannot write:", "書き込めません:"),
                     line(&e.to_string())
                 )?;
-                refused += 1;
+                failed += 1;
                 continue;
             }
             let fixed = match fixes {
@@ -139,6 +146,48 @@ pub(super) fn run(args: &FmtArgs, out: &mut dyn Write) -> Result<u8, Failure> {
             writeln!(out, "reformatted: {}{fixed}", line(&file.name))?;
         }
     }
+    Ok(failed)
+}
+
+pub(super) fn run(args: &FmtArgs, out: &mut dyn Write) -> Result<u8, Failure> {
+    let lang = args.rule_set.lang();
+    let color = use_color(args.color);
+    let loaded = source::load(&args.paths, source::DEFAULT_MAX_FILE_SIZE);
+    let sources = &loaded.sources;
+    let mut err = io::stderr().lock();
+    print_source_errors(&loaded.errors, lang, &mut err)?;
+    if sources.spec_count() == 0 && !loaded.errors.is_empty() {
+        return Ok(2);
+    }
+    let opts = HumanOptions {
+        color,
+        ..HumanOptions::default()
+    };
+    let Formatted {
+        changed,
+        unchanged,
+        refused,
+    } = format_specs(&loaded, lang, opts, &mut err)?;
+    let mut refused = refused + loaded.errors.len();
+
+    // The formatted set must check to the same findings as the original one.
+    if !changed.is_empty() {
+        match same_findings(args, sources, &changed) {
+            Ok(None) => {}
+            Ok(Some(why)) => {
+                writeln!(
+                    err,
+                    "{} not formatted: the formatted files would check differently ({why}); a bug in `align fmt`, nothing was written",
+                    error_prefix(lang)
+                )?;
+                return Ok(2);
+            }
+            Err(e) => return rule_set_failure(e, sources, lang, color),
+        }
+    }
+
+    let dry = args.check || args.diff;
+    refused += apply(args, sources, &changed, lang, &mut err, out)?;
     let n = changed.len();
     let files = |n: usize| if n == 1 { "file" } else { "files" };
     let summary = if dry {
