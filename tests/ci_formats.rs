@@ -497,7 +497,7 @@ fn select_and_ignore_take_codes_slugs_and_prefixes() {
     let all = codes_of("specs", &[]);
     assert_eq!(
         all,
-        BTreeSet::from(["ALN101", "ALN104", "ALN106", "ALN113"].map(String::from))
+        BTreeSet::from(["ALN101", "ALN104", "ALN106", "ALN109", "ALN113"].map(String::from))
     );
     let only = |extra: &[&str]| codes_of("specs", extra);
     let set = |codes: &[&str]| {
@@ -517,7 +517,7 @@ fn select_and_ignore_take_codes_slugs_and_prefixes() {
     assert_eq!(only(&["--ignore", "ALN1"]), set(&[]));
     assert_eq!(
         only(&["--select", "ALN10", "--ignore", "ALN106"]),
-        set(&["ALN101", "ALN104"])
+        set(&["ALN101", "ALN104", "ALN109"])
     );
     // The more specific name wins: an exact code over a prefix.
     assert_eq!(
@@ -526,13 +526,13 @@ fn select_and_ignore_take_codes_slugs_and_prefixes() {
     );
     assert_eq!(
         only(&["--ignore", "no-series,outside-measurement-scope"]),
-        set(&["ALN101", "ALN106"])
+        set(&["ALN101", "ALN106", "ALN109"])
     );
     // The exit code and summary follow the selection.
     let out = check("specs", &["--ignore", "ALN101", "-q"]);
     assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
     assert!(
-        stdout(&out).starts_with("warning: 0 errors, 6 warnings, 5 infos"),
+        stdout(&out).starts_with("warning: 0 errors, 6 warnings, 6 infos"),
         "{}",
         stdout(&out)
     );
@@ -666,7 +666,7 @@ fn statistics_count_per_code_most_frequent_first() {
     ));
     assert_eq!(doc["format"], "align-statistics");
     assert_eq!(doc["version"], 1);
-    assert_eq!(doc["total"], 7);
+    assert_eq!(doc["total"], 8);
     assert_eq!(doc["statistics"][0]["code"], "ALN113");
     assert_eq!(doc["statistics"][0]["slug"], "no-series");
     assert_eq!(doc["statistics"][0]["count"], 5);
@@ -902,14 +902,14 @@ fn action_yml_declares_the_inputs_and_its_check_step_runs() {
     assert!(outputs.contains("exit-code=1\n"), "{outputs}");
     assert!(outputs.contains("sarif-file="), "{outputs}");
     let sarif: Value = serde_json::from_str(&sarif).unwrap();
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 12);
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 13);
     assert!(summary.contains("ALN113  no-series"), "{summary}");
     // With the baseline: nothing new, exit 0; the SARIF still has every finding.
     let (annotations, outputs, _, sarif) = run("align-baseline.json", "warning");
     assert!(!annotations.contains("::error"), "{annotations}");
     assert!(outputs.contains("exit-code=0\n"), "{outputs}");
     let sarif: Value = serde_json::from_str(&sarif).unwrap();
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 12);
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 13);
     // A baseline that does not exist yet (the first run): a warning, then every finding.
     let (annotations, outputs, _, _) = run("missing.json", "");
     assert!(

@@ -46,6 +46,9 @@ pub struct SeriesRow {
     pub mean_annual_change_percent: Option<f64>,
     /// Suggested relative target for each year of the next plan, % per year, to one decimal.
     pub suggested_target_percent: Option<f64>,
+    /// The values mix percentages and plain numbers (ALN115): no change, rate or target is
+    /// computed, and the three figures above are `null`.
+    pub mixed_units: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -151,9 +154,12 @@ fn series_row(model: &Model, s: &SeriesStats) -> SeriesRow {
                 percent: p.percent,
             })
             .collect(),
-        mean_annual_change: one_decimal(s.mean_annual_change),
+        mean_annual_change: Some(s.mean_annual_change)
+            .filter(|_| !s.mixed_units)
+            .and_then(one_decimal),
         mean_annual_change_percent: s.mean_annual_percent.and_then(one_decimal),
         suggested_target_percent: s.suggested_percent.and_then(one_decimal),
+        mixed_units: s.mixed_units,
     }
 }
 
@@ -233,6 +239,24 @@ fn value_text(v: &SeriesValue) -> String {
         format_number(v.value),
         if v.percent { "%" } else { "" }
     )
+}
+
+/// One line per series whose values mix percentages and plain numbers: its figures are
+/// left out (ALN115).
+fn mixed_note(w: &Words, rows: &[SeriesRow]) -> String {
+    let ids: Vec<String> = rows
+        .iter()
+        .filter(|r| r.mixed_units)
+        .map(|r| format!("`{}`", sanitize::line(&r.id)))
+        .collect();
+    if ids.is_empty() {
+        return String::new();
+    }
+    w.t(
+        "Not computed for {ids}: the values mix percentages and plain numbers (ALN115).",
+        "{ids} は計算しない: 値に百分率と % のない数値が混在している（ALN115）。",
+    )
+    .replace("{ids}", &ids.join(", "))
 }
 
 /// Words of the output in both languages.
@@ -475,6 +499,10 @@ fn series_human(w: &Words, s: &SeriesSection, out: &mut String) {
         Align::Right,
     ];
     out.push_str(&table(&header, &rows, &align));
+    let note = mixed_note(w, &s.rows);
+    if !note.is_empty() {
+        let _ = writeln!(out, "\n{note}");
+    }
     let _ = writeln!(
         out,
         "\n{}",
@@ -564,6 +592,10 @@ pub fn markdown(stats: &Stats, lang: Lang) -> String {
                 Align::Right,
             ];
             out.push_str(&md_table(&header, &rows, &align));
+            let note = mixed_note(&w, &s.rows);
+            if !note.is_empty() {
+                let _ = writeln!(out, "\n{note}");
+            }
         }
     }
     if let Some(g) = &stats.stage_gates {
