@@ -518,7 +518,7 @@ fn select_and_ignore_take_codes_slugs_and_prefixes() {
     let all = codes_of("specs", &[]);
     assert_eq!(
         all,
-        BTreeSet::from(["ALN101", "ALN104", "ALN113"].map(String::from))
+        BTreeSet::from(["ALN101", "ALN104", "ALN109", "ALN113"].map(String::from))
     );
     let only = |extra: &[&str]| codes_of("specs", extra);
     let set = |codes: &[&str]| {
@@ -538,10 +538,13 @@ fn select_and_ignore_take_codes_slugs_and_prefixes() {
     assert_eq!(only(&["--ignore", "ALN1"]), set(&[]));
     assert_eq!(
         only(&["--select", "ALN10", "--ignore", "ALN106"]),
-        set(&["ALN101", "ALN104"])
+        set(&["ALN101", "ALN104", "ALN109"])
     );
     // A prefix does not switch on the opt-in ALN106; naming it does.
-    assert_eq!(only(&["--select", "ALN10"]), set(&["ALN101", "ALN104"]));
+    assert_eq!(
+        only(&["--select", "ALN10"]),
+        set(&["ALN101", "ALN104", "ALN109"])
+    );
     // The more specific name wins: an exact code over a prefix.
     assert_eq!(
         only(&["--select", "ALN113", "--ignore", "ALN1"]),
@@ -549,13 +552,13 @@ fn select_and_ignore_take_codes_slugs_and_prefixes() {
     );
     assert_eq!(
         only(&["--ignore", "no-series,outside-measurement-scope"]),
-        set(&["ALN101"])
+        set(&["ALN101", "ALN109"])
     );
     // The exit code and summary follow the selection.
     let out = check("specs", &["--ignore", "ALN101", "-q"]);
     assert_eq!(out.status.code(), Some(0), "{}", transcript(&out));
     assert!(
-        stdout(&out).starts_with("warning: 0 errors, 6 warnings, 0 infos"),
+        stdout(&out).starts_with("warning: 0 errors, 6 warnings, 1 info"),
         "{}",
         stdout(&out)
     );
@@ -695,7 +698,7 @@ fn statistics_count_per_code_most_frequent_first() {
     ));
     assert_eq!(doc["format"], "align-statistics");
     assert_eq!(doc["version"], 1);
-    assert_eq!(doc["total"], 7);
+    assert_eq!(doc["total"], 8);
     assert_eq!(doc["statistics"][0]["code"], "ALN113");
     assert_eq!(doc["statistics"][0]["slug"], "no-series");
     assert_eq!(doc["statistics"][0]["count"], 5);
@@ -931,14 +934,14 @@ fn action_yml_declares_the_inputs_and_its_check_step_runs() {
     assert!(outputs.contains("exit-code=1\n"), "{outputs}");
     assert!(outputs.contains("sarif-file="), "{outputs}");
     let sarif: Value = serde_json::from_str(&sarif).unwrap();
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 7);
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 8);
     assert!(summary.contains("ALN113  no-series"), "{summary}");
     // With the baseline: nothing new, exit 0; the SARIF still has every finding.
     let (annotations, outputs, _, sarif) = run("align-baseline.json", "warning");
     assert!(!annotations.contains("::error"), "{annotations}");
     assert!(outputs.contains("exit-code=0\n"), "{outputs}");
     let sarif: Value = serde_json::from_str(&sarif).unwrap();
-    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 7);
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 8);
     // A baseline that does not exist yet (the first run): a warning, then every finding.
     let (annotations, outputs, _, _) = run("missing.json", "");
     assert!(

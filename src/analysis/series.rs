@@ -150,6 +150,23 @@ pub fn missing_years(points: &[Point], from: i32, to: i32) -> Vec<i32> {
         .collect()
 }
 
+/// Whether a series mixes percentages and plain numbers (`FY2023 12%` beside `FY2024 340`):
+/// its change and rate are then meaningless.
+pub fn mixed_units(points: &[Point]) -> bool {
+    points.iter().any(|p| p.percent) && points.iter().any(|p| !p.percent)
+}
+
+/// The fiscal years of a node's range key (`period FY2019..FY2024`) and the range's span;
+/// `None` when it has none, or its bounds are not fiscal years, years or dates, or reversed.
+pub fn period_years(node: &Node, key: KeyId) -> Option<(i32, i32, Span)> {
+    let attr = node.attr(key)?;
+    let AttrValue::Range(range) = &attr.value else {
+        return None;
+    };
+    let (start, end) = (value_year(&range.0)?, value_year(&range.1)?);
+    (start <= end).then_some((start, end, attr.value_span))
+}
+
 /// Where to find the plan a node belongs to and its period: parameters of a rule.
 #[derive(Clone, Debug)]
 pub struct PlanKeys {
@@ -237,6 +254,9 @@ pub struct SeriesStats {
     pub mean_annual_change: f64,
     pub mean_annual_percent: Option<f64>,
     pub suggested_percent: Option<f64>,
+    /// The values mix percentages and plain numbers: no change or rate is meaningful, and
+    /// `mean_annual_percent` and `suggested_percent` are `None`.
+    pub mixed_units: bool,
 }
 
 /// For every node of `kind` with values in two or more fiscal years: its series figures, in
@@ -249,13 +269,15 @@ pub fn stats(model: &Model, kind: KindId, series: KeyId, target: KeyId) -> Vec<S
             let points = points(node, series)?;
             let change = mean_annual_change(&points)?;
             let target = node.word(target).and_then(Target::parse);
-            let percent = mean_annual_percent(&points);
+            let mixed = mixed_units(&points);
+            let percent = mean_annual_percent(&points).filter(|_| !mixed);
             Some(SeriesStats {
                 node: n,
                 target,
                 mean_annual_change: change,
                 mean_annual_percent: percent,
                 suggested_percent: percent.map(|p| suggested_percent(p, target)),
+                mixed_units: mixed,
                 points,
             })
         })

@@ -153,11 +153,39 @@ fn node(
                 value_span,
                 value,
             }),
-            Err(errs) => findings.extend(errs.into_iter().map(|f| f.with_node(&decl.id.text))),
+            Err(errs) => {
+                findings.extend(errs.into_iter().map(|f| f.with_node(&decl.id.text)));
+                // A series keeps its valid entries (the node is reported, so rules hold back).
+                if let (KeyType::Series, [], Some(block)) =
+                    (&key.ty, &entry.values[..], &entry.block)
+                {
+                    let (points, _) = series_parts(key, block);
+                    if !points.is_empty() {
+                        attrs.push(Attr {
+                            key: key.id,
+                            key_span: entry.key.span,
+                            span: entry.span,
+                            value_span: block.span,
+                            value: AttrValue::Series(points),
+                        });
+                    }
+                }
+            }
         }
     }
     for key in kind.keys.iter().filter(|k| k.required && !decl.recovered) {
-        if !attrs.iter().any(|a| a.key == key.id) && !entries.iter().any(|e| e.key.text == key.name)
+        // A misspelt key (`mesures`) is reported as unknown with `did you mean`: the key it
+        // stands for is not reported missing as well.
+        let misspelt = || {
+            entries.iter().any(|e| {
+                kind.key(&e.key.text).is_none()
+                    && suggest(&e.key.text, kind.keys.iter().map(|k| k.name.as_str()))
+                        .is_some_and(|s| s == key.name)
+            })
+        };
+        if !attrs.iter().any(|a| a.key == key.id)
+            && !entries.iter().any(|e| e.key.text == key.name)
+            && !misspelt()
         {
             findings.push(
                 Finding::builtin(
@@ -378,6 +406,17 @@ fn written_otherwise(key: &KeySchema, value: &ValueKind) -> Option<Text> {
 }
 
 fn series(key: &KeySchema, block: &ast::Block) -> Result<Vec<SeriesPoint>, Vec<Finding>> {
+    let (points, errs) = series_parts(key, block);
+    if errs.is_empty() {
+        Ok(points)
+    } else {
+        Err(errs)
+    }
+}
+
+/// The valid entries of a series block, and the errors of the others: one bad entry does not
+/// drop the values beside it (issue 9).
+fn series_parts(key: &KeySchema, block: &ast::Block) -> (Vec<SeriesPoint>, Vec<Finding>) {
     let mut points: Vec<SeriesPoint> = Vec::new();
     let mut errs = Vec::new();
     for e in &block.entries {
@@ -456,11 +495,7 @@ fn series(key: &KeySchema, block: &ast::Block) -> Result<Vec<SeriesPoint>, Vec<F
             span: e.span,
         });
     }
-    if errs.is_empty() {
-        Ok(points)
-    } else {
-        Err(errs)
-    }
+    (points, errs)
 }
 
 fn waiver(entry: &ast::Entry) -> Result<Waiver, Box<Finding>> {

@@ -74,6 +74,10 @@ rule_types! {
     series_lag::SeriesLag,
     series_missing::SeriesMissing,
     stage_gate::StageGate,
+    plan_period::PlanPeriod,
+    plan_end::PlanEnd,
+    series_period::SeriesPeriod,
+    series_units::SeriesUnits,
 }
 
 use crate::diag::{Finding, Text};

@@ -93,6 +93,10 @@ impl RuleKind for SeriesTrend {
             let Some(points) = series::points(node, self.series) else {
                 continue;
             };
+            // A rate beside a count has no trend (the `series-units` rule reports it).
+            if series::mixed_units(&points) {
+                continue;
+            }
             // Two values are enough to run against the target: the latest is compared with
             // the year before (the first); with three or more, with the first value too.
             let (Some(first), Some(last)) = (points.first(), points.last()) else {
@@ -253,6 +257,12 @@ message = { en = "{id}: {target}: {trend}", ja = "m" }
                 .to_owned(),
         ]
         .concat();
+        assert_eq!(check(RULE, &spec("", &kpis)), expect(&[]));
+    }
+
+    #[test]
+    fn a_series_of_two_units_has_no_trend() {
+        let kpis = kpi("MIXED", "decrease", "FY2023 12%; FY2024 340");
         assert_eq!(check(RULE, &spec("", &kpis)), expect(&[]));
     }
 }

@@ -45,6 +45,9 @@ pub struct SeriesRow {
     pub mean_annual_change_percent: Option<f64>,
     /// Suggested relative target for each year of the next plan, % per year, to one decimal.
     pub suggested_target_percent: Option<f64>,
+    /// The values mix percentages and plain numbers (ALN115): no change, rate or target is
+    /// computed, and the three figures above are `null`.
+    pub mixed_units: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -150,9 +153,12 @@ fn series_row(model: &Model, s: &SeriesStats) -> SeriesRow {
                 percent: p.percent,
             })
             .collect(),
-        mean_annual_change: one_decimal(s.mean_annual_change),
+        mean_annual_change: Some(s.mean_annual_change)
+            .filter(|_| !s.mixed_units)
+            .and_then(one_decimal),
         mean_annual_change_percent: s.mean_annual_percent.and_then(one_decimal),
         suggested_target_percent: s.suggested_percent.and_then(one_decimal),
+        mixed_units: s.mixed_units,
     }
 }
 

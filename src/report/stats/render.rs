@@ -1,7 +1,7 @@
 //! The two text renderings of `align stats`, human (aligned tables) and Markdown, from the one
 //! view model (`Stats`); the rows of a stage-gate table and the notes are built once for both.
 
-use super::{GateFigures, SeriesSection, SeriesValue, Stats};
+use super::{GateFigures, SeriesRow, SeriesSection, SeriesValue, Stats};
 use crate::analysis::{format_number, format_tenths, tenths};
 use crate::diag::{Lang, StaticText};
 use crate::report::sanitize;
@@ -54,6 +54,24 @@ fn value_text(v: &SeriesValue) -> String {
         format_number(v.value),
         if v.percent { "%" } else { "" }
     )
+}
+
+/// One line per series whose values mix percentages and plain numbers: its figures are
+/// left out (ALN115).
+fn mixed_note(w: Lang, rows: &[SeriesRow]) -> String {
+    let ids: Vec<String> = rows
+        .iter()
+        .filter(|r| r.mixed_units)
+        .map(|r| format!("`{}`", sanitize::line(&r.id)))
+        .collect();
+    if ids.is_empty() {
+        return String::new();
+    }
+    w.pick(
+        "Not computed for {ids}: the values mix percentages and plain numbers (ALN115).",
+        "{ids} は計算しない: 値に百分率と % のない数値が混在している（ALN115）。",
+    )
+    .replace("{ids}", &ids.join(", "))
 }
 
 /// Column alignment.
@@ -271,6 +289,10 @@ fn series_human(w: Lang, s: &SeriesSection, out: &mut String) {
         Align::Right,
     ];
     out.push_str(&table(&header, &rows, &align));
+    let note = mixed_note(w, &s.rows);
+    if !note.is_empty() {
+        let _ = writeln!(out, "\n{note}");
+    }
     let _ = writeln!(
         out,
         "\n{}",
@@ -356,6 +378,10 @@ pub fn markdown(stats: &Stats, lang: Lang) -> String {
                 Align::Right,
             ];
             out.push_str(&md_table(&header, &rows, &align));
+            let note = mixed_note(w, &s.rows);
+            if !note.is_empty() {
+                let _ = writeln!(out, "\n{note}");
+            }
         }
     }
     if let Some(g) = &stats.stage_gates {

@@ -1,0 +1,137 @@
+//! Rule type `series-period`: a node's series has values for fiscal years after the end of its
+//! plan's period (`FY2030` in a plan of FY2024..FY2028): a typo in the year, or values of
+//! another plan.
+//!
+//! ## Notes
+//! Values before the plan's start are baselines (the Third Plan carries the values of the
+//! Second) and are accepted. A node whose plan has no readable period is not judged.
+
+use super::registry::RuleKind;
+use super::series::{plan_keys, plan_params, with_window, SeriesParams};
+use super::spec::Checker;
+use super::Ctx;
+use crate::analysis::series::{self, PlanKeys};
+use crate::diag::{Finding, Text};
+use crate::model::{KeyId, KindId, Schema};
+
+#[derive(Debug)]
+pub struct SeriesPeriod {
+    pub kind: KindId,
+    /// The series key (`series`).
+    pub series: KeyId,
+    pub plan: PlanKeys,
+}
+
+impl RuleKind for SeriesPeriod {
+    const NAME: &'static str = "series-period";
+    const PLACEHOLDERS: &'static [&'static str] = &["series", "years", "period", "plan"];
+    type Params = SeriesParams;
+
+    fn build(kind: KindId, p: SeriesParams, c: &mut Checker<'_>) -> Option<Self> {
+        let series = c.need(p.series.as_ref(), "series").and_then(|s| c.key(s));
+        let plan = plan_keys(
+            p.plan.as_ref(),
+            p.walk_up.as_deref(),
+            p.period.as_ref(),
+            p.as_of.as_ref(),
+            c,
+        );
+        Some(SeriesPeriod {
+            kind,
+            series: series?,
+            plan: plan?,
+        })
+    }
+
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+        let model = ctx.model;
+        for n in ctx.targets(self.kind) {
+            let Some(points) = series::points(model.node(n), self.series) else {
+                continue;
+            };
+            let Some(window) = self.plan.window(model, n) else {
+                continue;
+            };
+            let after: Vec<&series::Point> =
+                points.iter().filter(|p| p.year > window.end).collect();
+            let Some(first) = after.first() else {
+                continue;
+            };
+            let years: Vec<&str> = after.iter().map(|p| p.label.as_str()).collect();
+            let name = model.schema.key_name(self.series);
+            let mut f = ctx
+                .finding(
+                    n,
+                    &[
+                        ("series", Text::same(name)),
+                        ("years", Text::same(years.join(", "))),
+                        ("period", Text::same(window.period_text())),
+                        ("plan", Text::same(&model.node(window.plan).id)),
+                    ],
+                )
+                .with_relation(name)
+                .with_label(Text::new(
+                    format!("{} is after FY{}", first.label, window.end),
+                    format!("{} は FY{} より後", first.label, window.end),
+                ));
+            f.span = first.span;
+            for p in after.iter().skip(1) {
+                f = f.with_secondary(
+                    p.span,
+                    Text::new(
+                        format!("{} is after FY{}", p.label, window.end),
+                        format!("{} は FY{} より後", p.label, window.end),
+                    ),
+                );
+            }
+            f = with_window(f, &window, model);
+            out.push(f);
+        }
+    }
+
+    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
+        let mut p = vec![
+            ("kind".into(), schema.kind(self.kind).name.clone()),
+            ("series".into(), schema.key_name(self.series).to_owned()),
+        ];
+        p.extend(plan_params(&self.plan, schema));
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::series::tests::{spec, PLAN};
+    use crate::rules::testing::{check, expect, run};
+
+    fn rule() -> String {
+        format!(
+            "type = \"series-period\"\nkind = \"kpi\"\nseries = \"series\"\n{PLAN}\
+             message = {{ en = \"{{id}}: {{years}} after {{plan}} {{period}}\", ja = \"m\" }}"
+        )
+    }
+
+    #[test]
+    fn values_after_the_plan_are_reported_once_per_node() {
+        // The plan runs FY2022..FY2026.
+        let kpis = "kpi K1 \"k\" { measures [G1]; method direct; series { FY2025 1; FY2030 2; FY2027 3 } }";
+        let found = run(&rule(), &spec("FY2024", kpis));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message.en, "K1: FY2027, FY2030 after PL FY2022..FY2026");
+        // At the first of them, the others as labels, then the plan's period and as-of.
+        assert_eq!(found[0].labels.len(), 3);
+    }
+
+    #[test]
+    fn baselines_before_the_plan_and_values_inside_it_are_accepted() {
+        let kpis = "kpi K1 \"k\" { measures [G1]; method direct; series { FY2019 1; FY2026 2 } }\n\
+                    kpi K2 \"k\" { measures [G1]; method direct }";
+        assert_eq!(check(&rule(), &spec("", kpis)), expect(&[]));
+        // Without a plan nothing is judged.
+        let alone = "kpi K1 \"k\" { measures [G1]; method direct; series { FY2099 1 } }";
+        assert_eq!(
+            check(&rule(), &format!("policy V1 \"v\"\ngoal G1 \"g\" {{ policy V1 }}\n{alone}")),
+            expect(&[])
+        );
+    }
+}
