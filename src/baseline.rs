@@ -9,6 +9,7 @@
 //! The file is JSON (`align-baseline`, version 1), sorted, with the code, slug, nodes and
 //! messages of each entry so reviewers can read it in a diff; see docs/ci.md.
 
+use crate::diag::Code;
 use crate::diag::{Finding, Text};
 use crate::source::SourceSet;
 use serde::{Deserialize, Serialize};
@@ -93,7 +94,7 @@ pub struct Baseline {
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub fingerprint: String,
-    pub code: String,
+    pub code: Code,
     pub slug: String,
     pub nodes: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -442,7 +442,7 @@ impl Overrides {
         }
         findings
             .into_iter()
-            .filter_map(|mut f| match self.0.get(&f.code) {
+            .filter_map(|mut f| match self.0.get(f.code.as_str()) {
                 Some(Level::Off) => None,
                 Some(Level::On(s)) => {
                     f.severity = *s;

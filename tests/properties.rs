@@ -516,7 +516,7 @@ proptest! {
         let codes = |run: &Run| {
             let mut m: BTreeMap<String, usize> = BTreeMap::new();
             for f in &run.findings {
-                *m.entry(f.code.clone()).or_default() += 1;
+                *m.entry(f.code.to_string()).or_default() += 1;
             }
             m
         };

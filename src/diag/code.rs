@@ -4,6 +4,99 @@
 //! are part of the tool. `align explain CODE` and `docs/rules.md` are generated from this table.
 
 use super::{Severity, StaticText};
+use serde::{Deserialize, Serialize};
+use std::borrow::Borrow;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// A finding's code (`ALN101`): built-in or from the rule set, compared as a value, cheap to
+/// clone (every finding of a rule shares the rule's one allocation).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Code(Arc<str>);
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
+        String::deserialize(d).map(|s| Code(Arc::from(s)))
+    }
+}
+
+impl Code {
+    pub fn new(code: &str) -> Code {
+        Code(Arc::from(code))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for Code {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Code {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Code {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl From<&String> for Code {
+    fn from(s: &String) -> Code {
+        Code::new(s)
+    }
+}
+
+impl From<&Code> for Code {
+    fn from(c: &Code) -> Code {
+        c.clone()
+    }
+}
+
+impl From<&str> for Code {
+    fn from(s: &str) -> Code {
+        Code::new(s)
+    }
+}
 
 /// The documentation texts of a code.
 pub type Doc = StaticText;

@@ -4,6 +4,7 @@ pub mod code;
 pub mod summary;
 
 pub use crate::base::{or_list, with_article, Lang, Span, StaticText, Text};
+pub use code::Code;
 use std::fmt;
 pub use summary::{KindCount, Summary};
 
@@ -51,7 +52,7 @@ pub struct Label {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     /// Stable code, `ALN` and three digits.
-    pub code: String,
+    pub code: Code,
     /// Kebab-case name of the code.
     pub slug: String,
     pub severity: Severity,
@@ -73,9 +74,15 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(code: &str, slug: &str, severity: Severity, span: Span, message: Text) -> Self {
+    pub fn new(
+        code: impl Into<Code>,
+        slug: &str,
+        severity: Severity,
+        span: Span,
+        message: Text,
+    ) -> Self {
         Finding {
-            code: code.to_owned(),
+            code: code.into(),
             slug: slug.to_owned(),
             severity,
             message,

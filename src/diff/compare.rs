@@ -10,6 +10,7 @@ use super::{
     Renamed, SideInfo, Suspect,
 };
 use crate::baseline;
+use crate::diag::Code;
 use crate::diag::{Finding, Span};
 use crate::model::Model;
 use crate::rules::RuleType;
@@ -279,7 +280,7 @@ fn coverage(
             _ => None,
         })
         .collect();
-    let keys = |fs: &[Finding], map: &dyn Fn(&str) -> String| -> BTreeSet<(String, String)> {
+    let keys = |fs: &[Finding], map: &dyn Fn(&str) -> String| -> BTreeSet<(Code, String)> {
         fs.iter()
             .filter(|f| rules.contains_key(f.code.as_str()))
             .filter_map(|f| Some((f.code.clone(), map(f.nodes.first()?))))

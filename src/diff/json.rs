@@ -3,6 +3,7 @@
 //! language; everything else (IDs, kinds, keys, canonical values) is as in the specs.
 
 use super::{Change, CoverageKind, DeclRef, Diff, FindingRef, Link, Place, SideInfo};
+use crate::diag::Code;
 use crate::diag::Lang;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -167,7 +168,7 @@ struct Coverage {
     change: &'static str,
     #[serde(flatten)]
     decl: DeclJson,
-    code: String,
+    code: Code,
     slug: String,
     severity: &'static str,
     source_kind: String,
@@ -181,7 +182,7 @@ struct Findings {
 
 #[derive(Serialize)]
 struct FindingJson {
-    code: String,
+    code: Code,
     slug: String,
     severity: &'static str,
     message: String,

@@ -20,6 +20,7 @@ pub mod version;
 
 pub use compare::compare;
 
+use crate::diag::Code;
 use crate::diag::{Severity, Text};
 
 /// Everything one version changes relative to another. Lists are in a stable order: by file
@@ -167,7 +168,7 @@ impl CoverageKind {
 pub struct CoverageChange {
     pub change: CoverageKind,
     pub decl: DeclRef,
-    pub code: String,
+    pub code: Code,
     pub slug: String,
     pub severity: Severity,
     /// The kind that covers (`program`, `kpi`), by name and label.
@@ -178,7 +179,7 @@ pub struct CoverageChange {
 /// A finding of one version that the other does not have.
 #[derive(Debug, Clone)]
 pub struct FindingRef {
-    pub code: String,
+    pub code: Code,
     pub slug: String,
     pub severity: Severity,
     pub message: Text,

@@ -62,7 +62,7 @@ fn findings(files: &[(String, String)], load: LoadRules<'_>) -> Result<Vec<Seen>
         .map(|f| {
             (
                 run.sources.get(f.span.file).name.clone(),
-                f.code.clone(),
+                f.code.to_string(),
                 f.message.en.clone(),
                 f.nodes.clone(),
             )

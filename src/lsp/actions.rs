@@ -34,7 +34,7 @@ pub(crate) fn code_actions(
             .iter()
             .find(|d| {
                 Some(d.range) == range(a, f.span)
-                    && d.code == Some(NumberOrString::String(f.code.clone()))
+                    && d.code == Some(NumberOrString::String(f.code.to_string()))
             })
             .cloned();
         if let Some(action) = did_you_mean(a, f, &p.text_document.uri, diagnostic.clone()) {

@@ -82,7 +82,7 @@ fn diagnostic(
             Severity::Warning => DiagnosticSeverity::WARNING,
             Severity::Info => DiagnosticSeverity::INFORMATION,
         }),
-        code: Some(NumberOrString::String(f.code.clone())),
+        code: Some(NumberOrString::String(f.code.to_string())),
         code_description,
         source: Some("align".to_owned()),
         message,

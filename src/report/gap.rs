@@ -15,6 +15,7 @@ use super::stats::{self, GateSection, SeriesRow};
 use super::Input;
 use crate::analysis::format_number;
 use crate::base::{Lang, Text};
+use crate::diag::Code;
 use crate::diag::{code, Finding, Severity};
 use crate::model::{AttrValue, KindId, Model, NodeIx};
 use crate::rules::{Coverage, Rule, RuleType};
@@ -104,7 +105,7 @@ pub struct NodeRef {
 #[derive(Debug, Clone)]
 pub struct Conclusion {
     pub severity: Severity,
-    pub code: String,
+    pub code: Code,
     pub node: String,
     pub text: String,
     /// The finding's secondary labels: where the other end is, what it lacks.
@@ -116,7 +117,7 @@ pub struct Conclusion {
 /// One coverage rule on the rows' kind: a column.
 #[derive(Debug, Clone)]
 pub struct Measure {
-    pub code: String,
+    pub code: Code,
     pub slug: String,
     /// The kind that covers (`事業`, `KPI`).
     pub source: String,
@@ -142,7 +143,7 @@ pub struct Group<T> {
 #[derive(Debug, Clone)]
 pub struct GapEntry {
     pub severity: Severity,
-    pub code: String,
+    pub code: Code,
     pub slug: String,
     pub nodes: Vec<String>,
     pub message: String,
@@ -286,7 +287,7 @@ pub struct TreeLine {
 #[derive(Debug, Clone)]
 pub struct FindingRow {
     pub severity: Severity,
-    pub code: String,
+    pub code: Code,
     pub slug: String,
     pub nodes: Vec<String>,
     pub message: String,

@@ -15,6 +15,7 @@
 use super::location::Location;
 use super::Input;
 use crate::baseline;
+use crate::diag::Code;
 use crate::diag::{Finding, Severity};
 use crate::select::is_structural_error;
 use serde::Serialize;
@@ -24,7 +25,7 @@ use std::io::{self, Write};
 #[derive(Serialize)]
 struct Issue {
     description: String,
-    check_name: String,
+    check_name: Code,
     fingerprint: String,
     severity: &'static str,
     location: IssueLocation,

@@ -7,6 +7,7 @@
 use super::location::Location;
 use super::Input;
 use crate::baseline::{self, Entry};
+use crate::diag::Code;
 use indexmap::IndexMap;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -37,7 +38,7 @@ struct Tool {
 
 #[derive(Serialize)]
 struct JsonFinding {
-    code: String,
+    code: Code,
     slug: String,
     severity: &'static str,
     message: String,

@@ -9,6 +9,7 @@ use super::location::Location;
 use super::Input;
 use crate::baseline;
 use crate::config::Level;
+use crate::diag::Code;
 use crate::diag::{Lang, Severity};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -101,7 +102,7 @@ struct Message {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct SarifResult {
-    rule_id: String,
+    rule_id: Code,
     rule_index: usize,
     level: &'static str,
     message: Message,

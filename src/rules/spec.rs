@@ -3,7 +3,7 @@
 
 use super::registry::struct_fields;
 use super::{RuleType, RULE_TYPES};
-use crate::diag::{code, Finding, Severity, Text};
+use crate::diag::{code, Code, Finding, Severity, Text};
 use crate::model::schema::{config_error, toml_error, unknown_name};
 use crate::model::{KeyId, KindId, Node, Schema};
 use crate::source::FileId;
@@ -16,7 +16,7 @@ use toml::Spanned;
 /// One rule: identity, texts, and what it checks.
 #[derive(Debug)]
 pub struct Rule {
-    pub code: String,
+    pub code: Code,
     pub slug: String,
     pub severity: Severity,
     /// The finding's message and help: templates with placeholders, filled per finding.
@@ -458,7 +458,7 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
             let help = r.help.into_inner();
             let default_on = r.enabled.unwrap_or(true);
             rules.push(Rule {
-                code: r.code.into_inner(),
+                code: Code::new(r.code.get_ref()),
                 slug: r.slug.into_inner(),
                 severity,
                 summary: r

@@ -958,7 +958,7 @@ mod tests {
         run(text)
             .1
             .into_iter()
-            .map(|f| (f.code, f.span.start, f.span.end))
+            .map(|f| (f.code.to_string(), f.span.start, f.span.end))
             .collect()
     }
 
