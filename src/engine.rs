@@ -289,11 +289,21 @@ fn check(loaded: source::Loaded, mut rules: RuleSet, settings: Settings) -> Chec
     if settings.run_rules {
         findings.extend(rules.run(&model, settings.today));
     }
+    // Findings that follow from a structural error or an unread file are held back.
+    let (findings, held) =
+        crate::rules::hold_back(&rules, &model, findings, unread(&sources, &errors));
     // `[severity]` first, then the command line narrows what is left (docs/ci.md).
     let mut findings = settings.selection.apply(settings.overrides.apply(findings));
+    let mut held = settings.selection.apply(settings.overrides.apply(held));
     source::sort(&mut findings, &sources);
+    source::sort(&mut held, &sources);
     let baseline = settings.baseline.map(|(file, base)| {
         let comparison = base.compare(&findings, &sources);
+        // A held-back finding still occurs: its baseline entry is not gone.
+        let mut all = findings.clone();
+        all.extend(held.iter().cloned());
+        source::sort(&mut all, &sources);
+        let still = base.compare(&all, &sources);
         // `new` is in the findings' order: keep exactly those.
         let mut next = comparison.new.iter().peekable();
         let keep: Vec<bool> = findings
@@ -307,7 +317,7 @@ fn check(loaded: source::Loaded, mut rules: RuleSet, settings: Settings) -> Chec
             })
             .collect();
         // An entry of a code not selected is not looked at, so it is not gone.
-        let mut gone = comparison.gone;
+        let mut gone = still.gone;
         gone.retain(|e| settings.selection.allows(&e.code));
         let outcome = BaselineOutcome {
             file,
@@ -322,6 +332,7 @@ fn check(loaded: source::Loaded, mut rules: RuleSet, settings: Settings) -> Chec
         counts: diag::Counts::of(&findings),
         files: sources.spec_count(),
         kinds: kind_counts(&model),
+        held_back: held.len(),
     };
     Checked {
         sources,
@@ -338,6 +349,14 @@ fn check(loaded: source::Loaded, mut rules: RuleSet, settings: Settings) -> Chec
         fail_on: settings.fail_on,
         today: settings.today,
     }
+}
+
+/// Whether a spec file could not be read or decoded: what it declares is unknown.
+fn unread(sources: &SourceSet, errors: &[SourceError]) -> bool {
+    !errors.is_empty()
+        || sources
+            .files()
+            .any(|(_, f)| f.kind == SourceKind::Spec && !f.valid)
 }
 
 /// Nodes per kind, in schema order, kinds with no node left out (one pass over the nodes).
@@ -468,6 +487,9 @@ pub fn check_lowered(
     note_unread_files(sources, &[], &mut model_findings);
     findings.extend(model_findings);
     findings.extend(rules.run(&model, today));
+    // In an editor a file that cannot be decoded has its own diagnostic; the others keep
+    // theirs (only structural errors hold findings back here).
+    let (mut findings, _held) = crate::rules::hold_back(rules, &model, findings, false);
     source::sort(&mut findings, sources);
     (model, findings)
 }

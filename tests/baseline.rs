@@ -151,6 +151,28 @@ fn a_new_uncovered_item_is_reported_and_fails() {
 }
 
 #[test]
+fn a_held_back_finding_is_neither_new_nor_gone() {
+    let dir = recorded();
+    // A misspelt key on the program: its error is new; the known gap on I2 depends on the
+    // program, so it is held back (issue 9), and its baseline entry is not gone either.
+    let typo = SPEC.replace("covers [I1]", "covers [I1]; scopes [hub]");
+    assert_ne!(typo, SPEC);
+    std::fs::write(dir.path().join("specs/a.align"), typo).unwrap();
+    let out = check_specs(dir.path(), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", transcript(&out));
+    let doc = json(&out);
+    let codes: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["ALN051"], "{doc:#}");
+    assert_eq!(doc["summary"]["held_back"], 1, "{doc:#}");
+    assert_eq!(doc["baseline"]["gone"], Value::Array(vec![]), "{doc:#}");
+}
+
+#[test]
 fn a_fixed_gap_is_reported_as_gone() {
     let dir = recorded();
     let fixed = SPEC.replace("covers [I1]", "covers [I1, I2]");

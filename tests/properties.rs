@@ -321,12 +321,18 @@ impl Plan {
             }
             let mut chain = vec![i];
             let mut cur = i;
+            let mut reaches_cycle = false;
             while let Err(p) = self.items[cur] {
                 if chain.contains(&p) {
+                    reaches_cycle = true;
                     break;
                 }
                 chain.push(p);
                 cur = p;
+            }
+            // An item on or below a cycle: its ALN101 is held back as the cycle's consequence.
+            if reaches_cycle {
+                continue;
             }
             let goals: Vec<usize> = chain.iter().filter_map(|&c| self.items[c].ok()).collect();
             let covered = self.programs.iter().any(|(its, gs)| {

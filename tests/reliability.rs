@@ -117,8 +117,10 @@ fn d2_a_path_that_cannot_be_read_names_the_os_reason_and_others_are_checked() {
         err.contains("self.align: cannot read: Too many levels of symbolic links"),
         "{err}"
     );
+    // What the unread path declares is unknown: the unresolved `G9` is held back (issue 9).
     let out_text = stdout(&out);
-    assert!(out_text.contains("`G9` is not declared"), "{out_text}");
+    assert!(!out_text.contains("`G9` is not declared"), "{out_text}");
+    assert!(out_text.contains("held back"), "{out_text}");
     assert!(out_text.contains("in 1 file"), "{out_text}");
 }
 
@@ -359,7 +361,7 @@ fn g2_closed_stdout_ends_quietly() {
         .unwrap();
     // The pipe's read end is closed here: every later write gets EPIPE.
     let out = child.wait_with_output().unwrap();
-    assert_eq!(first.trim(), "ALN101 item-without-program");
+    assert_eq!(first.trim(), "ALN060 unresolved-reference");
     let err = stderr(&out);
     assert!(!err.contains("panicked"), "{err}");
     assert!(err.is_empty(), "nothing on stderr: {err}");
@@ -528,16 +530,14 @@ fn deep_cycle() {
         "{}",
         cycles[0].message.en
     );
-    // Every item of the cycle belongs to no goal: all are findings (machine formats and
-    // baselines need them), and human output shows 200 and counts the rest (ALN022).
+    // Every item of the cycle belongs to no goal because of the cycle: those ALN107 are held
+    // back as its consequences (issue 9), counted in the summary, not reported.
     assert_eq!(
         run.findings.iter().filter(|f| f.code == "ALN107").count(),
-        DEEP
+        0
     );
-    assert_eq!(run.summary.counts.errors, DEEP + 1);
-    let shown = align::report::human::cap_per_file(&run.findings, &run.sources);
-    assert_eq!(shown.iter().filter(|f| f.code == "ALN107").count(), 200);
-    assert_eq!(shown.iter().filter(|f| f.code == "ALN022").count(), 1);
+    assert_eq!(run.summary.counts.errors, 1);
+    assert!(run.summary.held_back >= DEEP, "{}", run.summary.held_back);
     render_all(&run);
 }
 

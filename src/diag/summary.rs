@@ -10,6 +10,9 @@ pub struct Summary {
     pub files: usize,
     /// Nodes per kind, in schema order, kinds with no node left out.
     pub kinds: Vec<KindCount>,
+    /// Rule findings held back because they depend on a declaration with a structural error
+    /// or on a file that could not be read (not in `counts`).
+    pub held_back: usize,
 }
 
 /// How many nodes of one kind a run checked.

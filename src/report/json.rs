@@ -65,6 +65,8 @@ struct JsonSummary {
     infos: usize,
     files: usize,
     kinds: IndexMap<String, usize>,
+    /// Rule findings held back as consequences of structural errors (not in `findings`).
+    held_back: usize,
 }
 
 #[derive(Serialize)]
@@ -125,6 +127,7 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
             warnings: summary.counts.warnings,
             infos: summary.counts.infos,
             files: summary.files,
+            held_back: summary.held_back,
             kinds: summary
                 .kinds
                 .iter()

@@ -104,6 +104,22 @@ pub(crate) fn buffered(
     buffer.flush()
 }
 
+/// `note: 2 findings held back …`: one line saying how many rule findings were held back as
+/// consequences of structural errors or unread files; `None` when none were.
+pub fn held_back_line(s: &Summary, lang: Lang) -> Option<String> {
+    let n = s.held_back;
+    (n > 0).then(|| match lang {
+        Lang::En => format!(
+            "note: {n} {} held back because {} on a declaration with an error or on a file that could not be read; fix the errors above and check again",
+            plural(n, "finding", "findings"),
+            plural(n, "it depends", "they depend"),
+        ),
+        Lang::Ja => format!(
+            "注: エラーのある宣言または読み込めないファイルに依存する所見 {n} 件を保留しました。上のエラーを直してから再度検査してください"
+        ),
+    })
+}
+
 /// `error: 1 error, 2 warnings, 0 infos in 4 files (1 plan, 3 policies, …)`.
 pub fn summary_line(s: &Summary, lang: Lang) -> String {
     let c = s.counts;

@@ -3,6 +3,7 @@
 //!
 //! Fourth stage of the pipeline: reads the model, produces findings.
 
+mod knock_on;
 mod registry;
 mod series;
 mod spec;
@@ -10,6 +11,7 @@ mod spec;
 mod testing;
 mod waiver;
 
+pub use knock_on::hold_back;
 pub use registry::RuleTypeInfo;
 pub use required::Step;
 pub use spec::{Filter, Rule};

@@ -61,6 +61,9 @@ fn render_unbuffered(input: &Input<'_>, opts: HumanOptions, out: &mut dyn Write)
             .sort_by_key(|f| std::cmp::Reverse(f.severity));
     }
     render_findings(&shown, input.sources, input.lang, opts, out)?;
+    if let Some(line) = super::held_back_line(input.summary, input.lang) {
+        writeln!(out, "{line}")?;
+    }
     writeln!(out, "{}", summary_line(input.summary, input.lang))
 }
 
