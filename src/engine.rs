@@ -436,15 +436,17 @@ fn note_unread_files(sources: &SourceSet, errors: &[SourceError], findings: &mut
 /// Assembles the model from spec files already parsed and lowered with [`model::lower`]
 /// (`files` in file order, each file's syntax and lowering findings already in `findings`)
 /// and runs the rules: the findings [`check_loaded`] gives for the same sources, sorted. The
-/// language server keeps each file's lowered nodes and lowers again only what changed.
+/// language server keeps each file's lowered nodes and lowers again only what changed, and
+/// the did-you-mean answers in `memo`.
 pub fn check_lowered(
     sources: &SourceSet,
     files: Vec<(source::FileId, Vec<model::Node>)>,
     mut findings: Vec<Finding>,
     rules: &RuleSet,
     today: Date,
+    memo: Option<&mut model::SuggestMemo>,
 ) -> (Model, Vec<Finding>) {
-    let (model, mut model_findings) = Model::assemble(rules.schema.clone(), files);
+    let (model, mut model_findings) = Model::assemble_with(rules.schema.clone(), files, memo);
     note_unread_files(sources, &[], &mut model_findings);
     findings.extend(model_findings);
     findings.extend(rules.run(&model, today));
