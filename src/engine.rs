@@ -267,11 +267,16 @@ struct Settings {
 /// rule set says.
 pub fn switch_on(rules: &mut RuleSet, overrides: &Overrides, selection: &Selection) {
     for r in &mut rules.rules {
-        r.on = match overrides.get(&r.code) {
-            Some(Level::Off) => false,
-            Some(Level::On(_)) => true,
-            None => r.default_on || selection.names(&r.code),
-        };
+        r.on = runs(r, overrides, selection);
+    }
+}
+
+/// Whether a rule runs under these overrides and this selection.
+fn runs(rule: &crate::rules::Rule, overrides: &Overrides, selection: &Selection) -> bool {
+    match overrides.get(&rule.code) {
+        Some(Level::Off) => false,
+        Some(Level::On(_)) => true,
+        None => rule.default_on || selection.names(&rule.code),
     }
 }
 
@@ -475,18 +480,22 @@ fn note_unread_files(sources: &SourceSet, errors: &[SourceError], findings: &mut
 /// Assembles the model from spec files already parsed and lowered with [`model::lower`]
 /// (`files` in file order, each file's syntax and lowering findings already in `findings`)
 /// and runs the rules: the findings [`check_loaded`] gives for the same sources, sorted. The
-/// language server keeps each file's lowered nodes and lowers again only what changed.
+/// language server keeps each file's lowered nodes and lowers again only what changed, and
+/// the did-you-mean answers in `memo`.
 pub fn check_lowered(
     sources: &SourceSet,
     files: Vec<(source::FileId, Vec<model::Node>)>,
     mut findings: Vec<Finding>,
     rules: &RuleSet,
+    overrides: &Overrides,
     today: Date,
+    memo: Option<&mut model::SuggestMemo>,
 ) -> (Model, Vec<Finding>) {
-    let (model, mut model_findings) = Model::assemble(rules.schema.clone(), files);
+    let (model, mut model_findings) = Model::assemble_with(rules.schema.clone(), files, memo);
     note_unread_files(sources, &[], &mut model_findings);
     findings.extend(model_findings);
-    findings.extend(rules.run(&model, today));
+    let all = Selection::all();
+    findings.extend(rules.run_selected(&model, today, &|r| runs(r, overrides, &all)));
     // In an editor a file that cannot be decoded has its own diagnostic; the others keep
     // theirs (only structural errors hold findings back here).
     let (mut findings, _held) = crate::rules::hold_back(rules, &model, findings, false);

@@ -23,8 +23,8 @@
 //! layer 6: rules
 //! layer 7: baseline, config, select
 //! layer 8: engine
-//! layer 9: diff, fmt, lsp, report
-//! layer 10: init
+//! layer 9: diff, fmt, report
+//! layer 10: init, lsp
 //! layer 11: cli
 //! ```
 

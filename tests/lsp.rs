@@ -447,7 +447,7 @@ fn bad_input_gets_an_answer_and_the_server_lives_on() {
     // Bad params and unknown methods get errors with the protocol's codes.
     let bad = c.request("textDocument/hover", json!({ "nonsense": true }));
     assert_eq!(bad["error"]["code"], -32602, "{bad}");
-    let unknown = c.request("textDocument/formatting", json!({}));
+    let unknown = c.request("textDocument/documentColor", json!({}));
     assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
 
     // A file deleted while open, then closed: its diagnostics are cleared, and what it
@@ -475,6 +475,277 @@ fn bad_input_gets_an_answer_and_the_server_lives_on() {
         at(&plan, json!({ "line": 0, "character": 0 })),
     );
     assert_eq!(hover["result"], Value::Null, "{hover}");
+    assert!(c.shutdown().success());
+}
+
+/// Every request that takes a position, at positions past the end of a line and of the file,
+/// and with a range past the end: an answer (a result, possibly null), never an error or a
+/// crash.
+#[test]
+fn positions_past_the_end_get_answers() {
+    let (_dir, root) = workspace(&[("plan.align", PLAN), ("programs.align", PROGRAMS)]);
+    let plan = uri(&root.join("plan.align"));
+    let mut c = Client::start(&root, &[]);
+    let lines = u32::try_from(PLAN.lines().count()).unwrap();
+    let far = [
+        json!({ "line": 0, "character": 9999 }),
+        json!({ "line": lines, "character": 0 }),
+        json!({ "line": lines + 1, "character": 5 }),
+        json!({ "line": 9999, "character": 9999 }),
+        json!({ "line": u32::MAX, "character": u32::MAX }),
+    ];
+    for position in &far {
+        for method in [
+            "textDocument/hover",
+            "textDocument/definition",
+            "textDocument/completion",
+            "textDocument/prepareRename",
+        ] {
+            let r = c.request(method, at(&plan, position.clone()));
+            assert!(r.get("result").is_some(), "{method} {position}: {r}");
+        }
+        let mut refs = at(&plan, position.clone());
+        refs["context"] = json!({ "includeDeclaration": true });
+        let r = c.request("textDocument/references", refs);
+        assert!(r.get("result").is_some(), "references {position}: {r}");
+        let mut rename = at(&plan, position.clone());
+        rename["newName"] = json!("I7");
+        let r = c.request("textDocument/rename", rename);
+        assert!(
+            r.get("result").is_some() || r["error"]["code"].is_i64(),
+            "rename {position}: {r}"
+        );
+        let r = c.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": plan },
+                "range": { "start": { "line": 0, "character": 0 }, "end": position },
+                "context": { "diagnostics": [] },
+            }),
+        );
+        assert!(r.get("result").is_some(), "codeAction {position}: {r}");
+    }
+    // An edit whose range lies past the end appends at the end; the server goes on.
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": plan, "languageId": "align", "version": 1, "text": PLAN } }),
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": plan, "version": 2 },
+            "contentChanges": [{ "range": { "start": far[3], "end": far[4] }, "text": "policy V7 \"p\"\n" }],
+        }),
+    );
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": plan } }),
+    );
+    assert!(
+        symbols["result"].to_string().contains("V7"),
+        "the appended declaration is read: {symbols}"
+    );
+    assert!(c.shutdown().success());
+}
+
+/// A file deleted on disk while it is open: the open text still counts (the editor holds
+/// it) when the watcher reports the deletion; requests on it answer; once it is closed, what it
+/// declared is gone from the workspace and its diagnostics are cleared.
+#[test]
+fn a_file_deleted_while_open_counts_until_it_is_closed() {
+    let broken = "policy V8 \"新しい方針\" { plan nowhere }\n";
+    let (_dir, root) = workspace(&[("plan.align", PLAN), ("kpis.align", KPIS)]);
+    let (plan, kpis) = (uri(&root.join("plan.align")), uri(&root.join("kpis.align")));
+    let mut c = Client::start(&root, &[]);
+    c.request("workspace/symbol", json!({ "query": "" }));
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": plan, "languageId": "align", "version": 1, "text": format!("{PLAN}{broken}") } }),
+    );
+    // The open text is checked: its unresolved `nowhere` is published.
+    while !c.diagnostics(&plan).to_string().contains("nowhere") {}
+    std::fs::remove_file(root.join("plan.align")).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": plan, "type": 3 }] }),
+    );
+    // Still open: G1 is still declared, so kpis.align has no unresolved reference.
+    let hover = c.request("textDocument/hover", at(&kpis, pos(KPIS, "G1", 0)));
+    assert!(
+        hover["result"].to_string().contains("拠点の連携強化"),
+        "{hover}"
+    );
+    let definition = c.request("textDocument/definition", at(&kpis, pos(KPIS, "G1", 0)));
+    assert!(
+        definition["result"].to_string().contains("plan.align"),
+        "{definition}"
+    );
+    c.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": plan } }),
+    );
+    while c.diagnostics(&plan)["diagnostics"] != json!([]) {}
+    // kpis.align measures G1, which is now declared nowhere.
+    let g1 = |d: &Value| {
+        d["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "ALN060" && d["message"].as_str().unwrap().contains("`G1`"))
+    };
+    while !g1(&c.diagnostics(&kpis)) {}
+    let hover = c.request(
+        "textDocument/hover",
+        at(&plan, json!({ "line": 0, "character": 8 })),
+    );
+    assert_eq!(hover["result"], Value::Null, "{hover}");
+    assert!(c.shutdown().success());
+}
+
+/// Edits that add, remove or rename an ID change findings in other files: each such change is
+/// published for the other file, and taking the edit back clears it. An unresolved
+/// reference's did-you-mean follows a new, closer ID declared in another file.
+#[test]
+fn an_edit_publishes_its_effects_on_other_files_and_clears_them() {
+    let (_dir, root) = workspace(&[
+        ("plan.align", PLAN),
+        ("programs.align", PROGRAMS),
+        ("kpis.align", KPIS),
+    ]);
+    let (plan, programs, kpis) = (
+        uri(&root.join("plan.align")),
+        uri(&root.join("programs.align")),
+        uri(&root.join("kpis.align")),
+    );
+    let mut c = Client::start(&root, &[]);
+    let first = c.diagnostics(&programs);
+    let help = |d: &Value| -> Vec<String> {
+        d["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "ALN060")
+            .map(|d| d["message"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(help(&first)[0].contains("did you mean `I1`?"), "{first}");
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": plan, "languageId": "align", "version": 1, "text": PLAN } }),
+    );
+    let mut version = 1;
+    let mut edit = |c: &mut Client, text: &str| {
+        version += 1;
+        c.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": plan, "version": version }, "contentChanges": [{ "text": text }] }),
+        );
+    };
+
+    // Rename G1 in plan.align: kpis.align (and plan.align's items) now point at nothing.
+    edit(&mut c, &PLAN.replace("goal G1 ", "goal G9 "));
+    let k = c.diagnostics(&kpis);
+    let unresolved: Vec<&Value> = k["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "ALN060")
+        .collect();
+    assert_eq!(unresolved.len(), 2, "K1 and KG1 measure G1: {k}");
+    assert!(unresolved[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("did you mean `G9`?"));
+    // Renamed back: kpis.align is cleared.
+    edit(&mut c, PLAN);
+    assert_eq!(c.diagnostics(&kpis)["diagnostics"], json!([]));
+
+    // A new ID closer to `I3` than I1 (H3 sorts first among those one edit away): the
+    // did-you-mean in programs.align follows.
+    let with_h3 = format!("{PLAN}item H3 \"新しい項目\" {{ goal G1 }}\n");
+    edit(&mut c, &with_h3);
+    let p = c.diagnostics(&programs);
+    assert!(help(&p)[0].contains("did you mean `H3`?"), "{p}");
+    // Declaring I3 resolves it: programs.align is cleared of ALN060.
+    edit(&mut c, &format!("{with_h3}item I3 \"三\" {{ goal G1 }}\n"));
+    let p = c.diagnostics(&programs);
+    assert!(help(&p).is_empty(), "{p}");
+    // A duplicate of a program's ID declared in plan.align (read first): the duplicate is
+    // reported in programs.align, the later file; removing it clears that.
+    edit(
+        &mut c,
+        &format!("{PLAN}program amed.hub \"重複\" {{ agency \"AMED\" }}\n"),
+    );
+    let p = c.diagnostics(&programs);
+    let codes: Vec<&Value> = p["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["code"])
+        .collect();
+    assert_eq!(
+        codes,
+        [&json!("ALN061")],
+        "only the duplicate, on the later file: {p}"
+    );
+    edit(&mut c, PLAN);
+    let p = c.diagnostics(&programs);
+    assert_eq!(
+        p["diagnostics"], first["diagnostics"],
+        "back to the first diagnostics"
+    );
+    assert!(c.shutdown().success());
+}
+
+/// `textDocument/formatting` lays a document out through `align fmt`: one edit replacing the
+/// whole text, none when it is already formatted, and none (with a logged reason) when it
+/// does not parse.
+#[test]
+fn formatting_replaces_the_document_or_refuses() {
+    let messy = "goal   G1 \"拠点\"{policy V1}\npolicy V1   \"中心地\"   # the root\n\n\n";
+    let (_dir, root) = workspace(&[("plan.align", messy)]);
+    let _guard = settings(&root).bind_to_scope();
+    let plan = uri(&root.join("plan.align"));
+    let mut c = Client::start(&root, &[]);
+    let options = json!({ "tabSize": 4, "insertSpaces": true });
+    let format = |c: &mut Client| {
+        c.request(
+            "textDocument/formatting",
+            json!({ "textDocument": { "uri": plan }, "options": options }),
+        )
+    };
+    // Not open: the text on disk.
+    let edits = format(&mut c);
+    insta::assert_json_snapshot!("formatting", edits["result"]);
+    let formatted = edits["result"][0]["newText"].as_str().unwrap().to_owned();
+    assert_eq!(
+        edits["result"][0]["range"],
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 4, "character": 0 } })
+    );
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": plan, "languageId": "align", "version": 1, "text": formatted } }),
+    );
+    assert_eq!(format(&mut c)["result"], json!([]), "already formatted");
+
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": plan, "version": 2 }, "contentChanges": [{ "text": "goal G1 \"拠点 { policy V1 }\n" }] }),
+    );
+    let refused = format(&mut c);
+    assert_eq!(refused["result"], Value::Null, "{refused}");
+    let log = c
+        .pending
+        .iter()
+        .find(|m| m["method"] == "window/logMessage")
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        log["params"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("plan.align") && m.contains("syntax")),
+        "{log}"
+    );
     assert!(c.shutdown().success());
 }
 

@@ -23,7 +23,9 @@ pub(super) struct LspArgs {
     /// Largest spec file read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
-    /// Where docs/rules.md is published: each diagnostic links `URL#aln101`.
+    /// Where docs/rules.md is published: each diagnostic links `URL#aln101` [default: the
+    /// client's `initializationOptions.docsUrl`, else the docs of this version when the build
+    /// names its repository; "" links nothing].
     #[arg(long, value_name = "URL")]
     docs_url: Option<String>,
     /// Accepted for editors that pass it; the server always talks over stdin and stdout.

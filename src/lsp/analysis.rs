@@ -17,7 +17,7 @@ use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
 use crate::syntax::{self, ast::Date};
 use rayon::prelude::*;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -130,7 +130,9 @@ pub(crate) struct Analysis {
     pub(crate) sources: SourceSet,
     /// `None` when the rule set could not be loaded.
     pub(crate) model: Option<Model>,
-    pub(crate) rules: Option<RuleSet>,
+    pub(crate) rules: Option<Arc<RuleSet>>,
+    /// The rule set is the embedded one (its codes are those of the bundled docs).
+    pub(crate) embedded_rules: bool,
     /// Sorted by file, offset, code, with `align.toml`'s severities applied.
     pub(crate) findings: Vec<Finding>,
     pub(crate) specs: Vec<SpecFile>,
@@ -178,10 +180,81 @@ struct Lowered {
     lines: Arc<LineIndex>,
 }
 
-/// Builds analyses, keeping each spec file's lowering between them.
+/// A rule set loaded earlier, with the files it was loaded from.
+struct LoadedRules {
+    /// `None`: the embedded set.
+    dir: Option<PathBuf>,
+    /// The file ID its first file was registered at (its spans point there).
+    base: usize,
+    /// The bytes of `schema.toml` and `rules.toml` of `dir` as read.
+    bytes: Vec<Vec<u8>>,
+    /// The files registered for its spans.
+    files: Vec<(String, PathBuf, String, bool)>,
+    set: Arc<RuleSet>,
+}
+
+/// Builds analyses, keeping between them each spec file's lowering and the rule set (loaded
+/// again when its files change).
 #[derive(Default)]
 pub(crate) struct Analyzer {
     cache: HashMap<PathBuf, Lowered>,
+    rules: Option<LoadedRules>,
+    memo: model::SuggestMemo,
+}
+
+const RULE_FILES: [&str; 2] = ["schema.toml", "rules.toml"];
+
+impl Analyzer {
+    /// The rule set of `dir` (else the embedded one), its files registered in `sources`: the
+    /// one loaded before when its files are the same bytes and register at the same IDs.
+    fn rule_set(
+        &mut self,
+        dir: Option<&PathBuf>,
+        sources: &mut SourceSet,
+    ) -> Result<Arc<RuleSet>, RuleSetError> {
+        let base = sources.len();
+        let bytes: Option<Vec<Vec<u8>>> = match dir {
+            None => Some(Vec::new()),
+            Some(d) => RULE_FILES
+                .iter()
+                .map(|n| std::fs::read(d.join(n)).ok())
+                .collect(),
+        };
+        if let (Some(cached), Some(bytes)) = (&self.rules, &bytes) {
+            if cached.dir.as_ref() == dir && cached.base == base && &cached.bytes == bytes {
+                for (name, path, text, valid) in &cached.files {
+                    sources.add(SourceFile::new(
+                        name.clone(),
+                        path.clone(),
+                        SourceKind::Config,
+                        text.clone(),
+                        *valid,
+                    ));
+                }
+                return Ok(Arc::clone(&cached.set));
+            }
+        }
+        self.rules = None;
+        let set = Arc::new(match dir {
+            Some(d) => RuleSet::from_dir(d, sources)?,
+            None => RuleSet::embedded(sources)?,
+        });
+        if let Some(bytes) = bytes {
+            let files = sources
+                .files()
+                .skip(base)
+                .map(|(_, f)| (f.name.clone(), f.path.clone(), f.text.clone(), f.valid))
+                .collect();
+            self.rules = Some(LoadedRules {
+                dir: dir.cloned(),
+                base,
+                bytes,
+                files,
+                set: Arc::clone(&set),
+            });
+        }
+        Ok(set)
+    }
 }
 
 impl Analyzer {
@@ -213,11 +286,7 @@ impl Analyzer {
             .rules
             .clone()
             .or_else(|| config.as_ref().and_then(|c| c.rules.clone()));
-        let loaded = match &rules_dir {
-            Some(dir) => RuleSet::from_dir(dir, &mut sources),
-            None => RuleSet::embedded(&mut sources),
-        };
-        let rules = match loaded {
+        let rules = match self.rule_set(rules_dir.as_ref(), &mut sources) {
             Ok(set) => Some(set),
             Err(RuleSetError::Io(msg)) => {
                 messages.push(format!("the rule set cannot be used: {msg}"));
@@ -303,10 +372,15 @@ impl Analyzer {
             })
             .collect();
         self.cache.extend(fresh);
-        self.cache
-            .retain(|path, _| specs.iter().any(|(_, s)| s.path == path));
+        let paths: HashSet<&Path> = specs.iter().map(|(_, s)| s.path).collect();
+        self.cache.retain(|path, _| paths.contains(path.as_path()));
 
-        let mut files = Vec::with_capacity(specs.len());
+        // The model owns its nodes: copy the cached ones, files in parallel.
+        let files: Vec<(FileId, Vec<Node>)> = specs
+            .par_iter()
+            .filter(|(_, spec)| spec.valid)
+            .filter_map(|(id, spec)| Some((*id, self.cache.get(spec.path)?.nodes.to_vec())))
+            .collect();
         let mut spec_files = Vec::with_capacity(specs.len());
         let mut by_path = HashMap::with_capacity(specs.len());
         let mut lines = HashMap::with_capacity(sources.len());
@@ -315,9 +389,6 @@ impl Analyzer {
                 continue;
             };
             findings.extend(c.findings.iter().cloned());
-            if spec.valid {
-                files.push((*id, c.nodes.as_ref().clone()));
-            }
             by_path.insert(spec.path.to_path_buf(), spec_files.len());
             lines.insert(*id, Arc::clone(&c.lines));
             spec_files.push(SpecFile {
@@ -334,8 +405,15 @@ impl Analyzer {
 
         let (model, findings) = match &rules {
             Some(set) if !specs.is_empty() => {
-                let (model, found) =
-                    engine::check_lowered(&sources, files, findings, set, settings.today);
+                let (model, found) = engine::check_lowered(
+                    &sources,
+                    files,
+                    findings,
+                    set,
+                    &overrides,
+                    settings.today,
+                    Some(&mut self.memo),
+                );
                 (Some(model), overrides.apply(found))
             }
             _ => {
@@ -347,6 +425,7 @@ impl Analyzer {
             sources,
             model,
             rules,
+            embedded_rules: rules_dir.is_none(),
             findings,
             specs: spec_files,
             lang,
@@ -388,6 +467,33 @@ mod tests {
     }
 
     #[test]
+    fn an_opt_in_rule_runs_when_align_toml_switches_it_on() {
+        let spec = "plan P \"p\" {}\npolicy V1 \"v\" { plan P }\ngoal G1 \"g\" { policy V1 }\n\
+                    kpi K1 \"k\" { measures [G1]; method follow-up }\n";
+        let files = vec![(PathBuf::from("/ws/a.align"), spec.to_owned())];
+        let codes = |config: Option<&str>| {
+            let mut inputs = inputs(&files);
+            inputs.config = config.map(|c| {
+                (
+                    PathBuf::from("/ws/align.toml"),
+                    PathBuf::from("/ws"),
+                    c.to_owned(),
+                )
+            });
+            let analysis = Analyzer::default().analyze(&inputs, &settings());
+            analysis
+                .findings
+                .iter()
+                .map(|f| f.code.to_string())
+                .collect::<Vec<_>>()
+        };
+        // kpi-without-kgi (ALN106) is off by default, as in `align check`.
+        assert!(!codes(None).contains(&"ALN106".to_owned()));
+        let on = codes(Some("[severity]\nkpi-without-kgi = \"warning\"\n"));
+        assert!(on.contains(&"ALN106".to_owned()), "{on:?}");
+    }
+
+    #[test]
     fn same_findings_as_the_cli_engine_on_the_bundled_specs() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
         let scan = read_disk(std::slice::from_ref(&root), source::DEFAULT_MAX_FILE_SIZE);
@@ -417,6 +523,67 @@ mod tests {
         let cli: Vec<_> = run.findings.iter().map(|f| key(f, &run.sources)).collect();
         assert!(!cli.is_empty());
         assert_eq!(ours, cli);
+    }
+
+    /// What an analysis gives the client, in a form to compare.
+    fn shown(a: &Analysis) -> Vec<(PathBuf, Finding)> {
+        a.findings
+            .iter()
+            .map(|f| (a.sources.get(f.span.file).path.clone(), f.clone()))
+            .collect()
+    }
+
+    /// One analyzer kept across edits gives, after each, exactly what a fresh one gives:
+    /// edits that rename, add, duplicate and remove IDs (whose findings land in other files),
+    /// break and mend the syntax, drop and restore a file.
+    #[test]
+    fn an_analyzer_kept_across_edits_equals_a_fresh_one() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
+        let scan = read_disk(std::slice::from_ref(&root), source::DEFAULT_MAX_FILE_SIZE);
+        let original: Vec<(PathBuf, String)> = scan
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.text.clone()))
+            .collect();
+        let edit = |file: &str, from: &str, to: &str| {
+            let mut files = original.clone();
+            let f = files.iter_mut().find(|(p, _)| p.ends_with(file)).unwrap();
+            assert!(f.1.contains(from), "{file}: {from}");
+            f.1 = f.1.replacen(from, to, 1);
+            files
+        };
+        let steps = vec![
+            original.clone(),
+            // A goal renamed: items and KPIs in other files point at nothing.
+            edit("plan.align", "goal G1.3 ", "goal G1.9 "),
+            original.clone(),
+            // A typo in a reference, then a new ID that is closer to it.
+            edit("programs.align", "covers [I1.3.1,", "covers [I1.3.7,"),
+            {
+                let mut f = edit("programs.align", "covers [I1.3.1,", "covers [I1.3.7,");
+                f[0].1.push_str("\nitem I1.3.8 \"new\" { goal G1.3 }\n");
+                f
+            },
+            // A duplicate of another file's ID.
+            {
+                let mut f = original.clone();
+                f[0].1.push_str("\ngoal G1.3 \"copy\" { policy V1 }\n");
+                f
+            },
+            // A syntax error, then mended.
+            edit("plan.align", "goal G1.3 ", "goal G1.3 \"unclosed "),
+            original.clone(),
+            // A file gone, then back.
+            original[1..].to_vec(),
+            original.clone(),
+        ];
+        let mut kept = Analyzer::default();
+        for (i, files) in steps.iter().enumerate() {
+            let incremental = kept.analyze(&inputs(files), &settings());
+            let fresh = Analyzer::default().analyze(&inputs(files), &settings());
+            assert_eq!(shown(&incremental), shown(&fresh), "step {i}");
+            assert!(!fresh.findings.is_empty());
+        }
     }
 
     #[test]

@@ -1,9 +1,16 @@
-//! Findings → LSP diagnostics, grouped by file, and the set of files whose diagnostics changed
-//! since the last publication (including files to clear).
+//! Findings → LSP diagnostics, per file, and the files whose diagnostics changed since the
+//! last publication (including files to clear).
+//!
+//! Only the files whose findings changed are converted again: a file's diagnostics are kept
+//! while its findings are equal to those last converted, their spans (its own, and those of
+//! related information) convert to the same files and ranges, and the language and rule set
+//! are the same. Those are all a diagnostic is made from, so a kept one is what converting
+//! again would give.
 
 use super::analysis::Analysis;
 use super::uri;
-use crate::diag::{code, Finding, Severity};
+use crate::diag::{code, Finding, Lang, Severity};
+use crate::source::FileId;
 use lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag,
     Location, NumberOrString, Range, Uri,
@@ -12,37 +19,164 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::str::FromStr;
 
-/// The diagnostics of every file that has findings.
-pub(crate) fn of(analysis: &Analysis, docs_url: Option<&str>) -> HashMap<Uri, Vec<Diagnostic>> {
-    let mut out: HashMap<Uri, Vec<Diagnostic>> = HashMap::new();
-    let mut uris: HashMap<crate::source::FileId, Option<Uri>> = HashMap::new();
-    let mut uri_of = |id| {
-        uris.entry(id)
-            .or_insert_with(|| analysis.path(id).and_then(uri::from_path))
-            .clone()
-    };
-    for f in &analysis.findings {
-        let Some(uri) = uri_of(f.span.file) else {
-            continue;
+/// Where the codes of diagnostics link to (`codeDescription`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DocsUrl {
+    /// `--docs-url` or `initializationOptions.docsUrl`: every code links there (empty: none).
+    pub(crate) configured: Option<String>,
+    /// Otherwise this, for the codes it documents: the built-in codes, and those of the
+    /// embedded rule set (a rule set of one's own has codes the bundled docs do not have).
+    pub(crate) default: Option<String>,
+}
+
+/// The published docs of this build: `docs/rules.md` of the version's tag in the package's
+/// repository (`repository` in Cargo.toml), or none when the package names no repository.
+pub(crate) fn default_docs_url() -> Option<String> {
+    let repo = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    (!repo.is_empty()).then(|| format!("{repo}/blob/v{}/docs/rules.md", env!("CARGO_PKG_VERSION")))
+}
+
+impl DocsUrl {
+    /// The URL `code` links to (`embedded`: the rule set is the embedded one).
+    fn base(&self, code: &str, embedded: bool) -> Option<&str> {
+        match &self.configured {
+            Some(url) => Some(url.as_str()).filter(|u| !u.is_empty()),
+            None if embedded || code::lookup(code).is_some() => self.default.as_deref(),
+            None => None,
+        }
+    }
+}
+
+/// What was last sent for one file, and what it was made from.
+#[derive(Debug)]
+struct Sent {
+    findings: Vec<Finding>,
+    /// Where the findings' spans are: each primary span's range, each label's file and range.
+    places: Vec<(Option<Uri>, Option<Range>)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The diagnostics the client holds, per file.
+#[derive(Debug, Default)]
+pub(crate) struct Published {
+    files: HashMap<Uri, Sent>,
+    /// The language and whether the rule set was the embedded one.
+    made_with: Option<(Lang, bool)>,
+}
+
+impl Published {
+    /// Brings the publication up to `analysis`: the files whose diagnostics differ from what
+    /// the client holds, with their new diagnostics (empty to clear), sorted by URI.
+    pub(crate) fn update(
+        &mut self,
+        analysis: &Analysis,
+        docs: &DocsUrl,
+    ) -> Vec<(Uri, Vec<Diagnostic>)> {
+        let made_with = Some((analysis.lang, analysis.embedded_rules));
+        if self.made_with != made_with {
+            // Convert every file again (and compare with what the client holds).
+            for sent in self.files.values_mut() {
+                sent.findings.clear();
+            }
+            self.made_with = made_with;
+        }
+        let mut uris: HashMap<FileId, Option<Uri>> = HashMap::new();
+        let mut uri_of = |id: FileId| {
+            uris.entry(id)
+                .or_insert_with(|| analysis.path(id).and_then(uri::from_path))
+                .clone()
         };
-        let Some(primary) = range(analysis, f.span) else {
-            continue;
-        };
-        let related: Vec<DiagnosticRelatedInformation> = f
-            .labels
-            .iter()
-            .filter_map(|l| {
-                Some(DiagnosticRelatedInformation {
-                    location: Location::new(uri_of(l.span.file)?, range(analysis, l.span)?),
-                    message: l.text.get(analysis.lang).to_owned(),
-                })
-            })
-            .collect();
-        out.entry(uri)
-            .or_default()
-            .push(diagnostic(f, primary, related, analysis, docs_url));
+        // The findings of each file, in order (they are sorted by file already; grouping
+        // does not rely on it).
+        let mut groups: Vec<(FileId, Vec<&Finding>)> = Vec::new();
+        let mut at: HashMap<FileId, usize> = HashMap::new();
+        for f in &analysis.findings {
+            let i = *at.entry(f.span.file).or_insert_with(|| {
+                groups.push((f.span.file, Vec::new()));
+                groups.len() - 1
+            });
+            groups[i].1.push(f);
+        }
+        let mut out = Vec::new();
+        let mut next: HashMap<Uri, Sent> = HashMap::with_capacity(groups.len());
+        for (file, findings) in groups {
+            let Some(uri) = uri_of(file) else {
+                continue;
+            };
+            let places = places(analysis, &findings, &mut uri_of);
+            let old = self.files.remove(&uri);
+            let kept = old.as_ref().is_some_and(|o| {
+                o.places == places
+                    && o.findings.len() == findings.len()
+                    && o.findings.iter().zip(&findings).all(|(a, b)| a == *b)
+            });
+            let sent = match old {
+                Some(old) if kept => old,
+                old => {
+                    let diagnostics: Vec<Diagnostic> = findings
+                        .iter()
+                        .filter_map(|f| convert(f, analysis, docs, &mut uri_of))
+                        .collect();
+                    if old.is_none_or(|o| o.diagnostics != diagnostics) {
+                        out.push((uri.clone(), diagnostics.clone()));
+                    }
+                    Sent {
+                        findings: findings.into_iter().cloned().collect(),
+                        places,
+                        diagnostics,
+                    }
+                }
+            };
+            next.insert(uri, sent);
+        }
+        // Files with no finding now: cleared, if the client holds any diagnostic for them.
+        out.extend(
+            self.files
+                .drain()
+                .filter(|(_, sent)| !sent.diagnostics.is_empty())
+                .map(|(uri, _)| (uri, Vec::new())),
+        );
+        self.files = next;
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+}
+
+/// Where the findings' spans are, in LSP terms: each primary span's range, then each label's
+/// file and range.
+fn places(
+    analysis: &Analysis,
+    findings: &[&Finding],
+    uri_of: &mut impl FnMut(FileId) -> Option<Uri>,
+) -> Vec<(Option<Uri>, Option<Range>)> {
+    let mut out = Vec::with_capacity(findings.len());
+    for f in findings {
+        out.push((None, range(analysis, f.span)));
+        for l in &f.labels {
+            out.push((uri_of(l.span.file), range(analysis, l.span)));
+        }
     }
     out
+}
+
+fn convert(
+    f: &Finding,
+    analysis: &Analysis,
+    docs: &DocsUrl,
+    uri_of: &mut impl FnMut(FileId) -> Option<Uri>,
+) -> Option<Diagnostic> {
+    let primary = range(analysis, f.span)?;
+    let related: Vec<DiagnosticRelatedInformation> = f
+        .labels
+        .iter()
+        .filter_map(|l| {
+            Some(DiagnosticRelatedInformation {
+                location: Location::new(uri_of(l.span.file)?, range(analysis, l.span)?),
+                message: l.text.get(analysis.lang).to_owned(),
+            })
+        })
+        .collect();
+    Some(diagnostic(f, primary, related, analysis, docs))
 }
 
 /// The range of a span, if its file is known.
@@ -56,7 +190,7 @@ fn diagnostic(
     range: Range,
     related: Vec<DiagnosticRelatedInformation>,
     analysis: &Analysis,
-    docs_url: Option<&str>,
+    docs: &DocsUrl,
 ) -> Diagnostic {
     let lang = analysis.lang;
     let mut message = f.message.get(lang).to_owned();
@@ -69,11 +203,13 @@ fn diagnostic(
     for note in &f.notes {
         let _ = write!(message, "\nnote: {}", note.get(lang));
     }
-    let code_description = docs_url.and_then(|base| {
-        Some(CodeDescription {
-            href: Uri::from_str(&format!("{base}#{}", f.code.to_ascii_lowercase())).ok()?,
-        })
-    });
+    let code_description = docs
+        .base(&f.code, analysis.embedded_rules)
+        .and_then(|base| {
+            Some(CodeDescription {
+                href: Uri::from_str(&format!("{base}#{}", f.code.to_ascii_lowercase())).ok()?,
+            })
+        });
     let tags = (f.code == code::UNUSED_WAIVER.code).then(|| vec![DiagnosticTag::UNNECESSARY]);
     Diagnostic {
         range,
@@ -92,22 +228,33 @@ fn diagnostic(
     }
 }
 
-/// The files whose diagnostics differ between `old` and `new`, with their new diagnostics
-/// (empty to clear), sorted by URI.
-pub(crate) fn changed(
-    old: &HashMap<Uri, Vec<Diagnostic>>,
-    new: &HashMap<Uri, Vec<Diagnostic>>,
-) -> Vec<(Uri, Vec<Diagnostic>)> {
-    let mut out: Vec<(Uri, Vec<Diagnostic>)> = new
-        .iter()
-        .filter(|(u, d)| old.get(*u) != Some(*d))
-        .map(|(u, d)| (u.clone(), d.clone()))
-        .collect();
-    out.extend(
-        old.keys()
-            .filter(|u| !new.contains_key(*u))
-            .map(|u| (u.clone(), Vec::new())),
-    );
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_link_to_the_configured_docs_else_to_the_default_that_documents_them() {
+        let default = DocsUrl {
+            configured: None,
+            default: Some("https://d/rules.md".to_owned()),
+        };
+        assert_eq!(default.base("ALN060", false), Some("https://d/rules.md"));
+        assert_eq!(default.base("ALN101", true), Some("https://d/rules.md"));
+        // A rule set of one's own: its codes are not in the bundled docs.
+        assert_eq!(default.base("ALN101", false), None);
+        let configured = DocsUrl {
+            configured: Some("https://mine/rules.md".to_owned()),
+            ..default.clone()
+        };
+        assert_eq!(
+            configured.base("ALN101", false),
+            Some("https://mine/rules.md")
+        );
+        let off = DocsUrl {
+            configured: Some(String::new()),
+            ..default
+        };
+        assert_eq!(off.base("ALN060", true), None);
+        assert_eq!(DocsUrl::default().base("ALN060", true), None);
+    }
 }

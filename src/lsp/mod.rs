@@ -17,6 +17,7 @@ mod actions;
 mod analysis;
 mod completion;
 mod diagnostics;
+mod format;
 mod hover;
 mod navigate;
 mod position;
@@ -32,12 +33,11 @@ use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestI
 use lsp_types::notification::{self as note, Notification as _};
 use lsp_types::request::{self as req, Request as _};
 use lsp_types::{
-    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions, Diagnostic,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
     HoverProviderCapability, InitializeParams, OneOf, PositionEncodingKind, RenameOptions,
-    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, Uri,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
 };
 use serde_json::Value;
-use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use workspace::Workspace;
@@ -46,7 +46,9 @@ use workspace::Workspace;
 #[derive(Debug, Clone)]
 pub struct Options {
     pub settings: Settings,
-    /// Where `docs/rules.md` is published: diagnostics link `URL#aln101`.
+    /// Where `docs/rules.md` is published: diagnostics link `URL#aln101` (`--docs-url`;
+    /// else `initializationOptions.docsUrl`; else the docs of this version, when the package
+    /// names its repository; an empty URL links nothing).
     pub docs_url: Option<String>,
 }
 
@@ -74,6 +76,17 @@ fn run(connection: Connection, options: Options) -> Result<bool, String> {
     connection
         .initialize_finish(id, result)
         .map_err(|e| format!("initialize: {e}"))?;
+    let docs = diagnostics::DocsUrl {
+        configured: options.docs_url.clone().or_else(|| {
+            params
+                .initialization_options
+                .as_ref()
+                .and_then(|o| o.get("docsUrl"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        }),
+        default: diagnostics::default_docs_url(),
+    };
     let mut ws = Workspace::new(roots(&params), options.settings.max_file_size);
     ws.client_lang = params.locale.as_deref().map(crate::diag::Lang::from_locale);
     let mut server = Server {
@@ -81,7 +94,8 @@ fn run(connection: Connection, options: Options) -> Result<bool, String> {
         ws,
         analyzer: Analyzer::default(),
         analysis: None,
-        published: HashMap::new(),
+        published: diagnostics::Published::default(),
+        docs,
         messages: Vec::new(),
         dirty: true,
         shutdown: false,
@@ -123,6 +137,7 @@ fn capabilities() -> ServerCapabilities {
         })),
         document_symbol_provider: Some(OneOf::Left(true)),
         workspace_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
         ..ServerCapabilities::default()
     }
 }
@@ -157,7 +172,8 @@ struct Server {
     analyzer: Analyzer,
     analysis: Option<Analysis>,
     /// What the client was last sent, per file.
-    published: HashMap<Uri, Vec<Diagnostic>>,
+    published: diagnostics::Published,
+    docs: diagnostics::DocsUrl,
     /// The last problems logged, so each is logged once.
     messages: Vec<String>,
     dirty: bool,
@@ -237,8 +253,7 @@ impl Server {
                     return;
                 }
             };
-        let diagnostics = diagnostics::of(&analysis, self.options.docs_url.as_deref());
-        for (uri, diags) in diagnostics::changed(&self.published, &diagnostics) {
+        for (uri, diags) in self.published.update(&analysis, &self.docs) {
             let version = uri::to_path(&uri).and_then(|p| self.ws.version(&p));
             self.send(
                 Notification::new(
@@ -252,7 +267,6 @@ impl Server {
                 .into(),
             );
         }
-        self.published = diagnostics;
         if analysis.messages != self.messages {
             for m in &analysis.messages {
                 self.log(lsp_types::MessageType::WARNING, format!("align: {m}"));
@@ -282,6 +296,9 @@ impl Server {
     }
 
     fn dispatch(&mut self, method: &str, params: Value) -> Result<Value, Failure> {
+        if method == req::Formatting::METHOD {
+            return to_json(self.format(&parse(params)?));
+        }
         let Some(a) = self.analysis.as_ref() else {
             return Err((
                 ErrorCode::ContentModified as i32,
@@ -309,6 +326,27 @@ impl Server {
                 ErrorCode::MethodNotFound as i32,
                 format!("align does not handle `{method}`"),
             )),
+        }
+    }
+
+    /// `textDocument/formatting`: the edits, or none with the reason logged.
+    fn format(&self, p: &lsp_types::DocumentFormattingParams) -> Option<Vec<lsp_types::TextEdit>> {
+        let path = uri::to_path(&p.text_document.uri)?;
+        let (name, text) = self.ws.text(&path)?;
+        let lang = self
+            .analysis
+            .as_ref()
+            .map_or(crate::diag::Lang::En, |a| a.lang);
+        let result = match text {
+            Ok(text) => format::document(&name, text, lang),
+            Err(()) => Err(format!("{name} is not formatted: it is not UTF-8")),
+        };
+        match result {
+            Ok(edits) => Some(edits),
+            Err(why) => {
+                self.log(lsp_types::MessageType::WARNING, format!("align: {why}"));
+                None
+            }
         }
     }
 

@@ -104,6 +104,22 @@ impl Workspace {
         }
     }
 
+    /// The current text of a spec file (open, else on disk) with its name, or `Err` when the
+    /// file on disk is not UTF-8.
+    pub(crate) fn text(&self, path: &Path) -> Option<(String, Result<&str, ()>)> {
+        let text = if let Some(doc) = self.open.get(path) {
+            Ok(doc.text.as_str())
+        } else {
+            let f = self.disk.files.iter().find(|f| f.path == path)?;
+            if f.valid {
+                Ok(f.text.as_str())
+            } else {
+                Err(())
+            }
+        };
+        Some((self.name(path), text))
+    }
+
     pub(crate) fn version(&self, path: &Path) -> Option<i32> {
         self.open.get(path).map(|d| d.version)
     }

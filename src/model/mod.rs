@@ -12,6 +12,7 @@ pub mod schema;
 pub use crate::base::suggest;
 
 pub use graph::{Edge, Graph};
+pub use resolve::SuggestMemo;
 pub use schema::{KeyId, KeySchema, KeyType, KindId, KindSchema, Schema};
 
 use crate::diag::{Finding, Span};
@@ -160,10 +161,20 @@ impl Model {
     /// Joins files lowered by [`lower`] (in file order): the ID index with duplicate IDs,
     /// references resolved into edges, cycles.
     pub fn assemble(schema: Schema, files: Vec<(FileId, Vec<Node>)>) -> (Model, Vec<Finding>) {
+        Model::assemble_with(schema, files, None)
+    }
+
+    /// [`Model::assemble`] reusing the did-you-mean answers of an earlier assembly kept in
+    /// `memo` (the language server, which assembles again after each edit).
+    pub fn assemble_with(
+        schema: Schema,
+        files: Vec<(FileId, Vec<Node>)>,
+        memo: Option<&mut SuggestMemo>,
+    ) -> (Model, Vec<Finding>) {
         let mut findings = Vec::new();
         let file_ids: Vec<FileId> = files.iter().map(|f| f.0).collect();
         let (nodes, index) = build::index(files.into_iter().map(|f| f.1).collect(), &mut findings);
-        let graph = resolve::edges(&schema, &nodes, &index, &mut findings);
+        let graph = resolve::edges(&schema, &nodes, &index, &mut findings, memo);
         let model = Model {
             schema,
             nodes,

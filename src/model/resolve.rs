@@ -14,6 +14,7 @@ pub(super) fn edges(
     nodes: &[Node],
     index: &HashMap<String, NodeIx>,
     findings: &mut Vec<Finding>,
+    memo: Option<&mut SuggestMemo>,
 ) -> Graph {
     let mut graph = Graph::with_nodes(nodes.len());
     let mut misses: Vec<Miss<'_>> = Vec::new();
@@ -116,7 +117,7 @@ pub(super) fn edges(
             }
         }
     }
-    suggest_all(nodes, &misses, findings);
+    suggest_all(nodes, &misses, findings, memo);
     graph
 }
 
@@ -131,10 +132,25 @@ struct Miss<'a> {
 }
 
 /// Fills the help of every unresolved reference: one suggestion index per set of target kinds,
-/// lookups in parallel (each is independent; the index bounds the total work).
-fn suggest_all(nodes: &[Node], misses: &[Miss<'_>], findings: &mut [Finding]) {
+/// lookups in parallel (each is independent; the index bounds the total work). Answers in
+/// `memo` are reused, and the new ones kept there.
+fn suggest_all(
+    nodes: &[Node],
+    misses: &[Miss<'_>],
+    findings: &mut [Finding],
+    mut memo: Option<&mut SuggestMemo>,
+) {
+    let budget = MAX_CANDIDATES.min(MAX_TOTAL_CANDIDATES / misses.len().max(1));
+    let known: Vec<Recalled> = match memo.as_deref_mut() {
+        Some(memo) => memo.recall(nodes, misses, budget),
+        None => misses.iter().map(|_| Recalled::Unknown).collect(),
+    };
     let mut indexes: HashMap<&[super::KindId], Index<'_>> = HashMap::new();
-    for m in misses {
+    for (m, _) in misses
+        .iter()
+        .zip(&known)
+        .filter(|(_, k)| matches!(k, Recalled::Unknown))
+    {
         indexes.entry(m.targets).or_insert_with(|| {
             Index::new(
                 nodes
@@ -144,18 +160,23 @@ fn suggest_all(nodes: &[Node], misses: &[Miss<'_>], findings: &mut [Finding]) {
             )
         });
     }
-    let budget = MAX_CANDIDATES.min(MAX_TOTAL_CANDIDATES / misses.len().max(1));
-    let suggestions: Vec<Option<&str>> = misses
+    let suggestions: Vec<Option<String>> = misses
         .par_iter()
-        .map(|m| {
-            indexes
+        .zip(known)
+        .map(|(m, known)| match known {
+            Recalled::Known(answer) => answer,
+            Recalled::Unknown => indexes
                 .get(m.targets)
                 .and_then(|i| i.suggest_within(m.target, budget))
+                .map(str::to_owned),
         })
         .collect();
+    if let Some(memo) = memo {
+        memo.keep(misses, &suggestions);
+    }
     for (m, s) in misses.iter().zip(suggestions) {
         let (target, names) = (m.target, &m.names);
-        let help = match s {
+        let help = match s.as_deref() {
             Some(s) => Text::did_you_mean(s),
             None => Text::new(
                 format!("declare {} `{target}`, or correct the ID", names.en),
@@ -167,6 +188,85 @@ fn suggest_all(nodes: &[Node], misses: &[Miss<'_>], findings: &mut [Finding]) {
         };
         if let Some(f) = findings.get_mut(m.finding) {
             f.help = Some(help);
+        }
+    }
+}
+
+/// Did-you-mean answers of unresolved references kept from one assembly to the next (the
+/// language server assembles the model again after each edit). An answer depends only on the
+/// missing ID, the IDs of the kinds the reference allows, and the lookup budget (which
+/// depends on the number of misses): it is reused while all three are the same.
+#[derive(Debug, Default)]
+pub struct SuggestMemo {
+    sets: HashMap<Vec<super::KindId>, MemoSet>,
+}
+
+/// A did-you-mean answer kept from an earlier assembly (`None` inside: nothing was close), or
+/// none kept.
+enum Recalled {
+    Known(Option<String>),
+    Unknown,
+}
+
+#[derive(Debug, Default)]
+struct MemoSet {
+    /// The candidate IDs, in node order, that the answers were looked up among.
+    candidates: Vec<String>,
+    budget: usize,
+    answers: HashMap<String, Option<String>>,
+}
+
+impl SuggestMemo {
+    /// The answers known for `misses`. Forgets the answers of the sets
+    /// of kinds whose candidates or budget changed.
+    fn recall(&mut self, nodes: &[Node], misses: &[Miss<'_>], budget: usize) -> Vec<Recalled> {
+        let wanted: HashSet<&[super::KindId]> = misses.iter().map(|m| m.targets).collect();
+        self.sets.retain(|k, _| wanted.contains(k.as_slice()));
+        for targets in wanted {
+            let candidates = || {
+                nodes
+                    .iter()
+                    .filter(|n| targets.contains(&n.kind))
+                    .map(|n| n.id.as_str())
+            };
+            let same = self.sets.get(targets).is_some_and(|s| {
+                s.budget == budget && s.candidates.iter().map(String::as_str).eq(candidates())
+            });
+            if !same {
+                self.sets.insert(
+                    targets.to_vec(),
+                    MemoSet {
+                        candidates: candidates().map(str::to_owned).collect(),
+                        budget,
+                        answers: HashMap::new(),
+                    },
+                );
+            }
+        }
+        misses
+            .iter()
+            .map(|m| {
+                match self
+                    .sets
+                    .get(m.targets)
+                    .and_then(|s| s.answers.get(m.target))
+                {
+                    Some(answer) => Recalled::Known(answer.clone()),
+                    None => Recalled::Unknown,
+                }
+            })
+            .collect()
+    }
+
+    /// Keeps the answers of this assembly's misses (and only those).
+    fn keep(&mut self, misses: &[Miss<'_>], answers: &[Option<String>]) {
+        for set in self.sets.values_mut() {
+            set.answers.clear();
+        }
+        for (m, a) in misses.iter().zip(answers) {
+            if let Some(set) = self.sets.get_mut(m.targets) {
+                set.answers.insert(m.target.to_owned(), a.clone());
+            }
         }
     }
 }

@@ -173,12 +173,22 @@ impl RuleSet {
 
     /// Runs every rule on the model, then applies waivers judged against `today`.
     pub fn run(&self, model: &Model, today: Date) -> Vec<Finding> {
+        self.run_selected(model, today, &|rule| rule.on)
+    }
+
+    /// Runs the rules for which `on` holds (a caller that shares one rule set between runs
+    /// with different configurations decides here instead of through `Rule::on`).
+    pub fn run_selected(
+        &self,
+        model: &Model,
+        today: Date,
+        on: &(dyn Fn(&Rule) -> bool + Sync),
+    ) -> Vec<Finding> {
         // Rules are independent: run them in parallel, keeping their order in the result.
-        // An opt-in rule (`enabled = false`) runs only when switched on (`Rule::on`).
         let per_rule: Vec<Vec<Finding>> = self
             .rules
             .par_iter()
-            .filter(|rule| rule.on)
+            .filter(|rule| on(rule))
             .map(|rule| {
                 let ctx = Ctx { model, rule };
                 let mut out = Vec::new();

@@ -22,8 +22,11 @@ function serverOptions(): ServerOptions {
 }
 
 async function start(): Promise<void> {
+  const docsUrl = vscode.workspace.getConfiguration("align").get<string>("docsUrl", "");
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: "file", language: "align" }],
+    // Read once at start: `docsUrl` is where the codes of diagnostics link to.
+    initializationOptions: docsUrl ? { docsUrl } : {},
     // The server asks for file events itself (align.toml and *.align changed on disk).
   };
   client = new LanguageClient("align", "align", serverOptions(), clientOptions);
@@ -44,7 +47,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await start();
     }),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
-      if (e.affectsConfiguration("align.path") || e.affectsConfiguration("align.args")) {
+      if (
+        e.affectsConfiguration("align.path") ||
+        e.affectsConfiguration("align.args") ||
+        e.affectsConfiguration("align.docsUrl")
+      ) {
         await client?.stop();
         await start();
       }
