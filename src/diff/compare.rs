@@ -19,7 +19,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Compares two checked versions; `old_info` and `new_info` name them (their counts are
 /// filled in here).
-#[expect(clippy::too_many_lines, reason = "one pass per kind of change, in the order the diff document lists them")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one pass per kind of change, in the order the diff document lists them"
+)]
 pub fn compare(
     old: &Checked,
     new: &Checked,

@@ -130,7 +130,10 @@ impl Paint {
 }
 
 /// Writes the human rendering of `diff`.
-#[expect(clippy::too_many_lines, reason = "one section per part of the diff, in document order")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one section per part of the diff, in document order"
+)]
 pub fn render(diff: &Diff, lang: Lang, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let p = Paint { on: color };
     let side = |s: &super::SideInfo| match &s.commit {

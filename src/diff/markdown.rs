@@ -105,7 +105,10 @@ fn link_rows<'a>(list: &'a [Link], sign: &'static str) -> impl Iterator<Item = V
 }
 
 /// The Markdown rendering.
-#[expect(clippy::too_many_lines, reason = "one section per part of the diff, in document order")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one section per part of the diff, in document order"
+)]
 pub fn render(diff: &Diff, lang: Lang) -> String {
     let side = |s: &super::SideInfo| match &s.commit {
         Some(c) => format!("`{}` ({})", cell(&s.label), c.get(..12).unwrap_or(c)),

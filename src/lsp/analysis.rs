@@ -258,7 +258,10 @@ impl Analyzer {
 }
 
 impl Analyzer {
-    #[expect(clippy::too_many_lines, reason = "the stages of one check, each reusing its cache; to split with the per-edit work")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the stages of one check, each reusing its cache; to split with the per-edit work"
+    )]
     pub(crate) fn analyze(&mut self, inputs: &Inputs<'_>, settings: &Settings) -> Analysis {
         let mut sources = SourceSet::new();
         let mut findings: Vec<Finding> = Vec::new();

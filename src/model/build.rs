@@ -51,7 +51,10 @@ pub(super) fn index(
     (nodes, index)
 }
 
-#[expect(clippy::too_many_lines, reason = "every check of one declaration's header, keys and waivers")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "every check of one declaration's header, keys and waivers"
+)]
 fn node(
     schema: &Schema,
     kind_id: super::KindId,

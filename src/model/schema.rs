@@ -179,7 +179,10 @@ impl Schema {
     }
 
     /// Parses and validates a schema file.
-    #[expect(clippy::too_many_lines, reason = "every check of schema.toml, each with its own finding")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "every check of schema.toml, each with its own finding"
+    )]
     pub fn load(file: FileId, text: &str) -> Result<Schema, Vec<Finding>> {
         let raw: RawSchema = toml::from_str(text).map_err(|e| vec![toml_error(file, &e)])?;
         let mut errors = Vec::new();

@@ -813,12 +813,10 @@ impl<'a> Ctx<'a> {
                         l(o.kind)
                     ),
                 ),
+                // Any other rule type: the rule's own summary, which is prose.
                 _ => Text::new(
-                    format!(
-                        "{n} {} of {tag}.",
-                        if n == 1 { "finding" } else { "findings" }
-                    ),
-                    format!("{tag}: {n} 件。"),
+                    format!("{}: {n} ({tag}).", upper_first(&rule.summary.en)),
+                    format!("{}: {n} 件（{tag}）。", rule.summary.ja),
                 ),
             };
             out.push(clean(s.get(lang)));
@@ -1300,4 +1298,12 @@ fn value_text(v: &Value) -> String {
 /// The share as a whole percent for bars: 7 of 9 → 78.
 pub fn percent(covered: usize, total: usize) -> Option<u64> {
     crate::analysis::percent_tenths(covered as u64, total as u64).map(|t| (t + 5) / 10)
+}
+
+/// The text with its first letter in upper case (a rule summary at the start of a sentence).
+fn upper_first(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }

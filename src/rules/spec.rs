@@ -259,7 +259,10 @@ fn split_params<'i>(root: &mut DeTable<'i>) -> Vec<Spanned<DeTable<'i>>> {
     params
 }
 
-#[expect(clippy::too_many_lines, reason = "every check of a rule's common keys, each with its own finding")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "every check of a rule's common keys, each with its own finding"
+)]
 pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule>, Vec<Finding>> {
     let mut root = DeTable::parse(text).map_err(|e| vec![toml_error(file, &e)])?;
     let params = split_params(root.get_mut());

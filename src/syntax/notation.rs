@@ -33,7 +33,10 @@ pub(crate) struct Context<'a> {
 }
 
 /// Recognises a drafter's notation at `tokens[i]`, if there is one.
-#[expect(clippy::too_many_lines, reason = "one arm per notation a drafter writes; a table of recognisers would read worse")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per notation a drafter writes; a table of recognisers would read worse"
+)]
 pub(crate) fn recognize(
     file: FileId,
     tokens: &[Token],

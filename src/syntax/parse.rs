@@ -140,7 +140,10 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     /// Lexes `text`, reporting bad characters and strings, and keeps the significant tokens.
-    #[expect(clippy::too_many_lines, reason = "the lexer's one loop over characters, kept whole for speed")]
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the lexer's one loop over characters, kept whole for speed"
+    )]
     fn new(file: FileId, text: &'a str) -> Self {
         let mut out = Vec::new();
         let tokens = tokenize(text);
