@@ -88,6 +88,7 @@ use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
 use crate::syntax::ast::Date;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// The default rule set, embedded in the binary.
 pub const DEFAULT_SCHEMA: &str = include_str!("../../rules/basic-plan/schema.toml");
@@ -185,12 +186,17 @@ impl RuleSet {
         on: &(dyn Fn(&Rule) -> bool + Sync),
     ) -> Vec<Finding> {
         // Rules are independent: run them in parallel, keeping their order in the result.
+        let paths = PathMemo::new(model);
         let per_rule: Vec<Vec<Finding>> = self
             .rules
             .par_iter()
             .filter(|rule| on(rule))
             .map(|rule| {
-                let ctx = Ctx { model, rule };
+                let ctx = Ctx {
+                    model,
+                    rule,
+                    paths: &paths,
+                };
                 let mut out = Vec::new();
                 rule.check.run(&ctx, &mut out);
                 out
@@ -227,6 +233,38 @@ fn config(sources: &mut SourceSet, name: &str, text: &str) -> FileId {
 pub(crate) struct Ctx<'a> {
     pub(crate) model: &'a Model,
     pub(crate) rule: &'a Rule,
+    /// The plan-path notes of the run, shared by every rule.
+    paths: &'a PathMemo,
+}
+
+/// The plan-path note of each node, walked at most once per node in a run (rules run in
+/// parallel and a node often has findings from several rules) and cloned into each finding.
+struct PathMemo {
+    notes: Vec<OnceLock<Option<Text>>>,
+    /// How many times the path walk ran (the work-counting test reads it).
+    #[cfg(test)]
+    walks: std::sync::atomic::AtomicUsize,
+}
+
+impl PathMemo {
+    fn new(model: &Model) -> Self {
+        PathMemo {
+            notes: model.nodes.iter().map(|_| OnceLock::new()).collect(),
+            #[cfg(test)]
+            walks: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    fn note(&self, model: &Model, n: NodeIx) -> Option<&Text> {
+        self.notes[n.index()]
+            .get_or_init(|| {
+                #[cfg(test)]
+                self.walks
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                plan_path(model, n)
+            })
+            .as_ref()
+    }
 }
 
 impl Ctx<'_> {
@@ -247,14 +285,23 @@ impl Ctx<'_> {
     /// filled from `vars` (plus `id`, `title`, `kind`) and the plan path as a note.
     pub(crate) fn finding(&self, n: NodeIx, vars: &[(&str, Text)]) -> Finding {
         let node = self.model.node(n);
-        let mut all: Vec<(&str, Text)> = vec![
-            ("id", Text::same(&node.id)),
-            ("title", Text::same(node.title_or_id())),
-            ("kind", self.model.schema.label(node.kind).clone()),
+        let label = self.model.schema.label(node.kind);
+        // The values are borrowed: only the filled message and help are allocated.
+        let builtin = [
+            ("id", node.id.as_str(), node.id.as_str()),
+            ("title", node.title_or_id(), node.title_or_id()),
+            ("kind", label.en.as_str(), label.ja.as_str()),
         ];
-        all.extend(vars.iter().cloned());
-        let en: Vec<(&str, String)> = all.iter().map(|(k, v)| (*k, v.en.clone())).collect();
-        let ja: Vec<(&str, String)> = all.iter().map(|(k, v)| (*k, v.ja.clone())).collect();
+        let mut en: Vec<(&str, &str)> = Vec::with_capacity(builtin.len() + vars.len());
+        let mut ja: Vec<(&str, &str)> = Vec::with_capacity(builtin.len() + vars.len());
+        for (k, e, j) in builtin {
+            en.push((k, e));
+            ja.push((k, j));
+        }
+        for (k, v) in vars {
+            en.push((k, v.en.as_str()));
+            ja.push((k, v.ja.as_str()));
+        }
         let fill = |t: &Text| Text::new(spec::fill(&t.en, &en), spec::fill(&t.ja, &ja));
         let mut f = Finding::new(
             &self.rule.code,
@@ -265,8 +312,8 @@ impl Ctx<'_> {
         )
         .with_help(fill(&self.rule.help))
         .with_node(&node.id);
-        if let Some(path) = plan_path(self.model, n) {
-            f = f.with_note(path);
+        if let Some(path) = self.paths.note(self.model, n) {
+            f = f.with_note(path.clone());
         }
         f
     }
@@ -280,12 +327,12 @@ fn plan_path(model: &Model, n: NodeIx) -> Option<Text> {
     }
     let mut chain = vec![n];
     let mut cur = n;
-    // Each step takes the first hierarchy relation the node has; a seen set ends cycles.
-    let mut seen = std::collections::HashSet::from([n]);
+    // Each step takes the first hierarchy relation the node has; a node seen before ends a
+    // cycle (the chain is at most 16 long: a scan of it is cheaper than a hash set).
     'up: while chain.len() < 16 {
         for &rel in hierarchy {
             if let Some((up, _)) = model.graph.outgoing(cur, rel).next() {
-                if !seen.insert(up) {
+                if chain.contains(&up) {
                     break 'up;
                 }
                 chain.push(up);
@@ -328,5 +375,49 @@ mod tests {
         assert!(set.rule("aln101").is_some());
         assert!(set.rule("Item-Without-Program").is_some());
         assert_eq!(sources.len(), 2);
+    }
+
+    #[test]
+    fn the_plan_path_is_walked_once_per_node_however_many_findings_it_has() {
+        let mut sources = SourceSet::new();
+        let set = RuleSet::embedded(&mut sources).unwrap_or_else(|e| panic!("{e:?}"));
+        let spec = r#"
+plan PL "p" {}
+policy V1 "v" { plan PL }
+goal G1 "g" { policy V1 }
+goal G2 "h" { policy V1 }
+"#;
+        let (ast, errors) = crate::syntax::parse(FileId(9), spec);
+        assert!(errors.is_empty(), "{errors:?}");
+        let (nodes, errors) = crate::model::lower(&set.schema, &ast);
+        assert!(errors.is_empty(), "{errors:?}");
+        let (model, errors) = Model::assemble(set.schema.clone(), vec![(FileId(9), nodes)]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let paths = PathMemo::new(&model);
+        let all: Vec<NodeIx> = (0..model.nodes.len())
+            .filter_map(|i| model.get(&model.nodes[i].id))
+            .collect();
+        assert_eq!(all.len(), 4);
+        // Three rules, three findings each on every node: twelve walks without the memo.
+        for rule in set.rules.iter().take(3) {
+            let ctx = Ctx {
+                model: &model,
+                rule,
+                paths: &paths,
+            };
+            for &n in &all {
+                for _ in 0..3 {
+                    let f = ctx.finding(n, &[]);
+                    assert_eq!(
+                        f.notes,
+                        plan_path(&model, n).into_iter().collect::<Vec<_>>()
+                    );
+                }
+            }
+        }
+        assert_eq!(paths.walks.load(std::sync::atomic::Ordering::Relaxed), 4);
+        let g1 = model.get("G1").unwrap_or_else(|| panic!("G1"));
+        let note = paths.note(&model, g1).map(|t| t.en.as_str());
+        assert_eq!(note, Some("plan path: PL → V1 “v” → G1"));
     }
 }

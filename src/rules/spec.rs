@@ -58,24 +58,21 @@ impl Filter {
 }
 
 /// Replaces `{name}` placeholders with their values.
-pub(crate) fn fill(template: &str, vars: &[(&str, String)]) -> String {
+pub(crate) fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close) if vars.iter().any(|(k, _)| *k == &after[..close]) => {
-                let name = &after[..close];
-                if let Some((_, v)) = vars.iter().find(|(k, _)| *k == name) {
-                    out.push_str(v);
-                }
-                rest = &after[close + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
+        let known = after
+            .find('}')
+            .and_then(|close| Some((close, vars.iter().find(|(k, _)| *k == &after[..close])?.1)));
+        if let Some((close, v)) = known {
+            out.push_str(v);
+            rest = &after[close + 1..];
+        } else {
+            out.push('{');
+            rest = after;
         }
     }
     out.push_str(rest);
@@ -497,7 +494,7 @@ mod tests {
 
     #[test]
     fn fill_replaces_known_placeholders_only() {
-        let vars = [("id", "I1".to_owned())];
+        let vars = [("id", "I1")];
         assert_eq!(fill("item {id} {nope} {", &vars), "item I1 {nope} {");
     }
 
