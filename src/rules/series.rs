@@ -1,11 +1,11 @@
-//! What the series rule types (`series-gap`, `series-trend`, `series-lag`, `series-missing`)
-//! share: the plan parameters (`plan`, `walk-up`, `period`, `as-of`), read and documented once,
+//! What the series rule types (`series-gap`, `series-trend`, `series-lag`, `series-missing`,
+//! `series-period`) share: the plan parameters (`plan`, `walk-up`, `period`, `as-of`), read and documented once,
 //! and the plan's period and as-of shown under a finding.
 
 use super::spec::Checker;
 use crate::analysis::series::{PlanKeys, PlanWindow};
 use crate::diag::{Finding, Text};
-use crate::model::{KeyId, Model, Schema};
+use crate::model::{KeyId, KindId, Model, Schema};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -20,6 +20,44 @@ pub(crate) struct SeriesParams {
     pub(super) walk_up: Option<Vec<Spanned<String>>>,
     pub(super) period: Option<Spanned<String>>,
     pub(super) as_of: Option<Spanned<String>>,
+}
+
+/// What the per-plan series rule types (`series-gap`, `series-missing`, `series-period`) read:
+/// the kind judged, its series key, and how to reach its plan. Built and documented once.
+#[derive(Debug)]
+pub struct PlanSeries {
+    pub kind: KindId,
+    /// The series key (`series`).
+    pub series: KeyId,
+    pub plan: PlanKeys,
+}
+
+impl PlanSeries {
+    pub(super) fn build(kind: KindId, p: &SeriesParams, c: &mut Checker<'_>) -> Option<Self> {
+        let series = c.need(p.series.as_ref(), "series").and_then(|s| c.key(s));
+        let plan = plan_keys(
+            p.plan.as_ref(),
+            p.walk_up.as_deref(),
+            p.period.as_ref(),
+            p.as_of.as_ref(),
+            c,
+        );
+        Some(PlanSeries {
+            kind,
+            series: series?,
+            plan: plan?,
+        })
+    }
+
+    /// The parameters as `align explain` and docs/rules.md show them.
+    pub(super) fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
+        let mut p = vec![
+            ("kind".into(), schema.kind(self.kind).name.clone()),
+            ("series".into(), schema.key_name(self.series).to_owned()),
+        ];
+        p.extend(plan_params(&self.plan, schema));
+        p
+    }
 }
 
 /// The plan a series rule reads its period from: `plan`, `walk-up`, `period`, `as-of`.

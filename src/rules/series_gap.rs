@@ -3,19 +3,15 @@
 
 use super::Ctx;
 use super::registry::RuleKind;
-use super::series::{as_of_texts, plan_keys, plan_params, with_window, SeriesParams};
+use super::series::{as_of_texts, with_window, SeriesParams, PlanSeries};
 use super::spec::Checker;
-use crate::analysis::series::{self, PlanKeys};
+use crate::analysis::series;
 use crate::diag::{Finding, Text};
-use crate::model::{KeyId, KindId, Schema};
+use crate::model::{KindId, Schema};
 
+/// A rule of this type: a kind, its series and its plan.
 #[derive(Debug)]
-pub struct SeriesGap {
-    pub kind: KindId,
-    /// The series key (`series`).
-    pub series: KeyId,
-    pub plan: PlanKeys,
-}
+pub struct SeriesGap(pub PlanSeries);
 
 impl RuleKind for SeriesGap {
     const NAME: &'static str = "series-gap";
@@ -23,29 +19,17 @@ impl RuleKind for SeriesGap {
     type Params = SeriesParams;
 
     fn build(kind: KindId, p: SeriesParams, c: &mut Checker<'_>) -> Option<Self> {
-        let series = c.need(p.series.as_ref(), "series").and_then(|s| c.key(s));
-        let plan = plan_keys(
-            p.plan.as_ref(),
-            p.walk_up.as_deref(),
-            p.period.as_ref(),
-            p.as_of.as_ref(),
-            c,
-        );
-        Some(SeriesGap {
-            kind,
-            series: series?,
-            plan: plan?,
-        })
+        PlanSeries::build(kind, &p, c).map(SeriesGap)
     }
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
-        for n in ctx.targets(self.kind) {
+        for n in ctx.targets(self.0.kind) {
             let node = model.node(n);
-            let Some(points) = series::points(node, self.series).filter(|p| !p.is_empty()) else {
+            let Some(points) = series::points(node, self.0.series).filter(|p| !p.is_empty()) else {
                 continue;
             };
-            let Some(window) = self.plan.window(model, n) else {
+            let Some(window) = self.0.plan.window(model, n) else {
                 continue;
             };
             let last = points.last().map_or(window.start, |p| p.year);
@@ -67,8 +51,8 @@ impl RuleKind for SeriesGap {
                         ("plan", Text::same(&model.node(window.plan).id)),
                     ],
                 )
-                .with_relation(model.schema.key_name(self.series));
-            if let Some(attr) = node.attr(self.series) {
+                .with_relation(model.schema.key_name(self.0.series));
+            if let Some(attr) = node.attr(self.0.series) {
                 f.span = attr.key_span;
                 f = f.with_label(Text::new(
                     format!("no value for {years}"),
@@ -81,12 +65,7 @@ impl RuleKind for SeriesGap {
     }
 
     fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
-        let mut p = vec![
-            ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("series".into(), schema.key_name(self.series).to_owned()),
-        ];
-        p.extend(plan_params(&self.plan, schema));
-        p
+        self.0.params_doc(schema)
     }
 }
 

@@ -3,19 +3,15 @@
 
 use super::Ctx;
 use super::registry::RuleKind;
-use super::series::{plan_keys, plan_params, with_window, SeriesParams};
+use super::series::{with_window, SeriesParams, PlanSeries};
 use super::spec::Checker;
-use crate::analysis::series::{self, PlanKeys};
+use crate::analysis::series;
 use crate::diag::{Finding, Text};
-use crate::model::{KeyId, KindId, Schema};
+use crate::model::{KindId, Schema};
 
+/// A rule of this type: a kind, its series and its plan.
 #[derive(Debug)]
-pub struct SeriesMissing {
-    pub kind: KindId,
-    /// The series key (`series`).
-    pub series: KeyId,
-    pub plan: PlanKeys,
-}
+pub struct SeriesMissing(pub PlanSeries);
 
 impl RuleKind for SeriesMissing {
     const NAME: &'static str = "series-missing";
@@ -23,37 +19,25 @@ impl RuleKind for SeriesMissing {
     type Params = SeriesParams;
 
     fn build(kind: KindId, p: SeriesParams, c: &mut Checker<'_>) -> Option<Self> {
-        let series = c.need(p.series.as_ref(), "series").and_then(|s| c.key(s));
-        let plan = plan_keys(
-            p.plan.as_ref(),
-            p.walk_up.as_deref(),
-            p.period.as_ref(),
-            p.as_of.as_ref(),
-            c,
-        );
-        Some(SeriesMissing {
-            kind,
-            series: series?,
-            plan: plan?,
-        })
+        PlanSeries::build(kind, &p, c).map(SeriesMissing)
     }
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
-        for n in ctx.targets(self.kind) {
+        for n in ctx.targets(self.0.kind) {
             let node = model.node(n);
-            if series::points(node, self.series).is_some_and(|p| !p.is_empty()) {
+            if series::points(node, self.0.series).is_some_and(|p| !p.is_empty()) {
                 continue;
             }
             // Only once the plan says values are recorded up to a year of its period.
-            let Some(window) = self.plan.window(model, n) else {
+            let Some(window) = self.0.plan.window(model, n) else {
                 continue;
             };
             let Some(as_of) = window.as_of.filter(|y| *y >= window.start) else {
                 continue;
             };
-            let name = model.schema.key_name(self.series);
-            let label = match node.attr(self.series) {
+            let name = model.schema.key_name(self.0.series);
+            let label = match node.attr(self.0.series) {
                 Some(_) => Text::new(format!("`{name}` is empty"), format!("`{name}` が空")),
                 None => Text::new(format!("no `{name}`"), format!("`{name}` がない")),
             };
@@ -67,8 +51,8 @@ impl RuleKind for SeriesMissing {
                     ],
                 )
                 .with_label(label)
-                .with_relation(model.schema.key_name(self.series));
-            if let Some(attr) = node.attr(self.series) {
+                .with_relation(model.schema.key_name(self.0.series));
+            if let Some(attr) = node.attr(self.0.series) {
                 f.span = attr.key_span;
             }
             f = with_window(f, &window, model);
@@ -77,12 +61,7 @@ impl RuleKind for SeriesMissing {
     }
 
     fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
-        let mut p = vec![
-            ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("series".into(), schema.key_name(self.series).to_owned()),
-        ];
-        p.extend(plan_params(&self.plan, schema));
-        p
+        self.0.params_doc(schema)
     }
 }
 

@@ -7,20 +7,16 @@
 //! Second) and are accepted. A node whose plan has no readable period is not judged.
 
 use super::registry::RuleKind;
-use super::series::{plan_keys, plan_params, with_window, SeriesParams};
+use super::series::{with_window, SeriesParams, PlanSeries};
 use super::spec::Checker;
 use super::Ctx;
-use crate::analysis::series::{self, PlanKeys};
+use crate::analysis::series;
 use crate::diag::{Finding, Text};
-use crate::model::{KeyId, KindId, Schema};
+use crate::model::{KindId, Schema};
 
+/// A rule of this type: a kind, its series and its plan.
 #[derive(Debug)]
-pub struct SeriesPeriod {
-    pub kind: KindId,
-    /// The series key (`series`).
-    pub series: KeyId,
-    pub plan: PlanKeys,
-}
+pub struct SeriesPeriod(pub PlanSeries);
 
 impl RuleKind for SeriesPeriod {
     const NAME: &'static str = "series-period";
@@ -28,28 +24,16 @@ impl RuleKind for SeriesPeriod {
     type Params = SeriesParams;
 
     fn build(kind: KindId, p: SeriesParams, c: &mut Checker<'_>) -> Option<Self> {
-        let series = c.need(p.series.as_ref(), "series").and_then(|s| c.key(s));
-        let plan = plan_keys(
-            p.plan.as_ref(),
-            p.walk_up.as_deref(),
-            p.period.as_ref(),
-            p.as_of.as_ref(),
-            c,
-        );
-        Some(SeriesPeriod {
-            kind,
-            series: series?,
-            plan: plan?,
-        })
+        PlanSeries::build(kind, &p, c).map(SeriesPeriod)
     }
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
-        for n in ctx.targets(self.kind) {
-            let Some(points) = series::points(model.node(n), self.series) else {
+        for n in ctx.targets(self.0.kind) {
+            let Some(points) = series::points(model.node(n), self.0.series) else {
                 continue;
             };
-            let Some(window) = self.plan.window(model, n) else {
+            let Some(window) = self.0.plan.window(model, n) else {
                 continue;
             };
             let after: Vec<&series::Point> =
@@ -58,7 +42,7 @@ impl RuleKind for SeriesPeriod {
                 continue;
             };
             let years: Vec<&str> = after.iter().map(|p| p.label.as_str()).collect();
-            let name = model.schema.key_name(self.series);
+            let name = model.schema.key_name(self.0.series);
             let mut f = ctx
                 .finding(
                     n,
@@ -90,12 +74,7 @@ impl RuleKind for SeriesPeriod {
     }
 
     fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
-        let mut p = vec![
-            ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("series".into(), schema.key_name(self.series).to_owned()),
-        ];
-        p.extend(plan_params(&self.plan, schema));
-        p
+        self.0.params_doc(schema)
     }
 }
 
