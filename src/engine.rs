@@ -5,7 +5,7 @@
 //! The CLI calls [`run`] and renders the [`Checked`] it returns; tests, benchmarks and the
 //! other commands call it too.
 
-use crate::base::{Date, Lang, Text};
+use crate::base::{timing, Date, Lang, Text};
 use crate::baseline::{Baseline, Entry};
 use crate::config::{self, Config, ConfigError, FailOn, Level, Overrides};
 use crate::diag::{self, code, Finding, KindCount, Summary};
@@ -153,7 +153,9 @@ pub fn run(opts: &Options) -> Result<Checked, Stop> {
         .unwrap_or(opts.fallback_lang);
     let excluded =
         |name: &str, path: &Path| config.as_ref().is_some_and(|c| c.excludes_file(name, path));
-    let mut loaded = source::load_into(sources, &opts.paths, opts.max_file_size, &excluded);
+    let mut loaded = timing::time("read", || {
+        source::load_into(sources, &opts.paths, opts.max_file_size, &excluded)
+    });
     if let Some(c) = &config {
         loaded
             .errors
@@ -292,16 +294,19 @@ fn check(loaded: source::Loaded, mut rules: RuleSet, settings: Settings) -> Chec
     } = loaded;
     let model = build_model(&sources, &errors, &rules.schema, &mut findings);
     if settings.run_rules {
-        findings.extend(rules.run(&model, settings.today));
+        findings.extend(timing::time("rules", || rules.run(&model, settings.today)));
     }
     // Findings that follow from a structural error or an unread file are held back.
-    let (findings, held) =
-        crate::rules::hold_back(&rules, &model, findings, unread(&sources, &errors));
+    let (findings, held) = timing::time("hold back", || {
+        crate::rules::hold_back(&rules, &model, findings, unread(&sources, &errors))
+    });
     // `[severity]` first, then the command line narrows what is left (docs/ci.md).
     let mut findings = settings.selection.apply(settings.overrides.apply(findings));
     let mut held = settings.selection.apply(settings.overrides.apply(held));
-    source::sort(&mut findings, &sources);
-    source::sort(&mut held, &sources);
+    timing::time("sort", || {
+        source::sort(&mut findings, &sources);
+        source::sort(&mut held, &sources);
+    });
     let baseline = settings.baseline.map(|(file, base)| {
         let comparison = base.compare(&findings, &sources);
         // A held-back finding still occurs: its baseline entry is not gone.
@@ -400,21 +405,25 @@ fn build_model(
         .map(|(id, f)| (id, f.text.as_str()))
         .collect();
     // Parse and lower each file in parallel; its syntax tree is dropped as soon as it is lowered.
-    let lowered: Vec<_> = specs
-        .par_iter()
-        .map(|(id, text)| {
-            let (ast, mut errs) = syntax::parse(*id, text);
-            let (nodes, more) = model::lower(schema, &ast);
-            errs.extend(more);
-            (*id, nodes, errs)
-        })
-        .collect();
+    let lowered: Vec<_> = timing::time("parse and lower", || {
+        specs
+            .par_iter()
+            .map(|(id, text)| {
+                let (ast, mut errs) = syntax::parse(*id, text);
+                let (nodes, more) = model::lower(schema, &ast);
+                errs.extend(more);
+                (*id, nodes, errs)
+            })
+            .collect()
+    });
     let mut files = Vec::with_capacity(lowered.len());
     for (id, nodes, errs) in lowered {
         findings.extend(errs);
         files.push((id, nodes));
     }
-    let (model, mut model_findings) = Model::assemble(schema.clone(), files);
+    let (model, mut model_findings) = timing::time("assemble the model", || {
+        Model::assemble(schema.clone(), files)
+    });
     note_unread_files(sources, errors, &mut model_findings);
     findings.extend(model_findings);
     model
@@ -491,14 +500,20 @@ pub fn check_lowered(
     today: Date,
     memo: Option<&mut model::SuggestMemo>,
 ) -> (Model, Vec<Finding>) {
-    let (model, mut model_findings) = Model::assemble_with(rules.schema.clone(), files, memo);
+    let (model, mut model_findings) = timing::time("assemble the model", || {
+        Model::assemble_with(rules.schema.clone(), files, memo)
+    });
     note_unread_files(sources, &[], &mut model_findings);
     findings.extend(model_findings);
     let all = Selection::all();
-    findings.extend(rules.run_selected(&model, today, &|r| runs(r, overrides, &all)));
+    findings.extend(timing::time("rules", || {
+        rules.run_selected(&model, today, &|r| runs(r, overrides, &all))
+    }));
     // In an editor a file that cannot be decoded has its own diagnostic; the others keep
     // theirs (only structural errors hold findings back here).
-    let (mut findings, _held) = crate::rules::hold_back(rules, &model, findings, false);
-    source::sort(&mut findings, sources);
+    let (mut findings, _held) = timing::time("hold back", || {
+        crate::rules::hold_back(rules, &model, findings, false)
+    });
+    timing::time("sort", || source::sort(&mut findings, sources));
     (model, findings)
 }

@@ -10,6 +10,7 @@ pub mod sanitize;
 pub mod span;
 pub mod suggest;
 pub mod text;
+pub mod timing;
 
 pub use date::Date;
 pub use span::{FileId, Span};

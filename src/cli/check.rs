@@ -149,6 +149,7 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
         ..Input::from(&checked)
     };
     let lang = checked.lang;
+    let render = std::time::Instant::now();
     match args.format {
         Format::Json if args.statistics => statistics::render_json(&input, out)?,
         _ if args.statistics => statistics::render_table(&input, args.quiet, out)?,
@@ -172,6 +173,7 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
         Format::Gitlab => gitlab::render(&input, out)?,
         Format::Junit => junit::render(&input, checked.fail_on.threshold(), out)?,
     }
+    crate::base::timing::report("render", render);
     if !args.quiet {
         notes(&checked, &mut err)?;
     }

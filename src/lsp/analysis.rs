@@ -8,6 +8,7 @@
 //! the rules run on it.
 
 use super::position::LineIndex;
+use crate::base::timing;
 use crate::config::{Config, Overrides};
 use crate::diag::{Finding, Lang};
 use crate::engine;
@@ -352,6 +353,7 @@ impl Analyzer {
             })
             .collect();
         // Lower the files whose text (or file ID, or schema) changed, in parallel.
+        let lower_start = std::time::Instant::now();
         let fresh: Vec<(PathBuf, Lowered)> = specs
             .par_iter()
             .zip(keys.par_iter())
@@ -375,16 +377,19 @@ impl Analyzer {
                 (spec.path.to_path_buf(), lowered)
             })
             .collect();
+        timing::report("parse and lower the changed files", lower_start);
         self.cache.extend(fresh);
         let paths: HashSet<&Path> = specs.iter().map(|(_, s)| s.path).collect();
         self.cache.retain(|path, _| paths.contains(path.as_path()));
 
         // The model owns its nodes: copy the cached ones, files in parallel.
-        let files: Vec<(FileId, Vec<Node>)> = specs
-            .par_iter()
-            .filter(|(_, spec)| spec.valid)
-            .filter_map(|(id, spec)| Some((*id, self.cache.get(spec.path)?.nodes.to_vec())))
-            .collect();
+        let files: Vec<(FileId, Vec<Node>)> = timing::time("copy the cached nodes", || {
+            specs
+                .par_iter()
+                .filter(|(_, spec)| spec.valid)
+                .filter_map(|(id, spec)| Some((*id, self.cache.get(spec.path)?.nodes.to_vec())))
+                .collect()
+        });
         let mut spec_files = Vec::with_capacity(specs.len());
         let mut by_path = HashMap::with_capacity(specs.len());
         let mut lines = HashMap::with_capacity(sources.len());

@@ -27,6 +27,7 @@ mod workspace;
 
 pub use analysis::Settings;
 
+use crate::base::timing;
 use analysis::{Analysis, Analyzer};
 use crossbeam_channel::TryRecvError;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -234,6 +235,7 @@ impl Server {
     /// Checks the workspace and publishes the diagnostics that changed.
     fn refresh(&mut self) {
         self.dirty = false;
+        let start = std::time::Instant::now();
         let inputs = self.ws.inputs();
         let analyzer = &mut self.analyzer;
         let settings = &self.options.settings;
@@ -253,7 +255,11 @@ impl Server {
                     return;
                 }
             };
-        for (uri, diags) in self.published.update(&analysis, &self.docs) {
+        timing::report("check", start);
+        let publish = std::time::Instant::now();
+        let changed = self.published.update(&analysis, &self.docs);
+        timing::report("convert diagnostics", publish);
+        for (uri, diags) in changed {
             let version = uri::to_path(&uri).and_then(|p| self.ws.version(&p));
             self.send(
                 Notification::new(
@@ -274,6 +280,7 @@ impl Server {
             self.messages.clone_from(&analysis.messages);
         }
         self.analysis = Some(analysis);
+        timing::report("check and publish", start);
     }
 
     fn request(&mut self, r: Request) -> Response {

@@ -82,6 +82,7 @@ rule_types! {
     series_units::SeriesUnits,
 }
 
+use crate::base::timing;
 use crate::diag::{Finding, Text};
 use crate::model::{Model, NodeIx, Schema};
 use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
@@ -198,12 +199,13 @@ impl RuleSet {
                     paths: &paths,
                 };
                 let mut out = Vec::new();
-                rule.check.run(&ctx, &mut out);
+                timing::time(&rule.code, || rule.check.run(&ctx, &mut out));
                 out
             })
             .collect();
-        let mut findings =
-            waiver::apply(self, model, per_rule.into_iter().flatten().collect(), today);
+        let mut findings = timing::time("waivers", || {
+            waiver::apply(self, model, per_rule.into_iter().flatten().collect(), today)
+        });
         // A rule finding on a declaration with a syntax error is a consequence of that error.
         findings.retain(|f| {
             let recovered = f
