@@ -236,7 +236,7 @@ impl Server {
     fn refresh(&mut self) {
         self.dirty = false;
         let start = std::time::Instant::now();
-        let inputs = self.ws.inputs();
+        let inputs = timing::time("workspace inputs", || self.ws.inputs());
         let analyzer = &mut self.analyzer;
         let settings = &self.options.settings;
         let analysis =
@@ -259,6 +259,7 @@ impl Server {
         let publish = std::time::Instant::now();
         let changed = self.published.update(&analysis, &self.docs);
         timing::report("convert diagnostics", publish);
+        let send = std::time::Instant::now();
         for (uri, diags) in changed {
             let version = uri::to_path(&uri).and_then(|p| self.ws.version(&p));
             self.send(
@@ -273,13 +274,27 @@ impl Server {
                 .into(),
             );
         }
+        timing::report("send diagnostics", send);
         if analysis.messages != self.messages {
             for m in &analysis.messages {
                 self.log(lsp_types::MessageType::WARNING, format!("align: {m}"));
             }
             self.messages.clone_from(&analysis.messages);
         }
-        self.analysis = Some(analysis);
+        // Freeing the previous check (every node, finding and text of the workspace) costs as
+        // much as copying it: done on a thread of its own, off the path of the next message.
+        let old = self.analysis.replace(analysis);
+        if let Some(old) = old {
+            let freed = std::thread::Builder::new()
+                .name("align-free".to_owned())
+                .spawn(move || drop(old));
+            if let Err(e) = freed {
+                self.log(
+                    lsp_types::MessageType::WARNING,
+                    format!("align: cannot start a thread to free memory: {e}"),
+                );
+            }
+        }
         timing::report("check and publish", start);
     }
 

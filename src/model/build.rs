@@ -7,7 +7,6 @@ use super::{
 };
 use crate::diag::{code, Finding, Span, Text};
 use crate::syntax::ast::{self, ValueKind};
-use std::collections::HashMap;
 
 /// The key every kind takes for waivers.
 pub(crate) const ALLOW: &str = "allow";
@@ -31,10 +30,10 @@ pub(super) fn lower(schema: &Schema, file: &ast::File) -> (Vec<Node>, Vec<Findin
 pub(super) fn index(
     files: Vec<Vec<Node>>,
     findings: &mut Vec<Finding>,
-) -> (Vec<Node>, HashMap<String, NodeIx>) {
+) -> (Vec<Node>, super::IdIndex) {
     let total: usize = files.iter().map(Vec::len).sum();
     let mut nodes: Vec<Node> = Vec::with_capacity(total);
-    let mut index: HashMap<String, NodeIx> = HashMap::with_capacity(total);
+    let mut index = super::IdIndex::with_capacity_and_hasher(total, rustc_hash::FxBuildHasher);
     for node in files.into_iter().flatten() {
         if let Some(&first) = index.get(&node.id) {
             // A declaration read only in part (syntax error) may have a wrong ID: its

@@ -66,6 +66,15 @@ impl Graph {
         }
     }
 
+    /// A graph of `n` nodes with room for `edges` edges (added without regrowing).
+    pub fn with_capacity(n: usize, edges: usize) -> Self {
+        Graph {
+            nodes: n,
+            edges: Vec::with_capacity(edges),
+            ..Graph::default()
+        }
+    }
+
     pub fn add_edge(&mut self, from: NodeIx, to: NodeIx, edge: Edge) {
         self.edges.push(Stored {
             from: from.index() as u32,

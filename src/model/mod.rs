@@ -15,10 +15,13 @@ pub use graph::{Edge, Graph};
 pub use resolve::SuggestMemo;
 pub use schema::{KeyId, KeySchema, KeyType, KindId, KindSchema, Schema};
 
+use crate::base::timing;
 use crate::diag::{Finding, Span};
 use crate::source::FileId;
 use crate::syntax::ast::{self, Date};
-use std::collections::HashMap;
+
+/// Node IDs to their index in the model.
+pub type IdIndex = rustc_hash::FxHashMap<String, NodeIx>;
 
 /// Lowers one parsed file to typed nodes with their findings (unknown kinds and keys, wrong
 /// types, missing keys, waivers). Files are independent here, so this runs in parallel.
@@ -151,7 +154,9 @@ pub struct Waiver {
 pub struct Model {
     pub schema: Schema,
     pub nodes: Vec<Node>,
-    pub index: HashMap<String, NodeIx>,
+    /// Hashed with `rustc_hash` (IDs are short keys from the specs, not from an adversary
+    /// who could pick colliding hashes: the files are the user's own).
+    pub index: IdIndex,
     pub graph: Graph,
     /// Files that were modelled.
     pub files: Vec<FileId>,
@@ -173,8 +178,12 @@ impl Model {
     ) -> (Model, Vec<Finding>) {
         let mut findings = Vec::new();
         let file_ids: Vec<FileId> = files.iter().map(|f| f.0).collect();
-        let (nodes, index) = build::index(files.into_iter().map(|f| f.1).collect(), &mut findings);
-        let graph = resolve::edges(&schema, &nodes, &index, &mut findings, memo);
+        let (nodes, index) = timing::time("model: ID index", || {
+            build::index(files.into_iter().map(|f| f.1).collect(), &mut findings)
+        });
+        let graph = timing::time("model: references", || {
+            resolve::edges(&schema, &nodes, &index, &mut findings, memo)
+        });
         let model = Model {
             schema,
             nodes,
@@ -182,7 +191,7 @@ impl Model {
             graph,
             files: file_ids,
         };
-        resolve::cycles(&model, &mut findings);
+        timing::time("model: cycles", || resolve::cycles(&model, &mut findings));
         (model, findings)
     }
 

@@ -12,11 +12,20 @@ use std::collections::{HashMap, HashSet};
 pub(super) fn edges(
     schema: &Schema,
     nodes: &[Node],
-    index: &HashMap<String, NodeIx>,
+    index: &super::IdIndex,
     findings: &mut Vec<Finding>,
     memo: Option<&mut SuggestMemo>,
 ) -> Graph {
-    let mut graph = Graph::with_nodes(nodes.len());
+    // Every reference may become an edge: one allocation for all of them.
+    let refs = nodes
+        .iter()
+        .flat_map(|n| &n.attrs)
+        .map(|a| match &a.value {
+            AttrValue::Refs(r) => r.len(),
+            _ => 0,
+        })
+        .sum();
+    let mut graph = Graph::with_capacity(nodes.len(), refs);
     let mut misses: Vec<Miss<'_>> = Vec::new();
     for (from, node) in nodes.iter().enumerate() {
         let from = NodeIx::new(from);
@@ -117,7 +126,9 @@ pub(super) fn edges(
             }
         }
     }
-    suggest_all(nodes, &misses, findings, memo);
+    crate::base::timing::time("model: did-you-mean", || {
+        suggest_all(nodes, &misses, findings, memo);
+    });
     graph
 }
 
@@ -274,7 +285,8 @@ impl SuggestMemo {
 /// One finding per cycle through the relations the schema marks acyclic, named from its
 /// smallest ID (`I1 -> I2 -> I1`). Iterative throughout: a 100,000-long cycle is fine.
 pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
-    let acyclic: HashSet<KeyId> = model
+    // A handful of relations: a scan of a short list is cheaper than hashing per edge.
+    let mut acyclic: Vec<KeyId> = model
         .schema
         .kinds
         .iter()
@@ -282,6 +294,8 @@ pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
         .filter(|k| k.acyclic)
         .map(|k| k.id)
         .collect();
+    acyclic.sort_unstable();
+    acyclic.dedup();
     if acyclic.is_empty() {
         return;
     }
@@ -289,13 +303,15 @@ pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
     for _ in 0..model.nodes.len() {
         sub.add_node(());
     }
-    let mut edge_span = HashMap::new();
+    // Nodes with an edge to themselves: a cycle of one.
+    let mut self_loops: HashSet<usize> = HashSet::new();
     let mut any = false;
     for (from, to, e) in model.graph.edges() {
-        let (from, to) = (from.index(), to.index());
         if acyclic.contains(&e.relation) {
-            sub.add_edge(NodeIndex::new(from), NodeIndex::new(to), ());
-            edge_span.entry((from, to)).or_insert(e);
+            sub.add_edge(NodeIndex::new(from.index()), NodeIndex::new(to.index()), ());
+            if from == to {
+                self_loops.insert(from.index());
+            }
             any = true;
         }
     }
@@ -303,13 +319,29 @@ pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
         return;
     }
     // Kosaraju with petgraph's iterative DFS: `tarjan_scc` recurses once per node of a path
-    // and overflowed the stack on a 100,000-long cycle.
-    for scc in kosaraju_scc(&sub) {
-        let members: HashSet<usize> = scc.iter().map(|n| n.index()).collect();
-        let self_loop = scc.len() == 1 && edge_span.contains_key(&(scc[0].index(), scc[0].index()));
-        if scc.len() < 2 && !self_loop {
-            continue;
+    // and overflowed the stack on a 100,000-long cycle. Most components are single nodes with
+    // no loop: only the nodes of a cycle get a set, and only their edges are looked up.
+    let cyclic: Vec<Vec<NodeIndex<u32>>> = kosaraju_scc(&sub)
+        .into_iter()
+        .filter(|scc| scc.len() > 1 || self_loops.contains(&scc[0].index()))
+        .collect();
+    if cyclic.is_empty() {
+        return;
+    }
+    let mut in_cycle = vec![false; model.nodes.len()];
+    for n in cyclic.iter().flatten() {
+        in_cycle[n.index()] = true;
+    }
+    // The first edge between two nodes of a cycle, in the order the references were read.
+    let mut edge_span = HashMap::new();
+    for (from, to, e) in model.graph.edges() {
+        let (from, to) = (from.index(), to.index());
+        if in_cycle[from] && in_cycle[to] && acyclic.contains(&e.relation) {
+            edge_span.entry((from, to)).or_insert(e);
         }
+    }
+    for scc in cyclic {
+        let members: HashSet<usize> = scc.iter().map(|n| n.index()).collect();
         let Some(&start) = members
             .iter()
             .min_by(|a, b| model.nodes[**a].id.cmp(&model.nodes[**b].id))
