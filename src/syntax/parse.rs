@@ -213,7 +213,15 @@ impl<'a> Parser<'a> {
             let i = self.raw_at;
             self.raw_at += 1;
             self.cx.line_start = self.last.is_none_or(|k| k == TokenKind::Newline);
-            if let Some(rw) = notation::recognize(file, &self.raw, i, &self.cx) {
+            // Only these kinds start a notation (see `notation::recognize`).
+            let candidate = matches!(
+                t.kind,
+                TokenKind::Foreign | TokenKind::Numeric | TokenKind::Punct
+            );
+            if let Some(rw) = candidate
+                .then(|| notation::recognize(file, &self.raw, i, &self.cx))
+                .flatten()
+            {
                 let last = i + rw.consumed.max(1) - 1;
                 let end = self.raw.get(last).map_or(t.end, |e| e.end);
                 self.raw_at = last + 1;
