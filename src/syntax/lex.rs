@@ -1,12 +1,8 @@
 //! Lexer: splits a spec file into a lossless token stream (trivia and bad characters included),
-//! with nom leaf parsers for each token kind. First step of the `syntax` stage.
+//! one token at a time by a hand-written scan over bytes. First step of the `syntax` stage.
 
-use nom::branch::alt;
-use nom::bytes::complete::{tag, take_till, take_while, take_while1};
-use nom::character::complete::{char, satisfy};
-use nom::combinator::{opt, recognize, value};
-use nom::multi::many0_count;
-use nom::{IResult, Parser};
+use std::cell::RefCell;
+use std::collections::VecDeque;
 
 /// What a token is. Trivia (whitespace, newlines, comments, the BOM) and bad characters are
 /// tokens too, so the texts of all tokens concatenate back to the input.
@@ -85,96 +81,155 @@ impl Token {
 /// Splits `text` into tokens. Never fails: every byte belongs to exactly one token, and the
 /// spans are contiguous from 0 to `text.len()`.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    // Specs average well over four bytes a token (trivia included): one allocation, no regrowth.
-    let mut tokens = Vec::with_capacity(text.len() / 4 + 1);
+    let mut tokens = Vec::new();
     let mut pos = 0;
-    if text.starts_with('\u{feff}') {
-        tokens.push(Token {
-            kind: TokenKind::Bom,
-            start: 0,
-            end: 3,
-        });
-        pos = 3;
-    }
-    while let Some(rest) = text.get(pos..) {
-        if rest.is_empty() {
-            break;
-        }
-        let len = match token(rest) {
-            Ok((after, kind)) if after.len() < rest.len() => Some((kind, rest.len() - after.len())),
-            _ => None,
-        };
-        // INVARIANT: `token` always consumes a char; the fallback keeps the lexer total anyway.
-        let (kind, len) = len.unwrap_or((TokenKind::Unexpected, rest.len()));
-        tokens.push(Token {
-            kind,
-            start: pos,
-            end: pos + len,
-        });
-        pos += len;
+    while let Some(t) = next_token(text, pos) {
+        pos = t.end;
+        tokens.push(t);
     }
     tokens
 }
 
-/// Any one token.
-fn token(i: &str) -> IResult<&str, TokenKind> {
-    alt((
-        value(
+/// Raw tokens lexed on demand and addressed by their index in the file, for the parser and the
+/// notation recognisers, which look a few tokens ahead. Only the tokens between the last
+/// [`Lookahead::release`] and the furthest one looked at are held, so lexing takes memory for a
+/// few tokens whatever the size of the file.
+pub(crate) struct Lookahead<'a> {
+    text: &'a str,
+    window: RefCell<Window>,
+}
+
+#[derive(Default)]
+struct Window {
+    /// Index of `held[0]`.
+    base: usize,
+    /// Where the next token to lex starts.
+    next: usize,
+    held: VecDeque<Token>,
+    /// The most tokens held at once.
+    #[cfg(test)]
+    most: usize,
+}
+
+impl<'a> Lookahead<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Lookahead {
+            text,
+            window: RefCell::default(),
+        }
+    }
+
+    /// Token `i` of the file, `None` past the end (or if it was released).
+    pub(crate) fn get(&self, i: usize) -> Option<Token> {
+        let mut w = self.window.try_borrow_mut().ok()?;
+        let k = i.checked_sub(w.base)?;
+        while w.held.len() <= k {
+            let t = next_token(self.text, w.next)?;
+            w.next = t.end;
+            w.held.push_back(t);
+            #[cfg(test)]
+            {
+                w.most = w.most.max(w.held.len());
+            }
+        }
+        w.held.get(k).copied()
+    }
+
+    /// The most tokens held at once so far.
+    #[cfg(test)]
+    pub(crate) fn most_held(&self) -> usize {
+        self.window.borrow().most
+    }
+
+    /// Forgets the tokens before index `i`.
+    pub(crate) fn release(&self, i: usize) {
+        if let Ok(mut w) = self.window.try_borrow_mut() {
+            while w.base < i {
+                if w.held.pop_front().is_none() {
+                    // Tokens never looked at: skip them by lexing.
+                    let next = w.next;
+                    match next_token(self.text, next) {
+                        Some(t) => w.next = t.end,
+                        None => break,
+                    }
+                }
+                w.base += 1;
+            }
+        }
+    }
+}
+
+/// The token that starts at byte `pos` of `text` (a char boundary, the end of the previous
+/// token), or `None` at the end. A hand-written scan over bytes: ASCII decides every token kind
+/// but the non-ASCII runs, which are read by `char`.
+pub(crate) fn next_token(text: &str, pos: usize) -> Option<Token> {
+    let bytes = text.as_bytes();
+    let &b = bytes.get(pos)?;
+    let (kind, end) = match b {
+        b' ' | b'\t' => (
             TokenKind::Whitespace,
-            take_while1(|c| c == ' ' || c == '\t'),
+            scan(bytes, pos + 1, |c| c == b' ' || c == b'\t'),
         ),
-        value(TokenKind::Newline, alt((tag("\n"), tag("\r\n")))),
-        value(TokenKind::LoneCr, tag("\r")),
-        value(TokenKind::Comment, comment),
-        value(TokenKind::Ident, ident_path),
-        value(TokenKind::Numeric, numeric),
-        string,
-        punctuation,
-        value(TokenKind::IdeographicSpace, tag("\u{3000}")),
-        value(TokenKind::FullWidth, take_while1(is_full_width)),
-        value(TokenKind::Unexpected, satisfy(is_unexpected)),
-        value(TokenKind::Foreign, take_while1(is_foreign)),
-        value(TokenKind::Punct, satisfy(|c| c.is_ascii())),
-    ))
-    .parse(i)
+        b'\n' => (TokenKind::Newline, pos + 1),
+        b'\r' if bytes.get(pos + 1) == Some(&b'\n') => (TokenKind::Newline, pos + 2),
+        b'\r' => (TokenKind::LoneCr, pos + 1),
+        b'#' => (
+            TokenKind::Comment,
+            scan(bytes, pos + 1, |c| c != b'\n' && c != b'\r'),
+        ),
+        b'a'..=b'z' | b'A'..=b'Z' | b'_' => (TokenKind::Ident, ident_end(bytes, pos + 1)),
+        b'0'..=b'9' => (TokenKind::Numeric, numeric_end(bytes, pos + 1)),
+        b'-' if bytes.get(pos + 1).is_some_and(u8::is_ascii_digit) => {
+            (TokenKind::Numeric, numeric_end(bytes, pos + 2))
+        }
+        b'"' => string_end(bytes, pos),
+        b'{' => (TokenKind::LBrace, pos + 1),
+        b'}' => (TokenKind::RBrace, pos + 1),
+        b'[' => (TokenKind::LBracket, pos + 1),
+        b']' => (TokenKind::RBracket, pos + 1),
+        b',' => (TokenKind::Comma, pos + 1),
+        b';' => (TokenKind::Semicolon, pos + 1),
+        b'.' if bytes.get(pos + 1) == Some(&b'.') => (TokenKind::DotDot, pos + 2),
+        b'.' => (TokenKind::Dot, pos + 1),
+        0..=0x1f | 0x7f => (TokenKind::Unexpected, pos + 1),
+        0x20..=0x7e => (TokenKind::Punct, pos + 1),
+        0x80.. => non_ascii(text, pos)?,
+    };
+    Some(Token {
+        kind,
+        start: pos,
+        end,
+    })
 }
 
-/// `comment = "#" { any char but a line break }`
-fn comment(i: &str) -> IResult<&str, &str> {
-    recognize((char('#'), take_till(|c| c == '\n' || c == '\r'))).parse(i)
+/// The first index from `at` whose byte does not satisfy `keep` (or the length).
+fn scan(bytes: &[u8], at: usize, keep: impl Fn(u8) -> bool) -> usize {
+    bytes
+        .get(at..)
+        .and_then(|rest| rest.iter().position(|&c| !keep(c)))
+        .map_or(bytes.len(), |n| at + n)
 }
 
-/// `IDENT_PATH = [A-Za-z_][A-Za-z0-9_-]* { "." [A-Za-z0-9_-]+ }`
-pub(crate) fn ident_path(i: &str) -> IResult<&str, &str> {
-    recognize((
-        satisfy(|c| c.is_ascii_alphabetic() || c == '_'),
-        take_while(is_ident_char),
-        many0_count((char('.'), take_while1(is_ident_char))),
-    ))
-    .parse(i)
+fn is_ident_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
 }
 
-fn is_ident_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+/// The end of an `IDENT_PATH` whose first character ends at `at`:
+/// `[A-Za-z0-9_-]* { "." [A-Za-z0-9_-]+ }`.
+fn ident_end(bytes: &[u8], at: usize) -> usize {
+    let mut end = scan(bytes, at, is_ident_byte);
+    while bytes.get(end) == Some(&b'.') && bytes.get(end + 1).copied().is_some_and(is_ident_byte) {
+        end = scan(bytes, end + 2, is_ident_byte);
+    }
+    end
 }
 
-/// A NUMBER or DATE word, read generously so that a malformed one (`1__0`, `27.4%%`,
-/// `2023-2-1`, `1G`) is one token: `["-"] digit { alnum | "_" | "%" | "-" | "." alnum | [eE] "+" }`.
-/// The parser checks it against `NUMBER` and `DATE`.
-fn numeric(i: &str) -> IResult<&str, &str> {
-    recognize((
-        opt(char('-')),
-        satisfy(|c| c.is_ascii_digit()),
-        numeric_tail,
-    ))
-    .parse(i)
-}
-
-// A nom parser by signature, so that it composes with `recognize`; it never fails.
-#[allow(clippy::unnecessary_wraps)]
-fn numeric_tail(i: &str) -> IResult<&str, &str> {
-    let bytes = i.as_bytes();
-    let mut n = 0;
+/// The end of a NUMBER or DATE word whose first digit ends at `at`, read generously so that a
+/// malformed one (`1__0`, `27.4%%`, `2023-2-1`, `1G`) is one token:
+/// `["-"] digit { alnum | "_" | "%" | "-" | "." alnum | [eE] "+" }`. The parser checks it
+/// against `NUMBER` and `DATE`.
+fn numeric_end(bytes: &[u8], at: usize) -> usize {
+    let mut n = at;
     let mut prev = b'0';
     while let Some(&b) = bytes.get(n) {
         let next_alnum = bytes.get(n + 1).is_some_and(u8::is_ascii_alphanumeric);
@@ -188,49 +243,55 @@ fn numeric_tail(i: &str) -> IResult<&str, &str> {
         prev = b;
         n += 1;
     }
-    // INVARIANT: only ASCII bytes were counted, so `n` is a char boundary.
-    Ok((i.get(n..).unwrap_or(""), i.get(..n).unwrap_or("")))
+    n
 }
 
-/// `STRING = '"' { char | escape } '"' | '"""' { char | escape | newline } '"""'`, or an
-/// unterminated one (to the end of the line, or of the file for `"""`).
-fn string(i: &str) -> IResult<&str, TokenKind> {
-    let (body, triple) = alt((value(true, tag("\"\"\"")), value(false, tag("\"")))).parse(i)?;
-    let mut chars = body.char_indices();
-    while let Some((at, c)) = chars.next() {
+/// `STRING = '"' { char | escape } '"' | '"""' { char | escape | newline } '"""'` at `pos`, or
+/// an unterminated one (to the end of the line, or of the file for `"""`). Only ASCII bytes
+/// decide where it ends, so the scan is by byte: a byte skipped after `\` that starts a
+/// multi-byte character leaves continuation bytes, which match nothing.
+fn string_end(bytes: &[u8], pos: usize) -> (TokenKind, usize) {
+    let triple = bytes.get(pos..pos + 3) == Some(b"\"\"\"");
+    let mut at = pos + if triple { 3 } else { 1 };
+    while let Some(&c) = bytes.get(at) {
         match c {
-            '"' if !triple => return Ok((body.get(at + 1..).unwrap_or(""), TokenKind::Str)),
-            '"' if body.get(at..).is_some_and(|s| s.starts_with("\"\"\"")) => {
-                return Ok((body.get(at + 3..).unwrap_or(""), TokenKind::Str));
-            }
-            '\n' | '\r' if !triple => {
-                return Ok((body.get(at..).unwrap_or(""), TokenKind::UnterminatedStr));
-            }
-            '\\' => {
-                let next = body.get(at + 1..).and_then(|s| s.chars().next());
-                if matches!(next, Some(n) if triple || (n != '\n' && n != '\r')) {
-                    chars.next();
-                }
-            }
+            b'"' if !triple => return (TokenKind::Str, at + 1),
+            b'"' if bytes.get(at..at + 3) == Some(b"\"\"\"") => return (TokenKind::Str, at + 3),
+            b'\n' | b'\r' if !triple => return (TokenKind::UnterminatedStr, at),
+            b'\\' => match bytes.get(at + 1) {
+                Some(b'\n' | b'\r') if !triple => {}
+                Some(_) => at += 1,
+                None => {}
+            },
             _ => {}
         }
+        at += 1;
     }
-    Ok(("", TokenKind::UnterminatedStr))
+    (TokenKind::UnterminatedStr, bytes.len())
 }
 
-/// `"{" | "}" | "[" | "]" | "," | ";" | ".." | "."`
-fn punctuation(i: &str) -> IResult<&str, TokenKind> {
-    alt((
-        value(TokenKind::LBrace, char('{')),
-        value(TokenKind::RBrace, char('}')),
-        value(TokenKind::LBracket, char('[')),
-        value(TokenKind::RBracket, char(']')),
-        value(TokenKind::Comma, char(',')),
-        value(TokenKind::Semicolon, char(';')),
-        value(TokenKind::DotDot, tag("..")),
-        value(TokenKind::Dot, char('.')),
-    ))
-    .parse(i)
+/// The token at a non-ASCII character: U+3000, a full-width run, one unexpected character, or a
+/// run of other non-ASCII text.
+fn non_ascii(text: &str, pos: usize) -> Option<(TokenKind, usize)> {
+    let rest = text.get(pos..)?;
+    let c = rest.chars().next()?;
+    let run = |keep: fn(char) -> bool| {
+        pos + rest
+            .char_indices()
+            .find(|&(_, c)| !keep(c))
+            .map_or(rest.len(), |(n, _)| n)
+    };
+    Some(if c == '\u{3000}' {
+        (TokenKind::IdeographicSpace, pos + c.len_utf8())
+    } else if c == '\u{feff}' && pos == 0 {
+        (TokenKind::Bom, pos + c.len_utf8())
+    } else if is_full_width(c) {
+        (TokenKind::FullWidth, run(is_full_width))
+    } else if is_unexpected(c) {
+        (TokenKind::Unexpected, pos + c.len_utf8())
+    } else {
+        (TokenKind::Foreign, run(is_foreign))
+    })
 }
 
 /// Full-width ASCII forms, U+FF01–U+FF5E.
@@ -287,6 +348,162 @@ pub(crate) fn char_name(c: char) -> (&'static str, &'static str) {
         ),
         c if is_bidi(c) => ("bidirectional control", "双方向制御文字"),
         _ => ("control character", "制御文字"),
+    }
+}
+
+/// The nom lexer the hand-written one replaced, kept as the reference it is checked against.
+#[cfg(test)]
+mod reference {
+    use super::{is_foreign, is_full_width, is_unexpected, Token, TokenKind};
+    use nom::branch::alt;
+    use nom::bytes::complete::{tag, take_till, take_while, take_while1};
+    use nom::character::complete::{char, satisfy};
+    use nom::combinator::{opt, recognize, value};
+    use nom::multi::many0_count;
+    use nom::{IResult, Parser};
+
+    pub(super) fn tokenize(text: &str) -> Vec<Token> {
+        let mut tokens = Vec::new();
+        let mut pos = 0;
+        if text.starts_with('\u{feff}') {
+            tokens.push(Token {
+                kind: TokenKind::Bom,
+                start: 0,
+                end: 3,
+            });
+            pos = 3;
+        }
+        while let Some(rest) = text.get(pos..) {
+            if rest.is_empty() {
+                break;
+            }
+            let (after, kind) = token(rest).expect("the reference lexer is total");
+            let len = rest.len() - after.len();
+            tokens.push(Token {
+                kind,
+                start: pos,
+                end: pos + len,
+            });
+            pos += len;
+        }
+        tokens
+    }
+
+    /// Any one token.
+    fn token(i: &str) -> IResult<&str, TokenKind> {
+        alt((
+            value(
+                TokenKind::Whitespace,
+                take_while1(|c| c == ' ' || c == '\t'),
+            ),
+            value(TokenKind::Newline, alt((tag("\n"), tag("\r\n")))),
+            value(TokenKind::LoneCr, tag("\r")),
+            value(TokenKind::Comment, comment),
+            value(TokenKind::Ident, ident_path),
+            value(TokenKind::Numeric, numeric),
+            string,
+            punctuation,
+            value(TokenKind::IdeographicSpace, tag("\u{3000}")),
+            value(TokenKind::FullWidth, take_while1(is_full_width)),
+            value(TokenKind::Unexpected, satisfy(is_unexpected)),
+            value(TokenKind::Foreign, take_while1(is_foreign)),
+            value(TokenKind::Punct, satisfy(|c| c.is_ascii())),
+        ))
+        .parse(i)
+    }
+
+    /// `comment = "#" { any char but a line break }`
+    fn comment(i: &str) -> IResult<&str, &str> {
+        recognize((char('#'), take_till(|c| c == '\n' || c == '\r'))).parse(i)
+    }
+
+    /// `IDENT_PATH = [A-Za-z_][A-Za-z0-9_-]* { "." [A-Za-z0-9_-]+ }`
+    fn ident_path(i: &str) -> IResult<&str, &str> {
+        recognize((
+            satisfy(|c| c.is_ascii_alphabetic() || c == '_'),
+            take_while(is_ident_char),
+            many0_count((char('.'), take_while1(is_ident_char))),
+        ))
+        .parse(i)
+    }
+
+    fn is_ident_char(c: char) -> bool {
+        c.is_ascii_alphanumeric() || c == '_' || c == '-'
+    }
+
+    /// A NUMBER or DATE word, read generously so that a malformed one (`1__0`, `27.4%%`,
+    /// `2023-2-1`, `1G`) is one token: `["-"] digit { alnum | "_" | "%" | "-" | "." alnum | [eE] "+" }`.
+    /// The parser checks it against `NUMBER` and `DATE`.
+    fn numeric(i: &str) -> IResult<&str, &str> {
+        recognize((
+            opt(char('-')),
+            satisfy(|c| c.is_ascii_digit()),
+            numeric_tail,
+        ))
+        .parse(i)
+    }
+
+    // A nom parser by signature, so that it composes with `recognize`; it never fails.
+    #[allow(clippy::unnecessary_wraps)]
+    fn numeric_tail(i: &str) -> IResult<&str, &str> {
+        let bytes = i.as_bytes();
+        let mut n = 0;
+        let mut prev = b'0';
+        while let Some(&b) = bytes.get(n) {
+            let next_alnum = bytes.get(n + 1).is_some_and(u8::is_ascii_alphanumeric);
+            let ok = b.is_ascii_alphanumeric()
+                || matches!(b, b'_' | b'%' | b'-')
+                || (b == b'.' && next_alnum)
+                || (b == b'+' && matches!(prev, b'e' | b'E'));
+            if !ok {
+                break;
+            }
+            prev = b;
+            n += 1;
+        }
+        // INVARIANT: only ASCII bytes were counted, so `n` is a char boundary.
+        Ok((i.get(n..).unwrap_or(""), i.get(..n).unwrap_or("")))
+    }
+
+    /// `STRING = '"' { char | escape } '"' | '"""' { char | escape | newline } '"""'`, or an
+    /// unterminated one (to the end of the line, or of the file for `"""`).
+    fn string(i: &str) -> IResult<&str, TokenKind> {
+        let (body, triple) = alt((value(true, tag("\"\"\"")), value(false, tag("\"")))).parse(i)?;
+        let mut chars = body.char_indices();
+        while let Some((at, c)) = chars.next() {
+            match c {
+                '"' if !triple => return Ok((body.get(at + 1..).unwrap_or(""), TokenKind::Str)),
+                '"' if body.get(at..).is_some_and(|s| s.starts_with("\"\"\"")) => {
+                    return Ok((body.get(at + 3..).unwrap_or(""), TokenKind::Str));
+                }
+                '\n' | '\r' if !triple => {
+                    return Ok((body.get(at..).unwrap_or(""), TokenKind::UnterminatedStr));
+                }
+                '\\' => {
+                    let next = body.get(at + 1..).and_then(|s| s.chars().next());
+                    if matches!(next, Some(n) if triple || (n != '\n' && n != '\r')) {
+                        chars.next();
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(("", TokenKind::UnterminatedStr))
+    }
+
+    /// `"{" | "}" | "[" | "]" | "," | ";" | ".." | "."`
+    fn punctuation(i: &str) -> IResult<&str, TokenKind> {
+        alt((
+            value(TokenKind::LBrace, char('{')),
+            value(TokenKind::RBrace, char('}')),
+            value(TokenKind::LBracket, char('[')),
+            value(TokenKind::RBracket, char(']')),
+            value(TokenKind::Comma, char(',')),
+            value(TokenKind::Semicolon, char(';')),
+            value(TokenKind::DotDot, tag("..")),
+            value(TokenKind::Dot, char('.')),
+        ))
+        .parse(i)
     }
 }
 
@@ -368,6 +585,134 @@ mod tests {
             (Unexpected, "\0"), (Unexpected, "\u{7f}"), (Unexpected, "\u{202e}"), (Ident, "b"),
         ];
         foreign: "goal 研究開発 x" => [(Ident, "goal"), (Whitespace, " "), (Foreign, "研究開発"), (Whitespace, " "), (Ident, "x")];
+    }
+
+    /// Lexes `text` with both lexers and checks they agree token for token.
+    fn same_as_reference(text: &str) {
+        assert_eq!(
+            tokenize(text),
+            reference::tokenize(text),
+            "the lexers disagree on {text:?}"
+        );
+        lex(text);
+    }
+
+    lex_tests! {
+        crlf_everywhere: "goal G1 {\r\n  a \"x\"\r\n}\r\n" => [
+            (Ident, "goal"), (Whitespace, " "), (Ident, "G1"), (Whitespace, " "), (LBrace, "{"),
+            (Newline, "\r\n"), (Whitespace, "  "), (Ident, "a"), (Whitespace, " "), (Str, "\"x\""),
+            (Newline, "\r\n"), (RBrace, "}"), (Newline, "\r\n"),
+        ];
+        bom_only: "\u{feff}" => [(Bom, "\u{feff}")];
+        bom_twice: "\u{feff}\u{feff}x" => [(Bom, "\u{feff}"), (Unexpected, "\u{feff}"), (Ident, "x")];
+        ascii_controls: "\u{1}\u{b}\u{c}\u{1f}\u{7f}" => [
+            (Unexpected, "\u{1}"), (Unexpected, "\u{b}"), (Unexpected, "\u{c}"),
+            (Unexpected, "\u{1f}"), (Unexpected, "\u{7f}"),
+        ];
+        c1_control: "\u{85}x" => [(Unexpected, "\u{85}"), (Ident, "x")];
+        foreign_stops_at_other_kinds: "研究\u{3000}開発Ｇ１\u{200b}é" => [
+            (Foreign, "研究"), (IdeographicSpace, "\u{3000}"), (Foreign, "開発"), (FullWidth, "Ｇ１"),
+            (Unexpected, "\u{200b}"), (Foreign, "é"),
+        ];
+        four_byte_chars: "x\u{1f600}\u{10ffff}" => [(Ident, "x"), (Foreign, "\u{1f600}\u{10ffff}")];
+        multibyte_in_strings: "\"医\\療\" \"\"\"機\\器\"\"\"" => [
+            (Str, "\"医\\療\""), (Whitespace, " "), (Str, "\"\"\"機\\器\"\"\""),
+        ];
+        backslash_before_multibyte_at_eof: "\"\\医" => [(UnterminatedStr, "\"\\医")];
+        escaped_quote_in_block: "\"\"\"a\\\"\"\"\" x" => [(Str, "\"\"\"a\\\"\"\"\""), (Whitespace, " "), (Ident, "x")];
+        backslash_cr_in_block: "\"\"\"a\\\r\n\"\"\"" => [(Str, "\"\"\"a\\\r\n\"\"\"")];
+        unterminated_at_cr: "\"ab\r\nx" => [(UnterminatedStr, "\"ab"), (Newline, "\r\n"), (Ident, "x")];
+        two_quotes_then_text: "\"\"x" => [(Str, "\"\""), (Ident, "x")];
+        ident_with_dash_and_dots: "a-b.c-d..e" => [(Ident, "a-b.c-d"), (DotDot, ".."), (Ident, "e")];
+        ident_dot_dash: "a.-b" => [(Ident, "a.-b")];
+        minus_minus: "--1" => [(Punct, "-"), (Numeric, "-1")];
+        minus_letter: "-x" => [(Punct, "-"), (Ident, "x")];
+        number_exponent_plus: "1E+5+" => [(Numeric, "1E+5"), (Punct, "+")];
+        number_trailing_dot: "1." => [(Numeric, "1"), (Dot, ".")];
+        comment_at_eof: "#" => [(Comment, "#")];
+        comment_lone_cr: "# a\rb" => [(Comment, "# a"), (LoneCr, "\r"), (Ident, "b")];
+        other_ascii_punct: "=:+*/()!?<>@$&'^`|~%\\" => [
+            (Punct, "="), (Punct, ":"), (Punct, "+"), (Punct, "*"), (Punct, "/"), (Punct, "("),
+            (Punct, ")"), (Punct, "!"), (Punct, "?"), (Punct, "<"), (Punct, ">"), (Punct, "@"),
+            (Punct, "$"), (Punct, "&"), (Punct, "'"), (Punct, "^"), (Punct, "`"), (Punct, "|"),
+            (Punct, "~"), (Punct, "%"), (Punct, "\\"),
+        ];
+    }
+
+    #[test]
+    fn agrees_with_the_reference_lexer_on_every_short_mix_of_fragments() {
+        // Every string of up to three fragments, each chosen to sit at a token boundary.
+        let fragments = [
+            "",
+            " ",
+            "\t",
+            "\n",
+            "\r",
+            "\r\n",
+            "#",
+            "#x",
+            "a",
+            "Z_",
+            "a-",
+            ".",
+            "..",
+            "1",
+            "-",
+            "-1",
+            "e",
+            "E",
+            "+",
+            "%",
+            "_",
+            "\"",
+            "\"\"\"",
+            "\\",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ";",
+            "=",
+            "\u{feff}",
+            "\u{3000}",
+            "Ｇ",
+            "１．",
+            "\u{a0}",
+            "\u{202e}",
+            "\0",
+            "\u{7f}",
+            "研",
+            "é",
+            "\u{1f600}",
+            "\u{85}",
+        ];
+        for a in fragments {
+            for b in fragments {
+                for c in fragments {
+                    same_as_reference(&format!("{a}{b}{c}"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_reference_lexer_on_every_spec_and_fixture() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("specs"), root.join("tests/fixtures")];
+        let mut files = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    same_as_reference(&text);
+                    files += 1;
+                }
+            }
+        }
+        assert!(files > 100, "only {files} files found");
     }
 
     #[test]

@@ -55,6 +55,16 @@ pub(crate) fn string(
     let mut cooked = String::with_capacity(body.len());
     let mut rest = body;
     while let Some(c) = rest.chars().next() {
+        // A run of characters taken as written is copied at once.
+        let plain = rest
+            .bytes()
+            .position(|b| !is_plain(b))
+            .unwrap_or(rest.len());
+        if plain > 0 {
+            cooked.push_str(rest.get(..plain).unwrap_or(""));
+            rest = rest.get(plain..).unwrap_or("");
+            continue;
+        }
         let at = base + (body.len() - rest.len());
         let span = Span::new(file, at, at + c.len_utf8());
         match c {
@@ -94,6 +104,18 @@ pub(crate) fn string(
         out.push(error::unterminated(open_span, open == 3));
     }
     cooked
+}
+
+/// Whether a byte of a string is taken as written without a look at its character: not `\`,
+/// `\r`, an ASCII control other than `\n` and `\t`, nor the first byte of a character that
+/// may be a C1 control (U+0080–U+009F: `0xC2`) or a bidirectional control (U+200E, U+200F,
+/// U+202A–U+202E, U+2066–U+2069: `0xE2`). Continuation bytes (`0x80`–`0xBF`) are plain.
+fn is_plain(b: u8) -> bool {
+    match b {
+        b'\\' | b'\r' | 0x7f | 0xc2 | 0xe2 => false,
+        b'\n' | b'\t' => true,
+        _ => b >= 0x20,
+    }
 }
 
 /// The length of a bad escape at the start of `s` (which starts with `\`): `\q`, `\u{...}`.
@@ -236,6 +258,26 @@ pub(crate) fn numeric(text: &str, span: Span) -> Result<ValueKind, Box<Finding>>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_character_whose_bytes_are_plain_is_taken_as_written() {
+        // Every scalar value: if its bytes are all plain, the character-by-character path would
+        // have pushed it unchanged with no finding.
+        for c in (0..=0x0010_ffff_u32).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            let plain = c.encode_utf8(&mut buf).bytes().all(is_plain);
+            let special =
+                c == '\\' || c == '\r' || is_bidi(c) || (c.is_control() && c != '\n' && c != '\t');
+            assert!(!(plain && special), "{c:?} would skip its check");
+        }
+    }
+
+    #[test]
+    fn plain_runs_between_special_characters_are_kept_in_order() {
+        let (v, f) = cook("\"医療\\n機器\u{a0}x\u{202e}y\u{85}z\"");
+        assert_eq!(v, "医療\n機器\u{a0}x\u{202e}yz");
+        assert_eq!(f.len(), 2, "{f:?}");
+    }
 
     fn cook(tok: &str) -> (String, Vec<(String, usize, usize)>) {
         let mut out = Vec::new();

@@ -5,7 +5,7 @@
 //! (`item 事項1`). Each gets one ALN023 finding that names the form align reads, and is read as
 //! that form, so one slip gives one finding and not a cascade.
 
-use super::lex::{Token, TokenKind};
+use super::lex::{Lookahead, Token, TokenKind};
 use crate::base::{Date, FileId, Span, Text};
 use crate::diag::{code, Finding};
 
@@ -32,19 +32,19 @@ pub(crate) struct Context<'a> {
     pub(crate) text: &'a str,
 }
 
-/// Recognises a drafter's notation at `tokens[i]`, if there is one.
+/// Recognises a drafter's notation at raw token `i`, if there is one.
 #[expect(
     clippy::too_many_lines,
     reason = "one arm per notation a drafter writes; a table of recognisers would read worse"
 )]
 pub(crate) fn recognize(
     file: FileId,
-    tokens: &[Token],
+    tokens: &Lookahead<'_>,
     i: usize,
     cx: &Context<'_>,
 ) -> Option<Rewrite> {
     let text = cx.text;
-    let tok = |k: usize| tokens.get(i + k).copied();
+    let tok = |k: usize| tokens.get(i + k);
     let s = |t: Token| t.text(text);
     let first = tok(0)?;
     // Tokens glued to the one before them, from the cursor on: `i..i+n` with no space between.
@@ -285,7 +285,7 @@ fn span_text(text: &str, span: Span) -> &str {
 }
 
 /// `令和7年度` → FY2025, `令和9年3月31日` → 2027-03-31 (also 平成 and 昭和, and 元 for 1).
-fn era(file: FileId, tokens: &[Token], i: usize, text: &str) -> Option<Rewrite> {
+fn era(file: FileId, tokens: &Lookahead<'_>, i: usize, text: &str) -> Option<Rewrite> {
     let first = tokens.get(i)?;
     let head = first.text(text);
     let (name, base) = [("令和", 2018), ("平成", 1988), ("昭和", 1925)]
@@ -323,7 +323,7 @@ fn era(file: FileId, tokens: &[Token], i: usize, text: &str) -> Option<Rewrite> 
 }
 
 /// `2025年度` → FY2025, `2027年3月31日` → 2027-03-31.
-fn western_year(file: FileId, tokens: &[Token], i: usize, text: &str) -> Option<Rewrite> {
+fn western_year(file: FileId, tokens: &Lookahead<'_>, i: usize, text: &str) -> Option<Rewrite> {
     let first = tokens.get(i)?;
     let n = first.text(text);
     if n.len() != 4 || !n.bytes().all(|b| b.is_ascii_digit()) {
@@ -350,7 +350,7 @@ enum Rest<'a> {
 /// After a year: `年度` (a fiscal year) or `年M月D日` (a date).
 fn calendar(
     file: FileId,
-    tokens: &[Token],
+    tokens: &Lookahead<'_>,
     start: usize,
     text: &str,
     year: i32,

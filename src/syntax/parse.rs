@@ -4,13 +4,13 @@
 
 use super::ast::{Block, Decl, Entry, File, Ident, Str, Value, ValueKind};
 use super::error::{self, describe, quote};
-use super::lex::{self, tokenize, TokenKind};
+use super::lex::{self, tokenize, Lookahead, TokenKind};
 use super::literal;
 use super::notation;
 use crate::diag::{code, Finding, Severity, Span};
 use crate::source::FileId;
-use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::VecDeque;
 
 /// How many blocks and lists may nest; the first bracket past it is an error (ALN016).
 pub const MAX_NESTING: usize = 64;
@@ -22,8 +22,9 @@ pub const MAX_ERRORS_PER_FILE: usize = 50;
 pub fn parse(file: FileId, text: &str) -> (File, Vec<Finding>) {
     let mut parser = Parser::new(file, text);
     let mut decls = parser.parse_file();
-    mark_recovered(&mut decls, &parser.out, text.len());
-    (File { decls }, cap(parser.out))
+    let findings = parser.findings();
+    mark_recovered(&mut decls, &findings, text.len());
+    (File { decls }, cap(findings))
 }
 
 /// Marks the declarations and entries that contain a syntax error (from their start to the
@@ -92,30 +93,22 @@ fn cap(mut out: Vec<Finding>) -> Vec<Finding> {
 }
 
 /// A significant token: trivia removed, full-width runs read as their ASCII form, strings
-/// with their escapes resolved. Its text is the file's `start..end`, unless an entry of
-/// [`Parser::extras`] holds another (kept out of line: a file of 64 MiB of `[` is 64 million
-/// tokens, and every byte of a token is a byte per token of input).
-#[derive(Clone, Copy, Debug)]
+/// with their escapes resolved. The parser holds only the few it looks ahead at: tokens are
+/// lexed as the parser reads them, never stored for the whole file (a file of 64 MiB of `[` is
+/// 64 million tokens).
+#[derive(Debug)]
 struct Tok {
     kind: TokenKind,
     /// First significant token of its line.
     line_start: bool,
-    /// Index of its [`Extra`] in `Parser::extras`, or [`NO_EXTRA`].
-    extra: u32,
     start: usize,
     end: usize,
-}
-
-/// What a token reads as when that is not its text in the file.
-#[derive(Debug, Default)]
-struct Extra {
-    /// The text it is read as (a full-width run read as ASCII, a recognised notation).
-    text: Option<String>,
+    /// The text it is read as when that is not its text in the file (a full-width run read as
+    /// ASCII, a recognised notation).
+    shown: Option<String>,
     /// The value of a string token.
     value: Option<String>,
 }
-
-const NO_EXTRA: u32 = u32::MAX;
 
 /// Raised when a token cannot start what was expected; the caller skips to a recovery point.
 struct Skip;
@@ -128,79 +121,141 @@ const VALUE_IN_LIST: Expected = ("a value or `]`", "値または `]`");
 struct Parser<'a> {
     file: FileId,
     text: &'a str,
-    toks: Vec<Tok>,
-    extras: Vec<Extra>,
+    /// The raw tokens, lexed on demand.
+    raw: Lookahead<'a>,
+    /// Index of the next raw token to read.
+    raw_at: usize,
+    /// The significant tokens read ahead; the first is the next token (none at the end).
+    ahead: VecDeque<Tok>,
+    /// Kind of the last significant token read.
+    last: Option<TokenKind>,
+    cx: notation::Context<'a>,
     eof: Tok,
-    pos: usize,
     prev_end: usize,
+    /// Findings of the lexing step (characters, strings, notations), in file order.
+    lexed: Vec<Finding>,
+    /// Findings of the parser.
     out: Vec<Finding>,
     /// Only the innermost unclosed bracket is reported at the end of the file.
     unclosed_reported: bool,
+    /// The most tokens `ahead` held at once.
+    #[cfg(test)]
+    most_ahead: usize,
 }
 
 impl<'a> Parser<'a> {
-    /// Lexes `text`, reporting bad characters and strings, and keeps the significant tokens.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "the lexer's one loop over characters, kept whole for speed"
-    )]
     fn new(file: FileId, text: &'a str) -> Self {
-        let mut out = Vec::new();
-        let tokens = tokenize(text);
-        let mut toks: Vec<Tok> = Vec::with_capacity(tokens.len() / 2 + 1);
-        let mut extras: Vec<Extra> = Vec::new();
-        // An extra for a token that needs one; past u32::MAX of them (not reachable under the
-        // file size limits) a token keeps its file text.
-        let mut extra = |e: Extra| {
-            if e.text.is_none() && e.value.is_none() {
-                return NO_EXTRA;
-            }
-            let ix = u32::try_from(extras.len()).unwrap_or(NO_EXTRA);
-            if ix != NO_EXTRA {
-                extras.push(e);
-            }
-            ix
-        };
-        let mut cx = notation::Context {
+        let mut parser = Parser {
+            file,
             text,
-            ..notation::Context::default()
+            raw: Lookahead::new(text),
+            raw_at: 0,
+            ahead: VecDeque::new(),
+            last: None,
+            cx: notation::Context {
+                text,
+                ..notation::Context::default()
+            },
+            eof: Tok {
+                kind: TokenKind::Punct,
+                line_start: true,
+                start: text.len(),
+                end: text.len(),
+                shown: None,
+                value: None,
+            },
+            prev_end: 0,
+            lexed: Vec::new(),
+            out: Vec::new(),
+            unclosed_reported: false,
+            #[cfg(test)]
+            most_ahead: 0,
         };
-        let mut i = 0;
-        while let Some(&t) = tokens.get(i) {
-            i += 1;
-            cx.line_start = toks.last().is_none_or(|p| p.kind == TokenKind::Newline);
-            if let Some(rw) = notation::recognize(file, &tokens, i - 1, &cx) {
-                let end = tokens.get(i - 1 + rw.consumed - 1).map_or(t.end, |e| e.end);
-                i += rw.consumed - 1;
-                out.push(rw.finding);
+        parser.fill(1);
+        parser
+    }
+
+    /// Every finding: the lexing step's, then the parser's (the order the stable sort by
+    /// position in [`cap`] keeps for findings at one span). Lexes what the parser left unread.
+    fn findings(mut self) -> Vec<Finding> {
+        while self.pump() {
+            self.ahead.clear();
+        }
+        let mut all = self.lexed;
+        all.append(&mut self.out);
+        all
+    }
+
+    /// Reads ahead until `n` significant tokens are held; `false` if the file ends first.
+    fn fill(&mut self, n: usize) -> bool {
+        while self.ahead.len() < n {
+            if !self.pump() {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn push(&mut self, tok: Tok) {
+        self.last = Some(tok.kind);
+        self.ahead.push_back(tok);
+        #[cfg(test)]
+        {
+            self.most_ahead = self.most_ahead.max(self.ahead.len());
+        }
+    }
+
+    /// Lexes raw tokens up to the next significant one, reporting bad characters, strings and
+    /// notations, and appends it to `ahead`; `false` at the end of the file.
+    fn pump(&mut self) -> bool {
+        let (file, text) = (self.file, self.text);
+        while let Some(t) = self.raw.get(self.raw_at) {
+            let i = self.raw_at;
+            self.raw_at += 1;
+            self.cx.line_start = self.last.is_none_or(|k| k == TokenKind::Newline);
+            // Only these kinds start a notation (see `notation::recognize`).
+            let candidate = matches!(
+                t.kind,
+                TokenKind::Foreign | TokenKind::Numeric | TokenKind::Punct
+            );
+            if let Some(rw) = candidate
+                .then(|| notation::recognize(file, &self.raw, i, &self.cx))
+                .flatten()
+            {
+                let last = i + rw.consumed.max(1) - 1;
+                let end = self.raw.get(last).map_or(t.end, |e| e.end);
+                self.raw_at = last + 1;
+                self.raw.release(self.raw_at);
+                self.lexed.push(rw.finding);
                 if let Some((kind, shown)) = rw.replacement {
-                    let tok = Tok {
-                        kind,
-                        start: t.start,
-                        end,
-                        extra: extra(Extra {
-                            text: Some(shown),
-                            value: None,
-                        }),
-                        line_start: cx.line_start,
-                    };
-                    cx.prev = Some((
+                    let line_start = self.cx.line_start;
+                    self.cx.prev = Some((
                         lex::Token {
                             kind,
                             start: t.start,
                             end,
                         },
-                        cx.line_start,
+                        line_start,
                     ));
-                    toks.push(tok);
+                    self.push(Tok {
+                        kind,
+                        line_start,
+                        start: t.start,
+                        end,
+                        shown: Some(shown),
+                        value: None,
+                    });
+                    return true;
                 }
                 continue;
             }
+            self.raw.release(self.raw_at);
             let s = t.text(text);
             let span = Span::new(file, t.start, t.end);
             let mut kind = t.kind;
-            let mut shown = Cow::Borrowed(s);
+            let mut shown = None;
             let mut value = None;
+            let out = &mut self.lexed;
             match t.kind {
                 TokenKind::IdeographicSpace => out.push(error::ideographic_space(span)),
                 TokenKind::Unexpected => {
@@ -210,7 +265,7 @@ impl<'a> Parser<'a> {
                     }
                 }
                 TokenKind::Foreign => out.push(error::foreign(span, s)),
-                TokenKind::Comment => check_comment(file, s, t.start, &mut out),
+                TokenKind::Comment => check_comment(file, s, t.start, out),
                 TokenKind::LoneCr => {
                     out.push(error::lone_cr(span));
                     kind = TokenKind::Newline;
@@ -229,7 +284,7 @@ impl<'a> Parser<'a> {
                                 ) =>
                         {
                             kind = one.kind;
-                            shown = Cow::Owned(ascii);
+                            shown = Some(ascii);
                         }
                         _ => continue,
                     }
@@ -237,72 +292,56 @@ impl<'a> Parser<'a> {
                 TokenKind::Str | TokenKind::UnterminatedStr => {
                     let terminated = t.kind == TokenKind::Str;
                     let at_eof = t.end == text.len();
-                    value = Some(literal::string(
-                        file, s, t.start, terminated, at_eof, &mut out,
-                    ));
+                    value = Some(literal::string(file, s, t.start, terminated, at_eof, out));
                 }
                 _ => {}
             }
             if kind.is_trivia() {
                 continue;
             }
-            let line_start = cx.line_start;
+            let line_start = self.cx.line_start;
             match kind {
-                TokenKind::LBrace => cx.braces += 1,
-                TokenKind::RBrace => cx.braces = cx.braces.saturating_sub(1),
-                TokenKind::LBracket => cx.brackets += 1,
-                TokenKind::RBracket => cx.brackets = cx.brackets.saturating_sub(1),
+                TokenKind::LBrace => self.cx.braces += 1,
+                TokenKind::RBrace => self.cx.braces = self.cx.braces.saturating_sub(1),
+                TokenKind::LBracket => self.cx.brackets += 1,
+                TokenKind::RBracket => self.cx.brackets = self.cx.brackets.saturating_sub(1),
                 _ => {}
             }
             if kind != TokenKind::Newline {
-                cx.prev = Some((t, line_start));
+                self.cx.prev = Some((t, line_start));
             }
-            toks.push(Tok {
+            self.push(Tok {
                 kind,
+                line_start,
                 start: t.start,
                 end: t.end,
-                extra: extra(Extra {
-                    text: match shown {
-                        Cow::Owned(o) => Some(o),
-                        Cow::Borrowed(_) => None,
-                    },
-                    value,
-                }),
-                line_start,
+                shown,
+                value,
             });
+            return true;
         }
-        let eof = Tok {
-            kind: TokenKind::Punct,
-            start: text.len(),
-            end: text.len(),
-            extra: NO_EXTRA,
-            line_start: true,
-        };
-        Parser {
-            file,
-            text,
-            toks,
-            extras,
-            eof,
-            pos: 0,
-            prev_end: 0,
-            out,
-            unclosed_reported: false,
-        }
+        false
     }
 
     fn peek(&self) -> &Tok {
-        self.toks.get(self.pos).unwrap_or(&self.eof)
+        self.ahead.front().unwrap_or(&self.eof)
     }
 
     /// The next token's kind, `None` at the end of the file.
     fn kind(&self) -> Option<TokenKind> {
-        self.toks.get(self.pos).map(|t| t.kind)
+        self.ahead.front().map(|t| t.kind)
     }
 
     fn bump(&mut self) -> Tok {
-        let tok = *self.peek();
-        self.pos = (self.pos + 1).min(self.toks.len());
+        let tok = self.ahead.pop_front().unwrap_or(Tok {
+            kind: self.eof.kind,
+            line_start: true,
+            start: self.eof.start,
+            end: self.eof.end,
+            shown: None,
+            value: None,
+        });
+        self.fill(1);
         self.prev_end = tok.end;
         tok
     }
@@ -315,23 +354,17 @@ impl<'a> Parser<'a> {
         self.span(t.start, t.end)
     }
 
-    fn extra(&self, t: &Tok) -> Option<&Extra> {
-        self.extras.get(t.extra as usize)
-    }
-
     /// What the token reads as: its text in the file, or the form it was read as.
-    fn text_of(&self, t: &Tok) -> &str {
-        match self.extra(t).and_then(|e| e.text.as_deref()) {
+    fn text_of<'s>(&'s self, t: &'s Tok) -> &'s str {
+        match t.shown.as_deref() {
             Some(shown) => shown,
             None => self.text.get(t.start..t.end).unwrap_or(""),
         }
     }
 
-    /// The value of a string token (empty for any other).
-    fn value_of(&self, t: &Tok) -> String {
-        self.extra(t)
-            .and_then(|e| e.value.clone())
-            .unwrap_or_default()
+    /// The value of a string token (empty for any other), moved out of it.
+    fn value_of(t: &mut Tok) -> String {
+        t.value.take().unwrap_or_default()
     }
 
     fn ident(&self, t: &Tok) -> Ident {
@@ -376,9 +409,10 @@ impl<'a> Parser<'a> {
     /// Whether the next tokens read as a declaration header at column 0: `KIND ID "title" {`,
     /// `KIND ID "title"` at the end of a line, or `KIND ID {`. An entry never has this shape
     /// (`goal G1` has no title or block; `en "…"` has no ID).
-    fn starts_declaration(&self) -> bool {
-        let kind_at = |i: usize| self.toks.get(self.pos + i).map(|t| t.kind);
-        let Some(first) = self.toks.get(self.pos) else {
+    fn starts_declaration(&mut self) -> bool {
+        self.fill(4);
+        let kind_at = |i: usize| self.ahead.get(i).map(|t| t.kind);
+        let Some(first) = self.ahead.front() else {
             return false;
         };
         if !self.at_column_0(first) || kind_at(1) != Some(TokenKind::Ident) {
@@ -469,10 +503,10 @@ impl<'a> Parser<'a> {
             self.kind(),
             Some(TokenKind::Str | TokenKind::UnterminatedStr)
         ) {
-            let t = self.bump();
+            let mut t = self.bump();
             end = t.end;
             title = Some(Str {
-                value: self.value_of(&t),
+                value: Self::value_of(&mut t),
                 span: self.tok_span(&t),
             });
             if t.kind == TokenKind::UnterminatedStr {
@@ -688,8 +722,8 @@ impl<'a> Parser<'a> {
     fn parse_value(&mut self, depth: usize, what: Expected) -> Result<Option<Value>, Skip> {
         match self.kind() {
             Some(TokenKind::Str | TokenKind::UnterminatedStr) => {
-                let t = self.bump();
-                let kind = ValueKind::Str(self.value_of(&t));
+                let mut t = self.bump();
+                let kind = ValueKind::Str(Self::value_of(&mut t));
                 Ok(Some(Value {
                     kind,
                     span: self.tok_span(&t),
@@ -924,11 +958,33 @@ mod tests {
     use super::*;
     use crate::syntax::ast::{Date, Number};
 
+    /// The most significant and raw tokens held at once while `text` is parsed.
+    fn most_held(text: &str) -> (usize, usize) {
+        let mut parser = Parser::new(FILE, text);
+        parser.parse_file();
+        (parser.most_ahead, parser.raw.most_held())
+    }
+
     #[test]
-    fn a_token_is_three_words_at_most() {
-        // Every significant token of a file is held at once while it is parsed: a file of
-        // 64 MiB of `[` is 64 million of them.
-        assert!(std::mem::size_of::<Tok>() <= 24);
+    fn tokens_are_held_a_few_at_a_time_whatever_the_file() {
+        // A file of 64 MiB of `[` is 64 million tokens: none of them may be kept for the file.
+        let decls = "goal G1 \"t\" {\n  en \"x\"\n  goal [G1, G2]\n}\n";
+        let jp = "item 事項１ \"t\"\nkpi K1 { target 令和7年度 1,200件 }\n";
+        for n in [100, 1000] {
+            for text in [
+                "[".repeat(n),
+                "{".repeat(n),
+                decls.repeat(n),
+                jp.repeat(n),
+                format!("goal G1 {{ a [{}] }}", "x, ".repeat(n)),
+            ] {
+                let (ahead, raw) = most_held(&text);
+                assert!(
+                    ahead <= 4 && raw <= 16,
+                    "{ahead} and {raw} held for {n} of {text:.20}"
+                );
+            }
+        }
     }
 
     const FILE: FileId = FileId(0);
