@@ -410,7 +410,7 @@ fn build_model(
             .par_iter()
             .map(|(id, text)| {
                 let (ast, mut errs) = syntax::parse(*id, text);
-                let (nodes, more) = model::lower(schema, &ast);
+                let (nodes, more) = model::lower(schema, ast);
                 errs.extend(more);
                 (*id, nodes, errs)
             })

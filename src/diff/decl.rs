@@ -156,7 +156,7 @@ mod tests {
         let mut rs = SourceSet::new();
         let rules = crate::rules::RuleSet::embedded(&mut rs).unwrap();
         let (ast, _) = crate::syntax::parse(id, text);
-        let (nodes, _) = crate::model::lower(&rules.schema, &ast);
+        let (nodes, _) = crate::model::lower(&rules.schema, ast);
         Model::assemble(rules.schema, vec![(id, nodes)]).0
     }
 

@@ -362,7 +362,7 @@ impl Analyzer {
                 let (nodes, errs) = match schema {
                     Some(schema) if spec.valid => {
                         let (ast, mut errs) = syntax::parse(*id, spec.text);
-                        let (nodes, more) = model::lower(schema, &ast);
+                        let (nodes, more) = model::lower(schema, ast);
                         errs.extend(more);
                         (nodes, errs)
                     }

@@ -12,14 +12,15 @@ use crate::syntax::ast::{self, ValueKind};
 pub(crate) const ALLOW: &str = "allow";
 
 /// Lowers one file's declarations to typed nodes. Needs no other file, so files are lowered
-/// in parallel; [`index`] then joins them.
-pub(super) fn lower(schema: &Schema, file: &ast::File) -> (Vec<Node>, Vec<Finding>) {
+/// in parallel; [`index`] then joins them. The syntax tree is consumed: the IDs, titles and
+/// values the nodes keep are moved out of it, not copied.
+pub(super) fn lower(schema: &Schema, file: ast::File) -> (Vec<Node>, Vec<Finding>) {
     let mut findings = Vec::new();
     let mut nodes = Vec::with_capacity(file.decls.len());
-    for decl in &file.decls {
+    for mut decl in file.decls {
         match schema.kind_id(&decl.kind.text) {
-            Some(kind_id) => nodes.push(node(schema, kind_id, decl, &mut findings)),
-            None => findings.push(unknown_kind(schema, decl)),
+            Some(kind_id) => nodes.push(node(schema, kind_id, &mut decl, &mut findings)),
+            None => findings.push(unknown_kind(schema, &decl)),
         }
     }
     (nodes, findings)
@@ -57,7 +58,7 @@ pub(super) fn index(
 fn node(
     schema: &Schema,
     kind_id: super::KindId,
-    decl: &ast::Decl,
+    decl: &mut ast::Decl,
     findings: &mut Vec<Finding>,
 ) -> Node {
     let kind = schema.kind(kind_id);
@@ -105,8 +106,11 @@ fn node(
     }
     let mut attrs: Vec<Attr> = Vec::new();
     let mut waivers = Vec::new();
-    let entries = decl.block.as_ref().map_or(&[][..], |b| &b.entries[..]);
-    for entry in entries {
+    let entries = decl
+        .block
+        .as_mut()
+        .map_or(&mut [][..], |b| &mut b.entries[..]);
+    for entry in entries.iter_mut() {
         if entry.recovered {
             // Its values were read only in part; the syntax error is reported already.
             continue;
@@ -218,9 +222,9 @@ fn node(
         }
     }
     Node {
-        id: decl.id.text.clone(),
+        id: std::mem::take(&mut decl.id.text),
         kind: kind_id,
-        title: decl.title.as_ref().map(|t| t.value.clone()),
+        title: decl.title.as_mut().map(|t| std::mem::take(&mut t.value)),
         span: decl.span,
         id_span: decl.id.span,
         header,
@@ -277,7 +281,7 @@ fn expected(ty: &KeyType, schema: &Schema) -> (String, String) {
 
 type Typed = Result<(AttrValue, Span), Vec<Finding>>;
 
-fn typed(schema: &Schema, key: &KeySchema, entry: &ast::Entry) -> Typed {
+fn typed(schema: &Schema, key: &KeySchema, entry: &mut ast::Entry) -> Typed {
     let wrong = |span: Span, found: &str, detail: Option<(&str, &str)>| -> Finding {
         let (en, ja) = expected(&key.ty, schema);
         let (en, ja) = match detail {
@@ -316,9 +320,9 @@ fn typed(schema: &Schema, key: &KeySchema, entry: &ast::Entry) -> Typed {
     if let Some(block) = &entry.block {
         return Err(vec![wrong(block.span, "a block", None)]);
     }
-    let Some(first) = entry.values.first() else {
+    if entry.values.is_empty() {
         return Err(vec![wrong(entry.key.span, "nothing", None)]);
-    };
+    }
     if let Some(second) = entry.values.get(1) {
         return Err(vec![wrong(
             second.span,
@@ -329,42 +333,49 @@ fn typed(schema: &Schema, key: &KeySchema, entry: &ast::Entry) -> Typed {
             )),
         )]);
     }
+    let first = &mut entry.values[0];
     let span = first.span;
-    let value = match (&key.ty, &first.kind) {
-        (KeyType::String, ValueKind::Str(s)) => AttrValue::Str(s.clone()),
+    // The value is moved out of the syntax tree (it is dropped after lowering).
+    let value = match (&key.ty, &mut first.kind) {
+        (KeyType::String, ValueKind::Str(s)) => AttrValue::Str(std::mem::take(s)),
         (KeyType::Number, ValueKind::Number(n)) => AttrValue::Number(n.clone()),
         (KeyType::Date, ValueKind::Date(d)) => AttrValue::Date(*d),
         (KeyType::Bool, ValueKind::Bool(b)) => AttrValue::Bool(*b),
         (KeyType::Range, ValueKind::Range(a, b)) => {
             AttrValue::Range(Box::new(((**a).clone(), (**b).clone())))
         }
-        (KeyType::Tag, ValueKind::Ident(t)) => AttrValue::Tag(t.clone()),
-        (KeyType::Tags, ValueKind::Ident(t)) => AttrValue::Tags(vec![(t.clone(), span)]),
+        (KeyType::Tag, ValueKind::Ident(t)) => AttrValue::Tag(std::mem::take(t)),
+        (KeyType::Tags, ValueKind::Ident(t)) => AttrValue::Tags(vec![(std::mem::take(t), span)]),
         (KeyType::Refs(_) | KeyType::Ref(_), ValueKind::Ident(t)) => {
-            AttrValue::Refs(vec![(t.clone(), span)])
+            AttrValue::Refs(vec![(std::mem::take(t), span)])
         }
         (KeyType::Tags | KeyType::Refs(_), ValueKind::List(items)) => {
-            let mut out = Vec::with_capacity(items.len());
             let mut errs = Vec::new();
-            for item in items {
-                match &item.kind {
-                    ValueKind::Ident(t) => out.push((t.clone(), item.span)),
-                    other => {
-                        let mut f = wrong(
-                            item.span,
-                            other.describe(),
-                            Some(("identifiers in the list", "リストの要素として識別子")),
-                        );
-                        if let Some(help) = written_otherwise(key, other) {
-                            f = f.with_help(help);
-                        }
-                        errs.push(f);
+            for item in items.iter() {
+                let other = &item.kind;
+                if !matches!(other, ValueKind::Ident(_)) {
+                    let mut f = wrong(
+                        item.span,
+                        other.describe(),
+                        Some(("identifiers in the list", "リストの要素として識別子")),
+                    );
+                    if let Some(help) = written_otherwise(key, other) {
+                        f = f.with_help(help);
                     }
+                    errs.push(f);
                 }
             }
             if !errs.is_empty() {
                 return Err(errs);
             }
+            // Every item is an identifier: move them out.
+            let out: Vec<(String, Span)> = items
+                .iter_mut()
+                .filter_map(|item| match &mut item.kind {
+                    ValueKind::Ident(t) => Some((std::mem::take(t), item.span)),
+                    _ => None,
+                })
+                .collect();
             if matches!(key.ty, KeyType::Tags) {
                 AttrValue::Tags(out)
             } else {
@@ -373,7 +384,7 @@ fn typed(schema: &Schema, key: &KeySchema, entry: &ast::Entry) -> Typed {
         }
         (KeyType::Enum(values), ValueKind::Ident(t)) => {
             if values.contains(t) {
-                AttrValue::Enum(t.clone())
+                AttrValue::Enum(std::mem::take(t))
             } else {
                 let mut f = wrong(span, &format!("`{t}`"), None);
                 if let Some(s) = suggest(t, values.iter().map(String::as_str)) {

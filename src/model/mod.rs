@@ -24,8 +24,9 @@ use crate::syntax::ast::{self, Date};
 pub type IdIndex = rustc_hash::FxHashMap<String, NodeIx>;
 
 /// Lowers one parsed file to typed nodes with their findings (unknown kinds and keys, wrong
-/// types, missing keys, waivers). Files are independent here, so this runs in parallel.
-pub fn lower(schema: &Schema, file: &ast::File) -> (Vec<Node>, Vec<Finding>) {
+/// types, missing keys, waivers). Files are independent here, so this runs in parallel. The
+/// tree is consumed: what the nodes keep is moved out of it.
+pub fn lower(schema: &Schema, file: ast::File) -> (Vec<Node>, Vec<Finding>) {
     build::lower(schema, file)
 }
 

@@ -138,7 +138,7 @@ mod tests {
         let mut sources = SourceSet::new();
         let rules = RuleSet::embedded(&mut sources).unwrap_or_else(|e| panic!("{e:?}"));
         let (ast, mut findings) = crate::syntax::parse(FileId(9), spec);
-        let (nodes, more) = crate::model::lower(&rules.schema, &ast);
+        let (nodes, more) = crate::model::lower(&rules.schema, ast);
         findings.extend(more);
         let (model, more) = Model::assemble(rules.schema.clone(), vec![(FileId(9), nodes)]);
         findings.extend(more);

@@ -391,7 +391,7 @@ goal G2 "h" { policy V1 }
 "#;
         let (ast, errors) = crate::syntax::parse(FileId(9), spec);
         assert!(errors.is_empty(), "{errors:?}");
-        let (nodes, errors) = crate::model::lower(&set.schema, &ast);
+        let (nodes, errors) = crate::model::lower(&set.schema, ast);
         assert!(errors.is_empty(), "{errors:?}");
         let (model, errors) = Model::assemble(set.schema.clone(), vec![(FileId(9), nodes)]);
         assert!(errors.is_empty(), "{errors:?}");

@@ -18,7 +18,7 @@ pub(super) fn run(rule: &str, spec_text: &str) -> Vec<Finding> {
     let rules = spec::load(FileId(1), &toml, &schema).unwrap_or_else(|e| panic!("{e:?}"));
     let (ast, errors) = crate::syntax::parse(FileId(2), spec_text);
     assert!(errors.is_empty(), "{errors:?}");
-    let (nodes, errors) = crate::model::lower(&schema, &ast);
+    let (nodes, errors) = crate::model::lower(&schema, ast);
     assert!(errors.is_empty(), "{errors:?}");
     let (model, errors) = Model::assemble(schema.clone(), vec![(FileId(2), nodes)]);
     assert!(errors.is_empty(), "{errors:?}");
