@@ -59,7 +59,9 @@ impl Filter {
 
 /// Replaces `{name}` placeholders with their values.
 pub(crate) fn fill(template: &str, vars: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len());
+    // Sized once: the template plus every value (an upper bound), so the text is not grown.
+    let values: usize = vars.iter().map(|(_, v)| v.len()).sum();
+    let mut out = String::with_capacity(template.len() + values);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
