@@ -124,6 +124,8 @@ impl RuleKind for Coverage {
         let mut linked: Vec<Link> = Vec::new();
         let mut sources: Vec<NodeIx> = Vec::new();
         let mut in_chain = vec![0u32; model.nodes.len()];
+        // The primary label is the same on every finding of the rule: formatted once.
+        let label = self.label(model);
         let mut is_linked = vec![0u32; model.nodes.len()];
         let mut stamp = 0u32;
         for n in ctx.targets(self.kind) {
@@ -221,7 +223,7 @@ impl RuleKind for Coverage {
                 })
                 .min()
                 .copied();
-            out.push(self.finding(ctx, n, node_tags, &linked, unlinked));
+            out.push(self.finding(ctx, n, node_tags, &linked, unlinked, &label));
         }
     }
 
@@ -279,6 +281,24 @@ impl Coverage {
         }
     }
 
+    /// `no program covers this item`: what the primary span lacks.
+    fn label(&self, model: &crate::model::Model) -> Text {
+        let rel = self.relation.map_or("", |r| model.schema.key_name(r));
+        let (src, this) = (
+            model.schema.label(self.source),
+            model.schema.label(self.kind),
+        );
+        Text::new(
+            format!(
+                "no {} {} this {}",
+                src.en,
+                if rel.is_empty() { "matches" } else { rel },
+                this.en
+            ),
+            format!("この{}を対象とする{}がない", this.ja, src.ja),
+        )
+    }
+
     fn finding(
         &self,
         ctx: &Ctx<'_>,
@@ -286,6 +306,7 @@ impl Coverage {
         node_tags: &[&str],
         linked: &[Link],
         unlinked: Option<NodeIx>,
+        label: &Text,
     ) -> Finding {
         let model = ctx.model;
         let node = model.node(n);
@@ -346,19 +367,7 @@ impl Coverage {
             ("count", count.as_str(), count.as_str()),
             ("min", min.as_str(), min.as_str()),
         ];
-        let (src, this) = (
-            model.schema.label(self.source),
-            model.schema.label(node.kind),
-        );
-        let mut f = ctx.finding_with(n, &vars).with_label(Text::new(
-            format!(
-                "no {} {} this {}",
-                src.en,
-                if rel.is_empty() { "matches" } else { rel },
-                this.en
-            ),
-            format!("この{}を対象とする{}がない", this.ja, src.ja),
-        ));
+        let mut f = ctx.finding_with(n, &vars).with_label(label.clone());
         if self.relation.is_some() {
             f = f.with_relation(rel);
         }

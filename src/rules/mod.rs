@@ -89,7 +89,7 @@ use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
 use crate::syntax::ast::Date;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// The default rule set, embedded in the binary.
 pub const DEFAULT_SCHEMA: &str = include_str!("../../rules/basic-plan/schema.toml");
@@ -249,7 +249,7 @@ pub(crate) struct Ctx<'a> {
 /// The plan-path note of each node, walked at most once per node in a run (rules run in
 /// parallel and a node often has findings from several rules) and cloned into each finding.
 struct PathMemo {
-    notes: Vec<OnceLock<Option<Text>>>,
+    notes: Vec<OnceLock<Option<Arc<Text>>>>,
     /// How many times the path walk ran (the work-counting test reads it).
     #[cfg(test)]
     walks: std::sync::atomic::AtomicUsize,
@@ -264,13 +264,13 @@ impl PathMemo {
         }
     }
 
-    fn note(&self, model: &Model, n: NodeIx) -> Option<&Text> {
+    fn note(&self, model: &Model, n: NodeIx) -> Option<&Arc<Text>> {
         self.notes[n.index()]
             .get_or_init(|| {
                 #[cfg(test)]
                 self.walks
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                plan_path(model, n)
+                plan_path(model, n).map(Arc::new)
             })
             .as_ref()
     }
@@ -327,7 +327,7 @@ impl Ctx<'_> {
         .with_help(fill(&self.rule.help))
         .with_node(node.id.as_str());
         if let Some(path) = self.paths.note(self.model, n) {
-            f = f.with_note(path.clone());
+            f = f.with_note(Arc::clone(path));
         }
         f
     }
@@ -424,7 +424,10 @@ goal G2 "h" { policy V1 }
                     let f = ctx.finding(n, &[]);
                     assert_eq!(
                         f.notes,
-                        plan_path(&model, n).into_iter().collect::<Vec<_>>()
+                        plan_path(&model, n)
+                            .map(Arc::new)
+                            .into_iter()
+                            .collect::<Vec<_>>()
                     );
                 }
             }

@@ -17,7 +17,7 @@ use toml::Spanned;
 #[derive(Debug)]
 pub struct Rule {
     pub code: Code,
-    pub slug: String,
+    pub slug: Code,
     pub severity: Severity,
     /// The finding's message and help: templates with placeholders, filled per finding.
     pub message: Text,
@@ -462,7 +462,7 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
             let default_on = r.enabled.unwrap_or(true);
             rules.push(Rule {
                 code: Code::new(r.code.get_ref()),
-                slug: r.slug.into_inner(),
+                slug: Code::new(r.slug.get_ref()),
                 severity,
                 summary: r
                     .summary
