@@ -809,6 +809,53 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sort_orders_by_file_path_then_place_and_keeps_ties_in_their_order() {
+        let mut sources = SourceSet::new();
+        let b = sources.add_spec("b.align", "");
+        let a = sources.add_spec("a.align", "");
+        let f = |file, start, code: &str, msg: &str| {
+            Finding::new(
+                code,
+                "x",
+                crate::diag::Severity::Error,
+                Span::new(file, start, start + 1),
+                Text::same(msg),
+            )
+        };
+        // Shuffled, with exact ties (same file, place, code, nodes and message) whose given
+        // order must be kept, and a long cycle for the in-place permutation.
+        let mut findings = vec![
+            f(b, 5, "ALN2", "t1"),
+            f(a, 9, "ALN1", "m"),
+            f(b, 5, "ALN1", "m"),
+            f(a, 1, "ALN3", "m"),
+            f(b, 5, "ALN2", "t2"),
+            f(a, 1, "ALN2", "m"),
+            f(b, 0, "ALN9", "m"),
+            f(b, 5, "ALN2", "t1"),
+        ];
+        findings[7].notes.push(Text::same("second").into());
+        let mut expected = findings.clone();
+        expected.sort_by(|x, y| {
+            (
+                sources.get(x.span.file).name.as_str(),
+                x.span.start,
+                &x.code,
+                &x.message.en,
+            )
+                .cmp(&(
+                    sources.get(y.span.file).name.as_str(),
+                    y.span.start,
+                    &y.code,
+                    &y.message.en,
+                ))
+        });
+        sort(&mut findings, &sources);
+        assert_eq!(findings, expected);
+        assert!(findings[5].notes.is_empty() && findings[6].notes.len() == 1);
+    }
+
+    #[test]
     fn line_col_counts_chars_and_skips_bom() {
         let f = SourceFile::new(
             "a".into(),
