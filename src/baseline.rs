@@ -158,7 +158,7 @@ impl Baseline {
                 .or_insert_with(|| Entry {
                     fingerprint: fp,
                     code: f.code.clone(),
-                    slug: f.slug.clone(),
+                    slug: f.slug.to_string(),
                     nodes: f.nodes.clone(),
                     relation: f.relation.clone(),
                     message: f.message.clone(),

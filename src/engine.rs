@@ -482,7 +482,7 @@ fn note_unread_files(sources: &SourceSet, errors: &[SourceError], findings: &mut
         .iter_mut()
         .filter(|f| f.code == code::UNRESOLVED_REFERENCE.code)
     {
-        f.notes.extend(notes.iter().cloned());
+        f.notes.extend(notes.iter().cloned().map(Into::into));
     }
 }
 

@@ -321,17 +321,72 @@ codes! {
 }
 
 /// The built-in code with this code or slug (case-insensitive).
+///
+/// Every finding asks this (is it structural, is it a rule's?), so a name shaped like a code
+/// (`ALN` and three digits: a slug never is) is answered by indexing a table by its number,
+/// and only other names are compared with the slugs.
 pub fn lookup(name: &str) -> Option<&'static CodeInfo> {
+    if let Some(number) = code_number(name) {
+        return by_number()[number];
+    }
     CODES
         .iter()
         .copied()
-        .find(|c| c.code.eq_ignore_ascii_case(name) || c.slug.eq_ignore_ascii_case(name))
+        .find(|c| c.slug.eq_ignore_ascii_case(name))
+}
+
+/// The number of a name shaped like a code (`ALN` and three digits, case-insensitive).
+fn code_number(name: &str) -> Option<usize> {
+    let b = name.as_bytes();
+    if b.len() != 6 || !b[..3].eq_ignore_ascii_case(b"ALN") {
+        return None;
+    }
+    b[3..].iter().try_fold(0, |n, &d| {
+        d.is_ascii_digit().then(|| n * 10 + usize::from(d - b'0'))
+    })
+}
+
+/// The built-in codes indexed by their number.
+fn by_number() -> &'static [Option<&'static CodeInfo>; 1000] {
+    static TABLE: std::sync::OnceLock<[Option<&'static CodeInfo>; 1000]> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = [None; 1000];
+        for &c in CODES {
+            if let Some(n) = code_number(c.code) {
+                table[n] = Some(c);
+            }
+        }
+        table
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn lookup_finds_every_code_and_slug_in_any_case_and_nothing_else() {
+        for &c in CODES {
+            for name in [c.code, c.slug] {
+                for n in [name.to_owned(), name.to_lowercase(), name.to_uppercase()] {
+                    assert_eq!(lookup(&n).map(|f| f.code), Some(c.code), "{n}");
+                }
+            }
+        }
+        for name in [
+            "ALN101",
+            "aln999",
+            "ALN1",
+            "ALN0011",
+            "ALNx01",
+            "",
+            "no-such-slug",
+        ] {
+            assert!(lookup(name).is_none(), "{name}");
+        }
+    }
 
     #[test]
     fn codes_and_slugs_are_unique_and_well_formed() {
@@ -349,6 +404,12 @@ mod tests {
                 .slug
                 .chars()
                 .all(|ch| ch.is_ascii_lowercase() || ch == '-' || ch.is_ascii_digit()));
+            // `lookup` answers code-shaped names from the table of codes only.
+            assert!(
+                code_number(c.slug).is_none(),
+                "{} looks like a code",
+                c.slug
+            );
             for d in [c.summary, c.why, c.fix] {
                 assert!(
                     !d.en.is_empty() && !d.ja.is_empty(),

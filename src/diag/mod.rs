@@ -6,6 +6,7 @@ pub mod summary;
 pub use crate::base::{or_list, with_article, Lang, Span, StaticText, Text};
 pub use code::Code;
 use std::fmt;
+use std::sync::Arc;
 pub use summary::{KindCount, Summary};
 
 /// How serious a finding is. Ordered: `Info < Warning < Error`.
@@ -53,8 +54,8 @@ pub struct Label {
 pub struct Finding {
     /// Stable code, `ALN` and three digits.
     pub code: Code,
-    /// Kebab-case name of the code.
-    pub slug: String,
+    /// Kebab-case name of the code (shared, like the code, by every finding of a rule).
+    pub slug: Code,
     pub severity: Severity,
     pub message: Text,
     /// The exact place the problem is.
@@ -69,21 +70,22 @@ pub struct Finding {
     pub nodes: Vec<String>,
     /// The relation involved, if any (e.g. `covers`), for fingerprints.
     pub relation: Option<String>,
-    /// Context shown after the snippet, such as the plan path above the node.
-    pub notes: Vec<Text>,
+    /// Context shown after the snippet, such as the plan path above the node (shared: every
+    /// finding on a node holds the one note of its plan path).
+    pub notes: Vec<Arc<Text>>,
 }
 
 impl Finding {
     pub fn new(
         code: impl Into<Code>,
-        slug: &str,
+        slug: impl Into<Code>,
         severity: Severity,
         span: Span,
         message: Text,
     ) -> Self {
         Finding {
             code: code.into(),
-            slug: slug.to_owned(),
+            slug: slug.into(),
             severity,
             message,
             span,
@@ -126,8 +128,8 @@ impl Finding {
     }
 
     #[must_use]
-    pub fn with_note(mut self, note: Text) -> Self {
-        self.notes.push(note);
+    pub fn with_note(mut self, note: impl Into<Arc<Text>>) -> Self {
+        self.notes.push(note.into());
         self
     }
 

@@ -302,7 +302,7 @@ fn coverage(
             change,
             decl: new_ref(j),
             code: rule.code.clone(),
-            slug: rule.slug.clone(),
+            slug: rule.slug.to_string(),
             severity: rule.severity,
             source_kind: schema.kind(source).name.clone(),
             source_label: schema.label(source).clone(),
@@ -366,7 +366,7 @@ fn findings(
     };
     let finding_ref = |f: &Finding, fp: &str, sources: &SourceSet| FindingRef {
         code: f.code.clone(),
-        slug: f.slug.clone(),
+        slug: f.slug.to_string(),
         severity: f.severity,
         message: f.message.clone(),
         nodes: f.nodes.clone(),

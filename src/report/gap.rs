@@ -349,7 +349,7 @@ pub fn build(input: &Input<'_>) -> Gap {
                 let source = coverage_of(r).map_or(0, |c| usize::from(c.source.0));
                 Measure {
                     code: r.code.clone(),
-                    slug: r.slug.clone(),
+                    slug: r.slug.to_string(),
                     source: model
                         .schema
                         .kinds
@@ -378,7 +378,7 @@ pub fn build(input: &Input<'_>) -> Gap {
             .map(|f| FindingRow {
                 severity: f.severity,
                 code: f.code.clone(),
-                slug: f.slug.clone(),
+                slug: f.slug.to_string(),
                 nodes: f.nodes.iter().map(|n| clean(n)).collect(),
                 message: clean(f.message.get(lang)),
                 location: ctx.location(f),
@@ -916,7 +916,7 @@ impl<'a> Ctx<'a> {
             let entry = GapEntry {
                 severity: f.severity,
                 code: f.code.clone(),
-                slug: f.slug.clone(),
+                slug: f.slug.to_string(),
                 nodes: f.nodes.iter().map(|n| clean(n)).collect(),
                 message: clean(f.message.get(lang)),
                 missing: f.label.as_ref().map(|l| clean(l.get(lang))),

@@ -102,7 +102,7 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .map(|f| JsonFinding {
                 code: f.code.clone(),
-                slug: f.slug.clone(),
+                slug: f.slug.to_string(),
                 severity: f.severity.as_str(),
                 message: f.message.get(lang).to_owned(),
                 help: f.help.as_ref().map(|h| h.get(lang).to_owned()),

@@ -91,7 +91,7 @@ pub fn render(
     let extra: Vec<(String, String)> = by_code
         .iter()
         .filter(|(code, _)| !entries.iter().any(|e| e.code() == **code))
-        .map(|(code, fs)| ((*code).to_owned(), fs[0].slug.clone()))
+        .map(|(code, fs)| ((*code).to_owned(), fs[0].slug.to_string()))
         .collect();
     for (code, slug) in codes.chain(extra) {
         let findings = by_code.remove(code.as_str()).unwrap_or_default();

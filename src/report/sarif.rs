@@ -229,7 +229,7 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
                 partial_fingerprints: HashMap::from([(FINGERPRINT_KEY, format!("{fp}:{n}"))]),
                 baseline_state: baseline_in_use.then_some("new"),
                 properties: ResultProperties {
-                    slug: f.slug.clone(),
+                    slug: f.slug.to_string(),
                     nodes: f.nodes.clone(),
                     relation: f.relation.clone(),
                     help: f.help.as_ref().map(|h| h.get(lang).to_owned()),

@@ -10,7 +10,7 @@ use crate::diag::{Finding, Span, Text};
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::HashMap;
 use toml::Spanned;
 
 #[derive(Debug)]
@@ -116,6 +116,18 @@ impl RuleKind for Coverage {
                 }
             }
         }
+        // Buffers reused from node to node: the node's tags (sorted, without repeats), its
+        // chain of ancestors, and marks indexed by node (a mark is the number of the node being
+        // checked, so nothing is cleared between nodes).
+        let mut node_tags: Vec<&str> = Vec::new();
+        let mut chain: Vec<NodeIx> = Vec::new();
+        let mut linked: Vec<Link> = Vec::new();
+        let mut sources: Vec<NodeIx> = Vec::new();
+        let mut in_chain = vec![0u32; model.nodes.len()];
+        // The primary label is the same on every finding of the rule: formatted once.
+        let label = self.label(model);
+        let mut is_linked = vec![0u32; model.nodes.len()];
+        let mut stamp = 0u32;
         for n in ctx.targets(self.kind) {
             if let Some(rel) = self.leaf_relation {
                 if model
@@ -126,33 +138,39 @@ impl RuleKind for Coverage {
                     continue;
                 }
             }
-            let node_tags: BTreeSet<&str> = self
-                .tags
-                .as_ref()
-                .map(|&(t, _)| model.node(n).tags(t).into_iter().collect())
-                .unwrap_or_default();
+            stamp += 1;
+            node_tags.clear();
+            if let Some((t, _)) = self.tags {
+                node_tags.extend(model.node(n).tags(t));
+                node_tags.sort_unstable();
+                node_tags.dedup();
+            }
+            let node_tags = &node_tags;
             let shares_tag = |s: NodeIx| match self.tags {
                 Some((_, key)) if !node_tags.is_empty() => model
                     .node(s)
                     .tags(key)
                     .iter()
-                    .any(|t| node_tags.contains(t)),
+                    .any(|t| node_tags.binary_search(t).is_ok()),
                 _ => true,
             };
-            let mut linked: Vec<Link> = Vec::new();
+            linked.clear();
             if let Some(rel) = self.relation {
-                let mut chain = vec![n];
-                chain.extend(model.graph.ancestors(n, &self.walk_up));
+                self.ancestors(model, n, &mut chain, &mut in_chain, stamp);
                 // Covered as soon as `min` sources share a tag: stop there (every item under a
-                // goal measured by many KPIs would otherwise read all of them).
-                let mut covering = BTreeSet::new();
-                let enough = covering.len() >= self.min
+                // goal measured by many KPIs would otherwise read all of them). At most `min`
+                // sources are held, so a scan of them is enough.
+                sources.clear();
+                let enough = self.min == 0
                     || chain.iter().any(|&a| {
                         model.graph.incoming(a, rel).any(|(s, _)| {
                             model.node(s).kind == self.source
                                 && shares_tag(s)
-                                && covering.insert(s)
-                                && covering.len() >= self.min
+                                && !sources.contains(&s)
+                                && {
+                                    sources.push(s);
+                                    sources.len() >= self.min
+                                }
                         })
                     });
                 if enough {
@@ -167,41 +185,45 @@ impl RuleKind for Coverage {
                 }
             }
             // Sources sharing a tag, in model order per tag; only walked as far as needed.
-            let mut with_tag = node_tags
-                .iter()
-                .filter_map(|t| by_tag.get(t))
-                .flatten()
-                .copied();
             let covered = if self.relation.is_some() {
-                let covering: BTreeSet<NodeIx> = linked
-                    .iter()
-                    .map(|l| l.0)
-                    .filter(|&s| shares_tag(s))
-                    .collect();
-                covering.len() >= self.min
+                sources.clear();
+                sources.extend(linked.iter().map(|l| l.0).filter(|&s| shares_tag(s)));
+                sources.sort_unstable();
+                sources.dedup();
+                sources.len() >= self.min
             } else {
-                let mut seen = BTreeSet::new();
-                with_tag
-                    .by_ref()
-                    .any(|s| seen.insert(s) && seen.len() >= self.min)
+                sources.clear();
+                node_tags
+                    .iter()
+                    .filter_map(|t| by_tag.get(t))
+                    .flatten()
+                    .copied()
+                    .any(|s| {
+                        !sources.contains(&s) && {
+                            sources.push(s);
+                            sources.len() >= self.min
+                        }
+                    })
             };
             if covered {
                 continue;
             }
-            // One set of the linked sources, so each tag's candidates are looked up in it
-            // rather than compared with the whole linked list (N topics × N links before).
-            let linked_sources: HashSet<NodeIx> = linked.iter().map(|l| l.0).collect();
+            // The linked sources marked, so each tag's candidates are looked up in them rather
+            // than compared with the whole linked list (N topics × N links before).
+            for l in &linked {
+                is_linked[l.0.index()] = stamp;
+            }
             let unlinked = node_tags
                 .iter()
                 .filter_map(|t| {
                     by_tag
                         .get(t)?
                         .iter()
-                        .find(|s| !linked_sources.contains(s))
+                        .find(|s| is_linked[s.index()] != stamp)
                 })
                 .min()
                 .copied();
-            out.push(self.finding(ctx, n, &node_tags, &linked, unlinked));
+            out.push(self.finding(ctx, n, node_tags, &linked, unlinked, &label));
         }
     }
 
@@ -231,18 +253,65 @@ impl RuleKind for Coverage {
 }
 
 impl Coverage {
+    /// `n` and its ancestors through `walk_up`, breadth first (as `Graph::ancestors`), into
+    /// `chain`; a node is in the chain when its mark is `stamp`.
+    fn ancestors(
+        &self,
+        model: &crate::model::Model,
+        n: NodeIx,
+        chain: &mut Vec<NodeIx>,
+        marks: &mut [u32],
+        stamp: u32,
+    ) {
+        chain.clear();
+        chain.push(n);
+        marks[n.index()] = stamp;
+        let mut i = 0;
+        while i < chain.len() {
+            let cur = chain[i];
+            i += 1;
+            for &rel in &self.walk_up {
+                for (up, _) in model.graph.outgoing(cur, rel) {
+                    if marks[up.index()] != stamp {
+                        marks[up.index()] = stamp;
+                        chain.push(up);
+                    }
+                }
+            }
+        }
+    }
+
+    /// `no program covers this item`: what the primary span lacks.
+    fn label(&self, model: &crate::model::Model) -> Text {
+        let rel = self.relation.map_or("", |r| model.schema.key_name(r));
+        let (src, this) = (
+            model.schema.label(self.source),
+            model.schema.label(self.kind),
+        );
+        Text::new(
+            format!(
+                "no {} {} this {}",
+                src.en,
+                if rel.is_empty() { "matches" } else { rel },
+                this.en
+            ),
+            format!("この{}を対象とする{}がない", this.ja, src.ja),
+        )
+    }
+
     fn finding(
         &self,
         ctx: &Ctx<'_>,
         n: NodeIx,
-        node_tags: &BTreeSet<&str>,
+        node_tags: &[&str],
         linked: &[Link],
         unlinked: Option<NodeIx>,
+        label: &Text,
     ) -> Finding {
         let model = ctx.model;
         let node = model.node(n);
-        let source_kind = model.schema.kind(self.source).name.clone();
-        let topics: Vec<&str> = node_tags.iter().copied().collect();
+        let source_kind = model.schema.kind(self.source).name.as_str();
+        let topics = node_tags;
         let list = topics.join(", ");
         // The rule's own key and relation names, so the texts fit any rule set.
         let (tkey, skey) = self
@@ -284,34 +353,28 @@ impl Coverage {
             }
             _ => Text::default(),
         };
+        // Borrowed, not copied into a `Text` each.
+        let (count, min) = (linked.len().to_string(), self.min.to_string());
         let vars = [
-            ("source", Text::same(&source_kind)),
-            ("topics", Text::same(&list)),
-            ("topics_clause", topics_clause),
-            ("linked_hint", linked_hint),
-            ("count", Text::same(linked.len().to_string())),
-            ("min", Text::same(self.min.to_string())),
-        ];
-        let (src, this) = (
-            model.schema.label(self.source),
-            model.schema.label(node.kind),
-        );
-        let mut f = ctx.finding(n, &vars).with_label(Text::new(
-            format!(
-                "no {} {} this {}",
-                src.en,
-                if rel.is_empty() { "matches" } else { rel },
-                this.en
+            ("source", source_kind, source_kind),
+            ("topics", list.as_str(), list.as_str()),
+            (
+                "topics_clause",
+                topics_clause.en.as_str(),
+                topics_clause.ja.as_str(),
             ),
-            format!("この{}を対象とする{}がない", this.ja, src.ja),
-        ));
+            ("linked_hint", linked_hint.en.as_str(), linked_hint.ja.as_str()),
+            ("count", count.as_str(), count.as_str()),
+            ("min", min.as_str(), min.as_str()),
+        ];
+        let mut f = ctx.finding_with(n, &vars).with_label(label.clone());
         if self.relation.is_some() {
             f = f.with_relation(rel);
         }
         // Sources linked to the node or an ancestor whose tags miss the node's topics.
-        let mut shown = BTreeSet::new();
-        for (s, a, span) in linked.iter().take(3) {
-            if !shown.insert(*s) {
+        let first = &linked[..linked.len().min(3)];
+        for (i, (s, a, span)) in first.iter().enumerate() {
+            if first[..i].iter().any(|l| l.0 == *s) {
                 continue;
             }
             let src = model.node(*s);

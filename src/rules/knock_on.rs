@@ -28,22 +28,15 @@ pub fn hold_back(
     findings: Vec<Finding>,
     unread_files: bool,
 ) -> (Vec<Finding>, Vec<Finding>) {
-    let mut tainted: HashSet<NodeIx> = model
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.recovered)
-        .map(|(i, _)| NodeIx::new(i))
-        .collect();
-    tainted.extend(
-        findings
-            .iter()
-            .filter(|f| is_structural_error(f))
-            .filter_map(|f| f.nodes.first())
-            .filter_map(|id| model.get(id)),
-    );
-    if tainted.is_empty() && !unread_files {
-        return (findings, Vec::new());
+    // Each finding's code is looked up once (a table index) and its first node once.
+    let structural: Vec<bool> = findings.iter().map(is_structural_error).collect();
+    let mut tainted = vec![false; model.nodes.len()];
+    let mut any = false;
+    for (i, n) in model.nodes.iter().enumerate() {
+        if n.recovered {
+            tainted[i] = true;
+            any = true;
+        }
     }
     // Kinds with a declaration whose own keys are in doubt (misspelt, mistyped or missing, or
     // unreadable): it may be the one that links where a rule finds nothing. An unresolved
@@ -54,41 +47,88 @@ pub fn hold_back(
         .filter(|n| n.recovered)
         .map(|n| n.kind)
         .collect();
-    kinds.extend(
-        findings
-            .iter()
-            .filter(|f| is_structural_error(f) && KEY_ERRORS.contains(&f.code.as_str()))
-            .filter_map(|f| f.nodes.first())
-            .filter_map(|id| model.get(id))
-            .map(|n| model.node(n).kind),
-    );
-    // What lies below a tainted declaration in the hierarchy depends on it.
+    for (f, _) in findings.iter().zip(&structural).filter(|(_, &s)| s) {
+        if let Some(n) = f.nodes.first().and_then(|id| model.get(id)) {
+            tainted[n.index()] = true;
+            any = true;
+            if KEY_ERRORS.contains(&f.code.as_str()) {
+                kinds.insert(model.node(n).kind);
+            }
+        }
+    }
+    if !any && !unread_files {
+        return (findings, Vec::new());
+    }
+    // What lies below a tainted declaration in the hierarchy depends on it: one walk down from
+    // all of them at once, so each declaration is visited once however many tainted ancestors
+    // it has.
     let hierarchy = model.schema.hierarchy_ids();
-    let below: Vec<NodeIx> = tainted
-        .iter()
-        .flat_map(|&n| model.graph.descendants(n, hierarchy))
+    let mut frontier: Vec<NodeIx> = (0..tainted.len())
+        .filter(|&i| tainted[i])
+        .map(NodeIx::new)
         .collect();
-    tainted.extend(below);
-    let (mut kept, mut held) = (Vec::new(), Vec::new());
-    for f in findings {
-        let hold = if is_rule_finding(&f) {
-            unread_files
-                || f.nodes
-                    .iter()
-                    .any(|id| model.get(id).is_some_and(|n| tainted.contains(&n)))
-                || rules
-                    .rule(&f.code)
-                    .is_some_and(|r| reads(&r.check).iter().any(|k| kinds.contains(k)))
-        } else {
-            unread_files && f.code == code::UNRESOLVED_REFERENCE.code
-        };
-        if hold {
+    while let Some(n) = frontier.pop() {
+        for &rel in hierarchy {
+            for (m, _) in model.graph.incoming(n, rel) {
+                if !tainted[m.index()] {
+                    tainted[m.index()] = true;
+                    frontier.push(m);
+                }
+            }
+        }
+    }
+    // Whether a rule reads a kind in doubt, decided once per rule, not once per finding.
+    let reads_doubt: Vec<(&str, bool)> = rules
+        .rules
+        .iter()
+        .map(|r| {
+            (
+                r.code.as_str(),
+                reads(&r.check).iter().any(|k| kinds.contains(k)),
+            )
+        })
+        .collect();
+    let hold: Vec<bool> = findings
+        .iter()
+        .map(|f| {
+            let builtin = code::lookup(&f.code);
+            if builtin.is_none() || f.code == code::UNUSED_WAIVER.code {
+                unread_files
+                    || f.nodes
+                        .iter()
+                        .any(|id| model.get(id).is_some_and(|n| tainted[n.index()]))
+                    || (builtin.is_none() && reads_doubt_of(rules, &reads_doubt, &f.code))
+            } else {
+                unread_files && f.code == code::UNRESOLVED_REFERENCE.code
+            }
+        })
+        .collect();
+    let held_count = hold.iter().filter(|&&h| h).count();
+    if held_count == 0 {
+        return (findings, Vec::new());
+    }
+    // Both sides sized once: each finding is moved once.
+    let mut kept = Vec::with_capacity(findings.len() - held_count);
+    let mut held = Vec::with_capacity(held_count);
+    for (f, h) in findings.into_iter().zip(hold) {
+        if h {
             held.push(f);
         } else {
             kept.push(f);
         }
     }
     (kept, held)
+}
+
+/// Whether the rule with this code (or slug) reads a kind in doubt: `rules.rule(code)`, with
+/// the usual exact code answered from the per-rule list.
+fn reads_doubt_of(rules: &RuleSet, reads_doubt: &[(&str, bool)], code: &str) -> bool {
+    match reads_doubt.iter().find(|(c, _)| *c == code) {
+        Some(&(_, doubt)) => doubt,
+        None => rules
+            .rule(code)
+            .is_some_and(|r| reads_doubt.iter().any(|(c, d)| *d && *c == r.code.as_str())),
+    }
 }
 
 /// Errors that put a declaration's keys in doubt: unknown key, wrong value type, missing key.
@@ -101,11 +141,6 @@ const KEY_ERRORS: [&str; 3] = [
 /// An error of the structure of the specs (not of a rule): it taints its declaration.
 fn is_structural_error(f: &Finding) -> bool {
     f.severity == Severity::Error && code::lookup(&f.code).is_some()
-}
-
-/// A finding of a rule of the rule set, or about a waiver of one that went unused.
-fn is_rule_finding(f: &Finding) -> bool {
-    code::lookup(&f.code).is_none() || f.code == code::UNUSED_WAIVER.code
 }
 
 /// The kinds whose declarations a rule reads to find that something is missing: a tainted

@@ -89,7 +89,7 @@ use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
 use crate::syntax::ast::Date;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// The default rule set, embedded in the binary.
 pub const DEFAULT_SCHEMA: &str = include_str!("../../rules/basic-plan/schema.toml");
@@ -204,19 +204,26 @@ impl RuleSet {
             })
             .collect();
         let mut findings = timing::time("waivers", || {
-            waiver::apply(self, model, per_rule.into_iter().flatten().collect(), today)
+            let mut all = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
+            for rule in per_rule {
+                all.extend(rule);
+            }
+            waiver::apply(self, model, all, today)
         });
-        // A rule finding on a declaration with a syntax error is a consequence of that error.
-        findings.retain(|f| {
-            let recovered = f
-                .nodes
-                .first()
-                .and_then(|id| model.get(id))
-                .is_some_and(|n| model.node(n).recovered);
-            !recovered
-                || (crate::diag::code::lookup(&f.code).is_some()
-                    && f.code != crate::diag::code::UNUSED_WAIVER.code)
-        });
+        // A rule finding on a declaration with a syntax error is a consequence of that error
+        // (each finding's node is looked up only when some declaration has one).
+        if model.nodes.iter().any(|n| n.recovered) {
+            findings.retain(|f| {
+                let recovered = f
+                    .nodes
+                    .first()
+                    .and_then(|id| model.get(id))
+                    .is_some_and(|n| model.node(n).recovered);
+                !recovered
+                    || (crate::diag::code::lookup(&f.code).is_some()
+                        && f.code != crate::diag::code::UNUSED_WAIVER.code)
+            });
+        }
         findings
     }
 }
@@ -242,7 +249,7 @@ pub(crate) struct Ctx<'a> {
 /// The plan-path note of each node, walked at most once per node in a run (rules run in
 /// parallel and a node often has findings from several rules) and cloned into each finding.
 struct PathMemo {
-    notes: Vec<OnceLock<Option<Text>>>,
+    notes: Vec<OnceLock<Option<Arc<Text>>>>,
     /// How many times the path walk ran (the work-counting test reads it).
     #[cfg(test)]
     walks: std::sync::atomic::AtomicUsize,
@@ -257,13 +264,13 @@ impl PathMemo {
         }
     }
 
-    fn note(&self, model: &Model, n: NodeIx) -> Option<&Text> {
+    fn note(&self, model: &Model, n: NodeIx) -> Option<&Arc<Text>> {
         self.notes[n.index()]
             .get_or_init(|| {
                 #[cfg(test)]
                 self.walks
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                plan_path(model, n)
+                plan_path(model, n).map(Arc::new)
             })
             .as_ref()
     }
@@ -286,6 +293,15 @@ impl Ctx<'_> {
     /// A finding of this rule on node `n`, at its declaration header, with the message and help
     /// filled from `vars` (plus `id`, `title`, `kind`) and the plan path as a note.
     pub(crate) fn finding(&self, n: NodeIx, vars: &[(&str, Text)]) -> Finding {
+        let vars: Vec<(&str, &str, &str)> = vars
+            .iter()
+            .map(|(k, v)| (*k, v.en.as_str(), v.ja.as_str()))
+            .collect();
+        self.finding_with(n, &vars)
+    }
+
+    /// [`Ctx::finding`] with borrowed values: `(name, English, Japanese)`.
+    pub(crate) fn finding_with(&self, n: NodeIx, vars: &[(&str, &str, &str)]) -> Finding {
         let node = self.model.node(n);
         let label = self.model.schema.label(node.kind);
         // The values are borrowed: only the filled message and help are allocated.
@@ -296,13 +312,9 @@ impl Ctx<'_> {
         ];
         let mut en: Vec<(&str, &str)> = Vec::with_capacity(builtin.len() + vars.len());
         let mut ja: Vec<(&str, &str)> = Vec::with_capacity(builtin.len() + vars.len());
-        for (k, e, j) in builtin {
+        for &(k, e, j) in builtin.iter().chain(vars) {
             en.push((k, e));
             ja.push((k, j));
-        }
-        for (k, v) in vars {
-            en.push((k, v.en.as_str()));
-            ja.push((k, v.ja.as_str()));
         }
         let fill = |t: &Text| Text::new(spec::fill(&t.en, &en), spec::fill(&t.ja, &ja));
         let mut f = Finding::new(
@@ -313,9 +325,9 @@ impl Ctx<'_> {
             fill(&self.rule.message),
         )
         .with_help(fill(&self.rule.help))
-        .with_node(&node.id);
+        .with_node(node.id.as_str());
         if let Some(path) = self.paths.note(self.model, n) {
-            f = f.with_note(path.clone());
+            f = f.with_note(Arc::clone(path));
         }
         f
     }
@@ -412,7 +424,10 @@ goal G2 "h" { policy V1 }
                     let f = ctx.finding(n, &[]);
                     assert_eq!(
                         f.notes,
-                        plan_path(&model, n).into_iter().collect::<Vec<_>>()
+                        plan_path(&model, n)
+                            .map(Arc::new)
+                            .into_iter()
+                            .collect::<Vec<_>>()
                     );
                 }
             }

@@ -17,7 +17,7 @@ use toml::Spanned;
 #[derive(Debug)]
 pub struct Rule {
     pub code: Code,
-    pub slug: String,
+    pub slug: Code,
     pub severity: Severity,
     /// The finding's message and help: templates with placeholders, filled per finding.
     pub message: Text,
@@ -59,7 +59,9 @@ impl Filter {
 
 /// Replaces `{name}` placeholders with their values.
 pub(crate) fn fill(template: &str, vars: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len());
+    // Sized once: the template plus every value (an upper bound), so the text is not grown.
+    let values: usize = vars.iter().map(|(_, v)| v.len()).sum();
+    let mut out = String::with_capacity(template.len() + values);
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
@@ -460,7 +462,7 @@ pub(super) fn load(file: FileId, text: &str, schema: &Schema) -> Result<Vec<Rule
             let default_on = r.enabled.unwrap_or(true);
             rules.push(Rule {
                 code: Code::new(r.code.get_ref()),
-                slug: r.slug.into_inner(),
+                slug: Code::new(r.slug.get_ref()),
                 severity,
                 summary: r
                     .summary

@@ -6,36 +6,54 @@ use crate::diag::{code, Finding, Text};
 use crate::model::suggest::suggest;
 use crate::model::{Model, NodeIx};
 use crate::syntax::ast::Date;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub(super) fn apply(
     set: &RuleSet,
     model: &Model,
-    findings: Vec<Finding>,
+    mut findings: Vec<Finding>,
     today: Date,
 ) -> Vec<Finding> {
     let mut used: HashSet<(NodeIx, usize)> = HashSet::new();
-    let mut out = Vec::with_capacity(findings.len());
-    for f in findings {
-        let waived = f.nodes.first().and_then(|id| model.get(id)).and_then(|n| {
-            model
-                .node(n)
-                .waivers
-                .iter()
-                .position(|w| {
-                    w.until >= today
-                        && (w.rule.eq_ignore_ascii_case(&f.code)
-                            || w.rule.eq_ignore_ascii_case(&f.slug))
-                })
-                .map(|w| (n, w))
-        });
-        match waived {
-            Some(key) => {
-                used.insert(key);
+    // Only the declarations that carry waivers are looked up (most carry none): a finding on
+    // any other declaration is kept without a lookup, and kept in place, not moved.
+    let waivable: HashMap<&str, NodeIx> = model
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n, NodeIx::new(i)))
+        // With duplicate IDs, the one the ID index answers (as `model.get` would).
+        .filter(|&(n, i)| !n.waivers.is_empty() && model.get(&n.id) == Some(i))
+        .map(|(n, i)| (n.id.as_str(), i))
+        .collect();
+    if !waivable.is_empty() {
+        findings.retain(|f| {
+            let waived = f
+                .nodes
+                .first()
+                .and_then(|id| waivable.get(id.as_str()))
+                .and_then(|&n| {
+                    model
+                        .node(n)
+                        .waivers
+                        .iter()
+                        .position(|w| {
+                            w.until >= today
+                                && (w.rule.eq_ignore_ascii_case(&f.code)
+                                    || w.rule.eq_ignore_ascii_case(&f.slug))
+                        })
+                        .map(|w| (n, w))
+                });
+            match waived {
+                Some(key) => {
+                    used.insert(key);
+                    false
+                }
+                None => true,
             }
-            None => out.push(f),
-        }
+        });
     }
+    let mut out = findings;
     for (n, node) in model.nodes.iter().enumerate() {
         let n = NodeIx::new(n);
         for (wi, w) in node.waivers.iter().enumerate() {
