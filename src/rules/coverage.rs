@@ -156,7 +156,7 @@ impl RuleKind for Coverage {
             };
             linked.clear();
             if let Some(rel) = self.relation {
-                self.ancestors(model, n, &mut chain, &mut in_chain, stamp);
+                super::walk_up(model, n, &self.walk_up, &mut chain, &mut in_chain, stamp);
                 // Covered as soon as `min` sources share a tag: stop there (every item under a
                 // goal measured by many KPIs would otherwise read all of them). At most `min`
                 // sources are held, so a scan of them is enough.
@@ -253,34 +253,6 @@ impl RuleKind for Coverage {
 }
 
 impl Coverage {
-    /// `n` and its ancestors through `walk_up`, breadth first (as `Graph::ancestors`), into
-    /// `chain`; a node is in the chain when its mark is `stamp`.
-    fn ancestors(
-        &self,
-        model: &crate::model::Model,
-        n: NodeIx,
-        chain: &mut Vec<NodeIx>,
-        marks: &mut [u32],
-        stamp: u32,
-    ) {
-        chain.clear();
-        chain.push(n);
-        marks[n.index()] = stamp;
-        let mut i = 0;
-        while i < chain.len() {
-            let cur = chain[i];
-            i += 1;
-            for &rel in &self.walk_up {
-                for (up, _) in model.graph.outgoing(cur, rel) {
-                    if marks[up.index()] != stamp {
-                        marks[up.index()] = stamp;
-                        chain.push(up);
-                    }
-                }
-            }
-        }
-    }
-
     /// `no program covers this item`: what the primary span lacks.
     fn label(&self, model: &crate::model::Model) -> Text {
         let rel = self.relation.map_or("", |r| model.schema.key_name(r));

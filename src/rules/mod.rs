@@ -238,6 +238,36 @@ fn config(sources: &mut SourceSet, name: &str, text: &str) -> FileId {
     ))
 }
 
+/// `n` and its ancestors through `relations`, breadth first (the order of
+/// `Graph::ancestors`, with `n` first), into `chain`, reusing the caller's buffers: a node is
+/// in the chain when its mark is `stamp` (a number the caller changes for each node it walks
+/// from, so the marks are never cleared).
+pub(crate) fn walk_up(
+    model: &Model,
+    n: NodeIx,
+    relations: &[crate::model::KeyId],
+    chain: &mut Vec<NodeIx>,
+    marks: &mut [u32],
+    stamp: u32,
+) {
+    chain.clear();
+    chain.push(n);
+    marks[n.index()] = stamp;
+    let mut i = 0;
+    while i < chain.len() {
+        let cur = chain[i];
+        i += 1;
+        for &rel in relations {
+            for (up, _) in model.graph.outgoing(cur, rel) {
+                if marks[up.index()] != stamp {
+                    marks[up.index()] = stamp;
+                    chain.push(up);
+                }
+            }
+        }
+    }
+}
+
 /// What a rule type sees while it runs.
 pub(crate) struct Ctx<'a> {
     pub(crate) model: &'a Model,

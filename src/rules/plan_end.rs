@@ -22,7 +22,6 @@ use super::Ctx;
 use crate::analysis::series::period_years;
 use crate::diag::{Finding, Text};
 use crate::model::{KeyId, KindId, NodeIx, Schema};
-use std::collections::BTreeSet;
 use toml::Spanned;
 
 #[derive(Debug)]
@@ -113,6 +112,7 @@ impl RuleKind for PlanEnd {
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
+        let mut buf = Buffers::new(model.nodes.len());
         for n in ctx.targets(self.kind) {
             if let Some(rel) = self.leaf_relation {
                 if model
@@ -123,7 +123,7 @@ impl RuleKind for PlanEnd {
                     continue;
                 }
             }
-            let sources = self.sources(ctx, n);
+            let sources = self.sources(ctx, n, &mut buf);
             if sources.is_empty() {
                 continue;
             }
@@ -209,37 +209,71 @@ impl RuleKind for PlanEnd {
     }
 }
 
+/// Buffers reused from node to node (nothing is cleared between nodes: a mark is the number
+/// of the node being judged).
+struct Buffers<'m> {
+    tags: Vec<&'m str>,
+    chain: Vec<NodeIx>,
+    in_chain: Vec<u32>,
+    found: Vec<u32>,
+    stamp: u32,
+}
+
+impl Buffers<'_> {
+    fn new(nodes: usize) -> Self {
+        Buffers {
+            tags: Vec::new(),
+            chain: Vec::new(),
+            in_chain: vec![0; nodes],
+            found: vec![0; nodes],
+            stamp: 0,
+        }
+    }
+}
+
 impl PlanEnd {
     /// The sources linked to `n` or an ancestor that share a tag with it (when it has tags),
     /// in model order, each once.
-    fn sources(&self, ctx: &Ctx<'_>, n: NodeIx) -> Vec<NodeIx> {
+    fn sources<'m>(&self, ctx: &Ctx<'m>, n: NodeIx, buf: &mut Buffers<'m>) -> Vec<NodeIx> {
         let model = ctx.model;
-        let node_tags: BTreeSet<&str> = self
-            .tags
-            .map(|(t, _)| model.node(n).tags(t).into_iter().collect())
-            .unwrap_or_default();
-        let mut chain = vec![n];
-        chain.extend(model.graph.ancestors(n, &self.walk_up));
-        let mut found = BTreeSet::new();
-        for a in chain {
+        buf.stamp += 1;
+        let stamp = buf.stamp;
+        buf.tags.clear();
+        if let Some((t, _)) = self.tags {
+            buf.tags.extend(model.node(n).tags(t));
+            buf.tags.sort_unstable();
+            buf.tags.dedup();
+        }
+        super::walk_up(
+            model,
+            n,
+            &self.walk_up,
+            &mut buf.chain,
+            &mut buf.in_chain,
+            stamp,
+        );
+        let mut found = Vec::new();
+        for &a in &buf.chain {
             for (s, _) in model.graph.incoming(a, self.relation) {
-                if model.node(s).kind != self.source {
+                if model.node(s).kind != self.source || buf.found[s.index()] == stamp {
                     continue;
                 }
                 let shares = match self.tags {
-                    Some((_, key)) if !node_tags.is_empty() => model
+                    Some((_, key)) if !buf.tags.is_empty() => model
                         .node(s)
                         .tags(key)
                         .iter()
-                        .any(|t| node_tags.contains(t)),
+                        .any(|t| buf.tags.binary_search(t).is_ok()),
                     _ => true,
                 };
                 if shares {
-                    found.insert(s);
+                    buf.found[s.index()] = stamp;
+                    found.push(s);
                 }
             }
         }
-        found.into_iter().collect()
+        found.sort_unstable();
+        found
     }
 }
 
