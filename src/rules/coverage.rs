@@ -129,14 +129,8 @@ impl RuleKind for Coverage {
         let mut is_linked = vec![0u32; model.nodes.len()];
         let mut stamp = 0u32;
         for n in ctx.targets(self.kind) {
-            if let Some(rel) = self.leaf_relation {
-                if model
-                    .graph
-                    .incoming(n, rel)
-                    .any(|(m, _)| model.node(m).kind == self.kind)
-                {
-                    continue;
-                }
+            if super::has_child(model, n, self.leaf_relation, self.kind) {
+                continue;
             }
             stamp += 1;
             node_tags.clear();

@@ -268,6 +268,22 @@ pub(crate) fn walk_up(
     }
 }
 
+/// Whether a node of `kind` points at `n` through `relation`: with a rule's `leaf-relation`,
+/// such an `n` is not a leaf and is not judged (`None`: every node is a leaf).
+pub(crate) fn has_child(
+    model: &Model,
+    n: NodeIx,
+    relation: Option<crate::model::KeyId>,
+    kind: crate::model::KindId,
+) -> bool {
+    relation.is_some_and(|rel| {
+        model
+            .graph
+            .incoming(n, rel)
+            .any(|(m, _)| model.node(m).kind == kind)
+    })
+}
+
 /// What a rule type sees while it runs.
 pub(crate) struct Ctx<'a> {
     pub(crate) model: &'a Model,

@@ -114,14 +114,8 @@ impl RuleKind for PlanEnd {
         let model = ctx.model;
         let mut buf = Buffers::new(model.nodes.len());
         for n in ctx.targets(self.kind) {
-            if let Some(rel) = self.leaf_relation {
-                if model
-                    .graph
-                    .incoming(n, rel)
-                    .any(|(m, _)| model.node(m).kind == self.kind)
-                {
-                    continue;
-                }
+            if super::has_child(model, n, self.leaf_relation, self.kind) {
+                continue;
             }
             let sources = self.sources(ctx, n, &mut buf);
             if sources.is_empty() {
