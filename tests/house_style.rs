@@ -153,7 +153,8 @@ fn every_message_follows_the_house_style() {
                 c.check(&format!("{what} secondary label"), &l.text, true);
             }
             for n in &f.notes {
-                c.check(&format!("{what} note"), n, false);
+                let n = Text::new(n.get(Lang::En), n.get(Lang::Ja));
+                c.check(&format!("{what} note"), &n, false);
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Stage timings for profiling: with `ALIGN_TIMINGS=1` in the environment, each timed stage of
 //! a run (reading, parsing, the model, each rule, rendering; each stage of a language-server
-//! check) prints its wall time to stderr as `align timing: STAGE: 12.3 ms`. Off, a timed stage
+//! check) prints its wall time to stderr as `align timing: STAGE: 12.3 ms (resident 80 MB)`, with the
+//! process's resident memory at the end of the stage where the system reports it. Off, a timed stage
 //! costs one load of a cached flag. `docs/performance.md` reads its figures from these lines.
 
 use std::sync::OnceLock;
@@ -26,11 +27,20 @@ pub fn time<T>(stage: &str, f: impl FnOnce() -> T) -> T {
 /// Prints the time since `start` for `stage` (when timings are on).
 pub fn report(stage: &str, start: Instant) {
     if enabled() {
-        eprintln!(
-            "align timing: {stage}: {:.1} ms",
-            start.elapsed().as_secs_f64() * 1e3
-        );
+        let ms = start.elapsed().as_secs_f64() * 1e3;
+        match resident_mb() {
+            Some(mb) => eprintln!("align timing: {stage}: {ms:.1} ms (resident {mb} MB)"),
+            None => eprintln!("align timing: {stage}: {ms:.1} ms"),
+        }
     }
+}
+
+/// The process's resident memory in MB, where the system says it (`/proc/self/statm` on
+/// Linux, in pages of 4 KiB): where memory grows by stage.
+fn resident_mb() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096 / 1_000_000)
 }
 
 #[cfg(test)]

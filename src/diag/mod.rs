@@ -49,6 +49,43 @@ pub struct Label {
     pub text: Text,
 }
 
+/// Context shown after a finding's snippet. A plan path is kept in two parts, the path down to
+/// the node's parent (one text shared by every node under that parent) and the node's ID, and
+/// joined only when the note is shown: the notes of 100,000 items then cost 100,000 IDs, not
+/// 100,000 copies of their ancestors' titles in two languages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    head: Arc<Text>,
+    tail: Option<Box<str>>,
+}
+
+impl Note {
+    /// `head → tail`.
+    pub fn joined(head: Arc<Text>, tail: impl Into<Box<str>>) -> Self {
+        Note {
+            head,
+            tail: Some(tail.into()),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> std::borrow::Cow<'_, str> {
+        let head = self.head.get(lang);
+        match &self.tail {
+            None => head.into(),
+            Some(tail) => format!("{head} → {tail}").into(),
+        }
+    }
+}
+
+impl<T: Into<Arc<Text>>> From<T> for Note {
+    fn from(text: T) -> Self {
+        Note {
+            head: text.into(),
+            tail: None,
+        }
+    }
+}
+
 /// One problem: from a syntax error to a coverage gap.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
@@ -72,7 +109,7 @@ pub struct Finding {
     pub relation: Option<String>,
     /// Context shown after the snippet, such as the plan path above the node (shared: every
     /// finding on a node holds the one note of its plan path).
-    pub notes: Vec<Arc<Text>>,
+    pub notes: Vec<Note>,
 }
 
 impl Finding {
@@ -128,7 +165,7 @@ impl Finding {
     }
 
     #[must_use]
-    pub fn with_note(mut self, note: impl Into<Arc<Text>>) -> Self {
+    pub fn with_note(mut self, note: impl Into<Note>) -> Self {
         self.notes.push(note.into());
         self
     }

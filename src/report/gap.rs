@@ -921,7 +921,7 @@ impl<'a> Ctx<'a> {
                 message: clean(f.message.get(lang)),
                 missing: f.label.as_ref().map(|l| clean(l.get(lang))),
                 details: f.labels.iter().map(|l| clean(l.text.get(lang))).collect(),
-                notes: f.notes.iter().map(|n| clean(n.get(lang))).collect(),
+                notes: f.notes.iter().map(|n| clean(&n.get(lang))).collect(),
                 why,
                 location: self.location(f),
                 help: f.help.as_ref().map(|h| clean(h.get(lang))),

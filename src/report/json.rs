@@ -119,7 +119,7 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
                         location: Location::of(l.span, sources),
                     })
                     .collect(),
-                notes: f.notes.iter().map(|n| n.get(lang).to_owned()).collect(),
+                notes: f.notes.iter().map(|n| n.get(lang).into_owned()).collect(),
             })
             .collect(),
         summary: JsonSummary {

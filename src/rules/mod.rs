@@ -83,7 +83,7 @@ rule_types! {
 }
 
 use crate::base::timing;
-use crate::diag::{Finding, Text};
+use crate::diag::{Finding, Note, Text};
 use crate::model::{Model, NodeIx, Schema};
 use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
 use crate::syntax::ast::Date;
@@ -294,8 +294,13 @@ pub(crate) struct Ctx<'a> {
 
 /// The plan-path note of each node, walked at most once per node in a run (rules run in
 /// parallel and a node often has findings from several rules) and cloned into each finding.
+/// A note is the path down to the node's parent, built once per parent and shared, and the
+/// node's ID (see [`Note`]).
 struct PathMemo {
-    notes: Vec<OnceLock<Option<Arc<Text>>>>,
+    notes: Vec<OnceLock<Option<Note>>>,
+    /// Per node, the path from the top down to it with its title: the head of its children's
+    /// notes.
+    heads: Vec<OnceLock<Arc<Text>>>,
     /// How many times the path walk ran (the work-counting test reads it).
     #[cfg(test)]
     walks: std::sync::atomic::AtomicUsize,
@@ -305,22 +310,66 @@ impl PathMemo {
     fn new(model: &Model) -> Self {
         PathMemo {
             notes: model.nodes.iter().map(|_| OnceLock::new()).collect(),
+            heads: model.nodes.iter().map(|_| OnceLock::new()).collect(),
             #[cfg(test)]
             walks: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
-    fn note(&self, model: &Model, n: NodeIx) -> Option<&Arc<Text>> {
+    fn note(&self, model: &Model, n: NodeIx) -> Option<&Note> {
         self.notes[n.index()]
             .get_or_init(|| {
                 #[cfg(test)]
                 self.walks
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                plan_path(model, n).map(Arc::new)
+                let (chain, whole) = path_up(model, n);
+                match chain.as_slice() {
+                    [] | [_] => None,
+                    [up @ .., _] if whole => Some(Note::joined(
+                        self.head(model, up),
+                        model.node(n).id.as_str(),
+                    )),
+                    // Cut short by a cycle or the depth limit: the path of an ancestor would
+                    // not be a prefix of this one.
+                    _ => Some(Note::from(path_text(model, &chain))),
+                }
             })
             .as_ref()
     }
+
+    /// The path `chain` (top first, walked to its top) with the title of its last node.
+    fn head(&self, model: &Model, chain: &[NodeIx]) -> Arc<Text> {
+        let Some((&last, up)) = chain.split_last() else {
+            return Arc::new(Text::default());
+        };
+        Arc::clone(self.heads[last.index()].get_or_init(|| {
+            let node = model.node(last);
+            if up.is_empty() {
+                return Arc::new(Text::new(
+                    format!("{PATH_EN}{}", node.id),
+                    format!("{PATH_JA}{}", node.id),
+                ));
+            }
+            let above = self.head(model, up);
+            let join = |head: &str, open: &str, close: &str| {
+                let mut s = String::with_capacity(
+                    head.len() + 40 + node.id.len() + node.title.as_ref().map_or(0, String::len),
+                );
+                s.push_str(head);
+                s.push_str(" → ");
+                push_part(&mut s, node, true, open, close);
+                s
+            };
+            Arc::new(Text::new(
+                join(&above.en, "“", "”"),
+                join(&above.ja, "「", "」"),
+            ))
+        }))
+    }
 }
+
+const PATH_EN: &str = "plan path: ";
+const PATH_JA: &str = "計画上の位置: ";
 
 impl Ctx<'_> {
     /// Nodes of the rule's kind that pass its filter.
@@ -373,60 +422,92 @@ impl Ctx<'_> {
         .with_help(fill(&self.rule.help))
         .with_node(node.id.as_str());
         if let Some(path) = self.paths.note(self.model, n) {
-            f = f.with_note(Arc::clone(path));
+            f = f.with_note(path.clone());
         }
         f
     }
 }
 
-/// `plan path: V1 “…” → G1.3 “…” → I1.3.2 “…” → I1.3.2.a` following the schema's hierarchy.
-fn plan_path(model: &Model, n: NodeIx) -> Option<Text> {
+/// The nodes above `n` in the schema's hierarchy, top first and `n` last, and whether the walk
+/// reached the top (rather than stopping at a cycle or at the depth limit of 16).
+fn path_up(model: &Model, n: NodeIx) -> (Vec<NodeIx>, bool) {
     let hierarchy = model.schema.hierarchy_ids();
-    if hierarchy.is_empty() {
-        return None;
-    }
     let mut chain = vec![n];
+    if hierarchy.is_empty() {
+        return (chain, true);
+    }
     let mut cur = n;
     // Each step takes the first hierarchy relation the node has; a node seen before ends a
     // cycle (the chain is at most 16 long: a scan of it is cheaper than a hash set).
-    'up: while chain.len() < 16 {
+    let whole = 'up: loop {
+        if chain.len() >= 16 {
+            break false;
+        }
         for &rel in hierarchy {
             if let Some((up, _)) = model.graph.outgoing(cur, rel).next() {
                 if chain.contains(&up) {
-                    break 'up;
+                    break 'up false;
                 }
                 chain.push(up);
                 cur = up;
                 continue 'up;
             }
         }
-        break;
-    }
-    if chain.len() < 2 {
-        return None;
-    }
-    chain.reverse();
-    // Titles in the language's quotes: “…” in English, 「…」 in Japanese.
-    let part = |i: NodeIx, open: &str, close: &str| {
-        let node = model.node(i);
-        match &node.title {
-            Some(t) if i != n && i != chain[0] && !t.is_empty() => {
-                format!("{} {open}{t}{close}", node.id)
-            }
-            _ => node.id.clone(),
-        }
+        break true;
     };
-    let en: Vec<String> = chain.iter().map(|&i| part(i, "“", "”")).collect();
-    let ja: Vec<String> = chain.iter().map(|&i| part(i, "「", "」")).collect();
-    Some(Text::new(
-        format!("plan path: {}", en.join(" → ")),
-        format!("計画上の位置: {}", ja.join(" → ")),
-    ))
+    chain.reverse();
+    (chain, whole)
+}
+
+/// `id “title”` (with the language's quotes) or the bare ID when `titled` is false or the
+/// node has no title.
+fn push_part(s: &mut String, node: &crate::model::Node, titled: bool, open: &str, close: &str) {
+    s.push_str(&node.id);
+    match &node.title {
+        Some(t) if titled && !t.is_empty() => {
+            s.push(' ');
+            s.push_str(open);
+            s.push_str(t);
+            s.push_str(close);
+        }
+        _ => {}
+    }
+}
+
+/// `plan path: V1 → G1.3 “…” → I1.3.2 “…” → I1.3.2.a` for `chain` (top first): the titles of
+/// the nodes between the top and the last, in the language's quotes (“…” in English, 「…」 in
+/// Japanese).
+fn path_text(model: &Model, chain: &[NodeIx]) -> Text {
+    let build = |prefix: &str, open: &str, close: &str| {
+        let mut s = String::from(prefix);
+        for (i, &x) in chain.iter().enumerate() {
+            if i > 0 {
+                s.push_str(" → ");
+            }
+            push_part(
+                &mut s,
+                model.node(x),
+                i > 0 && i + 1 < chain.len(),
+                open,
+                close,
+            );
+        }
+        s
+    };
+    Text::new(build(PATH_EN, "“", "”"), build(PATH_JA, "「", "」"))
+}
+
+/// The plan path of `n` following the schema's hierarchy, if it has anything above it.
+#[cfg(test)]
+fn plan_path(model: &Model, n: NodeIx) -> Option<Text> {
+    let (chain, _) = path_up(model, n);
+    (chain.len() >= 2).then(|| path_text(model, &chain))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Lang;
 
     #[test]
     fn the_default_rule_set_loads() {
@@ -435,6 +516,88 @@ mod tests {
         assert!(set.rule("aln101").is_some());
         assert!(set.rule("Item-Without-Program").is_some());
         assert_eq!(sources.len(), 2);
+    }
+
+    /// The notes of `ids` in a model of `spec`, in English then Japanese.
+    fn path_notes(spec: &str, ids: &[&str]) -> Vec<(String, String)> {
+        let mut sources = SourceSet::new();
+        let set = RuleSet::embedded(&mut sources).unwrap_or_else(|e| panic!("{e:?}"));
+        let (ast, errors) = crate::syntax::parse(FileId(9), spec);
+        assert!(errors.is_empty(), "{errors:?}");
+        let (nodes, _) = crate::model::lower(&set.schema, ast);
+        let (model, _) = Model::assemble(set.schema.clone(), vec![(FileId(9), nodes)]);
+        let paths = PathMemo::new(&model);
+        ids.iter()
+            .map(|id| {
+                let n = model.get(id).unwrap_or_else(|| panic!("{id}"));
+                let note = paths
+                    .note(&model, n)
+                    .unwrap_or_else(|| panic!("no note on {id}"));
+                (
+                    note.get(Lang::En).into_owned(),
+                    note.get(Lang::Ja).into_owned(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_plan_path_shows_the_titles_between_the_top_and_the_node() {
+        let spec = r#"
+plan PL "p" {}
+policy V1 "v" { plan PL }
+goal G1 "g" { policy V1 }
+item I1 "i" { goal G1 }
+item I2 "" { parent I1 }
+item I3 "k" { parent I2 }
+"#;
+        // Asked leaf first, then its ancestors, then the leaf again: the shared heads give
+        // the same text in any order.
+        let notes = path_notes(spec, &["I3", "I1", "G1", "I3"]);
+        assert_eq!(
+            notes[0].0,
+            "plan path: PL → V1 “v” → G1 “g” → I1 “i” → I2 → I3"
+        );
+        assert_eq!(
+            notes[0].1,
+            "計画上の位置: PL → V1 「v」 → G1 「g」 → I1 「i」 → I2 → I3"
+        );
+        assert_eq!(notes[1].0, "plan path: PL → V1 “v” → G1 “g” → I1");
+        assert_eq!(notes[2].0, "plan path: PL → V1 “v” → G1");
+        assert_eq!(notes[3], notes[0]);
+    }
+
+    #[test]
+    fn a_plan_path_cut_by_a_cycle_or_the_depth_limit_starts_where_the_walk_stopped() {
+        // A cycle of parents: each path stops before the node it started from.
+        let spec = r#"
+item A "a" { parent B }
+item B "b" { parent C }
+item C "c" { parent A }
+"#;
+        let notes = path_notes(spec, &["B", "A"]);
+        assert_eq!(notes[0].0, "plan path: A → C “c” → B");
+        assert_eq!(notes[1].0, "plan path: C → B “b” → A");
+        // A chain of 20 items: a path holds at most 16 nodes, the top one without its title.
+        let spec: String = std::iter::once("item N0 \"t0\" {}\n".to_owned())
+            .chain((1..20).map(|i| format!("item N{i} \"t{i}\" {{ parent N{} }}\n", i - 1)))
+            .collect();
+        let notes = path_notes(&spec, &["N19", "N15", "N14"]);
+        let middle: Vec<String> = (5..19).map(|i| format!("N{i} “t{i}”")).collect();
+        assert_eq!(
+            notes[0].0,
+            format!("plan path: N4 → {} → N19", middle.join(" → "))
+        );
+        let middle: Vec<String> = (1..15).map(|i| format!("N{i} “t{i}”")).collect();
+        assert_eq!(
+            notes[1].0,
+            format!("plan path: N0 → {} → N15", middle.join(" → "))
+        );
+        let middle: Vec<String> = (1..14).map(|i| format!("N{i} “t{i}”")).collect();
+        assert_eq!(
+            notes[2].0,
+            format!("plan path: N0 → {} → N14", middle.join(" → "))
+        );
     }
 
     #[test]
@@ -468,19 +631,19 @@ goal G2 "h" { policy V1 }
             for &n in &all {
                 for _ in 0..3 {
                     let f = ctx.finding(n, &[]);
-                    assert_eq!(
-                        f.notes,
-                        plan_path(&model, n)
-                            .map(Arc::new)
-                            .into_iter()
-                            .collect::<Vec<_>>()
-                    );
+                    let notes: Vec<String> =
+                        f.notes.iter().map(|t| t.get(Lang::En).into()).collect();
+                    let path = plan_path(&model, n);
+                    assert_eq!(notes, path.iter().map(|t| t.en.clone()).collect::<Vec<_>>());
+                    let notes: Vec<String> =
+                        f.notes.iter().map(|t| t.get(Lang::Ja).into()).collect();
+                    assert_eq!(notes, path.iter().map(|t| t.ja.clone()).collect::<Vec<_>>());
                 }
             }
         }
         assert_eq!(paths.walks.load(std::sync::atomic::Ordering::Relaxed), 4);
         let g1 = model.get("G1").unwrap_or_else(|| panic!("G1"));
-        let note = paths.note(&model, g1).map(|t| t.en.as_str());
-        assert_eq!(note, Some("plan path: PL → V1 “v” → G1"));
+        let note = paths.note(&model, g1).map(|t| t.get(Lang::En).into_owned());
+        assert_eq!(note.as_deref(), Some("plan path: PL → V1 “v” → G1"));
     }
 }

@@ -137,7 +137,7 @@ pub fn render_findings(
             None => text,
         };
         for note in &f.notes {
-            let note = for_terminal(note.get(lang), CLIP_TEXT);
+            let note = for_terminal(&note.get(lang), CLIP_TEXT);
             text.push('\n');
             text.push_str(&prefixed(lang.pick("note", "注"), &note, opts));
         }
