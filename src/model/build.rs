@@ -104,12 +104,13 @@ fn node(
         ),
         _ => {}
     }
-    let mut attrs: Vec<Attr> = Vec::new();
-    let mut waivers = Vec::new();
     let entries = decl
         .block
         .as_mut()
         .map_or(&mut [][..], |b| &mut b.entries[..]);
+    // Sized once for every entry (a node lives as long as the run: no growth slack).
+    let mut attrs: Vec<Attr> = Vec::with_capacity(entries.len());
+    let mut waivers = Vec::new();
     for entry in entries.iter_mut() {
         if entry.recovered {
             // Its values were read only in part; the syntax error is reported already.
