@@ -34,19 +34,20 @@ pub(super) fn index(
 ) -> (Vec<Node>, super::IdIndex) {
     let total: usize = files.iter().map(Vec::len).sum();
     let mut nodes: Vec<Node> = Vec::with_capacity(total);
-    let mut index = super::IdIndex::with_capacity_and_hasher(total, rustc_hash::FxBuildHasher);
+    let mut index = super::IdIndex::with_capacity(total);
     for node in files.into_iter().flatten() {
-        if let Some(&first) = index.get(&node.id) {
-            // A declaration read only in part (syntax error) may have a wrong ID: its
-            // duplicate is a consequence of that error, not a second finding.
-            let first = &nodes[first.index()];
-            if !node.recovered && !first.recovered {
-                findings.push(duplicate_id(&node, first));
-            }
-            continue;
-        }
-        index.insert(node.id.clone(), NodeIx::new(nodes.len()));
+        // Added, then taken back out if its ID was declared before (one hash lookup).
         nodes.push(node);
+        let Err(first) = index.insert(&nodes, NodeIx::new(nodes.len() - 1)) else {
+            continue;
+        };
+        let Some(node) = nodes.pop() else { continue };
+        // A declaration read only in part (syntax error) may have a wrong ID: its
+        // duplicate is a consequence of that error, not a second finding.
+        let first = &nodes[first.index()];
+        if !node.recovered && !first.recovered {
+            findings.push(duplicate_id(&node, first));
+        }
     }
     (nodes, index)
 }

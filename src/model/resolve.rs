@@ -43,8 +43,8 @@ pub(super) fn edges(
             let names = || super::error::a_kind_list(schema, targets);
             let relation = attr.key;
             for (target, span) in refs {
-                match index.get(target) {
-                    Some(&to) if targets.contains(&nodes[to.index()].kind) => {
+                match index.get(nodes, target) {
+                    Some(to) if targets.contains(&nodes[to.index()].kind) => {
                         graph.add_edge(
                             from,
                             to,
@@ -54,7 +54,7 @@ pub(super) fn edges(
                             },
                         );
                     }
-                    Some(&to) => {
+                    Some(to) => {
                         let names = names();
                         let other = &nodes[to.index()];
                         let is = super::error::kind_word(schema, other.kind);

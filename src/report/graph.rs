@@ -91,7 +91,7 @@ pub fn build(input: &Input<'_>, focus: Option<&str>, depth: usize) -> Result<Dia
                     id: id.to_owned(),
                     suggestion: crate::base::suggest::suggest(
                         id,
-                        model.index.keys().map(String::as_str),
+                        model.nodes.iter().map(|n| n.id.as_str()),
                     )
                     .map(str::to_owned),
                 });
