@@ -10,6 +10,7 @@ use crate::diag::{Finding, Span, Text};
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use toml::Spanned;
 
@@ -116,6 +117,63 @@ impl RuleKind for Coverage {
                 }
             }
         }
+        // The primary label is the same on every finding of the rule: formatted once.
+        let label = self.label(model);
+        // The nodes are independent: checked in chunks in parallel (this rule is the longest
+        // of a run, and would otherwise hold the other cores idle once the rest are done),
+        // their findings joined in the nodes' order.
+        let targets = ctx.targets(self.kind);
+        let chunk = (targets.len() / (rayon::current_num_threads() * 4)).max(1024);
+        let parts: Vec<Vec<Finding>> = targets
+            .par_chunks(chunk)
+            .map(|nodes| {
+                let mut found = Vec::new();
+                self.check(ctx, nodes, &by_tag, &label, &mut found);
+                found
+            })
+            .collect();
+        out.reserve(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            out.extend(part);
+        }
+    }
+
+    /// This rule's parameters as `align explain` and docs/rules.md show them.
+    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
+        let mut v = vec![
+            ("kind".into(), schema.kind(self.kind).name.clone()),
+            ("source".into(), schema.kind(self.source).name.clone()),
+        ];
+        if let Some(rel) = self.relation {
+            v.push(("relation".into(), schema.key_name(rel).to_owned()));
+        }
+        if !self.walk_up.is_empty() {
+            v.push(("walk-up".into(), key_names(schema, &self.walk_up)));
+        }
+        if let Some((t, s)) = self.tags {
+            let (t, s) = (schema.key_name(t), schema.key_name(s));
+            v.push(("tags".into(), format!("{t} ∩ {s}")));
+        }
+        if let Some(l) = self.leaf_relation {
+            v.push(("leaves-only".into(), "true".into()));
+            v.push(("leaf-relation".into(), schema.key_name(l).to_owned()));
+        }
+        v.push(("min".into(), self.min.to_string()));
+        v
+    }
+}
+
+impl Coverage {
+    /// Checks `nodes`, adding a finding for each one not covered.
+    fn check(
+        &self,
+        ctx: &Ctx<'_>,
+        nodes: &[NodeIx],
+        by_tag: &HashMap<&str, Vec<NodeIx>>,
+        label: &Text,
+        out: &mut Vec<Finding>,
+    ) {
+        let model = ctx.model;
         // Buffers reused from node to node: the node's tags (sorted, without repeats), its
         // chain of ancestors, and marks indexed by node (a mark is the number of the node being
         // checked, so nothing is cleared between nodes).
@@ -124,11 +182,9 @@ impl RuleKind for Coverage {
         let mut linked: Vec<Link> = Vec::new();
         let mut sources: Vec<NodeIx> = Vec::new();
         let mut in_chain = vec![0u32; model.nodes.len()];
-        // The primary label is the same on every finding of the rule: formatted once.
-        let label = self.label(model);
         let mut is_linked = vec![0u32; model.nodes.len()];
         let mut stamp = 0u32;
-        for n in ctx.targets(self.kind) {
+        for &n in nodes {
             if super::has_child(model, n, self.leaf_relation, self.kind) {
                 continue;
             }
@@ -217,36 +273,10 @@ impl RuleKind for Coverage {
                 })
                 .min()
                 .copied();
-            out.push(self.finding(ctx, n, node_tags, &linked, unlinked, &label));
+            out.push(self.finding(ctx, n, node_tags, &linked, unlinked, label));
         }
     }
 
-    /// This rule's parameters as `align explain` and docs/rules.md show them.
-    fn params_doc(&self, schema: &Schema) -> Vec<(String, String)> {
-        let mut v = vec![
-            ("kind".into(), schema.kind(self.kind).name.clone()),
-            ("source".into(), schema.kind(self.source).name.clone()),
-        ];
-        if let Some(rel) = self.relation {
-            v.push(("relation".into(), schema.key_name(rel).to_owned()));
-        }
-        if !self.walk_up.is_empty() {
-            v.push(("walk-up".into(), key_names(schema, &self.walk_up)));
-        }
-        if let Some((t, s)) = self.tags {
-            let (t, s) = (schema.key_name(t), schema.key_name(s));
-            v.push(("tags".into(), format!("{t} ∩ {s}")));
-        }
-        if let Some(l) = self.leaf_relation {
-            v.push(("leaves-only".into(), "true".into()));
-            v.push(("leaf-relation".into(), schema.key_name(l).to_owned()));
-        }
-        v.push(("min".into(), self.min.to_string()));
-        v
-    }
-}
-
-impl Coverage {
     /// `no program covers this item`: what the primary span lacks.
     fn label(&self, model: &crate::model::Model) -> Text {
         let rel = self.relation.map_or("", |r| model.schema.key_name(r));
