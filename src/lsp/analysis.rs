@@ -165,6 +165,11 @@ impl Analysis {
         self.lines.get(&id).map(AsRef::as_ref)
     }
 
+    /// The line index of a file, shared with later analyses while its text is unchanged.
+    pub(crate) fn line_index(&self, id: FileId) -> Option<&Arc<LineIndex>> {
+        self.lines.get(&id)
+    }
+
     /// The path of a file that exists on disk (not an embedded rule-set file).
     pub(crate) fn path(&self, id: FileId) -> Option<&Path> {
         self.file(id)
@@ -585,14 +590,42 @@ mod tests {
             // A file gone, then back.
             original[1..].to_vec(),
             original.clone(),
+            // A line added in the programs without moving a byte (an indent's space becomes a
+            // newline): findings elsewhere that point into it keep their byte spans, equal
+            // findings, but their related information moves down a line.
+            edit("programs.align", "\n  ", "\n\n "),
+            original.clone(),
         ];
         let mut kept = Analyzer::default();
+        // What the client holds, from the publications of a server kept across the edits.
+        let mut published = crate::lsp::diagnostics::Published::default();
+        let mut client: HashMap<lsp_types::Uri, Vec<lsp_types::Diagnostic>> = HashMap::new();
+        let docs = crate::lsp::diagnostics::DocsUrl::default();
         for (i, files) in steps.iter().enumerate() {
             let incremental = kept.analyze(&inputs(files), &settings());
             let fresh = Analyzer::default().analyze(&inputs(files), &settings());
             assert_eq!(shown(&incremental), shown(&fresh), "step {i}");
             assert!(!fresh.findings.is_empty());
+            for (uri, diagnostics) in published.update(&incremental, &docs) {
+                client.insert(uri, diagnostics);
+            }
+            client.retain(|_, d| !d.is_empty());
+            let all: HashMap<_, _> = crate::lsp::diagnostics::Published::default()
+                .update(&fresh, &docs)
+                .into_iter()
+                .collect();
+            assert_eq!(client, all, "step {i}");
         }
+        // The shift above reaches findings of other files.
+        let programs = steps[0]
+            .iter()
+            .position(|(p, _)| p.ends_with("programs.align"));
+        let fresh = Analyzer::default().analyze(&inputs(&steps[0]), &settings());
+        assert!(fresh.findings.iter().any(|f| {
+            let file = |id: FileId| fresh.path(id).map(Path::to_path_buf);
+            let programs = programs.map(|i| steps[0][i].0.clone());
+            file(f.span.file) != programs && f.labels.iter().any(|l| file(l.span.file) == programs)
+        }));
     }
 
     #[test]

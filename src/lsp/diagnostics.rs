@@ -5,9 +5,13 @@
 //! while its findings are equal to those last converted, their spans (its own, and those of
 //! related information) convert to the same files and ranges, and the language and rule set
 //! are the same. Those are all a diagnostic is made from, so a kept one is what converting
-//! again would give.
+//! again would give. The ranges are not even computed again when every file the spans are in
+//! has the same text as then (the language server keeps one line index per unchanged text, so
+//! the same index means the same file ID, path and text): after a one-character edit, only the
+//! files whose findings point into the edited file are looked at further.
 
 use super::analysis::Analysis;
+use super::position::LineIndex;
 use super::uri;
 use crate::diag::{code, Finding, Lang, Severity};
 use crate::source::FileId;
@@ -18,6 +22,7 @@ use lsp_types::{
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// Where the codes of diagnostics link to (`codeDescription`).
 #[derive(Debug, Clone, Default)]
@@ -53,6 +58,8 @@ struct Sent {
     findings: Vec<Finding>,
     /// Where the findings' spans are: each primary span's range, each label's file and range.
     places: Vec<(Option<Uri>, Option<Range>)>,
+    /// The line index of each file the spans are in, when they were converted.
+    texts: Vec<(FileId, Arc<LineIndex>)>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -103,15 +110,32 @@ impl Published {
             let Some(uri) = uri_of(file) else {
                 continue;
             };
-            let places = places(analysis, &findings, &mut uri_of);
             let old = self.files.remove(&uri);
-            let kept = old.as_ref().is_some_and(|o| {
-                o.places == places
-                    && o.findings.len() == findings.len()
+            let same_findings = |o: &Sent| {
+                o.findings.len() == findings.len()
                     && o.findings.iter().zip(&findings).all(|(a, b)| a == *b)
-            });
+            };
+            let same_texts = |o: &Sent| {
+                o.texts.iter().all(|(id, was)| {
+                    analysis
+                        .line_index(*id)
+                        .is_some_and(|now| Arc::ptr_eq(now, was))
+                })
+            };
+            let old = match old {
+                Some(o) if !o.texts.is_empty() && same_texts(&o) && same_findings(&o) => {
+                    next.insert(uri, o);
+                    continue;
+                }
+                old => old,
+            };
+            let places = places(analysis, &findings, &mut uri_of);
+            let kept = old
+                .as_ref()
+                .is_some_and(|o| o.places == places && same_findings(o));
+            let texts = texts(analysis, &findings);
             let sent = match old {
-                Some(old) if kept => old,
+                Some(old) if kept => Sent { texts, ..old },
                 old => {
                     let diagnostics: Vec<Diagnostic> = findings
                         .iter()
@@ -123,6 +147,7 @@ impl Published {
                     Sent {
                         findings: findings.into_iter().cloned().collect(),
                         places,
+                        texts,
                         diagnostics,
                     }
                 }
@@ -157,6 +182,21 @@ fn places(
         }
     }
     out
+}
+
+/// The line index of each file `findings`' spans are in (empty if one of them has none: then
+/// the ranges are computed every time).
+fn texts(analysis: &Analysis, findings: &[&Finding]) -> Vec<(FileId, Arc<LineIndex>)> {
+    let mut ids: Vec<FileId> = findings
+        .iter()
+        .flat_map(|f| std::iter::once(f.span.file).chain(f.labels.iter().map(|l| l.span.file)))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .map(|id| Some((id, Arc::clone(analysis.line_index(id)?))))
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default()
 }
 
 fn convert(
