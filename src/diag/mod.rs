@@ -46,7 +46,9 @@ impl fmt::Display for Severity {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
     pub span: Span,
-    pub text: Text,
+    /// Shared: a rule gives many findings the same label (the program that covers a goal but
+    /// misses its items' topics is named on every item under the goal).
+    pub text: Arc<Text>,
 }
 
 /// Context shown after a finding's snippet. A plan path is kept in two parts, the path down to
@@ -98,7 +100,7 @@ pub struct Finding {
     /// The exact place the problem is.
     pub span: Span,
     /// What the primary span is, shown under it.
-    pub label: Option<Text>,
+    pub label: Option<Arc<Text>>,
     /// Other places involved: the other end of a relation, the first declaration.
     pub labels: Vec<Label>,
     /// How to fix it.
@@ -141,14 +143,17 @@ impl Finding {
     }
 
     #[must_use]
-    pub fn with_label(mut self, text: Text) -> Self {
-        self.label = Some(text);
+    pub fn with_label(mut self, text: impl Into<Arc<Text>>) -> Self {
+        self.label = Some(text.into());
         self
     }
 
     #[must_use]
-    pub fn with_secondary(mut self, span: Span, text: Text) -> Self {
-        self.labels.push(Label { span, text });
+    pub fn with_secondary(mut self, span: Span, text: impl Into<Arc<Text>>) -> Self {
+        self.labels.push(Label {
+            span,
+            text: text.into(),
+        });
         self
     }
 

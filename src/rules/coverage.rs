@@ -12,6 +12,15 @@ use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Texts shared by the findings of a chunk of nodes: the rule's primary label, and the related
+/// label of each (source, node it links to) pair whose tags miss, the same on every node under
+/// that node.
+struct Shared {
+    label: Arc<Text>,
+    misses: rustc_hash::FxHashMap<(NodeIx, NodeIx), Arc<Text>>,
+}
 use toml::Spanned;
 
 #[derive(Debug)]
@@ -170,7 +179,7 @@ impl Coverage {
         ctx: &Ctx<'_>,
         nodes: &[NodeIx],
         by_tag: &HashMap<&str, Vec<NodeIx>>,
-        label: &Text,
+        label: &Arc<Text>,
         out: &mut Vec<Finding>,
     ) {
         let model = ctx.model;
@@ -184,6 +193,10 @@ impl Coverage {
         let mut in_chain = vec![0u32; model.nodes.len()];
         let mut is_linked = vec![0u32; model.nodes.len()];
         let mut stamp = 0u32;
+        let mut shared = Shared {
+            label: Arc::clone(label),
+            misses: rustc_hash::FxHashMap::default(),
+        };
         for &n in nodes {
             if super::has_child(model, n, self.leaf_relation, self.kind) {
                 continue;
@@ -273,18 +286,18 @@ impl Coverage {
                 })
                 .min()
                 .copied();
-            out.push(self.finding(ctx, n, node_tags, &linked, unlinked, label));
+            out.push(self.finding(ctx, n, node_tags, &linked, unlinked, &mut shared));
         }
     }
 
     /// `no program covers this item`: what the primary span lacks.
-    fn label(&self, model: &crate::model::Model) -> Text {
+    fn label(&self, model: &crate::model::Model) -> Arc<Text> {
         let rel = self.relation.map_or("", |r| model.schema.key_name(r));
         let (src, this) = (
             model.schema.label(self.source),
             model.schema.label(self.kind),
         );
-        Text::new(
+        Arc::new(Text::new(
             format!(
                 "no {} {} this {}",
                 src.en,
@@ -292,7 +305,7 @@ impl Coverage {
                 this.en
             ),
             format!("この{}を対象とする{}がない", this.ja, src.ja),
-        )
+        ))
     }
 
     fn finding(
@@ -302,7 +315,7 @@ impl Coverage {
         node_tags: &[&str],
         linked: &[Link],
         unlinked: Option<NodeIx>,
-        label: &Text,
+        shared: &mut Shared,
     ) -> Finding {
         let model = ctx.model;
         let node = model.node(n);
@@ -363,7 +376,7 @@ impl Coverage {
             ("count", count.as_str(), count.as_str()),
             ("min", min.as_str(), min.as_str()),
         ];
-        let mut f = ctx.finding_with(n, &vars).with_label(label.clone());
+        let mut f = ctx.finding_with(n, &vars).with_label(Arc::clone(&shared.label));
         if self.relation.is_some() {
             f = f.with_relation(rel);
         }
@@ -379,14 +392,15 @@ impl Coverage {
                 .as_ref()
                 .and_then(|&(_, key)| src.attr(key))
                 .map_or(*span, |attr| attr.value_span);
-            let (sid, aid) = (&src.id, &model.node(*a).id);
-            f = f.with_secondary(
-                at,
-                Text::new(
+            // The same for every node under `a`: written once per pair.
+            let text = shared.misses.entry((*s, *a)).or_insert_with(|| {
+                let (sid, aid) = (&src.id, &model.node(*a).id);
+                Arc::new(Text::new(
                     format!("{sid} {rel} {aid}, but its `{skey}` has none of these `{tkey}`"),
                     format!("{sid} は `{rel}` で {aid} を対象とするが、`{skey}` にこれらの `{tkey}` を含まない"),
-                ),
-            );
+                ))
+            });
+            f = f.with_secondary(at, Arc::clone(text));
         }
         // A source whose tags match but which is linked to no part of the chain.
         if let (Some(s), Some((_, key)), Some(_)) = (unlinked, self.tags, self.relation) {
