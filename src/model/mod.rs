@@ -64,14 +64,6 @@ impl IdIndex {
             }
         }
     }
-
-    pub fn len(&self) -> usize {
-        self.table.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.table.is_empty()
-    }
 }
 
 /// Lowers one parsed file to typed nodes with their findings (unknown kinds and keys, wrong
