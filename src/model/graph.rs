@@ -217,22 +217,32 @@ impl Graph {
     }
 
     fn closure(&self, start: NodeIx, relations: &[KeyId], dir: Direction) -> Vec<NodeIx> {
-        let mut seen = std::collections::HashSet::new();
-        seen.insert(start);
+        // Most closures are a short chain up (an item's parents, goal, policy and plan): the
+        // nodes met are looked up in `out` itself until it holds `SMALL`, then in a hash set
+        // (Fx: the keys are node numbers), so a large closure stays linear.
+        const SMALL: usize = 32;
+        let mut seen: Option<rustc_hash::FxHashSet<NodeIx>> = None;
         let mut out = Vec::new();
         let mut i = 0;
-        let mut frontier = vec![start];
-        while i < frontier.len() {
-            let n = frontier[i];
-            i += 1;
+        let mut next = start;
+        loop {
             for &rel in relations {
-                for (m, _) in self.dir(n, rel, dir) {
-                    if seen.insert(m) {
+                for (m, _) in self.dir(next, rel, dir) {
+                    let new = match &mut seen {
+                        Some(set) => set.insert(m),
+                        None => m != start && !out.contains(&m),
+                    };
+                    if new {
                         out.push(m);
-                        frontier.push(m);
+                        if seen.is_none() && out.len() >= SMALL {
+                            seen = Some(out.iter().copied().chain([start]).collect());
+                        }
                     }
                 }
             }
+            let Some(&n) = out.get(i) else { break };
+            next = n;
+            i += 1;
         }
         out
     }
@@ -298,5 +308,52 @@ mod tests {
         // Only the edges taken are counted.
         assert!(g.incoming(hub, KeyId(1)).nth(2).is_some());
         assert_eq!(g.work(), 5);
+    }
+
+    /// Breadth first with a hash set from the start: what `closure` must equal.
+    fn naive(g: &Graph, start: NodeIx, relations: &[KeyId], dir: Direction) -> Vec<NodeIx> {
+        let mut seen = std::collections::HashSet::from([start]);
+        let (mut out, mut frontier) = (Vec::new(), std::collections::VecDeque::from([start]));
+        while let Some(n) = frontier.pop_front() {
+            for &rel in relations {
+                for (m, _) in g.dir(n, rel, dir) {
+                    if seen.insert(m) {
+                        out.push(m);
+                        frontier.push_back(m);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_closure_small_or_large_is_the_breadth_first_walk_without_repeats() {
+        // A tree of fan-out 3 (120 nodes, past the size at which the walk switches from a scan
+        // of its output to a hash set), every node also pointing back at the root and at its
+        // sibling through a second relation: cycles and nodes met twice.
+        let n = 120;
+        let mut g = Graph::with_nodes(n);
+        for i in 1..n {
+            g.add_edge(NodeIx::new(i), NodeIx::new((i - 1) / 3), edge(1, i));
+            g.add_edge(NodeIx::new((i - 1) / 3), NodeIx::new(i), edge(2, i));
+            g.add_edge(NodeIx::new(i), NodeIx::new(0), edge(2, n + i));
+            g.add_edge(NodeIx::new(i), NodeIx::new(i ^ 1), edge(2, 2 * n + i));
+        }
+        let all = [KeyId(1), KeyId(2)];
+        for start in [0, 1, 7, 40, 119] {
+            let s = NodeIx::new(start);
+            for rels in [&all[..1], &all[1..], &all[..]] {
+                assert_eq!(
+                    g.ancestors(s, rels),
+                    naive(&g, s, rels, Direction::Outgoing)
+                );
+                assert_eq!(
+                    g.descendants(s, rels),
+                    naive(&g, s, rels, Direction::Incoming)
+                );
+            }
+        }
+        assert_eq!(g.descendants(NodeIx::new(0), &all[..1]).len(), n - 1);
     }
 }

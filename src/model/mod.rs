@@ -113,12 +113,15 @@ impl Node {
     }
 
     /// The node's tags under `key` (a `tag` or `tags` key).
-    pub fn tags(&self, key: KeyId) -> Vec<&str> {
-        match self.attr(key).map(|a| &a.value) {
-            Some(AttrValue::Tag(t)) => vec![t.as_str()],
-            Some(AttrValue::Tags(ts)) => ts.iter().map(|(t, _)| t.as_str()).collect(),
-            _ => Vec::new(),
-        }
+    pub fn tags(&self, key: KeyId) -> impl Iterator<Item = &str> + '_ {
+        // Borrowed, not collected: rules ask for tags once per node and source they compare.
+        let (one, many): (Option<&str>, &[(String, Span)]) = match self.attr(key).map(|a| &a.value)
+        {
+            Some(AttrValue::Tag(t)) => (Some(t.as_str()), &[]),
+            Some(AttrValue::Tags(ts)) => (None, ts.as_slice()),
+            _ => (None, &[]),
+        };
+        one.into_iter().chain(many.iter().map(|(t, _)| t.as_str()))
     }
 
     /// The identifier value of a `tag` or `enum` key.

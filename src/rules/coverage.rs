@@ -11,7 +11,7 @@ use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// Texts shared by the findings of a chunk of nodes: the rule's primary label, and the related
@@ -118,7 +118,7 @@ impl RuleKind for Coverage {
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         // Sources by tag, built once, so matching by tag stays linear in the model.
-        let mut by_tag: HashMap<&str, Vec<NodeIx>> = HashMap::new();
+        let mut by_tag: FxHashMap<&str, Vec<NodeIx>> = FxHashMap::default();
         if let Some((_, key)) = self.tags {
             for s in model.nodes_of(self.source) {
                 for t in model.node(s).tags(key) {
@@ -178,7 +178,7 @@ impl Coverage {
         &self,
         ctx: &Ctx<'_>,
         nodes: &[NodeIx],
-        by_tag: &HashMap<&str, Vec<NodeIx>>,
+        by_tag: &FxHashMap<&str, Vec<NodeIx>>,
         label: &Arc<Text>,
         out: &mut Vec<Finding>,
     ) {
@@ -213,8 +213,7 @@ impl Coverage {
                 Some((_, key)) if !node_tags.is_empty() => model
                     .node(s)
                     .tags(key)
-                    .iter()
-                    .any(|t| node_tags.binary_search(t).is_ok()),
+                    .any(|t| node_tags.binary_search(&t).is_ok()),
                 _ => true,
             };
             linked.clear();
@@ -407,7 +406,6 @@ impl Coverage {
             let src = model.node(s);
             let shared: Vec<&str> = src
                 .tags(key)
-                .into_iter()
                 .filter(|t| node_tags.contains(t))
                 .collect();
             let at = src.attr(key).map_or(src.header, |a| a.value_span);

@@ -9,7 +9,8 @@ use crate::diag::{Finding, Text};
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::BTreeMap;
 use toml::Spanned;
 
 #[derive(Debug)]
@@ -70,9 +71,9 @@ impl RuleKind for MeasurementScope {
         let model = ctx.model;
         // The sources serving each measured node's region, computed once per measured node
         // (many KPIs measure one goal; the region under a goal can be the whole plan).
-        let mut serving: HashMap<NodeIx, Vec<Serving>> = HashMap::new();
+        let mut serving: FxHashMap<NodeIx, Vec<Serving>> = FxHashMap::default();
         for k in ctx.targets(self.kind) {
-            let in_scope: HashSet<NodeIx> = model
+            let in_scope: FxHashSet<NodeIx> = model
                 .graph
                 .outgoing(k, self.scope)
                 .map(|(p, _)| p)
@@ -170,7 +171,7 @@ impl MeasurementScope {
     fn serving(&self, model: &crate::model::Model, measured: NodeIx) -> Vec<Serving> {
         let mut region = vec![measured];
         region.extend(model.graph.descendants(measured, &self.walk_down));
-        let mut seen = HashSet::new();
+        let mut seen = FxHashSet::default();
         let mut out = Vec::new();
         for served in region {
             for (p, e) in model.graph.incoming(served, self.relation) {

@@ -256,8 +256,7 @@ impl PlanEnd {
                     Some((_, key)) if !buf.tags.is_empty() => model
                         .node(s)
                         .tags(key)
-                        .iter()
-                        .any(|t| buf.tags.binary_search(t).is_ok()),
+                        .any(|t| buf.tags.binary_search(&t).is_ok()),
                     _ => true,
                 };
                 if shares {

@@ -11,7 +11,8 @@ use crate::diag::{Finding, Text};
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, Model, NodeIx};
 use serde::Deserialize;
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::VecDeque;
 use toml::Spanned;
 
 #[derive(Debug)]
@@ -95,11 +96,12 @@ impl RuleKind for Required {
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         // Memo of states (node, step) known to reach or not: keeps long chains linear.
-        let mut memo: HashMap<(NodeIx, usize), bool> = HashMap::new();
+        let mut memo: FxHashMap<(NodeIx, usize), bool> = FxHashMap::default();
+        let mut search = Search::default();
         let reach = model.schema.kind(self.reach).name.clone();
         let label = model.schema.label(self.reach);
         for n in ctx.targets(self.kind) {
-            if self.reaches(model, n, &mut memo) {
+            if self.reaches(model, n, &mut memo, &mut search) {
                 continue;
             }
             out.push(
@@ -123,17 +125,39 @@ impl RuleKind for Required {
     }
 }
 
+/// The buffers of one search, reused from target to target (a search allocated its own
+/// queue, maps and step lists for every node before).
+#[derive(Default)]
+struct Search {
+    prev: FxHashMap<State, State>,
+    queue: VecDeque<State>,
+    seen: FxHashSet<State>,
+    next: Vec<State>,
+}
+
+/// A node and the number of path steps taken to reach it.
+type State = (NodeIx, usize);
+
 impl Required {
     fn reaches(
         &self,
         model: &Model,
         start: NodeIx,
-        memo: &mut HashMap<(NodeIx, usize), bool>,
+        memo: &mut FxHashMap<State, bool>,
+        search: &mut Search,
     ) -> bool {
         let end = self.steps.len();
-        let mut prev: HashMap<(NodeIx, usize), (NodeIx, usize)> = HashMap::new();
-        let mut queue = VecDeque::from([(start, 0)]);
-        let mut seen = std::collections::HashSet::from([(start, 0)]);
+        let Search {
+            prev,
+            queue,
+            seen,
+            next,
+        } = search;
+        prev.clear();
+        queue.clear();
+        seen.clear();
+        queue.push_back((start, 0));
+        seen.insert((start, 0));
         let mut found = None;
         'search: while let Some(state) = queue.pop_front() {
             let (node, i) = state;
@@ -154,21 +178,19 @@ impl Required {
                 continue;
             }
             let step = &self.steps[i];
-            let mut next = Vec::new();
+            next.clear();
             if step.repeat || step.optional {
                 next.push((node, i + 1));
             }
+            let to = if step.repeat { i } else { i + 1 };
             for &rel in &step.relations {
-                let targets: Vec<NodeIx> = if step.incoming {
-                    model.graph.incoming(node, rel).map(|(m, _)| m).collect()
+                if step.incoming {
+                    next.extend(model.graph.incoming(node, rel).map(|(m, _)| (m, to)));
                 } else {
-                    model.graph.outgoing(node, rel).map(|(m, _)| m).collect()
-                };
-                for m in targets {
-                    next.push((m, if step.repeat { i } else { i + 1 }));
+                    next.extend(model.graph.outgoing(node, rel).map(|(m, _)| (m, to)));
                 }
             }
-            for s in next {
+            for &s in next.iter() {
                 if seen.insert(s) {
                     prev.insert(s, state);
                     queue.push_back(s);
@@ -183,9 +205,7 @@ impl Required {
             }
             true
         } else {
-            for s in seen {
-                memo.insert(s, false);
-            }
+            memo.extend(seen.drain().map(|s| (s, false)));
             false
         }
     }
