@@ -51,7 +51,7 @@ fn count_chars(bytes: &[u8]) -> usize {
 impl SourceFile {
     pub fn new(name: String, path: PathBuf, kind: SourceKind, text: String, valid: bool) -> Self {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         SourceFile {
             name,
             path,

@@ -26,110 +26,157 @@ pub(super) fn edges(
         })
         .sum();
     let mut graph = Graph::with_capacity(nodes.len(), refs);
-    let mut misses: Vec<Miss<'_>> = Vec::new();
-    for (from, node) in nodes.iter().enumerate() {
-        let from = NodeIx::new(from);
-        let kind = schema.kind(node.kind);
-        for attr in &node.attrs {
-            let AttrValue::Refs(refs) = &attr.value else {
-                continue;
-            };
-            let Some(key) = kind.key_by_id(attr.key) else {
-                continue;
-            };
-            let key_name = key.name.as_str();
-            let targets = key.ty.targets();
-            // Kind names for messages, only computed when a reference fails.
-            let names = || super::error::a_kind_list(schema, targets);
-            let relation = attr.key;
-            for (target, span) in refs {
-                match index.get(nodes, target) {
-                    Some(to) if targets.contains(&nodes[to.index()].kind) => {
-                        graph.add_edge(
-                            from,
-                            to,
-                            Edge {
-                                relation,
-                                span: *span,
-                            },
-                        );
-                    }
-                    Some(to) => {
-                        let names = names();
-                        let other = &nodes[to.index()];
-                        let is = super::error::kind_word(schema, other.kind);
-                        findings.push(
-                            Finding::builtin(
-                                &code::WRONG_REFERENCE_KIND,
-                                *span,
-                                Text::new(
-                                    format!(
-                                        "`{key_name}` expects {}, but {target} is {}",
-                                        names.en,
-                                        with_article(&is.en)
-                                    ),
-                                    format!(
-                                        "`{key_name}` には{}を指定しますが、{target} は{}です",
-                                        names.ja, is.ja
-                                    ),
-                                ),
-                            )
-                            .with_label(Text::new(with_article(&is.en), is.ja.clone()))
-                            .with_secondary(
-                                other.header,
-                                Text::new(
-                                    format!(
-                                        "{target} is declared as {} here",
-                                        with_article(&is.en)
-                                    ),
-                                    format!("{target} はここで{}として宣言", is.ja),
-                                ),
-                            )
-                            .with_help(Text::new(
-                                format!("point `{key_name}` at {}", names.en),
-                                format!("`{key_name}` には{}の ID を指定してください", names.ja),
-                            ))
-                            .with_node(&node.id)
-                            .with_relation(key_name),
-                        );
-                    }
-                    None => {
-                        let names = names();
-                        // The did-you-mean is filled in below, for all misses at once.
-                        misses.push(Miss {
-                            finding: findings.len(),
-                            target: target.as_str(),
-                            targets,
-                            names: names.clone(),
-                        });
-                        findings.push(
-                            Finding::builtin(
-                                &code::UNRESOLVED_REFERENCE,
-                                *span,
-                                Text::new(
-                                    format!("`{target}` is not declared"),
-                                    format!("`{target}` は宣言されていません"),
-                                ),
-                            )
-                            .with_label(Text::new(
-                                format!(
-                                    "no {} with this ID",
-                                    super::error::kind_list(schema, targets).en
-                                ),
-                                format!("この ID の{}はありません", names.ja),
-                            ))
-                            .with_node(&node.id)
-                            .with_relation(key_name),
-                        );
-                    }
-                }
+    // The nodes are resolved in chunks in parallel (each lookup is independent), then the
+    // chunks' edges, findings and misses are joined in node order: the same graph and findings
+    // as one pass in order.
+    let chunk = (nodes.len() / (rayon::current_num_threads() * 4)).max(4096);
+    let parts: Vec<Part<'_>> = nodes
+        .par_chunks(chunk)
+        .enumerate()
+        .map(|(c, chunk_nodes)| {
+            let mut part = Part::default();
+            for (i, node) in chunk_nodes.iter().enumerate() {
+                resolve_node(
+                    schema,
+                    nodes,
+                    index,
+                    NodeIx::new(c * chunk + i),
+                    node,
+                    &mut part,
+                );
             }
+            part
+        })
+        .collect();
+    let mut misses: Vec<Miss<'_>> = Vec::new();
+    for part in parts {
+        for (from, to, edge) in part.edges {
+            graph.add_edge(from, to, edge);
         }
+        let base = findings.len();
+        misses.extend(part.misses.into_iter().map(|m| Miss {
+            finding: base + m.finding,
+            ..m
+        }));
+        findings.extend(part.findings);
     }
     crate::base::timing::time("model: did-you-mean", || {
         suggest_all(nodes, &misses, findings, memo);
     });
     graph
+}
+
+/// What resolving a chunk of nodes found: edges, findings, and the unresolved references
+/// (their `finding` counted within the chunk).
+#[derive(Default)]
+struct Part<'a> {
+    edges: Vec<(NodeIx, NodeIx, Edge)>,
+    findings: Vec<Finding>,
+    misses: Vec<Miss<'a>>,
+}
+
+/// Resolves the references of one node.
+fn resolve_node<'a>(
+    schema: &'a Schema,
+    nodes: &'a [Node],
+    index: &super::IdIndex,
+    from: NodeIx,
+    node: &'a Node,
+    part: &mut Part<'a>,
+) {
+    let kind = schema.kind(node.kind);
+    for attr in &node.attrs {
+        let AttrValue::Refs(refs) = &attr.value else {
+            continue;
+        };
+        let Some(key) = kind.key_by_id(attr.key) else {
+            continue;
+        };
+        let key_name = key.name.as_str();
+        let targets = key.ty.targets();
+        // Kind names for messages, only computed when a reference fails.
+        let names = || super::error::a_kind_list(schema, targets);
+        let relation = attr.key;
+        for (target, span) in refs {
+            match index.get(nodes, target) {
+                Some(to) if targets.contains(&nodes[to.index()].kind) => {
+                    part.edges.push((
+                        from,
+                        to,
+                        Edge {
+                            relation,
+                            span: *span,
+                        },
+                    ));
+                }
+                Some(to) => {
+                    let names = names();
+                    let other = &nodes[to.index()];
+                    let is = super::error::kind_word(schema, other.kind);
+                    part.findings.push(
+                        Finding::builtin(
+                            &code::WRONG_REFERENCE_KIND,
+                            *span,
+                            Text::new(
+                                format!(
+                                    "`{key_name}` expects {}, but {target} is {}",
+                                    names.en,
+                                    with_article(&is.en)
+                                ),
+                                format!(
+                                    "`{key_name}` には{}を指定しますが、{target} は{}です",
+                                    names.ja, is.ja
+                                ),
+                            ),
+                        )
+                        .with_label(Text::new(with_article(&is.en), is.ja.clone()))
+                        .with_secondary(
+                            other.header,
+                            Text::new(
+                                format!("{target} is declared as {} here", with_article(&is.en)),
+                                format!("{target} はここで{}として宣言", is.ja),
+                            ),
+                        )
+                        .with_help(Text::new(
+                            format!("point `{key_name}` at {}", names.en),
+                            format!("`{key_name}` には{}の ID を指定してください", names.ja),
+                        ))
+                        .with_node(&node.id)
+                        .with_relation(key_name),
+                    );
+                }
+                None => {
+                    let names = names();
+                    // The did-you-mean is filled in below, for all misses at once.
+                    part.misses.push(Miss {
+                        finding: part.findings.len(),
+                        target: target.as_str(),
+                        targets,
+                        names: names.clone(),
+                    });
+                    part.findings.push(
+                        Finding::builtin(
+                            &code::UNRESOLVED_REFERENCE,
+                            *span,
+                            Text::new(
+                                format!("`{target}` is not declared"),
+                                format!("`{target}` は宣言されていません"),
+                            ),
+                        )
+                        .with_label(Text::new(
+                            format!(
+                                "no {} with this ID",
+                                super::error::kind_list(schema, targets).en
+                            ),
+                            format!("この ID の{}はありません", names.ja),
+                        ))
+                        .with_node(&node.id)
+                        .with_relation(key_name),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// An unresolved reference awaiting its did-you-mean.
