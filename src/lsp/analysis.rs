@@ -261,14 +261,54 @@ impl Analyzer {
         }
         Ok(set)
     }
+
+    /// The nodes of the next model, by file. A file unchanged since the previous analysis (not
+    /// lowered again: the same text at the same file ID under the same schema) takes its nodes
+    /// from the previous model, moved, not copied; the others copy the cached ones, files in
+    /// parallel. The previous model holds a file's nodes less the duplicates of IDs declared
+    /// before: only a file whose nodes are all there is taken.
+    fn model_nodes(
+        &self,
+        specs: &[(FileId, &SpecInput<'_>)],
+        lowered_now: &HashSet<PathBuf>,
+        previous: Option<Model>,
+    ) -> Vec<(FileId, Vec<Node>)> {
+        let mut old = previous.map(|m| by_file(m.nodes)).unwrap_or_default();
+        let jobs: Vec<(FileId, &Lowered, Option<Vec<Node>>)> = specs
+            .iter()
+            .filter(|(_, spec)| spec.valid)
+            .filter_map(|(id, spec)| {
+                let cached = self.cache.get(spec.path)?;
+                let taken = old.remove(id).filter(|nodes| {
+                    !lowered_now.contains(spec.path) && nodes.len() == cached.nodes.len()
+                });
+                Some((*id, cached, taken))
+            })
+            .collect();
+        jobs.into_par_iter()
+            .map(|(id, cached, taken)| (id, taken.unwrap_or_else(|| cached.nodes.to_vec())))
+            .collect()
+    }
 }
 
 impl Analyzer {
+    #[cfg(test)]
+    pub(crate) fn analyze(&mut self, inputs: &Inputs<'_>, settings: &Settings) -> Analysis {
+        self.analyze_after(inputs, settings, None)
+    }
+
+    /// [`Analyzer::analyze`], taking the nodes of the files left unchanged since `previous`
+    /// (the model of this analyzer's last analysis) rather than copying them from the cache.
     #[expect(
         clippy::too_many_lines,
         reason = "the stages of one check, each reusing its cache; to split with the per-edit work"
     )]
-    pub(crate) fn analyze(&mut self, inputs: &Inputs<'_>, settings: &Settings) -> Analysis {
+    pub(crate) fn analyze_after(
+        &mut self,
+        inputs: &Inputs<'_>,
+        settings: &Settings,
+        previous: Option<Model>,
+    ) -> Analysis {
         let mut sources = SourceSet::new();
         let mut findings: Vec<Finding> = Vec::new();
         let mut messages = Vec::new();
@@ -383,17 +423,18 @@ impl Analyzer {
             })
             .collect();
         timing::report("parse and lower the changed files", lower_start);
+        let lowered_now: HashSet<PathBuf> = fresh.iter().map(|(p, _)| p.clone()).collect();
         self.cache.extend(fresh);
         let paths: HashSet<&Path> = specs.iter().map(|(_, s)| s.path).collect();
         self.cache.retain(|path, _| paths.contains(path.as_path()));
 
-        // The model owns its nodes: copy the cached ones, files in parallel.
-        let files: Vec<(FileId, Vec<Node>)> = timing::time("copy the cached nodes", || {
-            specs
-                .par_iter()
-                .filter(|(_, spec)| spec.valid)
-                .filter_map(|(id, spec)| Some((*id, self.cache.get(spec.path)?.nodes.to_vec())))
-                .collect()
+        // The model owns its nodes. A file unchanged since the previous analysis (not lowered
+        // again: the same text at the same file ID under the same schema) takes its nodes
+        // from the previous model, moved, not copied; the others copy the cached ones, files
+        // in parallel. The previous model holds a file's nodes less the duplicates of IDs
+        // declared before: only a file whose nodes are all there is taken.
+        let files = timing::time("copy the cached nodes", || {
+            self.model_nodes(&specs, &lowered_now, previous)
         });
         let mut spec_files = Vec::with_capacity(specs.len());
         let mut by_path = HashMap::with_capacity(specs.len());
@@ -448,6 +489,15 @@ impl Analyzer {
             lines,
         }
     }
+}
+
+/// A model's nodes split into the runs of each file (a model holds them in file order).
+fn by_file(nodes: Vec<Node>) -> HashMap<FileId, Vec<Node>> {
+    let mut out: HashMap<FileId, Vec<Node>> = HashMap::new();
+    for node in nodes {
+        out.entry(node.header.file).or_default().push(node);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -601,10 +651,14 @@ mod tests {
         let mut published = crate::lsp::diagnostics::Published::default();
         let mut client: HashMap<lsp_types::Uri, Vec<lsp_types::Diagnostic>> = HashMap::new();
         let docs = crate::lsp::diagnostics::DocsUrl::default();
+        // The last model, whose unchanged files' nodes the next analysis takes.
+        let mut last: Option<Model> = None;
         for (i, files) in steps.iter().enumerate() {
-            let incremental = kept.analyze(&inputs(files), &settings());
+            let mut incremental = kept.analyze_after(&inputs(files), &settings(), last.take());
             let fresh = Analyzer::default().analyze(&inputs(files), &settings());
             assert_eq!(shown(&incremental), shown(&fresh), "step {i}");
+            let nodes = |a: &Analysis| format!("{:?}", a.model.as_ref().map(|m| &m.nodes));
+            assert_eq!(nodes(&incremental), nodes(&fresh), "step {i}");
             assert!(!fresh.findings.is_empty());
             for (uri, diagnostics) in published.update(&incremental, &docs) {
                 client.insert(uri, diagnostics);
@@ -615,6 +669,7 @@ mod tests {
                 .into_iter()
                 .collect();
             assert_eq!(client, all, "step {i}");
+            last = incremental.model.take();
         }
         // The shift above reaches findings of other files.
         let programs = steps[0]

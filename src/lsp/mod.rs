@@ -239,22 +239,27 @@ impl Server {
         let inputs = timing::time("workspace inputs", || self.ws.inputs());
         let analyzer = &mut self.analyzer;
         let settings = &self.options.settings;
-        let analysis =
-            match panic::catch_unwind(AssertUnwindSafe(|| analyzer.analyze(&inputs, settings))) {
-                Ok(a) => a,
-                Err(panic) => {
-                    // Keep the last good analysis; start the cache afresh.
-                    self.analyzer = Analyzer::default();
-                    self.log(
-                        lsp_types::MessageType::ERROR,
-                        format!(
-                            "align: internal error while checking: {}",
-                            panic_text(&panic)
-                        ),
-                    );
-                    return;
-                }
-            };
+        // The nodes of unchanged files move from the last model into the next. Should the
+        // check panic, the last analysis is kept without its model (as when the rule set
+        // cannot be loaded) until the next check succeeds.
+        let previous = self.analysis.as_mut().and_then(|a| a.model.take());
+        let analysis = match panic::catch_unwind(AssertUnwindSafe(|| {
+            analyzer.analyze_after(&inputs, settings, previous)
+        })) {
+            Ok(a) => a,
+            Err(panic) => {
+                // Keep the last good analysis; start the cache afresh.
+                self.analyzer = Analyzer::default();
+                self.log(
+                    lsp_types::MessageType::ERROR,
+                    format!(
+                        "align: internal error while checking: {}",
+                        panic_text(&panic)
+                    ),
+                );
+                return;
+            }
+        };
         timing::report("check", start);
         let publish = std::time::Instant::now();
         let changed = self.published.update(&analysis, &self.docs);
