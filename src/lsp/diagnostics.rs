@@ -19,6 +19,7 @@ use lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag,
     Location, NumberOrString, Range, Uri,
 };
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::str::FromStr;
@@ -87,12 +88,12 @@ impl Published {
             }
             self.made_with = made_with;
         }
-        let mut uris: HashMap<FileId, Option<Uri>> = HashMap::new();
-        let mut uri_of = |id: FileId| {
-            uris.entry(id)
-                .or_insert_with(|| analysis.path(id).and_then(uri::from_path))
-                .clone()
-        };
+        // Each file's URI, made once for every span that points into it.
+        let uris: Vec<Option<Uri>> = (0..analysis.sources.len())
+            .map(|i| u32::try_from(i).ok().and_then(|i| analysis.path(FileId(i))))
+            .map(|path| path.and_then(uri::from_path))
+            .collect();
+        let uri_of = |id: FileId| uris.get(id.0 as usize).cloned().flatten();
         // The findings of each file, in order (they are sorted by file already; grouping
         // does not rely on it).
         let mut groups: Vec<(FileId, Vec<&Finding>)> = Vec::new();
@@ -104,54 +105,30 @@ impl Published {
             });
             groups[i].1.push(f);
         }
+        // Each file with what the client holds for it, then brought up to date in parallel
+        // (files are independent; most of the time goes to comparing every file's findings
+        // with those last sent, and to converting the edited file's).
+        let files: Vec<(Uri, Vec<&Finding>, Option<Sent>)> = groups
+            .into_iter()
+            .filter_map(|(file, findings)| {
+                let uri = uri_of(file)?;
+                let old = self.files.remove(&uri);
+                Some((uri, findings, old))
+            })
+            .collect();
+        let updated: Vec<(Uri, Sent, bool)> = files
+            .into_par_iter()
+            .map(|(uri, findings, old)| {
+                let (sent, changed) = bring_up(analysis, docs, &uri_of, &findings, old);
+                (uri, sent, changed)
+            })
+            .collect();
         let mut out = Vec::new();
-        let mut next: HashMap<Uri, Sent> = HashMap::with_capacity(groups.len());
-        for (file, findings) in groups {
-            let Some(uri) = uri_of(file) else {
-                continue;
-            };
-            let old = self.files.remove(&uri);
-            let same_findings = |o: &Sent| {
-                o.findings.len() == findings.len()
-                    && o.findings.iter().zip(&findings).all(|(a, b)| a == *b)
-            };
-            let same_texts = |o: &Sent| {
-                o.texts.iter().all(|(id, was)| {
-                    analysis
-                        .line_index(*id)
-                        .is_some_and(|now| Arc::ptr_eq(now, was))
-                })
-            };
-            let old = match old {
-                Some(o) if !o.texts.is_empty() && same_texts(&o) && same_findings(&o) => {
-                    next.insert(uri, o);
-                    continue;
-                }
-                old => old,
-            };
-            let places = places(analysis, &findings, &mut uri_of);
-            let kept = old
-                .as_ref()
-                .is_some_and(|o| o.places == places && same_findings(o));
-            let texts = texts(analysis, &findings);
-            let sent = match old {
-                Some(old) if kept => Sent { texts, ..old },
-                old => {
-                    let diagnostics: Vec<Diagnostic> = findings
-                        .iter()
-                        .filter_map(|f| convert(f, analysis, docs, &mut uri_of))
-                        .collect();
-                    if old.is_none_or(|o| o.diagnostics != diagnostics) {
-                        out.push((uri.clone(), diagnostics.clone()));
-                    }
-                    Sent {
-                        findings: findings.into_iter().cloned().collect(),
-                        places,
-                        texts,
-                        diagnostics,
-                    }
-                }
-            };
+        let mut next: HashMap<Uri, Sent> = HashMap::with_capacity(updated.len());
+        for (uri, sent, changed) in updated {
+            if changed {
+                out.push((uri.clone(), sent.diagnostics.clone()));
+            }
             next.insert(uri, sent);
         }
         // Files with no finding now: cleared, if the client holds any diagnostic for them.
@@ -167,12 +144,61 @@ impl Published {
     }
 }
 
+/// One file's diagnostics brought up to date from `old`, what the client holds for it, and
+/// whether they changed (then the client must be sent them).
+fn bring_up(
+    analysis: &Analysis,
+    docs: &DocsUrl,
+    uri_of: &(impl Fn(FileId) -> Option<Uri> + Sync),
+    findings: &[&Finding],
+    old: Option<Sent>,
+) -> (Sent, bool) {
+    let same_findings = |o: &Sent| {
+        o.findings.len() == findings.len() && o.findings.iter().zip(findings).all(|(a, b)| a == *b)
+    };
+    let same_texts = |o: &Sent| {
+        o.texts.iter().all(|(id, was)| {
+            analysis
+                .line_index(*id)
+                .is_some_and(|now| Arc::ptr_eq(now, was))
+        })
+    };
+    let old = match old {
+        Some(o) if !o.texts.is_empty() && same_texts(&o) && same_findings(&o) => {
+            return (o, false);
+        }
+        old => old,
+    };
+    let places = places(analysis, findings, uri_of);
+    let kept = old
+        .as_ref()
+        .is_some_and(|o| o.places == places && same_findings(o));
+    let texts = texts(analysis, findings);
+    match old {
+        Some(old) if kept => (Sent { texts, ..old }, false),
+        old => {
+            let diagnostics: Vec<Diagnostic> = findings
+                .iter()
+                .filter_map(|f| convert(f, analysis, docs, uri_of))
+                .collect();
+            let changed = old.is_none_or(|o| o.diagnostics != diagnostics);
+            let sent = Sent {
+                findings: findings.iter().map(|f| (*f).clone()).collect(),
+                places,
+                texts,
+                diagnostics,
+            };
+            (sent, changed)
+        }
+    }
+}
+
 /// Where the findings' spans are, in LSP terms: each primary span's range, then each label's
 /// file and range.
 fn places(
     analysis: &Analysis,
     findings: &[&Finding],
-    uri_of: &mut impl FnMut(FileId) -> Option<Uri>,
+    uri_of: &impl Fn(FileId) -> Option<Uri>,
 ) -> Vec<(Option<Uri>, Option<Range>)> {
     let mut out = Vec::with_capacity(findings.len());
     for f in findings {
@@ -203,7 +229,7 @@ fn convert(
     f: &Finding,
     analysis: &Analysis,
     docs: &DocsUrl,
-    uri_of: &mut impl FnMut(FileId) -> Option<Uri>,
+    uri_of: &impl Fn(FileId) -> Option<Uri>,
 ) -> Option<Diagnostic> {
     let primary = range(analysis, f.span)?;
     let related: Vec<DiagnosticRelatedInformation> = f
