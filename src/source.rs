@@ -210,13 +210,13 @@ pub fn sort(findings: &mut [Finding], sources: &SourceSet) {
     // The order is decided on small keys (file rank, start, position), with the rest of a
     // finding compared only on a tie; the findings themselves (a few hundred bytes each) are
     // then moved once into place instead of at every step of a merge sort. The position last
-    // keeps the sort stable.
+    // keeps the sort stable, and makes the order total: sorted on all cores, the same order.
     let mut keys: Vec<(Option<usize>, usize, usize)> = findings
         .iter()
         .enumerate()
         .map(|(i, f)| (rank_of(f), f.span.start, i))
         .collect();
-    keys.sort_unstable_by(|&(ra, sa, a), &(rb, sb, b)| {
+    keys.par_sort_unstable_by(|&(ra, sa, a), &(rb, sb, b)| {
         let (fa, fb) = (&findings[a], &findings[b]);
         ra.cmp(&rb)
             .then(sa.cmp(&sb))
