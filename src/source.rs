@@ -50,8 +50,7 @@ fn count_chars(bytes: &[u8]) -> usize {
 
 impl SourceFile {
     pub fn new(name: String, path: PathBuf, kind: SourceKind, text: String, valid: bool) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let line_starts = crate::base::line_starts(&text);
         SourceFile {
             name,
             path,

@@ -428,11 +428,7 @@ impl Analyzer {
         let paths: HashSet<&Path> = specs.iter().map(|(_, s)| s.path).collect();
         self.cache.retain(|path, _| paths.contains(path.as_path()));
 
-        // The model owns its nodes. A file unchanged since the previous analysis (not lowered
-        // again: the same text at the same file ID under the same schema) takes its nodes
-        // from the previous model, moved, not copied; the others copy the cached ones, files
-        // in parallel. The previous model holds a file's nodes less the duplicates of IDs
-        // declared before: only a file whose nodes are all there is taken.
+        // The model owns its nodes: moved from the previous model where they can be.
         let files = timing::time("copy the cached nodes", || {
             self.model_nodes(&specs, &lowered_now, previous)
         });

@@ -89,9 +89,10 @@ impl Published {
             self.made_with = made_with;
         }
         // Each file's URI, made once for every span that points into it.
-        let uris: Vec<Option<Uri>> = (0..analysis.sources.len())
-            .map(|i| u32::try_from(i).ok().and_then(|i| analysis.path(FileId(i))))
-            .map(|path| path.and_then(uri::from_path))
+        let uris: Vec<Option<Uri>> = analysis
+            .sources
+            .files()
+            .map(|(id, _)| analysis.path(id).and_then(uri::from_path))
             .collect();
         let uri_of = |id: FileId| uris.get(id.0 as usize).cloned().flatten();
         // The findings of each file, in order (they are sorted by file already; grouping

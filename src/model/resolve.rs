@@ -29,7 +29,7 @@ pub(super) fn edges(
     // The nodes are resolved in chunks in parallel (each lookup is independent), then the
     // chunks' edges, findings and misses are joined in node order: the same graph and findings
     // as one pass in order.
-    let chunk = (nodes.len() / (rayon::current_num_threads() * 4)).max(4096);
+    let chunk = crate::base::chunk_len(nodes.len(), 4096);
     let parts: Vec<Part<'_>> = nodes
         .par_chunks(chunk)
         .enumerate()

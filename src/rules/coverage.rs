@@ -132,7 +132,7 @@ impl RuleKind for Coverage {
         // of a run, and would otherwise hold the other cores idle once the rest are done),
         // their findings joined in the nodes' order.
         let targets = ctx.targets(self.kind);
-        let chunk = (targets.len() / (rayon::current_num_threads() * 4)).max(1024);
+        let chunk = crate::base::chunk_len(targets.len(), 1024);
         let parts: Vec<Vec<Finding>> = targets
             .par_chunks(chunk)
             .map(|nodes| {

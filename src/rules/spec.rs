@@ -59,24 +59,14 @@ impl Filter {
 
 /// Replaces `{name}` placeholders with their values.
 pub(crate) fn fill(template: &str, vars: &[(&str, &str)]) -> String {
-    // Written into a buffer kept by the thread, then copied into a string of exactly its size
-    // (findings are kept until rendered: slack in every message and help of 60,000 findings is
-    // tens of megabytes), so the template is scanned once.
-    thread_local! {
-        static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-    }
-    BUF.with(|buf| {
-        if let Ok(mut buf) = buf.try_borrow_mut() {
-            buf.clear();
-            pieces(template, vars, |piece| buf.push_str(piece));
-            return buf.as_str().to_owned();
-        }
-        // Never reentered; were it, a string of its own serves.
-        let mut out = String::new();
-        pieces(template, vars, |piece| out.push_str(piece));
-        out.shrink_to_fit();
-        out
-    })
+    // Two passes over the template: the first measures the text, so the second writes it into
+    // a string of exactly its size (findings are kept until rendered: slack in every message
+    // and help of 60,000 findings is tens of megabytes).
+    let mut len = 0;
+    pieces(template, vars, |piece| len += piece.len());
+    let mut out = String::with_capacity(len);
+    pieces(template, vars, |piece| out.push_str(piece));
+    out
 }
 
 /// The pieces of `template` filled from `vars`, in order: the text between placeholders, the
