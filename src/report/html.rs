@@ -95,7 +95,7 @@ td.id,td.nw{white-space:nowrap}
 .cv{table-layout:fixed}.cv th:first-child{width:7.5rem}.cv th:nth-child(2){width:38%}.cv th:last-child{width:5.5rem}
 tr.x td{background:#fdecea}tr.x td:last-child{color:var(--e);font-weight:bold}
 tr.v td:last-child{color:var(--w)}
-.sh td{white-space:nowrap}.sh td:first-child{white-space:normal}.sh .c{padding-left:1.6rem}
+.sh td{white-space:nowrap}.sh th{overflow-wrap:normal}.sh td:first-child{white-space:normal}.sh .c{padding-left:1.6rem}
 .bar{display:inline-block;vertical-align:middle;margin-right:.4rem}
 .g{border:1px solid var(--ln);border-left:5px solid var(--w);padding:.5rem .8rem;margin:.5rem 0;break-inside:avoid}
 .g.e{border-left-color:var(--e)}
@@ -313,7 +313,7 @@ fn summary(g: &Gap, out: &mut String) {
             "<p class=note>{}</p>",
             esc(&g.lang.pick(
                 format!(
-                    "Share of the {} of each group that are covered, per rule.",
+                    "Share of each group's {} declarations that are covered, per rule.",
                     g.rows_label.as_deref().unwrap_or("")
                 ),
                 format!(
