@@ -120,6 +120,7 @@ impl<'a> Lookahead<'a> {
     }
 
     /// Token `i` of the file, `None` past the end (or if it was released).
+    #[inline]
     pub(crate) fn get(&self, i: usize) -> Option<Token> {
         let mut w = self.window.try_borrow_mut().ok()?;
         let k = i.checked_sub(w.base)?;
@@ -142,6 +143,7 @@ impl<'a> Lookahead<'a> {
     }
 
     /// Forgets the tokens before index `i`.
+    #[inline]
     pub(crate) fn release(&self, i: usize) {
         if let Ok(mut w) = self.window.try_borrow_mut() {
             while w.base < i {
@@ -211,8 +213,20 @@ fn scan(bytes: &[u8], at: usize, keep: impl Fn(u8) -> bool) -> usize {
 }
 
 fn is_ident_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c == b'-'
+    IDENT[usize::from(c)]
 }
+
+/// [`is_ident_byte`] for every byte, looked up (IDs and keys are most of a file's tokens).
+static IDENT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+        b += 1;
+    }
+    table
+};
 
 /// The end of an `IDENT_PATH` whose first character ends at `at`:
 /// `[A-Za-z0-9_-]* { "." [A-Za-z0-9_-]+ }`.
@@ -253,8 +267,11 @@ fn numeric_end(bytes: &[u8], at: usize) -> usize {
 fn string_end(bytes: &[u8], pos: usize) -> (TokenKind, usize) {
     let triple = bytes.get(pos..pos + 3) == Some(b"\"\"\"");
     let mut at = pos + if triple { 3 } else { 1 };
-    while let Some(&c) = bytes.get(at) {
-        match c {
+    // Jump to the next byte that can matter (titles are long runs of Japanese text).
+    while let Some(c) = next_special(bytes, at, triple) {
+        at = c;
+        let Some(&b) = bytes.get(at) else { break };
+        match b {
             b'"' if !triple => return (TokenKind::Str, at + 1),
             b'"' if bytes.get(at..at + 3) == Some(b"\"\"\"") => return (TokenKind::Str, at + 3),
             b'\n' | b'\r' if !triple => return (TokenKind::UnterminatedStr, at),
@@ -268,6 +285,29 @@ fn string_end(bytes: &[u8], pos: usize) -> (TokenKind, usize) {
         at += 1;
     }
     (TokenKind::UnterminatedStr, bytes.len())
+}
+
+/// The index of the first byte from `at` that can end or escape a string: `"` or `\`, and in a
+/// one-line string also a line break.
+fn next_special(bytes: &[u8], at: usize, triple: bool) -> Option<usize> {
+    let rest = bytes.get(at..)?;
+    if triple {
+        return memchr::memchr2(b'"', b'\\', rest).map(|n| at + n);
+    }
+    // Four bytes end the scan, one more than `memchr3` takes: a window at a time, the first of
+    // `"`, `\`, LF, then a lone CR before it. Windows keep the work proportional to the bytes
+    // up to the answer (a file of lone-CR lines has no LF to find).
+    let mut from = 0;
+    while from < rest.len() {
+        let window = rest.get(from..(from + 256).min(rest.len()))?;
+        let hit = memchr::memchr3(b'"', b'\\', b'\n', window);
+        let cr = memchr::memchr(b'\r', window.get(..hit.unwrap_or(window.len()))?);
+        if let Some(n) = cr.or(hit) {
+            return Some(at + from + n);
+        }
+        from += window.len();
+    }
+    None
 }
 
 /// The token at a non-ASCII character: U+3000, a full-width run, one unexpected character, or a
@@ -625,6 +665,23 @@ mod tests {
             (Punct, "$"), (Punct, "&"), (Punct, "'"), (Punct, "^"), (Punct, "`"), (Punct, "|"),
             (Punct, "~"), (Punct, "%"), (Punct, "\\"),
         ];
+    }
+
+    #[test]
+    fn strings_longer_than_a_scan_window_end_where_the_reference_ends_them() {
+        // A string's end is found a window of 256 bytes at a time: put each byte that ends or
+        // escapes it on both sides of window boundaries, after ASCII and after Japanese text.
+        for fill in ["a", "医"] {
+            for n in [0, 84, 85, 86, 254, 255, 256, 257, 300, 511, 512, 513, 1000] {
+                let body = fill.repeat(n);
+                for end in ["\"", "\n", "\r", "\r\n", "\\\"\"", "\\\n", "\\\r", "\\"] {
+                    for open in ["\"", "\"\"\""] {
+                        let text = format!("{open}{body}{end} x{open}{body}\"\"\"");
+                        same_as_reference(&text);
+                    }
+                }
+            }
+        }
     }
 
     #[test]

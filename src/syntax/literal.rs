@@ -111,12 +111,24 @@ pub(crate) fn string(
 /// may be a C1 control (U+0080–U+009F: `0xC2`) or a bidirectional control (U+200E, U+200F,
 /// U+202A–U+202E, U+2066–U+2069: `0xE2`). Continuation bytes (`0x80`–`0xBF`) are plain.
 fn is_plain(b: u8) -> bool {
-    match b {
-        b'\\' | b'\r' | 0x7f | 0xc2 | 0xe2 => false,
-        b'\n' | b'\t' => true,
-        _ => b >= 0x20,
-    }
+    PLAIN[usize::from(b)]
 }
+
+/// [`is_plain`] for every byte, looked up rather than decided by branches: strings are most of
+/// a spec file's bytes.
+static PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'\\' | b'\r' | 0x7f | 0xc2 | 0xe2 => false,
+            b'\n' | b'\t' => true,
+            c => c >= 0x20,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// The length of a bad escape at the start of `s` (which starts with `\`): `\q`, `\u{...}`.
 fn bad_escape_len(s: &str) -> usize {

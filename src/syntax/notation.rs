@@ -125,8 +125,10 @@ pub(crate) fn recognize(
         TokenKind::Numeric => {
             let n0 = s(first);
             let next = tok(1).filter(|_| glued(2));
+            // Every notation below but the bare year has a token glued to the number: a number
+            // followed by a space or a line break (most numbers) is looked at only for that one.
             // 2025年度, 2027年3月31日.
-            if let Some(r) = western_year(file, tokens, i, text) {
+            if let Some(r) = next.and_then(|_| western_year(file, tokens, i, text)) {
                 return Some(r);
             }
             // 120件, 1.2万, 3億円.
@@ -199,7 +201,11 @@ pub(crate) fn recognize(
                 }
             }
             // 1,200 and 12,345,678 outside a list.
-            if cx.brackets == 0 && n0.len() <= 3 && n0.bytes().all(|b| b.is_ascii_digit()) {
+            if next.is_some()
+                && cx.brackets == 0
+                && n0.len() <= 3
+                && n0.bytes().all(|b| b.is_ascii_digit())
+            {
                 let mut n = 1;
                 let mut value = n0.to_owned();
                 while glued(n + 2)
