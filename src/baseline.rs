@@ -40,7 +40,7 @@ pub fn identity(finding: &Finding, sources: &SourceSet) -> String {
         s.push('|');
         s.push_str(&path_key(&sources.get(finding.span.file).name));
         s.push('|');
-        s.push_str(&finding.message.en);
+        s.push_str(&finding.message.get(crate::base::Lang::En));
     }
     s
 }
@@ -161,7 +161,7 @@ impl Baseline {
                     slug: f.slug.to_string(),
                     nodes: f.nodes.clone(),
                     relation: f.relation.clone(),
-                    message: f.message.clone(),
+                    message: f.message.to_text(),
                     count: 1,
                 });
         }

@@ -14,7 +14,7 @@
 //! no-kpi = "error"
 //! ```
 
-use crate::diag::{code, Finding, Lang, Severity, Text};
+use crate::diag::{code, Finding, Lang, Message, Severity, Text};
 use crate::model::schema::{config_error, toml_error, unknown_name};
 use crate::model::suggest::suggest;
 use crate::rules::RuleSet;
@@ -120,10 +120,10 @@ impl Config {
         // Unknown keys first, so each gets its own span and a did-you-mean.
         let toml_error = |e: &toml::de::Error| {
             let mut f = toml_error(file, e);
-            f.help = Some(Text::new(
+            f.help = Some(Message::from(Text::new(
                 "correct the TOML at this place (see docs/ci.md for align.toml)",
                 "この位置の TOML を修正してください（align.toml は docs/ci.md を参照）",
-            ));
+            )));
             vec![f]
         };
         let keys: IndexMap<Spanned<String>, toml::Value> =
@@ -483,8 +483,8 @@ mod tests {
                     text[f.span.start..f.span.end].to_owned(),
                     format!(
                         "{} / {}",
-                        f.message.en,
-                        f.help.map(|h| h.en).unwrap_or_default()
+                        f.message.en(),
+                        f.help.map(|h| h.en().into_owned()).unwrap_or_default()
                     ),
                 )
             })
@@ -549,7 +549,7 @@ mod tests {
         let set = RuleSet::embedded(&mut sources).unwrap();
         let c = parse("[severity]\nitem-without-progrm = \"off\"\nALN010 = \"warning\"\nALN101 = \"info\"\nitem-without-program = \"off\"\n").unwrap();
         let errs = c.overrides(&set).unwrap_err();
-        let msgs: Vec<&str> = errs.iter().map(|f| f.message.en.as_str()).collect();
+        let msgs: Vec<String> = errs.iter().map(|f| f.message.en().into_owned()).collect();
         assert_eq!(
             msgs,
             vec![
@@ -559,7 +559,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            errs[0].help.as_ref().unwrap().en,
+            errs[0].help.as_ref().unwrap().en(),
             "did you mean `item-without-program`?"
         );
         let ok = parse("[severity]\nno-kpi = \"off\"\nALN101 = \"warning\"\nALN019 = \"error\"\n")
@@ -574,7 +574,7 @@ mod tests {
             .overrides(&set)
             .unwrap_err()
             .into_iter()
-            .map(|f| f.message.en)
+            .map(|f| f.message.en().into_owned())
             .collect();
         assert_eq!(
             msgs,

@@ -3,7 +3,7 @@
 //! First stage of the pipeline. Paths that cannot be used are [`SourceError`]s (exit 2);
 //! a file that is readable but not UTF-8 is a content problem and becomes a [`Finding`].
 
-use crate::diag::{code, Finding, Span, Text};
+use crate::diag::{code, Finding, Lang, Span, Text};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -222,7 +222,7 @@ pub fn sort(findings: &mut [Finding], sources: &SourceSet) {
             .then_with(|| fa.code.cmp(&fb.code))
             .then(fa.span.end.cmp(&fb.span.end))
             .then_with(|| fa.nodes.cmp(&fb.nodes))
-            .then_with(|| fa.message.en.cmp(&fb.message.en))
+            .then_with(|| fa.message.get(Lang::En).cmp(&fb.message.get(Lang::En)))
             .then(a.cmp(&b))
     });
     // Apply the permutation in place by following its cycles.
@@ -840,13 +840,13 @@ mod tests {
                 sources.get(x.span.file).name.as_str(),
                 x.span.start,
                 &x.code,
-                &x.message.en,
+                &x.message.en(),
             )
                 .cmp(&(
                     sources.get(y.span.file).name.as_str(),
                     y.span.start,
                     &y.code,
-                    &y.message.en,
+                    &y.message.en(),
                 ))
         });
         sort(&mut findings, &sources);
@@ -964,7 +964,7 @@ mod tests {
     fn utf16_is_reported_at_offset_zero() {
         let (_, make) = decode("a".into(), "a".into(), vec![0xFF, 0xFE, b'g', 0]);
         let f = make.unwrap()(FileId(0));
-        assert!(f.message.en.contains("UTF-16"));
+        assert!(f.message.en().contains("UTF-16"));
         assert_eq!((f.span.start, f.span.end), (0, 0));
     }
 }

@@ -142,12 +142,12 @@ fn every_message_follows_the_house_style() {
     for dir in fixture_dirs() {
         for f in findings_of(&dir) {
             let what = f.code.clone();
-            c.check(&format!("{what} message"), &f.message, true);
+            c.check(&format!("{what} message"), &f.message.to_text(), true);
             if let Some(label) = &f.label {
                 c.check(&format!("{what} label"), label, true);
             }
             if let Some(help) = &f.help {
-                c.check(&format!("{what} help"), help, false);
+                c.check(&format!("{what} help"), &help.to_text(), false);
             }
             for l in &f.labels {
                 c.check(&format!("{what} secondary label"), &l.text, true);

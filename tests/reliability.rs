@@ -526,9 +526,9 @@ fn deep_cycle() {
     let cycles: Vec<_> = run.findings.iter().filter(|f| f.code == "ALN063").collect();
     assert_eq!(cycles.len(), 1, "one finding for the one cycle");
     assert!(
-        cycles[0].message.en.contains(&format!("({DEEP} nodes)")),
+        cycles[0].message.en().contains(&format!("({DEEP} nodes)")),
         "{}",
-        cycles[0].message.en
+        cycles[0].message.en()
     );
     // Every item of the cycle belongs to no goal because of the cycle: those ALN107 are held
     // back as its consequences (issue 9), counted in the summary, not reported.

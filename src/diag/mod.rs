@@ -1,10 +1,12 @@
 //! Findings: the one type every stage reports problems with, and their stable order.
 
 pub mod code;
+pub mod message;
 pub mod summary;
 
 pub use crate::base::{or_list, with_article, Lang, Span, StaticText, Text};
 pub use code::Code;
+pub use message::{Message, Values};
 use std::fmt;
 use std::sync::Arc;
 pub use summary::{KindCount, Summary};
@@ -96,7 +98,7 @@ pub struct Finding {
     /// Kebab-case name of the code (shared, like the code, by every finding of a rule).
     pub slug: Code,
     pub severity: Severity,
-    pub message: Text,
+    pub message: Message,
     /// The exact place the problem is.
     pub span: Span,
     /// What the primary span is, shown under it.
@@ -104,7 +106,7 @@ pub struct Finding {
     /// Other places involved: the other end of a relation, the first declaration.
     pub labels: Vec<Label>,
     /// How to fix it.
-    pub help: Option<Text>,
+    pub help: Option<Message>,
     /// IDs of the spec nodes involved, primary first.
     pub nodes: Vec<String>,
     /// The relation involved, if any (e.g. `covers`), for fingerprints.
@@ -120,13 +122,13 @@ impl Finding {
         slug: impl Into<Code>,
         severity: Severity,
         span: Span,
-        message: Text,
+        message: impl Into<Message>,
     ) -> Self {
         Finding {
             code: code.into(),
             slug: slug.into(),
             severity,
-            message,
+            message: message.into(),
             span,
             label: None,
             labels: Vec::new(),
@@ -138,7 +140,7 @@ impl Finding {
     }
 
     /// A finding for a built-in code of [`code::CODES`], with its registered slug and severity.
-    pub fn builtin(code: &code::CodeInfo, span: Span, message: Text) -> Self {
+    pub fn builtin(code: &code::CodeInfo, span: Span, message: impl Into<Message>) -> Self {
         Finding::new(code.code, code.slug, code.severity, span, message)
     }
 
@@ -158,8 +160,8 @@ impl Finding {
     }
 
     #[must_use]
-    pub fn with_help(mut self, help: Text) -> Self {
-        self.help = Some(help);
+    pub fn with_help(mut self, help: impl Into<Message>) -> Self {
+        self.help = Some(help.into());
         self
     }
 

@@ -368,7 +368,7 @@ fn findings(
         code: f.code.clone(),
         slug: f.slug.to_string(),
         severity: f.severity,
-        message: f.message.clone(),
+        message: f.message.to_text(),
         nodes: f.nodes.clone(),
         fingerprint: fp.to_owned(),
         at: place(f.span, sources),

@@ -63,7 +63,7 @@ fn findings(files: &[(String, String)], load: LoadRules<'_>) -> Result<Vec<Seen>
             (
                 run.sources.get(f.span.file).name.clone(),
                 f.code.to_string(),
-                f.message.en.clone(),
+                f.message.get(crate::base::Lang::En).into_owned(),
                 f.nodes.clone(),
             )
         })

@@ -60,7 +60,13 @@ fn value(v: &mut Value, zero: Span) {
 pub(super) fn findings_text(findings: &[Finding]) -> Vec<(String, Severity, String)> {
     findings
         .iter()
-        .map(|f| (f.code.to_string(), f.severity, f.message.en.clone()))
+        .map(|f| {
+            (
+                f.code.to_string(),
+                f.severity,
+                f.message.get(crate::base::Lang::En).into_owned(),
+            )
+        })
         .collect()
 }
 

@@ -54,7 +54,7 @@ fn did_you_mean(
     uri: &Uri,
     diagnostic: Option<Diagnostic>,
 ) -> Option<CodeAction> {
-    let help = &f.help.as_ref()?.en;
+    let help = f.help.as_ref()?.get(crate::base::Lang::En);
     let rest = &help[help.find("did you mean `")? + "did you mean `".len()..];
     let suggestion = &rest[..rest.find("`?")?];
     let old = a.text(f.span.file).get(f.span.start..f.span.end)?;

@@ -572,7 +572,7 @@ mod tests {
                 s.get(f.span.file).path.clone(),
                 f.span.start,
                 f.code.clone(),
-                f.message.en.clone(),
+                f.message.en().into_owned(),
             )
         };
         let ours: Vec<_> = analysis
@@ -700,7 +700,7 @@ mod tests {
         assert!(second
             .findings
             .iter()
-            .any(|f| f.code == "ALN060" && f.message.en.contains("V2")));
+            .any(|f| f.code == "ALN060" && f.message.en().contains("V2")));
         assert!(!first.findings.iter().any(|f| f.code == "ALN060"));
     }
 }

@@ -260,7 +260,7 @@ fn diagnostic(
     docs: &DocsUrl,
 ) -> Diagnostic {
     let lang = analysis.lang;
-    let mut message = f.message.get(lang).to_owned();
+    let mut message = f.message.get(lang).into_owned();
     if let Some(label) = &f.label {
         let _ = write!(message, "\n{}", label.get(lang));
     }

@@ -131,7 +131,7 @@ fn describe(a: &Analysis, model: &Model, ix: NodeIx, md: &mut String) {
         .findings
         .iter()
         .filter(|f| f.nodes.first().is_some_and(|n| *n == node.id))
-        .map(|f| format!("- {} {}: {}", f.code, f.slug, escape(f.message.get(lang))))
+        .map(|f| format!("- {} {}: {}", f.code, f.slug, escape(&f.message.get(lang))))
         .collect();
     if !findings.is_empty() {
         let _ = writeln!(

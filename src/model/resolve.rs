@@ -245,7 +245,7 @@ fn suggest_all(
             ),
         };
         if let Some(f) = findings.get_mut(m.finding) {
-            f.help = Some(help);
+            f.help = Some(help.into());
         }
     }
 }

@@ -440,7 +440,7 @@ pub(crate) fn config_error(
         Span::new(file, range.start, range.end),
         message,
     );
-    f.help = help;
+    f.help = help.map(Into::into);
     f
 }
 
@@ -562,7 +562,7 @@ mod tests {
         let errs = Schema::load(FileId(0), text).unwrap_err();
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert_eq!(
-            errs[0].message.en,
+            errs[0].message.en(),
             "`aliases` are for `tag`, `tags` and `enum` keys"
         );
         assert_eq!(&text[errs[0].span.start..errs[0].span.end], "\"number\"");
@@ -594,7 +594,7 @@ mod tests {
         let errs = Schema::load(FileId(0), text).unwrap_err();
         assert_eq!(errs.len(), 2);
         assert_eq!(&text[errs[0].span.start..errs[0].span.end], "\"refz\"");
-        assert_eq!(errs[0].help.as_ref().unwrap().en, "did you mean `ref`?");
+        assert_eq!(errs[0].help.as_ref().unwrap().en(), "did you mean `ref`?");
         assert_eq!(&text[errs[1].span.start..errs[1].span.end], "\"aa\"");
     }
 
@@ -602,9 +602,9 @@ mod tests {
     fn unknown_fields_are_rejected() {
         let errs = Schema::load(FileId(0), "[set]\nname = \"x\"\nnmae = 1\n").unwrap_err();
         assert!(
-            errs[0].message.en.contains("unknown field"),
+            errs[0].message.en().contains("unknown field"),
             "{}",
-            errs[0].message.en
+            errs[0].message.en()
         );
     }
 }

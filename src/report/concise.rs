@@ -32,7 +32,7 @@ pub fn line(f: &Finding, sources: &SourceSet, lang: Lang) -> String {
         loc.start.column,
         f.code,
         f.slug,
-        one_line(f.message.get(lang))
+        one_line(&f.message.get(lang))
     )
 }
 

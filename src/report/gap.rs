@@ -380,7 +380,7 @@ pub fn build(input: &Input<'_>) -> Gap {
                 code: f.code.clone(),
                 slug: f.slug.to_string(),
                 nodes: f.nodes.iter().map(|n| clean(n)).collect(),
-                message: clean(f.message.get(lang)),
+                message: clean(&f.message.get(lang)),
                 location: ctx.location(f),
             })
             .collect(),
@@ -733,7 +733,7 @@ impl<'a> Ctx<'a> {
                 severity: f.severity,
                 code: f.code.clone(),
                 node: f.nodes.first().map(|n| clean(n)).unwrap_or_default(),
-                text: clean(f.message.get(lang)),
+                text: clean(&f.message.get(lang)),
                 details: f.labels.iter().map(|l| clean(l.text.get(lang))).collect(),
                 context: f
                     .nodes
@@ -918,13 +918,13 @@ impl<'a> Ctx<'a> {
                 code: f.code.clone(),
                 slug: f.slug.to_string(),
                 nodes: f.nodes.iter().map(|n| clean(n)).collect(),
-                message: clean(f.message.get(lang)),
+                message: clean(&f.message.get(lang)),
                 missing: f.label.as_ref().map(|l| clean(l.get(lang))),
                 details: f.labels.iter().map(|l| clean(l.text.get(lang))).collect(),
                 notes: f.notes.iter().map(|n| clean(&n.get(lang))).collect(),
                 why,
                 location: self.location(f),
-                help: f.help.as_ref().map(|h| clean(h.get(lang))),
+                help: f.help.as_ref().map(|h| clean(&h.get(lang))),
             };
             let key = (std::cmp::Reverse(f.severity), path);
             let at = *index.entry(key.clone()).or_insert_with(|| {

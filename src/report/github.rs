@@ -58,7 +58,7 @@ pub fn annotation(f: &Finding, sources: &SourceSet, lang: Lang) -> String {
     let title = format!("{} {}", f.code, f.slug);
     // The message: the finding, the other places involved, then the help, one per line.
     // Terminal controls in spec text are shown escaped, as in human output.
-    let mut body = line(f.message.get(lang)).into_owned();
+    let mut body = line(&f.message.get(lang)).into_owned();
     for l in &f.labels {
         let at = Location::of(l.span, sources);
         let _ = write!(
@@ -75,7 +75,7 @@ pub fn annotation(f: &Finding, sources: &SourceSet, lang: Lang) -> String {
             Lang::En => "help",
             Lang::Ja => "ヘルプ",
         };
-        let _ = write!(body, "\n{head}: {}", line(help.get(lang)));
+        let _ = write!(body, "\n{head}: {}", line(&help.get(lang)));
     }
     format!(
         "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",

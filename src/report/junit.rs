@@ -189,7 +189,7 @@ fn body(input: &Input<'_>, findings: &[&Finding]) -> String {
         s.push('\n');
         if let Some(help) = &f.help {
             let head = input.lang.pick("help", "ヘルプ");
-            let _ = writeln!(s, "  {head}: {}", concise::one_line(help.get(input.lang)));
+            let _ = writeln!(s, "  {head}: {}", concise::one_line(&help.get(input.lang)));
         }
     }
     s

@@ -210,7 +210,7 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
                             lang.pick("help", "ヒント"),
                             h.get(lang)
                         ),
-                        None => f.message.get(lang).to_owned(),
+                        None => f.message.get(lang).into_owned(),
                     },
                 },
                 locations: vec![location(&Location::of(f.span, sources), None, None)],
@@ -232,7 +232,7 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
                     slug: f.slug.to_string(),
                     nodes: f.nodes.clone(),
                     relation: f.relation.clone(),
-                    help: f.help.as_ref().map(|h| h.get(lang).to_owned()),
+                    help: f.help.as_ref().map(|h| h.get(lang).into_owned()),
                 },
             }
         })

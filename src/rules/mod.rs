@@ -83,7 +83,7 @@ rule_types! {
 }
 
 use crate::base::timing;
-use crate::diag::{Finding, Note, Text};
+use crate::diag::{Finding, Message, Note, Text};
 use crate::model::{Model, NodeIx, Schema};
 use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
 use crate::syntax::ast::Date;
@@ -193,11 +193,7 @@ impl RuleSet {
             .par_iter()
             .filter(|rule| on(rule))
             .map(|rule| {
-                let ctx = Ctx {
-                    model,
-                    rule,
-                    paths: &paths,
-                };
+                let ctx = Ctx::new(model, rule, &paths);
                 let mut out = Vec::new();
                 timing::time(&rule.code, || rule.check.run(&ctx, &mut out));
                 out
@@ -290,6 +286,12 @@ pub(crate) struct Ctx<'a> {
     pub(crate) rule: &'a Rule,
     /// The plan-path notes of the run, shared by every rule.
     paths: &'a PathMemo,
+    /// The rule's message and help templates, shared by its findings.
+    message: Arc<Text>,
+    help: Arc<Text>,
+    /// Every name a placeholder of the templates can have (the text between a `{` and the
+    /// next `}`): a finding keeps only the values of these.
+    names: Vec<&'a str>,
 }
 
 /// The plan-path note of each node, walked at most once per node in a run (rules run in
@@ -371,7 +373,35 @@ impl PathMemo {
 const PATH_EN: &str = "plan path: ";
 const PATH_JA: &str = "計画上の位置: ";
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    fn new(model: &'a Model, rule: &'a Rule, paths: &'a PathMemo) -> Self {
+        let mut names = Vec::new();
+        for t in [
+            &rule.message.en,
+            &rule.message.ja,
+            &rule.help.en,
+            &rule.help.ja,
+        ] {
+            let mut rest = t.as_str();
+            while let Some(open) = rest.find('{') {
+                rest = &rest[open + 1..];
+                if let Some(name) = rest.find('}').map(|close| &rest[..close]) {
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+            }
+        }
+        Ctx {
+            model,
+            rule,
+            paths,
+            message: Arc::new(rule.message.clone()),
+            help: Arc::new(rule.help.clone()),
+            names,
+        }
+    }
+
     /// Nodes of the rule's kind that pass its filter.
     pub(crate) fn targets(&self, kind: crate::model::KindId) -> Vec<NodeIx> {
         self.model
@@ -387,39 +417,51 @@ impl Ctx<'_> {
 
     /// A finding of this rule on node `n`, at its declaration header, with the message and help
     /// filled from `vars` (plus `id`, `title`, `kind`) and the plan path as a note.
-    pub(crate) fn finding(&self, n: NodeIx, vars: &[(&str, Text)]) -> Finding {
-        let vars: Vec<(&str, &str, &str)> = vars
+    pub(crate) fn finding(&self, n: NodeIx, vars: &[(&'static str, Text)]) -> Finding {
+        let vars: Vec<(&'static str, &str, &str)> = vars
             .iter()
             .map(|(k, v)| (*k, v.en.as_str(), v.ja.as_str()))
             .collect();
         self.finding_with(n, &vars)
     }
 
-    /// [`Ctx::finding`] with borrowed values: `(name, English, Japanese)`.
-    pub(crate) fn finding_with(&self, n: NodeIx, vars: &[(&str, &str, &str)]) -> Finding {
+    /// [`Ctx::finding`] with borrowed values: `(name, English, Japanese)`. The message and
+    /// help keep the templates and the values they use, and are filled when shown.
+    pub(crate) fn finding_with(&self, n: NodeIx, vars: &[(&'static str, &str, &str)]) -> Finding {
         let node = self.model.node(n);
         let label = self.model.schema.label(node.kind);
-        // The values are borrowed: only the filled message and help are allocated.
         let builtin = [
             ("id", node.id.as_str(), node.id.as_str()),
             ("title", node.title_or_id(), node.title_or_id()),
             ("kind", label.en.as_str(), label.ja.as_str()),
         ];
-        let mut en: Vec<(&str, &str)> = Vec::with_capacity(builtin.len() + vars.len());
-        let mut ja: Vec<(&str, &str)> = Vec::with_capacity(builtin.len() + vars.len());
-        for &(k, e, j) in builtin.iter().chain(vars) {
-            en.push((k, e));
-            ja.push((k, j));
-        }
-        let fill = |t: &Text| Text::new(spec::fill(&t.en, &en), spec::fill(&t.ja, &ja));
+        let mut all: Vec<(&'static str, &str, &str)> =
+            Vec::with_capacity(builtin.len() + vars.len());
+        all.extend(builtin);
+        all.extend_from_slice(vars);
+        let keep = |name: &str| self.names.contains(&name);
+        let (message, help) = if let Some(values) = crate::diag::Values::new(&all, keep) {
+            let values = Arc::new(values);
+            (
+                Message::Template(Arc::clone(&self.message), Arc::clone(&values)),
+                Message::Template(Arc::clone(&self.help), values),
+            )
+        } else {
+            // Values past 4 GiB: written out now.
+            let en: Vec<(&str, &str)> = all.iter().map(|&(k, e, _)| (k, e)).collect();
+            let ja: Vec<(&str, &str)> = all.iter().map(|&(k, _, j)| (k, j)).collect();
+            let fill =
+                |t: &Text| Message::Text(Text::new(spec::fill(&t.en, &en), spec::fill(&t.ja, &ja)));
+            (fill(&self.rule.message), fill(&self.rule.help))
+        };
         let mut f = Finding::new(
             &self.rule.code,
             &self.rule.slug,
             self.rule.severity,
             node.header,
-            fill(&self.rule.message),
+            message,
         )
-        .with_help(fill(&self.rule.help))
+        .with_help(help)
         .with_node(node.id.as_str());
         if let Some(path) = self.paths.note(self.model, n) {
             f = f.with_note(path.clone());
@@ -623,11 +665,7 @@ goal G2 "h" { policy V1 }
         assert_eq!(all.len(), 4);
         // Three rules, three findings each on every node: twelve walks without the memo.
         for rule in set.rules.iter().take(3) {
-            let ctx = Ctx {
-                model: &model,
-                rule,
-                paths: &paths,
-            };
+            let ctx = Ctx::new(&model, rule, &paths);
             for &n in &all {
                 for _ in 0..3 {
                     let f = ctx.finding(n, &[]);

@@ -297,7 +297,7 @@ mod tests {
         let found = run(RULE, &s);
         assert_eq!(found.len(), 1);
         assert_eq!(
-            found[0].message.en,
+            found[0].message.en(),
             "I1: a (FY2025), b (FY2026) end FY2026, PL FY2024..FY2028 ends FY2028"
         );
         assert_eq!(found[0].nodes, ["I1", "a", "b", "PL"]);

@@ -184,7 +184,7 @@ mod tests {
             &spec("program old \"o\" { covers [I1]; period FY2015..FY2018 }"),
         );
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].message.en, "old: FY2015..FY2018 / PL FY2024..FY2028");
+        assert_eq!(found[0].message.en(), "old: FY2015..FY2018 / PL FY2024..FY2028");
         assert_eq!(
             found[0].label.as_ref().map(|l| l.en.as_str()),
             Some("ends 6 years before the plan starts")

@@ -159,7 +159,7 @@ pub(super) mod tests {
         let spec = spec("FY2024", "kpi K1 \"k\" { measures [G1]; method direct }");
         let found = crate::rules::testing::run(&rule, &spec);
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].message.en, "K1 PL");
+        assert_eq!(found[0].message.en(), "K1 PL");
         // The plan is a node of the finding, and its period and as-of are shown.
         assert_eq!(found[0].nodes, ["K1", "PL"]);
         let labels: Vec<&str> = found[0].labels.iter().map(|l| l.text.en.as_str()).collect();

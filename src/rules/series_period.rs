@@ -96,7 +96,7 @@ mod tests {
         let kpis = "kpi K1 \"k\" { measures [G1]; method direct; series { FY2025 1; FY2030 2; FY2027 3 } }";
         let found = run(&rule(), &spec("FY2024", kpis));
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].message.en, "K1: FY2027, FY2030 after PL FY2022..FY2026");
+        assert_eq!(found[0].message.en(), "K1: FY2027, FY2030 after PL FY2022..FY2026");
         // At the first of them, the others as labels, then the plan's period and as-of.
         assert_eq!(found[0].labels.len(), 3);
     }

@@ -103,7 +103,7 @@ mod tests {
         let found = run(RULE, &spec("", kpi));
         assert_eq!(found.len(), 1);
         // Sorted by year: FY2023 (a percentage) is first, FY2024 is the odd one.
-        assert_eq!(found[0].message.en, "K1: FY2023 / FY2024");
+        assert_eq!(found[0].message.en(), "K1: FY2023 / FY2024");
         assert_eq!(
             found[0].label.as_ref().map(|l| l.en.as_str()),
             Some("a plain number")

@@ -57,37 +57,11 @@ impl Filter {
     }
 }
 
-/// Replaces `{name}` placeholders with their values.
+/// Replaces `{name}` placeholders with their values (see [`crate::diag::message::fill`]).
 pub(crate) fn fill(template: &str, vars: &[(&str, &str)]) -> String {
-    // Two passes over the template: the first measures the text, so the second writes it into
-    // a string of exactly its size (findings are kept until rendered: slack in every message
-    // and help of 60,000 findings is tens of megabytes).
-    let mut len = 0;
-    pieces(template, vars, |piece| len += piece.len());
-    let mut out = String::with_capacity(len);
-    pieces(template, vars, |piece| out.push_str(piece));
-    out
-}
-
-/// The pieces of `template` filled from `vars`, in order: the text between placeholders, the
-/// values of known placeholders, unknown ones as written.
-fn pieces<'a>(template: &'a str, vars: &[(&str, &'a str)], mut piece: impl FnMut(&'a str)) {
-    let mut rest = template;
-    // `{` and `}` are ASCII: a byte found is never inside a multi-byte character.
-    while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
-        piece(&rest[..open]);
-        let after = &rest[open + 1..];
-        let known = memchr::memchr(b'}', after.as_bytes())
-            .and_then(|close| Some((close, vars.iter().find(|(k, _)| *k == &after[..close])?.1)));
-        if let Some((close, v)) = known {
-            piece(v);
-            rest = &after[close + 1..];
-        } else {
-            piece("{");
-            rest = after;
-        }
-    }
-    piece(rest);
+    crate::diag::message::fill(template, |name| {
+        vars.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
+    })
 }
 
 /// The `{name}` placeholders of a template.
@@ -548,7 +522,7 @@ example = ""
     fn a_threshold_outside_0_to_100_is_a_config_error() {
         let errs = load_rules(&STAGE_GATE.replace("THRESHOLD", "150.0")).unwrap_err();
         assert_eq!(errs.len(), 1);
-        assert!(errs[0].message.en.contains("threshold"), "{:?}", errs[0]);
+        assert!(errs[0].message.en().contains("threshold"), "{:?}", errs[0]);
     }
 
     #[test]
@@ -567,7 +541,7 @@ why = { en = "w", ja = "w" }
 example = ""
 "#;
         let errs = load_rules(toml).unwrap_err();
-        let msgs: Vec<&str> = errs.iter().map(|e| e.message.en.as_str()).collect();
+        let msgs: Vec<String> = errs.iter().map(|e| e.message.en().into_owned()).collect();
         assert_eq!(
             msgs,
             [
@@ -595,7 +569,7 @@ why = { en = "w", ja = "w" }
 example = ""
 "#;
         let errs = load_rules(toml).unwrap_err();
-        assert!(errs[0].message.en.contains("{years}"), "{:?}", errs[0]);
+        assert!(errs[0].message.en().contains("{years}"), "{:?}", errs[0]);
     }
 
     const COVERAGE: &str = r#"
@@ -622,10 +596,10 @@ example = ""
         let e = &errs[0];
         assert_eq!(&toml[e.span.start..e.span.end], "threshold");
         assert_eq!(
-            e.message.en,
+            e.message.en(),
             "rule type `coverage` has no parameter `threshold`"
         );
-        let help = &e.help.as_ref().unwrap().en;
+        let help = &e.help.as_ref().unwrap().en();
         assert!(
             help.starts_with("`threshold` is a parameter of `stage-gate`;"),
             "{help}"
@@ -638,7 +612,10 @@ example = ""
         let errs = load_rules(&toml).unwrap_err();
         assert_eq!(errs.len(), 1);
         assert_eq!(&toml[errs[0].span.start..errs[0].span.end], "walk-upp");
-        assert_eq!(errs[0].help.as_ref().unwrap().en, "did you mean `walk-up`?");
+        assert_eq!(
+            errs[0].help.as_ref().unwrap().en(),
+            "did you mean `walk-up`?"
+        );
     }
 
     #[test]
@@ -671,7 +648,7 @@ example = ""
             &toml[e.span.start..e.span.end],
             "{ en = \"item {id}\", ja = \"事項\" }"
         );
-        assert_eq!(e.message.en, "placeholder `{id}` in a rule-level text");
+        assert_eq!(e.message.en(), "placeholder `{id}` in a rule-level text");
     }
 
     #[test]

@@ -36,7 +36,7 @@ pub(super) fn messages(findings: &[Finding]) -> Vec<(String, String)> {
         .map(|f| {
             (
                 f.nodes.first().cloned().unwrap_or_default(),
-                f.message.en.clone(),
+                f.message.en().into_owned(),
             )
         })
         .collect()

@@ -1004,12 +1004,12 @@ mod tests {
                     "{s:?}"
                 );
             }
-            assert!(!f.message.en.is_empty() && !f.message.ja.is_empty());
+            assert!(!f.message.en().is_empty() && !f.message.get(crate::base::Lang::Ja).is_empty());
             assert!(f
                 .help
                 .as_ref()
-                .is_some_and(|h| !h.en.is_empty() && !h.ja.is_empty()));
-            assert!(!f.message.en.ends_with('.'), "{}", f.message.en);
+                .is_some_and(|h| !h.en().is_empty() && !h.get(crate::base::Lang::Ja).is_empty()));
+            assert!(!f.message.en().ends_with('.'), "{}", f.message.en());
         }
         (file, findings)
     }
@@ -1045,7 +1045,7 @@ mod tests {
         run(text)
             .1
             .first()
-            .map(|f| f.message.en.clone())
+            .map(|f| f.message.en().into_owned())
             .unwrap_or_default()
     }
 
@@ -1280,7 +1280,7 @@ item I2.4 "..." { goal G2.1; allow no-kpi "followed up by the implementing body"
             "mixed range `FY2022..2026`: an identifier and a number"
         );
         let (_, f) = run("goal Ｇ１．３ {}");
-        assert_eq!(f[0].help.as_ref().unwrap().en, "did you mean `G1.3`?");
+        assert_eq!(f[0].help.as_ref().unwrap().en(), "did you mean `G1.3`?");
         let (_, f) = run("goal G1 \"abc\n");
         assert_eq!(f[0].label.as_ref().unwrap().en, "string starts here");
         let (_, f) = run("goal G1 {\n policy V1\n");
@@ -1291,7 +1291,7 @@ item I2.4 "..." { goal G2.1; allow no-kpi "followed up by the implementing body"
         let (_, f) = run("g G1\u{3000}{}");
         assert_eq!(f[0].severity, Severity::Warning);
         assert_eq!(
-            f[0].help.as_ref().unwrap().en,
+            f[0].help.as_ref().unwrap().en(),
             "replace it with an ASCII space"
         );
     }
@@ -1389,7 +1389,7 @@ item I2.4 "..." { goal G2.1; allow no-kpi "followed up by the implementing body"
         assert_eq!(found.len(), MAX_ERRORS_PER_FILE + 1);
         let last = found.last().unwrap();
         assert_eq!(
-            (last.code.as_str(), last.message.en.as_str()),
+            (last.code.as_str(), last.message.en().as_ref()),
             ("ALN021", "and 10 more syntax errors not shown")
         );
     }

@@ -94,7 +94,7 @@ impl<'a> Diag<'a> {
             })
             .collect();
         Diag {
-            message: for_terminal(f.message.get(lang), CLIP_TEXT),
+            message: for_terminal(&f.message.get(lang), CLIP_TEXT),
             code: line(&format!("{} {}", f.code, f.slug)).into_owned(),
             severity: f.severity,
             help: f.help.as_ref().map(|_| HELP_MARK.to_owned()),

@@ -121,7 +121,7 @@ pub fn render_findings(
         // line is replaced by align's own wrapping, in the reader's language.
         let mut text = match &f.help {
             Some(help) => {
-                let help = for_terminal(help.get(lang), CLIP_TEXT);
+                let help = for_terminal(&help.get(lang), CLIP_TEXT);
                 let line = prefixed(lang.pick("help", "ヒント"), &help, opts);
                 text.lines()
                     .map(|l| {

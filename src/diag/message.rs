@@ -1,0 +1,203 @@
+//! A finding's message and help: a text written when the finding is made, or a rule's template
+//! with the values of its placeholders, filled only when a renderer shows it and only in the
+//! language it shows. Most findings come from rule templates, and most are never shown in both
+//! languages (`--quiet`, a baseline, the language server's unchanged files show none): filling
+//! four texts per finding up front was most of the work of the longest rule.
+
+use crate::base::{Lang, Text};
+use std::borrow::Cow;
+use std::sync::Arc;
+
+/// A message or help.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Message {
+    /// Written out in both languages.
+    Text(Text),
+    /// A template in both languages (shared by a rule's findings) and its values (shared by
+    /// a finding's message and help).
+    Template(Arc<Text>, Arc<Values>),
+}
+
+impl Message {
+    /// The text in `lang`, filled now if it is a template.
+    pub fn get(&self, lang: Lang) -> Cow<'_, str> {
+        match self {
+            Message::Text(t) => Cow::Borrowed(t.get(lang)),
+            Message::Template(t, values) => {
+                Cow::Owned(fill(t.get(lang), |name| values.get(name, lang)))
+            }
+        }
+    }
+
+    /// The English text (what fingerprints and tests read).
+    pub fn en(&self) -> Cow<'_, str> {
+        self.get(Lang::En)
+    }
+
+    /// Both languages, written out.
+    pub fn to_text(&self) -> Text {
+        match self {
+            Message::Text(t) => t.clone(),
+            Message::Template(..) => Text::new(self.get(Lang::En), self.get(Lang::Ja)),
+        }
+    }
+}
+
+impl From<Text> for Message {
+    fn from(text: Text) -> Self {
+        Message::Text(text)
+    }
+}
+
+/// The values of a template's placeholders in both languages, kept in one string.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Values {
+    text: String,
+    /// Each placeholder's name and its English and Japanese value as byte ranges of `text`
+    /// (`start, end` twice; one value when both languages read the same).
+    vars: Vec<(&'static str, [u32; 4])>,
+}
+
+impl Values {
+    /// The values `(name, English, Japanese)` whose name `keep` accepts, in order (the first
+    /// of two with one name is the one used, as when filling from the list). `None` if their
+    /// text does not fit 32-bit offsets.
+    pub fn new(vars: &[(&'static str, &str, &str)], keep: impl Fn(&str) -> bool) -> Option<Values> {
+        // One value for both languages when they read alike (most are one string passed twice).
+        let same = |en: &str, ja: &str| std::ptr::eq(en, ja) || en == ja;
+        let mut len = 0;
+        let mut count = 0;
+        // Which values are kept, decided once each (a finding has a dozen at most; any past
+        // the 64th are kept).
+        let mut kept = 0u64;
+        for (i, &(name, en, ja)) in vars.iter().enumerate() {
+            if i >= 64 || keep(name) {
+                if i < 64 {
+                    kept |= 1 << i;
+                }
+                len += en.len() + if same(en, ja) { 0 } else { ja.len() };
+                count += 1;
+            }
+        }
+        u32::try_from(len).ok()?;
+        let mut values = Values {
+            text: String::with_capacity(len),
+            vars: Vec::with_capacity(count),
+        };
+        // Offsets fit: they are at most `len`.
+        let at = |s: &String| u32::try_from(s.len()).unwrap_or(u32::MAX);
+        for (i, &(name, en, ja)) in vars.iter().enumerate() {
+            if i < 64 && kept & (1 << i) == 0 {
+                continue;
+            }
+            let e0 = at(&values.text);
+            values.text.push_str(en);
+            let e1 = at(&values.text);
+            let (j0, j1) = if same(en, ja) {
+                (e0, e1)
+            } else {
+                values.text.push_str(ja);
+                (e1, at(&values.text))
+            };
+            values.vars.push((name, [e0, e1, j0, j1]));
+        }
+        Some(values)
+    }
+
+    /// The value of `name` in `lang`.
+    pub fn get(&self, name: &str, lang: Lang) -> Option<&str> {
+        let (_, [e0, e1, j0, j1]) = self.vars.iter().find(|(n, _)| *n == name)?;
+        let (start, end) = lang.pick((e0, e1), (j0, j1));
+        self.text.get(*start as usize..*end as usize)
+    }
+}
+
+/// Replaces the `{name}` placeholders of `template` whose value `value` knows; others are left
+/// as written.
+pub fn fill<'a>(template: &'a str, value: impl Fn(&str) -> Option<&'a str>) -> String {
+    // Two passes over the template: the first measures the text, so the second writes it into
+    // a string of exactly its size.
+    let mut len = 0;
+    pieces(template, &value, |piece| len += piece.len());
+    let mut out = String::with_capacity(len);
+    pieces(template, &value, |piece| out.push_str(piece));
+    out
+}
+
+/// The pieces of `template` filled by `value`, in order: the text between placeholders, the
+/// values of known placeholders, unknown ones as written.
+fn pieces<'a>(
+    template: &'a str,
+    value: &impl Fn(&str) -> Option<&'a str>,
+    mut piece: impl FnMut(&'a str),
+) {
+    let mut rest = template;
+    // `{` and `}` are ASCII: a byte found is never inside a multi-byte character.
+    while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
+        piece(&rest[..open]);
+        let after = &rest[open + 1..];
+        let known = memchr::memchr(b'}', after.as_bytes())
+            .and_then(|close| Some((close, value(&after[..close])?)));
+        if let Some((close, v)) = known {
+            piece(v);
+            rest = &after[close + 1..];
+        } else {
+            piece("{");
+            rest = after;
+        }
+    }
+    piece(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn template(en: &str, ja: &str, vars: &[(&'static str, &str, &str)]) -> Message {
+        let values = Values::new(vars, |_| true).unwrap_or_default();
+        Message::Template(Arc::new(Text::new(en, ja)), Arc::new(values))
+    }
+
+    #[test]
+    fn a_template_is_filled_in_the_language_asked_and_leaves_unknown_placeholders() {
+        let m = template(
+            "item {id} “{title}” {nope} {",
+            "事項 {id}「{title}」{nope} {",
+            &[
+                ("id", "I1", "I1"),
+                ("title", "Trials", "治験"),
+                ("id", "X", "X"),
+            ],
+        );
+        assert_eq!(m.get(Lang::En), "item I1 “Trials” {nope} {");
+        assert_eq!(m.get(Lang::Ja), "事項 I1「治験」{nope} {");
+        assert_eq!(m.to_text().ja, "事項 I1「治験」{nope} {");
+        // `{{id}`: the first brace is text, the second opens the placeholder.
+        let m = template("{{id}}", "{{id}}", &[("id", "I1", "I1")]);
+        assert_eq!(m.get(Lang::En), "{I1}");
+    }
+
+    #[test]
+    fn values_keep_only_the_names_asked_for_and_one_copy_of_a_value_read_alike() {
+        let v = Values::new(
+            &[
+                ("id", "I1", "I1"),
+                ("unused", "x", "y"),
+                ("kind", "item", "事項"),
+            ],
+            |n| n != "unused",
+        )
+        .unwrap_or_default();
+        assert_eq!(v.text, "I1item事項");
+        assert_eq!(v.get("id", Lang::Ja), Some("I1"));
+        assert_eq!(v.get("kind", Lang::En), Some("item"));
+        assert_eq!(v.get("kind", Lang::Ja), Some("事項"));
+        assert_eq!(v.get("unused", Lang::En), None);
+    }
+
+    #[test]
+    fn a_written_text_is_borrowed() {
+        let m = Message::from(Text::new("a", "あ"));
+        assert!(matches!(m.get(Lang::Ja), Cow::Borrowed("あ")));
+    }
+}
