@@ -91,6 +91,16 @@ impl StaticText {
     }
 }
 
+/// The parts joined, in a string of exactly their length: cheaper than `format!` where a rule
+/// writes a text for each of thousands of findings.
+pub fn concat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
 /// `a`, `a or b`, `a, b or c`: names for an English message.
 /// `word` after its English indefinite article: "an item", "a goal", "an ID", "a KPI". By the
 /// first letter, which is right for the kind, key and value names of a rule set.

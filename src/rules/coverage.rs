@@ -6,6 +6,7 @@ use super::Ctx;
 use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
+use crate::base::text::concat;
 use crate::diag::{Finding, Span, Text};
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
@@ -327,42 +328,58 @@ impl Coverage {
             .as_ref()
             .map_or(("", ""), |&(t, s)| (model.schema.key_name(t), model.schema.key_name(s)));
         let rel = self.relation.map_or("", |r| model.schema.key_name(r));
-        let topics_clause = if topics.is_empty() {
+        // The clauses of the help, written only if the rule's templates show them.
+        let topics_clause = if topics.is_empty() || !ctx.uses("topics_clause") {
             Text::default()
         } else {
             Text::new(
-                format!(" whose `{skey}` includes one of its `{tkey}` ({list})"),
-                format!("`{tkey}`（{list}）のいずれかを `{skey}` に含む"),
+                concat(&[" whose `", skey, "` includes one of its `", tkey, "` (", &list, ")"]),
+                concat(&["`", tkey, "`（", &list, "）のいずれかを `", skey, "` に含む"]),
             )
         };
         let linked_hint = match linked.first() {
+            _ if !ctx.uses("linked_hint") => Text::default(),
             // Linked through a node of another kind (a program that covers the item's goal):
             // say that the link reaches the item only through a shared tag.
             Some((s, a, _)) if !topics.is_empty() && model.node(*a).kind != node.kind => {
                 let (sid, aid, id) = (&model.node(*s).id, &model.node(*a).id, &node.id);
                 let label = model.schema.label(model.node(*a).kind);
                 Text::new(
-                    format!(
-                        ", or add one of them to the `{skey}` of {sid}: it {rel} {} {aid}, which reaches {id} only through a shared tag",
-                        label.en
-                    ),
-                    format!(
-                        "。または {sid} の `{skey}` にそのいずれかを加えてください（{sid} は `{rel}` で{} {aid} を対象としており、共通のタグがあるときだけ {id} に届きます）",
-                        label.ja
-                    ),
+                    concat(&[
+                        ", or add one of them to the `", skey, "` of ", sid, ": it ", rel, " ",
+                        &label.en, " ", aid, ", which reaches ", id, " only through a shared tag",
+                    ]),
+                    concat(&[
+                        "。または ", sid, " の `", skey, "` にそのいずれかを加えてください（", sid,
+                        " は `", rel, "` で", &label.ja, " ", aid,
+                        " を対象としており、共通のタグがあるときだけ ", id, " に届きます）",
+                    ]),
                 )
             }
             Some((s, a, _)) if !topics.is_empty() => {
                 let (sid, aid) = (&model.node(*s).id, &model.node(*a).id);
                 Text::new(
-                    format!(", or add one of them to the `{skey}` of {sid}, which {rel} {aid}"),
-                    format!("。または `{rel}` で {aid} を対象とする {sid} の `{skey}` にそのいずれかを加えてください"),
+                    concat(&[
+                        ", or add one of them to the `", skey, "` of ", sid, ", which ", rel, " ",
+                        aid,
+                    ]),
+                    concat(&[
+                        "。または `", rel, "` で ", aid, " を対象とする ", sid, " の `", skey,
+                        "` にそのいずれかを加えてください",
+                    ]),
                 )
             }
             _ => Text::default(),
         };
         // Borrowed, not copied into a `Text` each.
-        let (count, min) = (linked.len().to_string(), self.min.to_string());
+        let number = |name: &str, n: usize| {
+            if ctx.uses(name) {
+                n.to_string()
+            } else {
+                String::new()
+            }
+        };
+        let (count, min) = (number("count", linked.len()), number("min", self.min));
         let vars = [
             ("source", source_kind, source_kind),
             ("topics", list.as_str(), list.as_str()),

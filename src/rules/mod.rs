@@ -402,6 +402,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Whether the rule's message or help has a placeholder `name` (a value no template shows
+    /// need not be written).
+    pub(crate) fn uses(&self, name: &str) -> bool {
+        self.names.contains(&name)
+    }
+
     /// Nodes of the rule's kind that pass its filter.
     pub(crate) fn targets(&self, kind: crate::model::KindId) -> Vec<NodeIx> {
         self.model
