@@ -32,7 +32,8 @@ pub struct SourceFile {
     pub text: String,
     /// Whether `text` is the file's exact content (false for a lossy copy).
     pub valid: bool,
-    line_starts: Vec<usize>,
+    /// Built on first use by [`SourceFile::new_lazy`]'s files, at once by [`SourceFile::new`]'s.
+    line_starts: OnceLock<Vec<usize>>,
     /// Characters before each multiple of [`CHAR_STRIDE`] bytes, built by the first column
     /// asked for on a long line (machine formats ask for two per finding).
     char_marks: OnceLock<Vec<u32>>,
@@ -50,27 +51,46 @@ fn count_chars(bytes: &[u8]) -> usize {
 
 impl SourceFile {
     pub fn new(name: String, path: PathBuf, kind: SourceKind, text: String, valid: bool) -> Self {
-        let line_starts = crate::base::line_starts(&text);
+        let file = Self::new_lazy(name, path, kind, text, valid);
+        file.starts();
+        file
+    }
+
+    /// A file whose line starts are found only if a line or column is asked for (the language
+    /// server builds every file's anew on each edit and converts positions with its own index).
+    pub fn new_lazy(
+        name: String,
+        path: PathBuf,
+        kind: SourceKind,
+        text: String,
+        valid: bool,
+    ) -> Self {
         SourceFile {
             name,
             path,
             kind,
             text,
             valid,
-            line_starts,
+            line_starts: OnceLock::new(),
             char_marks: OnceLock::new(),
         }
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.line_starts
+            .get_or_init(|| crate::base::line_starts(&self.text))
     }
 
     /// 1-based line and 1-based column in characters of a byte offset.
     /// A leading BOM is not counted as a column.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let starts = self.starts();
+        let line = match starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let mut start = self.line_starts[line];
+        let mut start = starts.get(line).copied().unwrap_or(0);
         if line == 0 && self.text.starts_with('\u{feff}') && offset >= 3 {
             start = 3;
         }
@@ -115,7 +135,7 @@ impl SourceFile {
 
     /// The 0-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset.min(self.text.len())) {
+        match self.starts().binary_search(&offset.min(self.text.len())) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
@@ -123,14 +143,11 @@ impl SourceFile {
 
     /// Byte offset of the start of a 0-based line.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len())
+        self.starts().get(line).copied().unwrap_or(self.text.len())
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.starts().len()
     }
 }
 

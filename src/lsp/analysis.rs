@@ -180,7 +180,10 @@ impl Analysis {
 
 /// A file's lowering, kept while its text is unchanged.
 struct Lowered {
+    /// The schema, file ID and validity it was lowered with (hashed), and the text: compared
+    /// as they are, which costs less than hashing every file's text on each edit.
     key: u64,
+    text: Box<str>,
     nodes: Arc<Vec<Node>>,
     findings: Arc<Vec<Finding>>,
     lines: Arc<LineIndex>,
@@ -366,7 +369,7 @@ impl Analyzer {
 
         let mut specs = Vec::new();
         for spec in &inputs.specs {
-            let file = SourceFile::new(
+            let file = SourceFile::new_lazy(
                 spec.name.clone(),
                 spec.path.to_path_buf(),
                 SourceKind::Spec,
@@ -393,7 +396,7 @@ impl Analyzer {
             .iter()
             .map(|(id, spec)| {
                 let mut h = DefaultHasher::new();
-                (schema_key, id.0, spec.valid, spec.text).hash(&mut h);
+                (schema_key, id.0, spec.valid).hash(&mut h);
                 h.finish()
             })
             .collect();
@@ -402,7 +405,11 @@ impl Analyzer {
         let fresh: Vec<(PathBuf, Lowered)> = specs
             .par_iter()
             .zip(keys.par_iter())
-            .filter(|((_, spec), key)| self.cache.get(spec.path).is_none_or(|c| c.key != **key))
+            .filter(|((_, spec), key)| {
+                self.cache
+                    .get(spec.path)
+                    .is_none_or(|c| c.key != **key || *c.text != *spec.text)
+            })
             .map(|((id, spec), key)| {
                 let (nodes, errs) = match schema {
                     Some(schema) if spec.valid => {
@@ -415,6 +422,7 @@ impl Analyzer {
                 };
                 let lowered = Lowered {
                     key: *key,
+                    text: spec.text.into(),
                     nodes: Arc::new(nodes),
                     findings: Arc::new(errs),
                     lines: Arc::new(LineIndex::new(spec.text)),
