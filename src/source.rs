@@ -887,6 +887,31 @@ mod tests {
     }
 
     #[test]
+    fn a_lazy_file_answers_lines_and_columns_as_an_eager_one() {
+        let text = "\u{feff}ab\r\n日本x\n\nlast";
+        let file = |lazy: bool| {
+            let make = if lazy {
+                SourceFile::new_lazy
+            } else {
+                SourceFile::new
+            };
+            make("a".into(), "a".into(), SourceKind::Spec, text.into(), true)
+        };
+        let (eager, lazy) = (file(false), file(true));
+        assert!(lazy.line_starts.get().is_none());
+        for offset in 0..=text.len() + 1 {
+            assert_eq!(lazy.line_of(offset), eager.line_of(offset), "{offset}");
+            if text.is_char_boundary(offset.min(text.len())) {
+                assert_eq!(lazy.line_col(offset), eager.line_col(offset), "{offset}");
+            }
+        }
+        for line in 0..6 {
+            assert_eq!(lazy.line_start(line), eager.line_start(line));
+        }
+        assert_eq!((lazy.line_count(), eager.line_count()), (4, 4));
+    }
+
+    #[test]
     fn a_column_on_a_long_line_counts_a_bounded_number_of_bytes() {
         use std::fmt::Write as _;
         // One line of 200,000 declarations with multibyte titles, as a generator writes it.
