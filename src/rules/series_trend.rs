@@ -130,15 +130,23 @@ impl RuleKind for SeriesTrend {
                     .collect::<Vec<_>>()
                     .join("、"),
             );
+            // A value is written only if the rule's templates show it.
+            let value = |name: &str, p: &Point| {
+                if ctx.uses(name) {
+                    Text::same(shown(p))
+                } else {
+                    Text::default()
+                }
+            };
             let mut f = ctx
                 .finding(
                     n,
                     &[
                         ("target", Text::same(target.as_str())),
                         ("trend", trend),
-                        ("last", Text::same(shown(last))),
-                        ("previous", Text::same(shown(previous))),
-                        ("first", Text::same(shown(first))),
+                        ("last", value("last", last)),
+                        ("previous", value("previous", previous)),
+                        ("first", value("first", first)),
                     ],
                 )
                 .with_relation(model.schema.key_name(self.series));
