@@ -697,6 +697,38 @@ fn an_edit_publishes_its_effects_on_other_files_and_clears_them() {
     assert!(c.shutdown().success());
 }
 
+/// An edit whose effects reach other files publishes the open file's diagnostics first, so the
+/// file being typed in is not kept waiting behind the rest of the workspace.
+#[test]
+fn the_open_file_is_published_before_the_files_it_affects() {
+    let (_dir, root) = workspace(&[
+        ("plan.align", PLAN),
+        ("programs.align", PROGRAMS),
+        ("kpis.align", KPIS),
+    ]);
+    let (plan, kpis) = (uri(&root.join("plan.align")), uri(&root.join("kpis.align")));
+    let mut c = Client::start(&root, &[]);
+    // The first check's publications arrive before the answer to a first request.
+    c.request("workspace/symbol", json!({ "query": "G1" }));
+    c.pending.clear();
+    // G1 renamed in the open plan.align: kpis.align (before it in URI order) measures G1.
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": plan, "languageId": "align", "version": 1,
+                                  "text": PLAN.replace("goal G1 ", "goal G9 ") } }),
+    );
+    c.request("workspace/symbol", json!({ "query": "G9" }));
+    let order: Vec<String> = c
+        .pending
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .map(|m| m["params"]["uri"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(order.contains(&kpis), "{order:?}");
+    assert_eq!(order.first(), Some(&plan), "{order:?}");
+    assert!(c.shutdown().success());
+}
+
 /// `textDocument/formatting` lays a document out through `align fmt`: one edit replacing the
 /// whole text, none when it is already formatted, and none (with a logged reason) when it
 /// does not parse.

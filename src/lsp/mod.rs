@@ -265,8 +265,17 @@ impl Server {
         let changed = self.published.update(&analysis, &self.docs);
         timing::report("convert diagnostics", publish);
         let send = std::time::Instant::now();
-        for (uri, diags) in changed {
-            let version = uri::to_path(&uri).and_then(|p| self.ws.version(&p));
+        let mut changed: Vec<_> = changed
+            .into_iter()
+            .map(|(uri, diags)| {
+                let version = uri::to_path(&uri).and_then(|p| self.ws.version(&p));
+                (uri, diags, version)
+            })
+            .collect();
+        // The files open in the editor first (each message waits for the client to read the
+        // one before): the file being typed in is not kept waiting behind the workspace's.
+        changed.sort_by_key(|(_, _, version)| version.is_none());
+        for (uri, diags, version) in changed {
             self.send(
                 Notification::new(
                     note::PublishDiagnostics::METHOD.to_owned(),
