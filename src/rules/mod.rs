@@ -421,8 +421,9 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
-    /// A finding of this rule on node `n`, at its declaration header, with the message and help
-    /// filled from `vars` (plus `id`, `title`, `kind`) and the plan path as a note.
+    /// A finding of this rule on node `n`, at its declaration header, with the rule's message
+    /// and help and the values of their placeholders from `vars` (plus `id`, `title`, `kind`),
+    /// and the plan path as a note.
     pub(crate) fn finding(&self, n: NodeIx, vars: &[(&'static str, Text)]) -> Finding {
         let vars: Vec<(&'static str, &str, &str)> = vars
             .iter()
