@@ -102,6 +102,7 @@ impl Graph {
         self.work.as_ref().map_or(0, |w| w.load(Ordering::Relaxed))
     }
 
+    #[inline]
     fn adjacency(&self) -> &Adjacency {
         self.index.get_or_init(|| Adjacency {
             outgoing: self.side(|s| s.from),
@@ -137,6 +138,7 @@ impl Graph {
     }
 
     /// Nodes `from` points at through `relation`, with the edge.
+    #[inline]
     pub fn outgoing(
         &self,
         from: NodeIx,
@@ -146,6 +148,7 @@ impl Graph {
     }
 
     /// Nodes that point at `to` through `relation`, with the edge.
+    #[inline]
     pub fn incoming(
         &self,
         to: NodeIx,
@@ -156,6 +159,7 @@ impl Graph {
 
     /// The edge numbers of `node` through `relation` on one side: two binary searches in the
     /// node's edges, which are sorted by relation.
+    #[inline]
     fn group(&self, node: NodeIx, relation: KeyId, dir: Direction) -> &[u32] {
         let adjacency = self.adjacency();
         let side = match dir {
@@ -175,6 +179,7 @@ impl Graph {
         &all[lo..hi]
     }
 
+    #[inline]
     fn dir(
         &self,
         node: NodeIx,

@@ -29,16 +29,16 @@ fn shown(p: &Point) -> String {
     format!("{} {}{pct}", p.label, format_number(p.value))
 }
 
-/// `fell from FY2022 148 to FY2023 120` for the target.
-fn moved(target: Target, from: &Point, to: &Point) -> Text {
+/// `fell from FY2022 148 to FY2023 120` for the target, from the values as [`shown`].
+fn moved(target: Target, from: &str, to: &str) -> Text {
     let (en, ja) = match target {
         Target::Increase => ("fell", "減少"),
         Target::Decrease => ("rose", "増加"),
         Target::Maintain => ("changed", "変化"),
     };
     Text::new(
-        format!("{en} from {} to {}", shown(from), shown(to)),
-        format!("{} から {} へ{ja}", shown(from), shown(to)),
+        format!("{en} from {from} to {to}"),
+        format!("{from} から {to} へ{ja}"),
     )
 }
 
@@ -111,12 +111,14 @@ impl RuleKind for SeriesTrend {
             if !against_previous && !against_first {
                 continue;
             }
+            // Each value written once (a number's text is most of this rule's work).
+            let (first_s, previous_s, last_s) = (shown(first), shown(previous), shown(last));
             let mut parts = Vec::new();
             if against_previous {
-                parts.push(moved(target, previous, last));
+                parts.push(moved(target, &previous_s, &last_s));
             }
             if against_first {
-                parts.push(moved(target, first, last));
+                parts.push(moved(target, &first_s, &last_s));
             }
             let trend = Text::new(
                 parts
@@ -130,10 +132,10 @@ impl RuleKind for SeriesTrend {
                     .collect::<Vec<_>>()
                     .join("、"),
             );
-            // A value is written only if the rule's templates show it.
-            let value = |name: &str, p: &Point| {
+            // A value is kept only if the rule's templates show it.
+            let value = |name: &str, shown: String| {
                 if ctx.uses(name) {
-                    Text::same(shown(p))
+                    Text::same(shown)
                 } else {
                     Text::default()
                 }
@@ -144,9 +146,9 @@ impl RuleKind for SeriesTrend {
                     &[
                         ("target", Text::same(target.as_str())),
                         ("trend", trend),
-                        ("last", value("last", last)),
-                        ("previous", value("previous", previous)),
-                        ("first", value("first", first)),
+                        ("last", value("last", last_s)),
+                        ("previous", value("previous", previous_s)),
+                        ("first", value("first", first_s)),
                     ],
                 )
                 .with_relation(model.schema.key_name(self.series));
