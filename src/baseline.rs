@@ -160,7 +160,7 @@ impl Baseline {
                     code: f.code.clone(),
                     slug: f.slug.to_string(),
                     nodes: f.nodes.clone(),
-                    relation: f.relation.clone(),
+                    relation: f.relation.as_deref().map(str::to_owned),
                     message: f.message.to_text(),
                     count: 1,
                 });

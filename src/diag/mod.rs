@@ -60,12 +60,12 @@ pub struct Label {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Note {
     head: Arc<Text>,
-    tail: Option<Box<str>>,
+    tail: Option<Arc<str>>,
 }
 
 impl Note {
     /// `head → tail`.
-    pub fn joined(head: Arc<Text>, tail: impl Into<Box<str>>) -> Self {
+    pub fn joined(head: Arc<Text>, tail: impl Into<Arc<str>>) -> Self {
         Note {
             head,
             tail: Some(tail.into()),
@@ -109,8 +109,9 @@ pub struct Finding {
     pub help: Option<Message>,
     /// IDs of the spec nodes involved, primary first.
     pub nodes: Vec<String>,
-    /// The relation involved, if any (e.g. `covers`), for fingerprints.
-    pub relation: Option<String>,
+    /// The relation involved, if any (e.g. `covers`), for fingerprints: the schema's shared
+    /// name.
+    pub relation: Option<Code>,
     /// Context shown after the snippet, such as the plan path above the node (shared: every
     /// finding on a node holds the one note of its plan path).
     pub notes: Vec<Note>,
@@ -178,7 +179,7 @@ impl Finding {
     }
 
     #[must_use]
-    pub fn with_relation(mut self, relation: impl Into<String>) -> Self {
+    pub fn with_relation(mut self, relation: impl Into<Code>) -> Self {
         self.relation = Some(relation.into());
         self
     }

@@ -4,7 +4,7 @@
 //! TOML span, and a rule set with such a finding is not used.
 
 use super::suggest::suggest;
-use crate::diag::{code, Finding, Span, Text};
+use crate::diag::{code, Code, Finding, Span, Text};
 use crate::source::FileId;
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -104,7 +104,7 @@ pub struct Schema {
     pub kinds: Vec<KindSchema>,
     by_name: HashMap<String, KindId>,
     /// Interned key names, indexed by [`KeyId`].
-    key_names: Vec<String>,
+    key_names: Vec<Code>,
     key_ids: HashMap<String, KeyId>,
     hierarchy_ids: Vec<KeyId>,
 }
@@ -131,6 +131,11 @@ impl Schema {
 
     /// The name of an interned key.
     pub fn key_name(&self, id: KeyId) -> &str {
+        self.key_code(id)
+    }
+
+    /// The name of an interned key, shared (a finding's relation holds it without a copy).
+    pub fn key_code(&self, id: KeyId) -> &Code {
         // INVARIANT: KeyIds are handed out by this schema.
         &self.key_names[id.0 as usize]
     }
@@ -191,7 +196,7 @@ impl Schema {
             by_name.insert(name.get_ref().clone(), KindId(i as u16));
         }
         let mut kinds = Vec::new();
-        let mut key_names: Vec<String> = Vec::new();
+        let mut key_names: Vec<Code> = Vec::new();
         let mut key_ids: HashMap<String, KeyId> = HashMap::new();
         for (name, raw_kind) in &raw.kinds {
             if !is_identifier(name.get_ref()) {
@@ -251,7 +256,7 @@ impl Schema {
                     let id = *key_ids
                         .entry(key_name.get_ref().clone())
                         .or_insert_with(|| {
-                            key_names.push(key_name.get_ref().clone());
+                            key_names.push(Code::from(key_name.get_ref()));
                             KeyId(u32::try_from(key_names.len() - 1).unwrap_or(u32::MAX))
                         });
                     keys.push(KeySchema {

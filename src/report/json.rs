@@ -108,7 +108,7 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
                 help: f.help.as_ref().map(|h| h.get(lang).into_owned()),
                 label: f.label.as_ref().map(|l| l.get(lang).to_owned()),
                 nodes: f.nodes.clone(),
-                relation: f.relation.clone(),
+                relation: f.relation.as_deref().map(str::to_owned),
                 fingerprint: baseline::fingerprint(f, sources),
                 location: Location::of(f.span, sources),
                 related: f

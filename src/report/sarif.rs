@@ -231,7 +231,7 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
                 properties: ResultProperties {
                     slug: f.slug.to_string(),
                     nodes: f.nodes.clone(),
-                    relation: f.relation.clone(),
+                    relation: f.relation.as_deref().map(str::to_owned),
                     help: f.help.as_ref().map(|h| h.get(lang).into_owned()),
                 },
             }

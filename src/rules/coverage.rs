@@ -393,8 +393,8 @@ impl Coverage {
             ("min", min.as_str(), min.as_str()),
         ];
         let mut f = ctx.finding_with(n, &vars).with_label(Arc::clone(&shared.label));
-        if self.relation.is_some() {
-            f = f.with_relation(rel);
+        if let Some(r) = self.relation {
+            f = f.with_relation(model.schema.key_code(r));
         }
         // Sources linked to the node or an ancestor whose tags miss the node's topics.
         let first = &linked[..linked.len().min(3)];

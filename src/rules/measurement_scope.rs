@@ -141,7 +141,7 @@ impl RuleKind for MeasurementScope {
                             ),
                         ),
                     )
-                    .with_relation(model.schema.key_name(self.scope));
+                    .with_relation(model.schema.key_code(self.scope));
                 f.nodes.push(program.id.clone());
                 out.push(f);
             }

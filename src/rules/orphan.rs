@@ -76,7 +76,7 @@ impl RuleKind for Orphan {
                     format!("links to no {labels_en}"),
                     format!("{labels_ja}への関係がない"),
                 ))
-                .with_relation(model.schema.key_name(self.relation));
+                .with_relation(model.schema.key_code(self.relation));
             if let Some(span) = at {
                 let relation = model.schema.key_name(self.relation);
                 f = f.with_secondary(

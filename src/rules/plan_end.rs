@@ -156,7 +156,7 @@ impl RuleKind for PlanEnd {
                         ("plan_end", Text::same(format!("FY{}", plan.end))),
                     ],
                 )
-                .with_relation(model.schema.key_name(self.relation))
+                .with_relation(model.schema.key_code(self.relation))
                 .with_label(Text::new(
                     format!("no program after FY{last}"),
                     format!("FY{last} より後に実施する事業がない"),

@@ -141,7 +141,7 @@ impl RuleKind for PlanPeriod {
                         ("plan_period", Text::same(first.text())),
                     ],
                 )
-                .with_relation(model.schema.key_name(self.period))
+                .with_relation(model.schema.key_code(self.period))
                 .with_label(Text::new(en, ja));
             f.span = span;
             for p in &plans {

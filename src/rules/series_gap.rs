@@ -51,7 +51,7 @@ impl RuleKind for SeriesGap {
                         ("plan", Text::same(&model.node(window.plan).id)),
                     ],
                 )
-                .with_relation(model.schema.key_name(self.0.series));
+                .with_relation(model.schema.key_code(self.0.series));
             if let Some(attr) = node.attr(self.0.series) {
                 f.span = attr.key_span;
                 f = f.with_label(Text::new(

@@ -81,7 +81,7 @@ impl RuleKind for SeriesLag {
                         ("plan", Text::same(&model.node(window.plan).id)),
                     ],
                 )
-                .with_relation(model.schema.key_name(self.lag));
+                .with_relation(model.schema.key_code(self.lag));
             if let Some(attr) = node.attr(self.lag) {
                 f.span = attr.value_span;
                 f = f.with_label(Text::new(

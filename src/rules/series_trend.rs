@@ -151,7 +151,7 @@ impl RuleKind for SeriesTrend {
                         ("first", value("first", first_s)),
                     ],
                 )
-                .with_relation(model.schema.key_name(self.series));
+                .with_relation(model.schema.key_code(self.series));
             f.span = last.span;
             let direction = model.schema.key_name(self.direction);
             f = f.with_label(Text::new(

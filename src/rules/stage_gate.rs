@@ -130,7 +130,7 @@ impl RuleKind for StageGate {
                         tally.themes, tally.moved_up
                     ),
                 ))
-                .with_relation(model.schema.key_name(self.keys.relation));
+                .with_relation(model.schema.key_code(self.keys.relation));
             out.push(f);
         }
     }
