@@ -2,7 +2,7 @@
 //! with the values of its placeholders, filled only when a renderer shows it and only in the
 //! language it shows. Most findings come from rule templates, and most are never shown in both
 //! languages (`--quiet`, a baseline, the language server's unchanged files show none): filling
-//! four texts per finding up front was most of the work of the longest rule.
+//! four texts per finding up front was a third of the work of the longest rule.
 
 use crate::base::{Lang, Text};
 use std::borrow::Cow;
