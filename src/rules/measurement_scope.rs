@@ -2,6 +2,7 @@
 //! must be in the node's measurement scope (`measured-in`).
 
 use super::Ctx;
+use crate::base::text::concat;
 use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
@@ -104,43 +105,31 @@ impl RuleKind for MeasurementScope {
                     ],
                 );
                 let scope = model.schema.key_name(self.scope);
+                // Labels joined without `format!`: a KPI with many programs outside its scope
+                // has a finding for each.
+                let (pid, kid) = (program.id.as_str(), kpi.id.as_str());
                 if let Some(attr) = kpi.attr(self.scope) {
                     f.span = attr.value_span;
                     f = f.with_label(Text::new(
-                        format!("{} is not in this list", program.id),
-                        format!("{} がこの一覧にない", program.id),
+                        concat(&[pid, " is not in this list"]),
+                        concat(&[pid, " がこの一覧にない"]),
                     ));
                 } else {
                     f = f.with_label(Text::new(
-                        format!("{} has no `{scope}`", kpi.id),
-                        format!("{} に `{scope}` がない", kpi.id),
+                        concat(&[kid, " has no `", scope, "`"]),
+                        concat(&[kid, " に `", scope, "` がない"]),
                     ));
                 }
-                let (mid, sid) = (&model.node(measured).id, &model.node(served).id);
-                let how_en = if measured == served {
-                    String::new()
+                let (mid, sid) = (model.node(measured).id.as_str(), model.node(served).id.as_str());
+                let (how_en, how_ja): (&[&str], &[&str]) = if measured == served {
+                    (&[], &[])
                 } else {
-                    format!(", which is under {mid}")
+                    (&[", which is under ", mid], &["（", mid, " の下位）"])
                 };
-                let how_ja = if measured == served {
-                    String::new()
-                } else {
-                    format!("（{mid} の下位）")
-                };
+                let en = [&[pid, " serves ", sid], how_en, &[", measured by ", kid]].concat();
+                let ja = [&[pid, " は ", sid], how_ja, &[" に資する（", kid, " の測定対象）"]].concat();
                 f = f
-                    .with_secondary(
-                        span,
-                        Text::new(
-                            format!(
-                                "{} serves {sid}{how_en}, measured by {}",
-                                program.id, kpi.id
-                            ),
-                            format!(
-                                "{} は {sid}{how_ja} に資する（{} の測定対象）",
-                                program.id, kpi.id
-                            ),
-                        ),
-                    )
+                    .with_secondary(span, Text::new(concat(&en), concat(&ja)))
                     .with_relation(model.schema.key_code(self.scope));
                 f.nodes.push(program.id.clone());
                 out.push(f);
