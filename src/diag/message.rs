@@ -59,37 +59,24 @@ pub struct Values {
 }
 
 impl Values {
-    /// The values `(name, English, Japanese)` whose name `keep` accepts, in order (the first
-    /// of two with one name is the one used, as when filling from the list). `None` if their
-    /// text does not fit 32-bit offsets.
-    pub fn new(vars: &[(&'static str, &str, &str)], keep: impl Fn(&str) -> bool) -> Option<Values> {
+    /// The values `(name, English, Japanese)`, in order (the first of two with one name is the
+    /// one used, as when filling from the list). `None` if their text does not fit 32-bit
+    /// offsets.
+    pub fn new(vars: &[(&'static str, &str, &str)]) -> Option<Values> {
         // One value for both languages when they read alike (most are one string passed twice).
         let same = |en: &str, ja: &str| std::ptr::eq(en, ja) || en == ja;
-        let mut len = 0;
-        let mut count = 0;
-        // Which values are kept, decided once each (a finding has a dozen at most; any past
-        // the 64th are kept).
-        let mut kept = 0u64;
-        for (i, &(name, en, ja)) in vars.iter().enumerate() {
-            if i >= 64 || keep(name) {
-                if i < 64 {
-                    kept |= 1 << i;
-                }
-                len += en.len() + if same(en, ja) { 0 } else { ja.len() };
-                count += 1;
-            }
-        }
+        let len: usize = vars
+            .iter()
+            .map(|(_, en, ja)| en.len() + if same(en, ja) { 0 } else { ja.len() })
+            .sum();
         u32::try_from(len).ok()?;
         let mut values = Values {
             text: String::with_capacity(len),
-            vars: Vec::with_capacity(count),
+            vars: Vec::with_capacity(vars.len()),
         };
         // Offsets fit: they are at most `len`.
         let at = |s: &String| u32::try_from(s.len()).unwrap_or(u32::MAX);
-        for (i, &(name, en, ja)) in vars.iter().enumerate() {
-            if i < 64 && kept & (1 << i) == 0 {
-                continue;
-            }
+        for &(name, en, ja) in vars {
             let e0 = at(&values.text);
             values.text.push_str(en);
             let e1 = at(&values.text);
@@ -110,6 +97,15 @@ impl Values {
         let (start, end) = lang.pick((e0, e1), (j0, j1));
         self.text.get(*start as usize..*end as usize)
     }
+}
+
+/// Every name [`fill`] may look up in `template`: the text between each `{` and the next `}`
+/// (in `{a{id}`, both `a{id` and `id`).
+pub fn names(template: &str) -> impl Iterator<Item = &str> {
+    template.match_indices('{').filter_map(|(open, _)| {
+        let after = &template[open + 1..];
+        after.find('}').map(|close| &after[..close])
+    })
 }
 
 /// Replaces the `{name}` placeholders of `template` whose value `value` knows; others are left
@@ -154,7 +150,7 @@ mod tests {
     use super::*;
 
     fn template(en: &str, ja: &str, vars: &[(&'static str, &str, &str)]) -> Message {
-        let values = Values::new(vars, |_| true).unwrap_or_default();
+        let values = Values::new(vars).unwrap_or_default();
         Message::Template(Arc::new(Text::new(en, ja)), Arc::new(values))
     }
 
@@ -178,21 +174,19 @@ mod tests {
     }
 
     #[test]
-    fn values_keep_only_the_names_asked_for_and_one_copy_of_a_value_read_alike() {
-        let v = Values::new(
-            &[
-                ("id", "I1", "I1"),
-                ("unused", "x", "y"),
-                ("kind", "item", "事項"),
-            ],
-            |n| n != "unused",
-        )
-        .unwrap_or_default();
+    fn values_keep_one_copy_of_a_value_read_alike() {
+        let v = Values::new(&[("id", "I1", "I1"), ("kind", "item", "事項")]).unwrap_or_default();
         assert_eq!(v.text, "I1item事項");
         assert_eq!(v.get("id", Lang::Ja), Some("I1"));
         assert_eq!(v.get("kind", Lang::En), Some("item"));
         assert_eq!(v.get("kind", Lang::Ja), Some("事項"));
         assert_eq!(v.get("unused", Lang::En), None);
+    }
+
+    #[test]
+    fn names_are_every_lookup_fill_can_make() {
+        let t = "{id} {a{title} {} {open";
+        assert_eq!(names(t).collect::<Vec<_>>(), ["id", "a{title", "title", ""]);
     }
 
     #[test]

@@ -83,7 +83,7 @@ rule_types! {
 }
 
 use crate::base::timing;
-use crate::diag::{Finding, Message, Note, Text};
+use crate::diag::{message, Finding, Message, Note, Text};
 use crate::model::{Model, NodeIx, Schema};
 use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
 use crate::syntax::ast::Date;
@@ -376,19 +376,10 @@ const PATH_JA: &str = "計画上の位置: ";
 impl<'a> Ctx<'a> {
     fn new(model: &'a Model, rule: &'a Rule, paths: &'a PathMemo) -> Self {
         let mut names = Vec::new();
-        for t in [
-            &rule.message.en,
-            &rule.message.ja,
-            &rule.help.en,
-            &rule.help.ja,
-        ] {
-            let mut rest = t.as_str();
-            while let Some(open) = rest.find('{') {
-                rest = &rest[open + 1..];
-                if let Some(name) = rest.find('}').map(|close| &rest[..close]) {
-                    if !names.contains(&name) {
-                        names.push(name);
-                    }
+        for t in [&rule.message, &rule.help] {
+            for name in message::names(&t.en).chain(message::names(&t.ja)) {
+                if !names.contains(&name) {
+                    names.push(name);
                 }
             }
         }
@@ -442,12 +433,16 @@ impl<'a> Ctx<'a> {
             ("title", node.title_or_id(), node.title_or_id()),
             ("kind", label.en.as_str(), label.ja.as_str()),
         ];
+        // Only the values the templates name are kept.
         let mut all: Vec<(&'static str, &str, &str)> =
             Vec::with_capacity(builtin.len() + vars.len());
-        all.extend(builtin);
-        all.extend_from_slice(vars);
-        let keep = |name: &str| self.names.contains(&name);
-        let (message, help) = if let Some(values) = crate::diag::Values::new(&all, keep) {
+        all.extend(
+            builtin
+                .iter()
+                .chain(vars)
+                .filter(|(name, _, _)| self.uses(name)),
+        );
+        let (message, help) = if let Some(values) = crate::diag::Values::new(&all) {
             let values = Arc::new(values);
             (
                 Message::Template(Arc::clone(&self.message), Arc::clone(&values)),
@@ -647,6 +642,46 @@ item C "c" { parent A }
             notes[2].0,
             format!("plan path: N0 → {} → N14", middle.join(" → "))
         );
+    }
+
+    #[test]
+    fn a_finding_keeps_only_the_values_its_templates_name_and_fills_them_when_shown() {
+        let mut sources = SourceSet::new();
+        let set = RuleSet::embedded(&mut sources).unwrap_or_else(|e| panic!("{e:?}"));
+        let spec = "item I1 \"Trials\" {}\n";
+        let (ast, _) = crate::syntax::parse(FileId(9), spec);
+        let (nodes, _) = crate::model::lower(&set.schema, ast);
+        let (model, _) = Model::assemble(set.schema.clone(), vec![(FileId(9), nodes)]);
+        let paths = PathMemo::new(&model);
+        let n = model.get("I1").unwrap();
+        // ALN101: `{id}` and `{title}` in the message, `{topics_clause}` and `{linked_hint}`
+        // in the help; not `{count}`.
+        let rule = set.rules.iter().find(|r| r.code == "ALN101").unwrap();
+        let ctx = Ctx::new(&model, rule, &paths);
+        let f = ctx.finding_with(
+            n,
+            &[
+                ("count", "7", "7"),
+                ("topics_clause", " (en clause)", "（ja 節）"),
+                ("linked_hint", "", ""),
+            ],
+        );
+        let Message::Template(_, values) = &f.message else {
+            panic!("{:?}", f.message)
+        };
+        assert_eq!(values.get("count", Lang::En), None);
+        assert_eq!(values.get("kind", Lang::Ja), None);
+        assert_eq!(values.get("title", Lang::Ja), Some("Trials"));
+        assert_eq!(values.get("topics_clause", Lang::Ja), Some("（ja 節）"));
+        assert_eq!(
+            f.message.en(),
+            "item I1 “Trials” is in the scope of no program"
+        );
+        let help = f.help.as_ref().unwrap();
+        assert_eq!(help.en(), "add I1 to the `covers` of a program (en clause)");
+        assert!(help
+            .get(Lang::Ja)
+            .starts_with("（ja 節）事業の `covers` に I1 を加えて"));
     }
 
     #[test]

@@ -64,20 +64,13 @@ pub(crate) fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     })
 }
 
-/// The `{name}` placeholders of a template.
+/// The `{name}` placeholders of a template: the names filling looks up that are identifiers.
 fn placeholders(template: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else { break };
-        let name = &after[..close];
-        if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            out.push(name);
-        }
-        rest = &after[close + 1..];
-    }
-    out
+    crate::diag::message::names(template)
+        .filter(|name| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+        .collect()
 }
 
 /// A template as rule-level prose, for a rule set that gives no `summary` or `fix`: each
