@@ -497,7 +497,16 @@ impl Analyzer {
 
 /// A model's nodes split into the runs of each file (a model holds them in file order).
 fn by_file(nodes: Vec<Node>) -> HashMap<FileId, Vec<Node>> {
-    let mut out: HashMap<FileId, Vec<Node>> = HashMap::new();
+    // Each file's vector made at its size: grown a node at a time, the nodes were copied
+    // again at every doubling.
+    let mut counts: HashMap<FileId, usize> = HashMap::new();
+    for node in &nodes {
+        *counts.entry(node.header.file).or_default() += 1;
+    }
+    let mut out: HashMap<FileId, Vec<Node>> = counts
+        .into_iter()
+        .map(|(file, n)| (file, Vec::with_capacity(n)))
+        .collect();
     for node in nodes {
         out.entry(node.header.file).or_default().push(node);
     }
@@ -664,13 +673,19 @@ mod tests {
             let nodes = |a: &Analysis| format!("{:?}", a.model.as_ref().map(|m| &m.nodes));
             assert_eq!(nodes(&incremental), nodes(&fresh), "step {i}");
             assert!(!fresh.findings.is_empty());
-            for (uri, diagnostics) in published.update(&incremental, &docs) {
+            for uri in published.update(&incremental, &docs) {
+                let diagnostics = published.diagnostics(&uri).to_vec();
                 client.insert(uri, diagnostics);
             }
             client.retain(|_, d| !d.is_empty());
-            let all: HashMap<_, _> = crate::lsp::diagnostics::Published::default()
+            let mut all_at_once = crate::lsp::diagnostics::Published::default();
+            let all: HashMap<_, _> = all_at_once
                 .update(&fresh, &docs)
                 .into_iter()
+                .map(|uri| {
+                    let diagnostics = all_at_once.diagnostics(&uri).to_vec();
+                    (uri, diagnostics)
+                })
                 .collect();
             assert_eq!(client, all, "step {i}");
             last = incremental.model.take();

@@ -73,13 +73,15 @@ pub(crate) struct Published {
 }
 
 impl Published {
+    /// The diagnostics the client is to hold for a file (none for a file without findings).
+    pub(crate) fn diagnostics(&self, uri: &Uri) -> &[Diagnostic] {
+        self.files.get(uri).map_or(&[], |sent| &sent.diagnostics)
+    }
+
     /// Brings the publication up to `analysis`: the files whose diagnostics differ from what
-    /// the client holds, with their new diagnostics (empty to clear), sorted by URI.
-    pub(crate) fn update(
-        &mut self,
-        analysis: &Analysis,
-        docs: &DocsUrl,
-    ) -> Vec<(Uri, Vec<Diagnostic>)> {
+    /// the client holds (their new diagnostics are [`Published::diagnostics`], none to clear),
+    /// sorted by URI.
+    pub(crate) fn update(&mut self, analysis: &Analysis, docs: &DocsUrl) -> Vec<Uri> {
         let made_with = Some((analysis.lang, analysis.embedded_rules));
         if self.made_with != made_with {
             // Convert every file again (and compare with what the client holds).
@@ -128,7 +130,7 @@ impl Published {
         let mut next: HashMap<Uri, Sent> = HashMap::with_capacity(updated.len());
         for (uri, sent, changed) in updated {
             if changed {
-                out.push((uri.clone(), sent.diagnostics.clone()));
+                out.push(uri.clone());
             }
             next.insert(uri, sent);
         }
@@ -137,10 +139,10 @@ impl Published {
             self.files
                 .drain()
                 .filter(|(_, sent)| !sent.diagnostics.is_empty())
-                .map(|(uri, _)| (uri, Vec::new())),
+                .map(|(uri, _)| uri),
         );
         self.files = next;
-        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out.sort();
         out
     }
 }

@@ -22,6 +22,7 @@ mod hover;
 mod navigate;
 mod position;
 mod symbols;
+mod transport;
 mod uri;
 mod workspace;
 
@@ -29,7 +30,7 @@ pub use analysis::Settings;
 
 use crate::base::timing;
 use analysis::{Analysis, Analyzer};
-use crossbeam_channel::TryRecvError;
+use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{self as note, Notification as _};
 use lsp_types::request::{self as req, Request as _};
@@ -56,13 +57,14 @@ pub struct Options {
 /// Serves on stdin/stdout until the client sends `exit`. Returns whether the client shut the
 /// server down first (the exit code is 0 then, 1 otherwise, as the protocol asks).
 pub fn serve(options: Options) -> Result<bool, String> {
-    let (connection, io_threads) = Connection::stdio();
-    let clean = run(connection, options)?;
+    let (connection, out, io_threads) =
+        transport::stdio().map_err(|e| format!("cannot start the server's threads: {e}"))?;
+    let clean = run(connection, out, options)?;
     io_threads.join().map_err(|e| e.to_string())?;
     Ok(clean)
 }
 
-fn run(connection: Connection, options: Options) -> Result<bool, String> {
+fn run(connection: Connection, out: Sender<Vec<u8>>, options: Options) -> Result<bool, String> {
     let (id, params) = connection
         .initialize_start()
         .map_err(|e| format!("initialize: {e}"))?;
@@ -90,8 +92,12 @@ fn run(connection: Connection, options: Options) -> Result<bool, String> {
     };
     let mut ws = Workspace::new(roots(&params), options.settings.max_file_size);
     ws.client_lang = params.locale.as_deref().map(crate::diag::Lang::from_locale);
+    // From here on every message goes out encoded (see `transport`).
+    let Connection { sender, receiver } = connection;
+    drop(sender);
     let mut server = Server {
-        connection,
+        receiver,
+        out,
         ws,
         analyzer: Analyzer::default(),
         analysis: None,
@@ -164,11 +170,23 @@ fn roots(params: &InitializeParams) -> Vec<PathBuf> {
         .collect()
 }
 
+/// `textDocument/publishDiagnostics`' parameters, borrowed (the fields and their names of
+/// `lsp_types::PublishDiagnosticsParams`).
+#[derive(serde::Serialize)]
+struct Publish<'a> {
+    uri: &'a lsp_types::Uri,
+    diagnostics: &'a [lsp_types::Diagnostic],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<i32>,
+}
+
 /// A request's failure: an LSP error code and a message.
 type Failure = (i32, String);
 
 struct Server {
-    connection: Connection,
+    receiver: Receiver<Message>,
+    /// Messages encoded as JSON, for the writer thread.
+    out: Sender<Vec<u8>>,
     ws: Workspace,
     analyzer: Analyzer,
     analysis: Option<Analysis>,
@@ -189,7 +207,7 @@ impl Server {
     fn main_loop(&mut self) -> bool {
         loop {
             let msg = if self.dirty {
-                match self.connection.receiver.try_recv() {
+                match self.receiver.try_recv() {
                     Ok(msg) => msg,
                     Err(TryRecvError::Empty) => {
                         self.refresh();
@@ -198,7 +216,7 @@ impl Server {
                     Err(TryRecvError::Disconnected) => return false,
                 }
             } else {
-                match self.connection.receiver.recv() {
+                match self.receiver.recv() {
                     Ok(msg) => msg,
                     Err(_) => return false,
                 }
@@ -206,7 +224,7 @@ impl Server {
             match msg {
                 Message::Request(r) => {
                     let response = self.request(r);
-                    self.send(response.into());
+                    self.send(&response.into());
                 }
                 Message::Notification(n) if n.method == note::Exit::METHOD => {
                     return self.shutdown;
@@ -217,19 +235,28 @@ impl Server {
         }
     }
 
-    fn send(&self, msg: Message) {
+    fn send(&self, msg: &Message) {
+        match transport::encode(msg) {
+            Ok(bytes) => self.send_encoded(bytes),
+            // Only a map with keys that are not strings fails: none of ours.
+            Err(e) => self.log(
+                lsp_types::MessageType::ERROR,
+                format!("align: internal error: cannot encode a message: {e}"),
+            ),
+        }
+    }
+
+    fn send_encoded(&self, bytes: Vec<u8>) {
         // The writer thread ends only when the client is gone; nothing is left to tell.
-        let _ = self.connection.sender.send(msg);
+        let _ = self.out.send(bytes);
     }
 
     fn log(&self, kind: lsp_types::MessageType, message: String) {
-        self.send(
-            Notification::new(
-                note::LogMessage::METHOD.to_owned(),
-                lsp_types::LogMessageParams { typ: kind, message },
-            )
-            .into(),
-        );
+        let params = lsp_types::LogMessageParams { typ: kind, message };
+        // A message type and a string: nothing that could fail to encode.
+        if let Ok(bytes) = transport::notification(note::LogMessage::METHOD, &params) {
+            self.send_encoded(bytes);
+        }
     }
 
     /// Checks the workspace and publishes the diagnostics that changed.
@@ -267,26 +294,28 @@ impl Server {
         let send = std::time::Instant::now();
         let mut changed: Vec<_> = changed
             .into_iter()
-            .map(|(uri, diags)| {
+            .map(|uri| {
                 let version = uri::to_path(&uri).and_then(|p| self.ws.version(&p));
-                (uri, diags, version)
+                (uri, version)
             })
             .collect();
         // The files open in the editor first (each message waits for the client to read the
         // one before): the file being typed in is not kept waiting behind the workspace's.
-        changed.sort_by_key(|(_, _, version)| version.is_none());
-        for (uri, diags, version) in changed {
-            self.send(
-                Notification::new(
-                    note::PublishDiagnostics::METHOD.to_owned(),
-                    lsp_types::PublishDiagnosticsParams {
-                        uri,
-                        diagnostics: diags,
-                        version,
-                    },
-                )
-                .into(),
-            );
+        changed.sort_by_key(|(_, version)| version.is_none());
+        for (uri, version) in &changed {
+            // Serialized from what `published` holds: no copy, no tree of JSON values.
+            let params = Publish {
+                uri,
+                diagnostics: self.published.diagnostics(uri),
+                version: *version,
+            };
+            match transport::notification(note::PublishDiagnostics::METHOD, &params) {
+                Ok(bytes) => self.send_encoded(bytes),
+                Err(e) => self.log(
+                    lsp_types::MessageType::ERROR,
+                    format!("align: internal error: cannot encode diagnostics: {e}"),
+                ),
+            }
         }
         timing::report("send diagnostics", send);
         if analysis.messages != self.messages {
@@ -479,7 +508,7 @@ impl Server {
             }]
         });
         self.send(
-            Request::new(
+            &Request::new(
                 RequestId::from(self.next_id),
                 req::RegisterCapability::METHOD.to_owned(),
                 params,
