@@ -494,10 +494,24 @@ fn note_unread_files(sources: &SourceSet, errors: &[SourceError], findings: &mut
 pub fn check_lowered(
     sources: &SourceSet,
     files: Vec<(source::FileId, Vec<model::Node>)>,
-    mut findings: Vec<Finding>,
+    findings: Vec<Finding>,
     rules: &RuleSet,
     overrides: &Overrides,
     today: Date,
+    memo: Option<&mut model::SuggestMemo>,
+) -> (Model, Vec<Finding>) {
+    let (model, findings) = assemble_lowered(sources, files, findings, rules, memo);
+    let findings = check_model(sources, &model, findings, rules, overrides, today, None);
+    (model, findings)
+}
+
+/// The first half of [`check_lowered`]: the model, and `findings` with the model's own
+/// (duplicate IDs, unresolved references, cycles).
+pub fn assemble_lowered(
+    sources: &SourceSet,
+    files: Vec<(source::FileId, Vec<model::Node>)>,
+    mut findings: Vec<Finding>,
+    rules: &RuleSet,
     memo: Option<&mut model::SuggestMemo>,
 ) -> (Model, Vec<Finding>) {
     let (model, mut model_findings) = timing::time("assemble the model", || {
@@ -505,15 +519,152 @@ pub fn check_lowered(
     });
     note_unread_files(sources, &[], &mut model_findings);
     findings.extend(model_findings);
+    (model, findings)
+}
+
+/// The second half of [`check_lowered`]: the rules on the nodes in `scope` (all with `None`,
+/// see [`RuleSet::run_scoped`]) added to `findings` (those [`assemble_lowered`] gave),
+/// findings that follow from a structural error held back, sorted. Runs on the parts of a
+/// partition of the nodes give each file the findings of one run on all: the rules' in the
+/// files of their nodes, the others' in every run.
+pub fn check_model(
+    sources: &SourceSet,
+    model: &Model,
+    mut findings: Vec<Finding>,
+    rules: &RuleSet,
+    overrides: &Overrides,
+    today: Date,
+    scope: Option<&[bool]>,
+) -> Vec<Finding> {
     let all = Selection::all();
     findings.extend(timing::time("rules", || {
-        rules.run_selected(&model, today, &|r| runs(r, overrides, &all))
+        rules.run_scoped(model, today, &|r| runs(r, overrides, &all), scope)
     }));
     // In an editor a file that cannot be decoded has its own diagnostic; the others keep
-    // theirs (only structural errors hold findings back here).
+    // theirs (only structural errors hold findings back here, and the rules make none).
     let (mut findings, _held) = timing::time("hold back", || {
-        crate::rules::hold_back(rules, &model, findings, false)
+        crate::rules::hold_back(rules, model, findings, false)
     });
     timing::time("sort", || source::sort(&mut findings, sources));
-    (model, findings)
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    /// Every directory of `.align` files under `dir` (a fixture is one).
+    fn spec_dirs(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        if entries
+            .iter()
+            .any(|p| p.extension().is_some_and(|x| x == "align"))
+        {
+            out.push(dir.to_path_buf());
+        }
+        for e in entries.iter().filter(|p| p.is_dir()) {
+            spec_dirs(e, out);
+        }
+    }
+
+    /// A multiset of findings, comparable.
+    fn bag<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
+        let mut v: Vec<String> = findings.into_iter().map(|f| format!("{f:?}")).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_partition_of_the_nodes_gives_together_the_findings_of_one_run_on_all() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = Vec::new();
+        for d in ["tests/fixtures", "specs", "examples"] {
+            spec_dirs(&root.join(d), &mut dirs);
+        }
+        assert!(dirs.len() > 100, "{}", dirs.len());
+        let today = Date::new(2026, 11, 24).unwrap();
+        let mut judged = 0;
+        let mut split_by_file = 0;
+        for dir in &dirs {
+            let loaded = source::load(std::slice::from_ref(dir), source::DEFAULT_MAX_FILE_SIZE);
+            let mut sources = loaded.sources;
+            // The fixture's own rule set when it has a valid one, else the bundled one.
+            let rules = RuleSet::from_dir(&dir.join("rules"), &mut sources)
+                .or_else(|_| RuleSet::embedded(&mut sources));
+            let Ok(rules) = rules else { continue };
+            let overrides = std::fs::read_to_string(dir.join("align.toml"))
+                .ok()
+                .and_then(|text| Config::parse(FileId(u32::MAX), &text, dir.clone()).ok())
+                .and_then(|c| c.overrides(&rules).ok())
+                .unwrap_or_default();
+            let files: Vec<(FileId, Vec<model::Node>)> = sources
+                .files()
+                .filter(|(_, f)| f.kind == SourceKind::Spec && f.valid)
+                .map(|(id, f)| {
+                    let (ast, _) = syntax::parse(id, &f.text);
+                    (id, model::lower(&rules.schema, ast).0)
+                })
+                .collect();
+            let (model, base) = assemble_lowered(&sources, files, Vec::new(), &rules, None);
+            let n = model.nodes.len();
+            let run = |scope: Option<&[bool]>| {
+                check_model(
+                    &sources,
+                    &model,
+                    base.clone(),
+                    &rules,
+                    &overrides,
+                    today,
+                    scope,
+                )
+            };
+            let all = run(None);
+            // A rule's finding, or a judgement of a waiver by the findings on its node, is the
+            // run's that judges its node; the others are in every run.
+            let scoped = |f: &Finding| {
+                code::lookup(&f.code).is_none()
+                    || f.code == code::UNUSED_WAIVER.code
+                    || f.code == code::EXPIRED_WAIVER.code
+            };
+            let node_of = |f: &Finding| f.nodes.first().and_then(|id| model.get(id));
+            let partitions: Vec<Vec<bool>> = vec![
+                vec![false; n],
+                (0..n).map(|i| i % 2 == 0).collect(),
+                (0..n).map(|i| i < n / 2).collect(),
+                (0..n).map(|i| i % 3 == 1).collect(),
+            ];
+            for part in &partitions {
+                let expected = all
+                    .iter()
+                    .filter(|f| !scoped(f) || node_of(f).is_some_and(|n| part[n.index()]));
+                assert_eq!(bag(&run(Some(part))), bag(expected), "{}", dir.display());
+            }
+            // As the language server splits them: the nodes of one file, then the others,
+            // each run's findings taken in its own files.
+            let first = model.nodes.first().map(|n| n.header.file);
+            let part: Vec<bool> = model
+                .nodes
+                .iter()
+                .map(|n| Some(n.header.file) == first)
+                .collect();
+            if part.iter().any(|b| !b) {
+                split_by_file += 1;
+            }
+            let rest: Vec<bool> = part.iter().map(|b| !b).collect();
+            let (a, b) = (run(Some(&part)), run(Some(&rest)));
+            let joined = a
+                .iter()
+                .filter(|f| Some(f.span.file) == first)
+                .chain(b.iter().filter(|f| Some(f.span.file) != first));
+            assert_eq!(bag(joined), bag(&all), "{}", dir.display());
+            judged += usize::from(!all.is_empty());
+        }
+        assert!(judged > 60, "{judged}");
+        assert!(split_by_file > 5, "{split_by_file}");
+    }
 }

@@ -718,6 +718,14 @@ fn the_open_file_is_published_before_the_files_it_affects() {
                                   "text": PLAN.replace("goal G1 ", "goal G9 ") } }),
     );
     c.request("workspace/symbol", json!({ "query": "G9" }));
+    // The files not open are checked once the server is idle: perhaps after the answer.
+    let is_kpis = |m: &Value| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == kpis.as_str()
+    };
+    while !c.pending.iter().any(is_kpis) {
+        let m = c.recv();
+        c.pending.push_back(m);
+    }
     let order: Vec<String> = c
         .pending
         .iter()
@@ -726,6 +734,43 @@ fn the_open_file_is_published_before_the_files_it_affects() {
         .collect();
     assert!(order.contains(&kpis), "{order:?}");
     assert_eq!(order.first(), Some(&plan), "{order:?}");
+    assert!(c.shutdown().success());
+}
+
+/// After an edit the open files' findings are made first and published; a hover on an ID
+/// declared in a file not open waits for that file's findings, and shows them.
+#[test]
+fn a_hover_right_after_an_edit_shows_the_findings_of_files_not_open() {
+    let (_dir, root) = workspace(&[
+        ("plan.align", PLAN),
+        ("programs.align", PROGRAMS),
+        ("kpis.align", KPIS),
+    ]);
+    let (plan, kpis) = (uri(&root.join("plan.align")), uri(&root.join("kpis.align")));
+    let mut c = Client::start(&root, &[]);
+    // I2 (in plan.align) is in no program's scope: ALN101 on it.
+    assert!(c.diagnostics(&plan).to_string().contains("ALN101"));
+    // K1 in the open kpis.align now measures I2 as well, and a program declared there serves
+    // I1 under G1 but is not among those K1 is measured in.
+    let text = KPIS.replacen("measures [G1]", "measures [G1, I2]", 1)
+        + "program p2 \"別事業\" {\n  agency \"MHLW\"\n  covers [I1]\n  scope [hub]\n}\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": kpis, "languageId": "align", "version": 1, "text": text } }),
+    );
+    let on_i2 = c.request("textDocument/hover", at(&kpis, pos(&text, "I2", 0)));
+    let shown = on_i2["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(shown.contains("ALN101"), "{on_i2}");
+    // K1's own finding, made with the open file's.
+    let on_k1 = c.request("textDocument/hover", at(&kpis, pos(&text, "K1", 0)));
+    let shown = on_k1["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(shown.contains("ALN104"), "{on_k1}");
+    let k = c.diagnostics(&kpis);
+    assert!(k.to_string().contains("ALN104"), "{k}");
     assert!(c.shutdown().success());
 }
 

@@ -105,6 +105,8 @@ pub(crate) struct SpecInput<'a> {
     pub(crate) text: &'a str,
     pub(crate) valid: bool,
     pub(crate) finding: Option<&'a Finding>,
+    /// Open in the editor: its findings are made first (see [`Analysis::rest`]).
+    pub(crate) open: bool,
 }
 
 /// What one check needs from the workspace.
@@ -134,8 +136,11 @@ pub(crate) struct Analysis {
     pub(crate) rules: Option<Arc<RuleSet>>,
     /// The rule set is the embedded one (its codes are those of the bundled docs).
     pub(crate) embedded_rules: bool,
-    /// Sorted by file, offset, code, with `align.toml`'s severities applied.
+    /// Sorted by file, offset, code, with `align.toml`'s severities applied. While `rest`
+    /// is pending, those of the open files only.
     pub(crate) findings: Vec<Finding>,
+    /// The check of the files not open, when it is still to be done (see [`Rest`]).
+    pub(crate) rest: Option<Rest>,
     pub(crate) specs: Vec<SpecFile>,
     pub(crate) lang: Lang,
     /// Problems to log (unreadable rule set…).
@@ -144,7 +149,55 @@ pub(crate) struct Analysis {
     lines: HashMap<FileId, Arc<LineIndex>>,
 }
 
+/// What the second half of a check needs. After an edit the rules judge first only the
+/// nodes of the open files, whose findings are then complete (every rule makes its findings
+/// on the node it judges, inside that node's declaration: see `RuleSet::run_scoped`); the
+/// other files' findings follow from a second run on the other nodes, when no message waits.
+#[derive(Debug)]
+pub(crate) struct Rest {
+    /// The findings before the rules (syntax, lowering, the model's own).
+    base: Vec<Finding>,
+    overrides: Overrides,
+    today: Date,
+    /// The open files, whose findings the first half made.
+    pub(crate) open: HashSet<FileId>,
+    /// The nodes not in an open file (indexed by node).
+    scope: Vec<bool>,
+}
+
+impl Rest {
+    /// Whether a finding on `id` made before the rules is in a file not open (the first half
+    /// of the check has only the rules' findings on the open files' nodes, all in those files).
+    pub(crate) fn elsewhere(&self, id: &str) -> bool {
+        self.base
+            .iter()
+            .any(|f| !self.open.contains(&f.span.file) && f.nodes.first().is_some_and(|n| n == id))
+    }
+}
+
 impl Analysis {
+    /// Completes a check of which only the open files' findings are made ([`Analysis::rest`]):
+    /// the findings of the other files, added in order.
+    pub(crate) fn finish(&mut self) {
+        let Some(rest) = self.rest.take() else { return };
+        let (Some(model), Some(rules)) = (&self.model, &self.rules) else {
+            return;
+        };
+        let found = engine::check_model(
+            &self.sources,
+            model,
+            rest.base,
+            rules,
+            &rest.overrides,
+            rest.today,
+            Some(&rest.scope),
+        );
+        let mut found = rest.overrides.apply(found);
+        found.retain(|f| !rest.open.contains(&f.span.file));
+        self.findings.extend(found);
+        crate::source::sort(&mut self.findings, &self.sources);
+    }
+
     pub(crate) fn spec(&self, path: &Path) -> Option<&SpecFile> {
         self.by_path.get(path).map(|&i| &self.specs[i])
     }
@@ -462,18 +515,49 @@ impl Analyzer {
             }
         }
 
+        let open: HashSet<FileId> = specs
+            .iter()
+            .filter(|(_, spec)| spec.open)
+            .map(|(id, _)| *id)
+            .collect();
+        let mut rest = None;
         let (model, findings) = match &rules {
             Some(set) if !specs.is_empty() => {
-                let (model, found) = engine::check_lowered(
+                let (model, mut base) =
+                    engine::assemble_lowered(&sources, files, findings, set, Some(&mut self.memo));
+                // The open files' nodes judged first, when there are others too: their
+                // findings are published before the rest of the workspace is checked.
+                let scope: Vec<bool> = model
+                    .nodes
+                    .iter()
+                    .map(|n| open.contains(&n.header.file))
+                    .collect();
+                let split = scope.contains(&true) && scope.contains(&false);
+                let found = engine::check_model(
                     &sources,
-                    files,
-                    findings,
+                    &model,
+                    if split {
+                        base.clone()
+                    } else {
+                        std::mem::take(&mut base)
+                    },
                     set,
                     &overrides,
                     settings.today,
-                    Some(&mut self.memo),
+                    split.then_some(scope.as_slice()),
                 );
-                (Some(model), overrides.apply(found))
+                let mut found = overrides.apply(found);
+                if split {
+                    found.retain(|f| open.contains(&f.span.file));
+                    rest = Some(Rest {
+                        base,
+                        overrides: overrides.clone(),
+                        today: settings.today,
+                        open,
+                        scope: scope.iter().map(|b| !b).collect(),
+                    });
+                }
+                (Some(model), found)
             }
             _ => {
                 crate::source::sort(&mut findings, &sources);
@@ -486,6 +570,7 @@ impl Analyzer {
             rules,
             embedded_rules: rules_dir.is_none(),
             findings,
+            rest,
             specs: spec_files,
             lang,
             messages,
@@ -536,6 +621,7 @@ mod tests {
                     text: t,
                     valid: true,
                     finding: None,
+                    open: false,
                 })
                 .collect(),
             config: None,
@@ -615,6 +701,7 @@ mod tests {
     /// break and mend the syntax, drop and restore a file.
     #[test]
     fn an_analyzer_kept_across_edits_equals_a_fresh_one() {
+        use crate::lsp::diagnostics::Part;
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("specs");
         let scan = read_disk(std::slice::from_ref(&root), source::DEFAULT_MAX_FILE_SIZE);
         let original: Vec<(PathBuf, String)> = scan
@@ -666,21 +753,58 @@ mod tests {
         let docs = crate::lsp::diagnostics::DocsUrl::default();
         // The last model, whose unchanged files' nodes the next analysis takes.
         let mut last: Option<Model> = None;
+        // The same with one file open (another at each step): its findings are made first,
+        // published, then the others'.
+        let mut kept_open = Analyzer::default();
+        let mut published_open = crate::lsp::diagnostics::Published::default();
+        let mut client_open: HashMap<lsp_types::Uri, Vec<lsp_types::Diagnostic>> = HashMap::new();
+        let mut last_open: Option<Model> = None;
+        let publish = |published: &mut crate::lsp::diagnostics::Published,
+                       client: &mut HashMap<lsp_types::Uri, Vec<lsp_types::Diagnostic>>,
+                       a: &Analysis,
+                       part: Part<'_>| {
+            for uri in published.update(a, &docs, part) {
+                let diagnostics = published.diagnostics(&uri).to_vec();
+                client.insert(uri, diagnostics);
+            }
+        };
         for (i, files) in steps.iter().enumerate() {
+            let mut with_one_open = inputs(files);
+            with_one_open.specs[i % files.len()].open = true;
+            let mut split = kept_open.analyze_after(&with_one_open, &settings(), last_open.take());
+            let open = split
+                .rest
+                .as_ref()
+                .map(|r| r.open.clone())
+                .unwrap_or_default();
+            assert_eq!(open.len(), 1, "step {i}");
+            publish(
+                &mut published_open,
+                &mut client_open,
+                &split,
+                Part::Open(&open),
+            );
+            split.finish();
+            publish(
+                &mut published_open,
+                &mut client_open,
+                &split,
+                Part::Others(&open),
+            );
+            client_open.retain(|_, d| !d.is_empty());
+            last_open = split.model.take();
+
             let mut incremental = kept.analyze_after(&inputs(files), &settings(), last.take());
             let fresh = Analyzer::default().analyze(&inputs(files), &settings());
             assert_eq!(shown(&incremental), shown(&fresh), "step {i}");
             let nodes = |a: &Analysis| format!("{:?}", a.model.as_ref().map(|m| &m.nodes));
             assert_eq!(nodes(&incremental), nodes(&fresh), "step {i}");
             assert!(!fresh.findings.is_empty());
-            for uri in published.update(&incremental, &docs) {
-                let diagnostics = published.diagnostics(&uri).to_vec();
-                client.insert(uri, diagnostics);
-            }
+            publish(&mut published, &mut client, &incremental, Part::All);
             client.retain(|_, d| !d.is_empty());
             let mut all_at_once = crate::lsp::diagnostics::Published::default();
             let all: HashMap<_, _> = all_at_once
-                .update(&fresh, &docs)
+                .update(&fresh, &docs, Part::All)
                 .into_iter()
                 .map(|uri| {
                     let diagnostics = all_at_once.diagnostics(&uri).to_vec();
@@ -688,6 +812,8 @@ mod tests {
                 })
                 .collect();
             assert_eq!(client, all, "step {i}");
+            assert_eq!(client_open, all, "step {i}, one file open");
+            assert_eq!(shown(&split), shown(&fresh), "step {i}, one file open");
             last = incremental.model.take();
         }
         // The shift above reaches findings of other files.

@@ -20,7 +20,7 @@ use lsp_types::{
     Location, NumberOrString, Range, Uri,
 };
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -64,6 +64,16 @@ struct Sent {
     diagnostics: Vec<Diagnostic>,
 }
 
+/// Which files a publication brings up to date.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Part<'a> {
+    All,
+    /// The open files (the first half of a check).
+    Open(&'a HashSet<FileId>),
+    /// The files not open (the second half).
+    Others(&'a HashSet<FileId>),
+}
+
 /// The diagnostics the client holds, per file.
 #[derive(Debug, Default)]
 pub(crate) struct Published {
@@ -78,10 +88,15 @@ impl Published {
         self.files.get(uri).map_or(&[], |sent| &sent.diagnostics)
     }
 
-    /// Brings the publication up to `analysis`: the files whose diagnostics differ from what
-    /// the client holds (their new diagnostics are [`Published::diagnostics`], none to clear),
-    /// sorted by URI.
-    pub(crate) fn update(&mut self, analysis: &Analysis, docs: &DocsUrl) -> Vec<Uri> {
+    /// Brings the publication of the files of `part` up to `analysis`: the files whose
+    /// diagnostics differ from what the client holds (their new diagnostics are
+    /// [`Published::diagnostics`], none to clear), sorted by URI.
+    pub(crate) fn update(
+        &mut self,
+        analysis: &Analysis,
+        docs: &DocsUrl,
+        part: Part<'_>,
+    ) -> Vec<Uri> {
         let made_with = Some((analysis.lang, analysis.embedded_rules));
         if self.made_with != made_with {
             // Convert every file again (and compare with what the client holds).
@@ -97,11 +112,31 @@ impl Published {
             .map(|(id, _)| analysis.path(id).and_then(uri::from_path))
             .collect();
         let uri_of = |id: FileId| uris.get(id.0 as usize).cloned().flatten();
+        let open_uris: HashSet<Uri> = match part {
+            Part::All => HashSet::new(),
+            Part::Open(open) | Part::Others(open) => {
+                open.iter().filter_map(|&id| uri_of(id)).collect()
+            }
+        };
+        let in_part = |uri: &Uri| match part {
+            Part::All => true,
+            Part::Open(_) => open_uris.contains(uri),
+            Part::Others(_) => !open_uris.contains(uri),
+        };
         // The findings of each file, in order (they are sorted by file already; grouping
         // does not rely on it).
         let mut groups: Vec<(FileId, Vec<&Finding>)> = Vec::new();
         let mut at: HashMap<FileId, usize> = HashMap::new();
-        for f in &analysis.findings {
+        let file_in_part = |id: FileId| match part {
+            Part::All => true,
+            Part::Open(open) => open.contains(&id),
+            Part::Others(open) => !open.contains(&id),
+        };
+        for f in analysis
+            .findings
+            .iter()
+            .filter(|f| file_in_part(f.span.file))
+        {
             let i = *at.entry(f.span.file).or_insert_with(|| {
                 groups.push((f.span.file, Vec::new()));
                 groups.len() - 1
@@ -134,13 +169,15 @@ impl Published {
             }
             next.insert(uri, sent);
         }
-        // Files with no finding now: cleared, if the client holds any diagnostic for them.
-        out.extend(
-            self.files
-                .drain()
-                .filter(|(_, sent)| !sent.diagnostics.is_empty())
-                .map(|(uri, _)| uri),
-        );
+        // Files of the part with no finding now: cleared, if the client holds any diagnostic
+        // for them. The others are left as they are.
+        for (uri, sent) in self.files.drain() {
+            if !in_part(&uri) {
+                next.insert(uri, sent);
+            } else if !sent.diagnostics.is_empty() {
+                out.push(uri);
+            }
+        }
         self.files = next;
         out.sort();
         out

@@ -47,6 +47,18 @@ pub(crate) fn hover(a: &Analysis, p: &HoverParams) -> Option<Hover> {
     })
 }
 
+/// The ID a hover describes (with the findings on it) and the file that declares it, if it
+/// is declared.
+pub(crate) fn subject<'a>(
+    a: &'a Analysis,
+    p: &HoverParams,
+) -> Option<(crate::source::FileId, &'a str)> {
+    let (file, offset) = locate(a, &p.text_document_position_params)?;
+    let (id, _, _) = id_at(a, file, offset)?;
+    let model = a.model.as_ref()?;
+    Some((model.node(model.get(id)?).header.file, id))
+}
+
 fn describe(a: &Analysis, model: &Model, ix: NodeIx, md: &mut String) {
     let lang = a.lang;
     let ja = lang == Lang::Ja;

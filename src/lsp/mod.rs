@@ -2,12 +2,17 @@
 //!
 //! One thread handles messages in order. Every change marks the workspace dirty; the check
 //! runs once no further message is waiting (so a burst of keystrokes costs one check), or
-//! before the next request, which then sees the current text. A panic inside a request or a
-//! check is caught: the request is answered with an error and the server goes on.
+//! before the next request, which then sees the current text. With files open in the editor
+//! a check comes in two halves: the rules judge first the open files' declarations, whose
+//! diagnostics are then complete and published; the rest of the workspace is judged once the
+//! client has read them and no message has come for a moment (`IDLE`), or at once for a
+//! request that reads its findings. A panic inside a request or a check is caught: the
+//! request is answered with an error and the server goes on.
 //!
 //! Files, one job each: `workspace` (document store), `analysis` (the one adapter to the
 //! core), `position` and `uri` (conversions), `diagnostics`, `navigate` (definition,
-//! references, rename), `hover`, `completion`, `actions` (code actions), `symbols`.
+//! references, rename), `hover`, `completion`, `actions` (code actions), `symbols`,
+//! `transport` (stdin and stdout).
 
 // `lsp_types::Uri` caches parts of its parse in cells, but hashes and compares by its text
 // only, so it is a sound map key (the types of lsp-types use it so: `WorkspaceEdit::changes`).
@@ -30,7 +35,7 @@ pub use analysis::Settings;
 
 use crate::base::timing;
 use analysis::{Analysis, Analyzer};
-use crossbeam_channel::{Receiver, Sender, TryRecvError};
+use crossbeam_channel::{Receiver, RecvTimeoutError, TryRecvError};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{self as note, Notification as _};
 use lsp_types::request::{self as req, Request as _};
@@ -64,7 +69,7 @@ pub fn serve(options: Options) -> Result<bool, String> {
     Ok(clean)
 }
 
-fn run(connection: Connection, out: Sender<Vec<u8>>, options: Options) -> Result<bool, String> {
+fn run(connection: Connection, out: transport::Outbox, options: Options) -> Result<bool, String> {
     let (id, params) = connection
         .initialize_start()
         .map_err(|e| format!("initialize: {e}"))?;
@@ -180,13 +185,17 @@ struct Publish<'a> {
     version: Option<i32>,
 }
 
+/// How long the server waits for another message, once the open files' diagnostics are
+/// written, before it checks the rest of the workspace.
+const IDLE: std::time::Duration = std::time::Duration::from_millis(20);
+
 /// A request's failure: an LSP error code and a message.
 type Failure = (i32, String);
 
 struct Server {
     receiver: Receiver<Message>,
     /// Messages encoded as JSON, for the writer thread.
-    out: Sender<Vec<u8>>,
+    out: transport::Outbox,
     ws: Workspace,
     analyzer: Analyzer,
     analysis: Option<Analysis>,
@@ -206,6 +215,7 @@ impl Server {
     /// Returns whether `shutdown` came before `exit`.
     fn main_loop(&mut self) -> bool {
         loop {
+            let pending = self.analysis.as_ref().is_some_and(|a| a.rest.is_some());
             let msg = if self.dirty {
                 match self.receiver.try_recv() {
                     Ok(msg) => msg,
@@ -214,6 +224,20 @@ impl Server {
                         continue;
                     }
                     Err(TryRecvError::Disconnected) => return false,
+                }
+            } else if pending {
+                // The rest of the workspace once the client has read what it was sent and
+                // no key has come for a moment: checked sooner, it would take the cores from
+                // the client parsing the open file's diagnostics, and from the next key.
+                match self.receiver.recv_timeout(IDLE) {
+                    Ok(msg) => msg,
+                    Err(RecvTimeoutError::Timeout) => {
+                        if self.out.drained() {
+                            self.finish();
+                        }
+                        continue;
+                    }
+                    Err(RecvTimeoutError::Disconnected) => return false,
                 }
             } else {
                 match self.receiver.recv() {
@@ -247,8 +271,7 @@ impl Server {
     }
 
     fn send_encoded(&self, bytes: Vec<u8>) {
-        // The writer thread ends only when the client is gone; nothing is left to tell.
-        let _ = self.out.send(bytes);
+        self.out.send(bytes);
     }
 
     fn log(&self, kind: lsp_types::MessageType, message: String) {
@@ -288,8 +311,69 @@ impl Server {
             }
         };
         timing::report("check", start);
+        let part = analysis.rest.as_ref().map(|r| r.open.clone());
+        self.publish(
+            &analysis,
+            part.as_ref()
+                .map_or(diagnostics::Part::All, diagnostics::Part::Open),
+        );
+        if analysis.messages != self.messages {
+            for m in &analysis.messages {
+                self.log(lsp_types::MessageType::WARNING, format!("align: {m}"));
+            }
+            self.messages.clone_from(&analysis.messages);
+        }
+        // Freeing the previous check (every node, finding and text of the workspace) costs as
+        // much as copying it: done on a thread of its own, off the path of the next message.
+        let old = self.analysis.replace(analysis);
+        if let Some(old) = old {
+            let freed = std::thread::Builder::new()
+                .name("align-free".to_owned())
+                .spawn(move || drop(old));
+            if let Err(e) = freed {
+                self.log(
+                    lsp_types::MessageType::WARNING,
+                    format!("align: cannot start a thread to free memory: {e}"),
+                );
+            }
+        }
+        timing::report("check and publish", start);
+    }
+
+    /// Checks the files not open when the last check judged only the open ones, and
+    /// publishes their diagnostics that changed.
+    fn finish(&mut self) {
+        let Some(mut analysis) = self.analysis.take() else {
+            return;
+        };
+        let Some(open) = analysis.rest.as_ref().map(|r| r.open.clone()) else {
+            self.analysis = Some(analysis);
+            return;
+        };
+        let start = std::time::Instant::now();
+        if let Err(panic) = panic::catch_unwind(AssertUnwindSafe(|| analysis.finish())) {
+            // The open files' diagnostics stand; the others are left as last published.
+            analysis.rest = None;
+            self.log(
+                lsp_types::MessageType::ERROR,
+                format!(
+                    "align: internal error while checking: {}",
+                    panic_text(&panic)
+                ),
+            );
+            self.analysis = Some(analysis);
+            return;
+        }
+        timing::report("check the files not open", start);
+        self.publish(&analysis, diagnostics::Part::Others(&open));
+        self.analysis = Some(analysis);
+        timing::report("check and publish the files not open", start);
+    }
+
+    /// Publishes the diagnostics of the files of `part` that changed since last sent.
+    fn publish(&mut self, analysis: &Analysis, part: diagnostics::Part<'_>) {
         let publish = std::time::Instant::now();
-        let changed = self.published.update(&analysis, &self.docs);
+        let changed = self.published.update(analysis, &self.docs, part);
         timing::report("convert diagnostics", publish);
         let send = std::time::Instant::now();
         let mut changed: Vec<_> = changed
@@ -318,27 +402,6 @@ impl Server {
             }
         }
         timing::report("send diagnostics", send);
-        if analysis.messages != self.messages {
-            for m in &analysis.messages {
-                self.log(lsp_types::MessageType::WARNING, format!("align: {m}"));
-            }
-            self.messages.clone_from(&analysis.messages);
-        }
-        // Freeing the previous check (every node, finding and text of the workspace) costs as
-        // much as copying it: done on a thread of its own, off the path of the next message.
-        let old = self.analysis.replace(analysis);
-        if let Some(old) = old {
-            let freed = std::thread::Builder::new()
-                .name("align-free".to_owned())
-                .spawn(move || drop(old));
-            if let Err(e) = freed {
-                self.log(
-                    lsp_types::MessageType::WARNING,
-                    format!("align: cannot start a thread to free memory: {e}"),
-                );
-            }
-        }
-        timing::report("check and publish", start);
     }
 
     fn request(&mut self, r: Request) -> Response {
@@ -356,8 +419,41 @@ impl Server {
         if self.dirty {
             self.refresh();
         }
+        if self.needs_rest(&r.method, &r.params) {
+            self.finish();
+        }
         let Request { id, method, params } = r;
         guarded(id, &method, || self.dispatch(&method, params))
+    }
+
+    /// Whether a request reads findings that the first half of a check did not make (those in
+    /// files not open): a hover on an ID declared in such a file, or with a finding of the
+    /// model's there (a duplicate of it); code actions in such a file.
+    fn needs_rest(&self, method: &str, params: &Value) -> bool {
+        let Some(a) = self.analysis.as_ref() else {
+            return false;
+        };
+        let Some(rest) = a.rest.as_ref() else {
+            return false;
+        };
+        let outside =
+            |file: Option<crate::source::FileId>| file.is_some_and(|f| !rest.open.contains(&f));
+        match method {
+            req::HoverRequest::METHOD => serde_json::from_value(params.clone()).is_ok_and(|p| {
+                hover::subject(a, &p)
+                    .is_some_and(|(file, id)| outside(Some(file)) || rest.elsewhere(id))
+            }),
+            req::CodeActionRequest::METHOD => {
+                serde_json::from_value::<lsp_types::CodeActionParams>(params.clone()).is_ok_and(
+                    |p| {
+                        let spec =
+                            uri::to_path(&p.text_document.uri).and_then(|path| a.spec(&path));
+                        outside(spec.map(|s| s.id))
+                    },
+                )
+            }
+            _ => false,
+        }
     }
 
     fn dispatch(&mut self, method: &str, params: Value) -> Result<Value, Failure> {

@@ -12,7 +12,10 @@ use crossbeam_channel::{bounded, Receiver, Sender};
 use lsp_server::{Connection, Message, RequestId, ResponseError};
 use serde::Serialize;
 use serde_json::Value;
+use std::cell::Cell;
 use std::io::{self, BufWriter, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::thread;
 
 /// The threads that read stdin and write stdout.
@@ -39,7 +42,7 @@ fn panicked(which: &str) -> io::Error {
 /// messages that everything after it uses. The writer writes the handshake's messages until
 /// the connection's sender is dropped, then the encoded ones: the server drops it once
 /// initialized, before it encodes anything, so the order is the order they were sent in.
-pub(crate) fn stdio() -> io::Result<(Connection, Sender<Vec<u8>>, IoThreads)> {
+pub(crate) fn stdio() -> io::Result<(Connection, Outbox, IoThreads)> {
     let (reader_tx, reader_rx) = bounded::<Message>(0);
     let reader = thread::Builder::new()
         .name("align-lsp-reader".to_owned())
@@ -58,16 +61,23 @@ pub(crate) fn stdio() -> io::Result<(Connection, Sender<Vec<u8>>, IoThreads)> {
     // A few messages may wait, so the next file's diagnostics are encoded while the client
     // reads the last.
     let (encoded_tx, encoded_rx) = bounded::<Vec<u8>>(4);
+    let written = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&written);
     let writer = thread::Builder::new()
         .name("align-lsp-writer".to_owned())
-        .spawn(move || write_all(&message_rx, &encoded_rx, &mut io::stdout().lock()))?;
+        .spawn(move || write_all(&message_rx, &encoded_rx, &counter, &mut io::stdout().lock()))?;
+    let outbox = Outbox {
+        tx: encoded_tx,
+        sent: Cell::new(0),
+        written,
+    };
     let connection = Connection {
         sender: message_tx,
         receiver: reader_rx,
     };
     Ok((
         connection,
-        encoded_tx,
+        outbox,
         IoThreads {
             reader: reader?,
             writer,
@@ -75,11 +85,37 @@ pub(crate) fn stdio() -> io::Result<(Connection, Sender<Vec<u8>>, IoThreads)> {
     ))
 }
 
+/// Where the server puts encoded messages for the writer thread.
+pub(crate) struct Outbox {
+    tx: Sender<Vec<u8>>,
+    /// Messages put here.
+    sent: Cell<usize>,
+    /// Messages the writer has written out (the client has read them from the pipe).
+    written: Arc<AtomicUsize>,
+}
+
+impl Outbox {
+    pub(crate) fn send(&self, bytes: Vec<u8>) {
+        // The writer thread ends only when the client is gone; nothing is left to tell.
+        if self.tx.send(bytes).is_ok() {
+            self.sent.set(self.sent.get() + 1);
+        }
+    }
+
+    /// Whether every message put here is written out: the client has what it was sent, and
+    /// work that would compete with its reading and parsing can start.
+    pub(crate) fn drained(&self) -> bool {
+        self.written.load(Ordering::Acquire) >= self.sent.get()
+    }
+}
+
 /// Writes the messages, then (once their channel is closed) the encoded messages, until that
-/// channel is closed too; flushes whenever nothing more is waiting.
+/// channel is closed too, counting those in `written`; flushes whenever nothing more is
+/// waiting.
 fn write_all(
     messages: &Receiver<Message>,
     encoded: &Receiver<Vec<u8>>,
+    written: &AtomicUsize,
     out: &mut impl Write,
 ) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(64 * 1024, out);
@@ -92,6 +128,7 @@ fn write_all(
         if encoded.is_empty() {
             out.flush()?;
         }
+        written.fetch_add(1, Ordering::Release);
     }
     out.flush()
 }
@@ -221,7 +258,9 @@ mod tests {
             .unwrap();
         drop(etx);
         let mut out = Vec::new();
-        write_all(&rx, &erx, &mut out).unwrap();
+        let written = AtomicUsize::new(0);
+        write_all(&rx, &erx, &written, &mut out).unwrap();
+        assert_eq!(written.load(Ordering::Acquire), 1);
 
         let mut expected: Vec<Value> = messages
             .iter()

@@ -163,6 +163,7 @@ impl Workspace {
                     text: &doc.text,
                     valid: true,
                     finding: None,
+                    open: true,
                 },
                 None => SpecInput {
                     path: &f.path,
@@ -170,6 +171,7 @@ impl Workspace {
                     text: &f.text,
                     valid: f.valid,
                     finding: f.finding.as_ref(),
+                    open: false,
                 },
             })
             .collect();
@@ -186,6 +188,7 @@ impl Workspace {
             text: &doc.text,
             valid: true,
             finding: None,
+            open: true,
         }));
         Inputs {
             specs,

@@ -186,6 +186,24 @@ impl RuleSet {
         today: Date,
         on: &(dyn Fn(&Rule) -> bool + Sync),
     ) -> Vec<Finding> {
+        self.run_scoped(model, today, on, None)
+    }
+
+    /// [`RuleSet::run_selected`] on the nodes in `scope` (indexed by node) only: the findings
+    /// on those nodes, and the waiver findings of their waivers, exactly as a run on every
+    /// node gives them. Every rule type visits the nodes of its kind one at a time and makes
+    /// each finding on the node it visits, at a span inside that node's declaration
+    /// ([`Ctx::targets`], [`Ctx::finding`]): runs on the parts of a partition of the nodes
+    /// give, together, the findings of one run on all (`a_partition_of_the_nodes_…` tests
+    /// it on every fixture). A waiver is judged by the findings on its own node (a model
+    /// holds one node per ID), which are all in the run that judges the node.
+    pub fn run_scoped(
+        &self,
+        model: &Model,
+        today: Date,
+        on: &(dyn Fn(&Rule) -> bool + Sync),
+        scope: Option<&[bool]>,
+    ) -> Vec<Finding> {
         // Rules are independent: run them in parallel, keeping their order in the result.
         let paths = PathMemo::new(model);
         let per_rule: Vec<Vec<Finding>> = self
@@ -193,7 +211,8 @@ impl RuleSet {
             .par_iter()
             .filter(|rule| on(rule))
             .map(|rule| {
-                let ctx = Ctx::new(model, rule, &paths);
+                let mut ctx = Ctx::new(model, rule, &paths);
+                ctx.scope = scope;
                 let mut out = Vec::new();
                 timing::time(&rule.code, || rule.check.run(&ctx, &mut out));
                 out
@@ -204,7 +223,7 @@ impl RuleSet {
             for rule in per_rule {
                 all.extend(rule);
             }
-            waiver::apply(self, model, all, today)
+            waiver::apply(self, model, all, today, scope)
         });
         // A rule finding on a declaration with a syntax error is a consequence of that error
         // (each finding's node is looked up only when some declaration has one).
@@ -292,6 +311,8 @@ pub(crate) struct Ctx<'a> {
     /// Every name a placeholder of the templates can have (the text between a `{` and the
     /// next `}`): a finding keeps only the values of these.
     names: Vec<&'a str>,
+    /// The nodes this run judges (indexed by node); `None`: all.
+    scope: Option<&'a [bool]>,
 }
 
 /// The plan-path note of each node, walked at most once per node in a run (rules run in
@@ -390,6 +411,7 @@ impl<'a> Ctx<'a> {
             message: Arc::new(rule.message.clone()),
             help: Arc::new(rule.help.clone()),
             names,
+            scope: None,
         }
     }
 
@@ -404,10 +426,13 @@ impl<'a> Ctx<'a> {
         self.model
             .nodes_of(kind)
             .filter(|&n| {
-                self.rule
-                    .filter
-                    .as_ref()
-                    .is_none_or(|f| f.accepts(self.model.node(n)))
+                self.scope
+                    .is_none_or(|s| s.get(n.index()).copied().unwrap_or(false))
+                    && self
+                        .rule
+                        .filter
+                        .as_ref()
+                        .is_none_or(|f| f.accepts(self.model.node(n)))
             })
             .collect()
     }

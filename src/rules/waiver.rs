@@ -13,6 +13,7 @@ pub(super) fn apply(
     model: &Model,
     mut findings: Vec<Finding>,
     today: Date,
+    scope: Option<&[bool]>,
 ) -> Vec<Finding> {
     let mut used: HashSet<(NodeIx, usize)> = HashSet::new();
     // Only the declarations that carry waivers are looked up (most carry none): a finding on
@@ -55,11 +56,20 @@ pub(super) fn apply(
     }
     let mut out = findings;
     for (n, node) in model.nodes.iter().enumerate() {
+        // A waiver of an unknown rule is an error that holds back the findings below its
+        // node, whichever nodes this run judges: it depends on no finding, and every run
+        // makes it (as the model's own findings are in every run).
+        let judged = scope.is_none_or(|s| s.get(n).copied().unwrap_or(false));
         let n = NodeIx::new(n);
         for (wi, w) in node.waivers.iter().enumerate() {
             if set.rule(&w.rule).is_none() {
                 out.push(unknown(set, w, &node.id));
-            } else if w.until < today {
+                continue;
+            }
+            if !judged {
+                continue;
+            }
+            if w.until < today {
                 out.push(
                     Finding::builtin(
                         &code::EXPIRED_WAIVER,
