@@ -41,7 +41,9 @@ impl Workspace {
     /// Reads the spec files under the folders again (after a change on disk). Returns the
     /// paths that could not be read, for the log.
     pub(crate) fn rescan(&mut self) -> Vec<String> {
-        self.disk = analysis::read_disk(&self.roots, self.max_file_size);
+        self.disk = crate::base::timing::time("read the workspace", || {
+            analysis::read_disk(&self.roots, self.max_file_size)
+        });
         self.disk.errors.clone()
     }
 
