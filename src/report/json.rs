@@ -98,30 +98,7 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
         },
         rule_set: input.rule_set_name(),
         lang: input.lang_tag(),
-        findings: findings
-            .iter()
-            .map(|f| JsonFinding {
-                code: f.code.clone(),
-                slug: f.slug.to_string(),
-                severity: f.severity.as_str(),
-                message: f.message.get(lang).into_owned(),
-                help: f.help.as_ref().map(|h| h.get(lang).into_owned()),
-                label: f.label.as_ref().map(|l| l.get(lang).to_owned()),
-                nodes: f.nodes.clone(),
-                relation: f.relation.as_deref().map(str::to_owned),
-                fingerprint: baseline::fingerprint(f, sources),
-                location: Location::of(f.span, sources),
-                related: f
-                    .labels
-                    .iter()
-                    .map(|l| Related {
-                        message: l.text.get(lang).to_owned(),
-                        location: Location::of(l.span, sources),
-                    })
-                    .collect(),
-                notes: f.notes.iter().map(|n| n.get(lang).into_owned()).collect(),
-            })
-            .collect(),
+        findings: Vec::new(),
         summary: JsonSummary {
             errors: summary.counts.errors,
             warnings: summary.counts.warnings,
@@ -140,6 +117,29 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
             gone: &b.gone,
         }),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+    let skeleton = serde_json::to_vec_pretty(&doc).map_err(io::Error::from)?;
+    super::splice_pretty(out, &skeleton, "findings", 1, findings, |_, f| {
+        JsonFinding {
+            code: f.code.clone(),
+            slug: f.slug.to_string(),
+            severity: f.severity.as_str(),
+            message: f.message.get(lang).into_owned(),
+            help: f.help.as_ref().map(|h| h.get(lang).into_owned()),
+            label: f.label.as_ref().map(|l| l.get(lang).to_owned()),
+            nodes: f.nodes.clone(),
+            relation: f.relation.as_deref().map(str::to_owned),
+            fingerprint: baseline::fingerprint(f, sources),
+            location: Location::of(f.span, sources),
+            related: f
+                .labels
+                .iter()
+                .map(|l| Related {
+                    message: l.text.get(lang).to_owned(),
+                    location: Location::of(l.span, sources),
+                })
+                .collect(),
+            notes: f.notes.iter().map(|n| n.get(lang).into_owned()).collect(),
+        }
+    })?;
     writeln!(out)
 }

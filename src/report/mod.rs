@@ -104,6 +104,71 @@ pub(crate) fn buffered(
     buffer.flush()
 }
 
+/// Writes `skeleton`, a document written by `serde_json::to_vec_pretty` with an empty list
+/// under `key`, a key indented `depth` levels (1: of the outermost object), with `items` in
+/// that list, each
+/// given by `one(index, item)`: the bytes `to_writer_pretty` would write for the whole, with
+/// the items serialized in parallel, a chunk per task and a group of chunks in memory at a
+/// time (findings are most of a report, and were serialized on one thread). The empty list's
+/// text cannot occur inside a string (a newline there is escaped), nor can a newline inside
+/// an item's text: every newline of an item is a line break, indented here two levels more.
+pub(crate) fn splice_pretty<T: Sync, S: serde::Serialize>(
+    out: &mut dyn std::io::Write,
+    skeleton: &[u8],
+    key: &str,
+    depth: usize,
+    items: &[T],
+    one: impl Fn(usize, &T) -> S + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    const CHUNK: usize = 512;
+    let indent = "  ".repeat(depth);
+    let empty = format!("\n{indent}\"{key}\": []");
+    let at = (!items.is_empty())
+        .then(|| memchr::memmem::find(skeleton, empty.as_bytes()))
+        .flatten();
+    let Some(at) = at else {
+        return out.write_all(skeleton);
+    };
+    out.write_all(&skeleton[..at])?;
+    write!(out, "\n{indent}\"{key}\": [\n")?;
+    let inner = format!("{indent}  ");
+    for (g, group) in items.chunks(CHUNK * 16).enumerate() {
+        let parts: Vec<Vec<u8>> = group
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| -> std::io::Result<Vec<u8>> {
+                let mut part = Vec::new();
+                let mut text = Vec::new();
+                for (i, item) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        part.extend_from_slice(b",\n");
+                    }
+                    text.clear();
+                    let index = g * CHUNK * 16 + c * CHUNK + i;
+                    serde_json::to_writer_pretty(&mut text, &one(index, item))?;
+                    part.extend_from_slice(inner.as_bytes());
+                    for line in text.split_inclusive(|&b| b == b'\n') {
+                        part.extend_from_slice(line);
+                        if line.ends_with(b"\n") {
+                            part.extend_from_slice(inner.as_bytes());
+                        }
+                    }
+                }
+                Ok(part)
+            })
+            .collect::<std::io::Result<_>>()?;
+        for (i, part) in parts.iter().enumerate() {
+            if g > 0 || i > 0 {
+                out.write_all(b",\n")?;
+            }
+            out.write_all(part)?;
+        }
+    }
+    write!(out, "\n{indent}]")?;
+    out.write_all(&skeleton[at + empty.len()..])
+}
+
 /// `note: 2 findings held back …`: one line saying how many rule findings were held back as
 /// consequences of structural errors or unread files; `None` when none were.
 pub fn held_back_line(s: &Summary, lang: Lang) -> Option<String> {
@@ -174,5 +239,84 @@ fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
         one
     } else {
         many
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::splice_pretty;
+    use serde::Serialize;
+
+    #[derive(Serialize, Clone)]
+    struct Item {
+        text: String,
+        empty: Vec<u8>,
+        nested: Vec<Vec<&'static str>>,
+        map: std::collections::BTreeMap<&'static str, usize>,
+    }
+
+    #[derive(Serialize)]
+    struct Inner {
+        name: &'static str,
+        items: Vec<Item>,
+        after: u8,
+    }
+
+    #[derive(Serialize)]
+    struct Doc {
+        before: &'static str,
+        items: Vec<Item>,
+        runs: Vec<Inner>,
+        after: Option<&'static str>,
+    }
+
+    /// Splicing the items into a document written without them gives the bytes of the whole
+    /// document written at once, at the outermost level and three levels down, with no item,
+    /// one, and more than a group of chunks.
+    #[test]
+    fn spliced_items_are_written_as_the_whole_document_would_be() {
+        let item = |i: usize| Item {
+            // A decoy of the empty list's text, escaped inside a string.
+            text: format!("{i} 「項目」 \"q\" \\ line\n  \"items\": []"),
+            empty: Vec::new(),
+            nested: if i % 3 == 0 {
+                vec![vec!["a", "b"], vec![]]
+            } else {
+                Vec::new()
+            },
+            map: [("k", i)].into_iter().collect(),
+        };
+        for n in [0, 1, 2, 513, 9000] {
+            let items: Vec<Item> = (0..n).map(item).collect();
+            let doc = |outer: Vec<Item>, inner: Vec<Item>| Doc {
+                before: "items",
+                items: outer,
+                runs: vec![Inner {
+                    name: "r",
+                    items: inner,
+                    after: 1,
+                }],
+                after: Some("\n  \"items\": []"),
+            };
+            let whole = serde_json::to_vec_pretty(&doc(items.clone(), Vec::new())).unwrap();
+            let skeleton = serde_json::to_vec_pretty(&doc(Vec::new(), Vec::new())).unwrap();
+            let mut out = Vec::new();
+            splice_pretty(&mut out, &skeleton, "items", 1, &items, |_, i| i.clone()).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&out),
+                String::from_utf8_lossy(&whole),
+                "{n}"
+            );
+
+            let whole = serde_json::to_vec_pretty(&doc(Vec::new(), items.clone())).unwrap();
+            let mut out = Vec::new();
+            // Each item given by its index.
+            splice_pretty(&mut out, &skeleton, "items", 3, &items, |i, _| item(i)).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&out),
+                String::from_utf8_lossy(&whole),
+                "{n}"
+            );
+        }
     }
 }

@@ -10,7 +10,8 @@ use super::Input;
 use crate::baseline;
 use crate::config::Level;
 use crate::diag::Code;
-use crate::diag::{Lang, Severity};
+use crate::diag::{Finding, Lang, Severity};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -188,55 +189,62 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
         .map(|(i, e)| (e.code(), i))
         .collect();
     let rules = entries.iter().map(|e| rule(e, input)).collect();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let results = findings
+    // Equal identities are numbered in output order, so each result keeps its own alert.
+    let fingerprints: Vec<String> = findings
+        .par_iter()
+        .map(|f| baseline::fingerprint(f, sources))
+        .collect();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let numbers: Vec<usize> = fingerprints
         .iter()
-        .map(|f| {
-            let fp = baseline::fingerprint(f, sources);
-            // Equal identities are numbered in output order, so each result keeps its own alert.
-            let n = seen.entry(fp.clone()).or_default();
+        .map(|fp| {
+            let n = seen.entry(fp.as_str()).or_default();
             *n += 1;
-            SarifResult {
-                rule_id: f.code.clone(),
-                rule_index: index.get(f.code.as_str()).copied().unwrap_or(0),
-                level: level(f.severity),
-                // Code scanning shows the result's message, not its properties: the finding's
-                // own help goes there, after the message.
-                message: Message {
-                    text: match &f.help {
-                        Some(h) => format!(
-                            "{}\n{}: {}",
-                            f.message.get(lang),
-                            lang.pick("help", "ヒント"),
-                            h.get(lang)
-                        ),
-                        None => f.message.get(lang).into_owned(),
-                    },
-                },
-                locations: vec![location(&Location::of(f.span, sources), None, None)],
-                related_locations: f
-                    .labels
-                    .iter()
-                    .enumerate()
-                    .map(|(i, l)| {
-                        location(
-                            &Location::of(l.span, sources),
-                            Some(i + 1),
-                            Some(l.text.get(lang).to_owned()),
-                        )
-                    })
-                    .collect(),
-                partial_fingerprints: HashMap::from([(FINGERPRINT_KEY, format!("{fp}:{n}"))]),
-                baseline_state: baseline_in_use.then_some("new"),
-                properties: ResultProperties {
-                    slug: f.slug.to_string(),
-                    nodes: f.nodes.clone(),
-                    relation: f.relation.as_deref().map(str::to_owned),
-                    help: f.help.as_ref().map(|h| h.get(lang).into_owned()),
-                },
-            }
+            *n
         })
         .collect();
+    let result = |i: usize, f: &Finding| {
+        let (fp, n) = (&fingerprints[i], numbers[i]);
+        SarifResult {
+            rule_id: f.code.clone(),
+            rule_index: index.get(f.code.as_str()).copied().unwrap_or(0),
+            level: level(f.severity),
+            // Code scanning shows the result's message, not its properties: the finding's
+            // own help goes there, after the message.
+            message: Message {
+                text: match &f.help {
+                    Some(h) => format!(
+                        "{}\n{}: {}",
+                        f.message.get(lang),
+                        lang.pick("help", "ヒント"),
+                        h.get(lang)
+                    ),
+                    None => f.message.get(lang).into_owned(),
+                },
+            },
+            locations: vec![location(&Location::of(f.span, sources), None, None)],
+            related_locations: f
+                .labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    location(
+                        &Location::of(l.span, sources),
+                        Some(i + 1),
+                        Some(l.text.get(lang).to_owned()),
+                    )
+                })
+                .collect(),
+            partial_fingerprints: HashMap::from([(FINGERPRINT_KEY, format!("{fp}:{n}"))]),
+            baseline_state: baseline_in_use.then_some("new"),
+            properties: ResultProperties {
+                slug: f.slug.to_string(),
+                nodes: f.nodes.clone(),
+                relation: f.relation.as_deref().map(str::to_owned),
+                help: f.help.as_ref().map(|h| h.get(lang).into_owned()),
+            },
+        }
+    };
     let repository = env!("CARGO_PKG_REPOSITORY");
     let log = Log {
         schema: SCHEMA,
@@ -252,13 +260,15 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
                 },
             },
             column_kind: "unicodeCodePoints",
-            results,
+            results: Vec::new(),
             properties: RunProperties {
                 rule_set: input.rule_set_name().to_owned(),
             },
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log).map_err(io::Error::from)?;
+    // The results spliced in, serialized in parallel: the log's `runs[0].results`.
+    let skeleton = serde_json::to_vec_pretty(&log).map_err(io::Error::from)?;
+    super::splice_pretty(out, &skeleton, "results", 3, findings, result)?;
     writeln!(out)
 }
 
