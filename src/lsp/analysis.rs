@@ -17,6 +17,7 @@ use crate::rules::{RuleSet, RuleSetError};
 use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
 use crate::syntax::{self, ast::Date};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -168,7 +169,7 @@ pub(crate) struct Rest {
 impl Rest {
     /// Whether a finding on `id` made before the rules is in a file not open (the first half
     /// of the check has only the rules' findings on the open files' nodes, all in those files).
-    pub(crate) fn elsewhere(&self, id: &str) -> bool {
+    fn elsewhere(&self, id: &str) -> bool {
         self.base
             .iter()
             .any(|f| !self.open.contains(&f.span.file) && f.nodes.first().is_some_and(|n| n == id))
@@ -196,6 +197,42 @@ impl Analysis {
         found.retain(|f| !rest.open.contains(&f.span.file));
         self.findings.extend(found);
         crate::source::sort(&mut self.findings, &self.sources);
+    }
+
+    /// The findings on the node `id` (those whose first node it is), in order. While the
+    /// files not open are still to be checked, a node declared in one is judged alone (a run
+    /// on one node gives its findings as a run on all: see `RuleSet::run_scoped`).
+    pub(crate) fn findings_on(&self, id: &str) -> Vec<Cow<'_, Finding>> {
+        let on = |f: &Finding| f.nodes.first().is_some_and(|n| n == id);
+        let judged = (|| {
+            let rest = self.rest.as_ref()?;
+            let (model, rules) = (self.model.as_ref()?, self.rules.as_ref()?);
+            let n = model.get(id)?;
+            if rest.open.contains(&model.node(n).header.file) && !rest.elsewhere(id) {
+                return None;
+            }
+            let mut scope = vec![false; model.nodes.len()];
+            scope[n.index()] = true;
+            let found = engine::check_model(
+                &self.sources,
+                model,
+                rest.base.clone(),
+                rules,
+                &rest.overrides,
+                rest.today,
+                Some(&scope),
+            );
+            Some(rest.overrides.apply(found))
+        })();
+        match judged {
+            Some(found) => found.into_iter().filter(on).map(Cow::Owned).collect(),
+            None => self
+                .findings
+                .iter()
+                .filter(|f| on(f))
+                .map(Cow::Borrowed)
+                .collect(),
+        }
     }
 
     pub(crate) fn spec(&self, path: &Path) -> Option<&SpecFile> {
@@ -696,6 +733,31 @@ mod tests {
             .collect()
     }
 
+    /// The findings on every fifth node of `whole`, before the rest of `split` is checked
+    /// (a node in a file not open is judged alone), are `whole`'s.
+    fn findings_on_nodes_equal(split: &Analysis, whole: &Analysis, step: usize) {
+        let ids: Vec<&String> = whole
+            .model
+            .iter()
+            .flat_map(|m| &m.nodes)
+            .map(|n| &n.id)
+            .collect();
+        for id in ids.into_iter().step_by(5) {
+            let alone: Vec<Finding> = split
+                .findings_on(id)
+                .into_iter()
+                .map(Cow::into_owned)
+                .collect();
+            let all: Vec<Finding> = whole
+                .findings
+                .iter()
+                .filter(|f| f.nodes.first() == Some(id))
+                .cloned()
+                .collect();
+            assert_eq!(alone, all, "step {step}, {id}");
+        }
+    }
+
     /// One analyzer kept across edits gives, after each, exactly what a fresh one gives:
     /// edits that rename, add, duplicate and remove IDs (whose findings land in other files),
     /// break and mend the syntax, drop and restore a file.
@@ -778,6 +840,8 @@ mod tests {
                 .map(|r| r.open.clone())
                 .unwrap_or_default();
             assert_eq!(open.len(), 1, "step {i}");
+            let whole = Analyzer::default().analyze(&inputs(files), &settings());
+            findings_on_nodes_equal(&split, &whole, i);
             publish(
                 &mut published_open,
                 &mut client_open,

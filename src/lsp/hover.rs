@@ -47,18 +47,6 @@ pub(crate) fn hover(a: &Analysis, p: &HoverParams) -> Option<Hover> {
     })
 }
 
-/// The ID a hover describes (with the findings on it) and the file that declares it, if it
-/// is declared.
-pub(crate) fn subject<'a>(
-    a: &'a Analysis,
-    p: &HoverParams,
-) -> Option<(crate::source::FileId, &'a str)> {
-    let (file, offset) = locate(a, &p.text_document_position_params)?;
-    let (id, _, _) = id_at(a, file, offset)?;
-    let model = a.model.as_ref()?;
-    Some((model.node(model.get(id)?).header.file, id))
-}
-
 fn describe(a: &Analysis, model: &Model, ix: NodeIx, md: &mut String) {
     let lang = a.lang;
     let ja = lang == Lang::Ja;
@@ -140,9 +128,8 @@ fn describe(a: &Analysis, model: &Model, ix: NodeIx, md: &mut String) {
         );
     }
     let findings: Vec<String> = a
-        .findings
+        .findings_on(&node.id)
         .iter()
-        .filter(|f| f.nodes.first().is_some_and(|n| *n == node.id))
         .map(|f| format!("- {} {}: {}", f.code, f.slug, escape(&f.message.get(lang))))
         .collect();
     if !findings.is_empty() {

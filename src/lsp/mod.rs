@@ -426,9 +426,8 @@ impl Server {
         guarded(id, &method, || self.dispatch(&method, params))
     }
 
-    /// Whether a request reads findings that the first half of a check did not make (those in
-    /// files not open): a hover on an ID declared in such a file, or with a finding of the
-    /// model's there (a duplicate of it); code actions in such a file.
+    /// Whether a request reads findings that the first half of a check did not make: code
+    /// actions in a file not open. (A hover judges the node it describes when it has to.)
     fn needs_rest(&self, method: &str, params: &Value) -> bool {
         let Some(a) = self.analysis.as_ref() else {
             return false;
@@ -436,24 +435,14 @@ impl Server {
         let Some(rest) = a.rest.as_ref() else {
             return false;
         };
-        let outside =
-            |file: Option<crate::source::FileId>| file.is_some_and(|f| !rest.open.contains(&f));
-        match method {
-            req::HoverRequest::METHOD => serde_json::from_value(params.clone()).is_ok_and(|p| {
-                hover::subject(a, &p)
-                    .is_some_and(|(file, id)| outside(Some(file)) || rest.elsewhere(id))
-            }),
-            req::CodeActionRequest::METHOD => {
-                serde_json::from_value::<lsp_types::CodeActionParams>(params.clone()).is_ok_and(
-                    |p| {
-                        let spec =
-                            uri::to_path(&p.text_document.uri).and_then(|path| a.spec(&path));
-                        outside(spec.map(|s| s.id))
-                    },
-                )
-            }
-            _ => false,
-        }
+        method == req::CodeActionRequest::METHOD
+            && serde_json::from_value::<lsp_types::CodeActionParams>(params.clone()).is_ok_and(
+                |p| {
+                    uri::to_path(&p.text_document.uri)
+                        .and_then(|path| a.spec(&path))
+                        .is_some_and(|s| !rest.open.contains(&s.id))
+                },
+            )
     }
 
     fn dispatch(&mut self, method: &str, params: Value) -> Result<Value, Failure> {
