@@ -12,6 +12,7 @@ use crate::source::{FileId, SourceSet};
 use clip::FileView;
 use diag::Diag;
 use miette::{GraphicalReportHandler, GraphicalTheme};
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -95,12 +96,14 @@ pub fn render_findings(
         }
     }
     // A place in another file that earlier findings of the same code already showed (the
-    // plan's period under every KPI without values) is shown once.
+    // plan's period under every KPI without values) is shown once: decided in order, then
+    // the findings are rendered in parallel, a chunk per task, and written in order.
     let mut shown_related: std::collections::HashSet<(&str, crate::diag::Span, String)> =
         std::collections::HashSet::new();
+    let mut kept: Vec<Cow<'_, Finding>> = Vec::with_capacity(findings.len());
     for f in findings {
         let repeated = |l: &crate::diag::Label| l.span.file != f.span.file;
-        let f: Cow<'_, Finding> = if f.labels.iter().any(repeated) {
+        kept.push(if f.labels.iter().any(repeated) {
             let mut kept = f.clone();
             kept.labels.retain(|l| {
                 !repeated(l) || shown_related.insert((&f.code, l.span, l.text.en.clone()))
@@ -108,8 +111,10 @@ pub fn render_findings(
             Cow::Owned(kept)
         } else {
             Cow::Borrowed(f)
-        };
-        let diag = Diag::new(&f, lang, &views);
+        });
+    }
+    let one = |f: &Finding| -> io::Result<String> {
+        let diag = Diag::new(f, lang, &views);
         let mut text = String::new();
         handler
             .render_report(&mut text, &diag)
@@ -141,10 +146,29 @@ pub fn render_findings(
             text.push('\n');
             text.push_str(&prefixed(lang.pick("note", "注"), &note, opts));
         }
-        writeln!(out, "{text}\n")?;
+        text.push_str("\n\n");
+        Ok(text)
+    };
+    for group in kept.chunks(CHUNK * 16) {
+        let parts: Vec<String> = group
+            .par_chunks(CHUNK)
+            .map(|chunk| -> io::Result<String> {
+                let mut part = String::new();
+                for f in chunk {
+                    part.push_str(&one(f)?);
+                }
+                Ok(part)
+            })
+            .collect::<io::Result<_>>()?;
+        for part in parts {
+            out.write_all(part.as_bytes())?;
+        }
     }
     Ok(())
 }
+
+/// Findings rendered by one task.
+const CHUNK: usize = 256;
 
 /// What miette is given as help: its line is replaced by [`prefixed`] help.
 const HELP_MARK: &str = "\u{0}help\u{0}";
