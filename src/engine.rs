@@ -602,15 +602,18 @@ mod tests {
                 .and_then(|text| Config::parse(FileId(u32::MAX), &text, dir.clone()).ok())
                 .and_then(|c| c.overrides(&rules).ok())
                 .unwrap_or_default();
-            let files: Vec<(FileId, Vec<model::Node>)> = sources
-                .files()
-                .filter(|(_, f)| f.kind == SourceKind::Spec && f.valid)
-                .map(|(id, f)| {
-                    let (ast, _) = syntax::parse(id, &f.text);
-                    (id, model::lower(&rules.schema, ast).0)
-                })
-                .collect();
-            let (model, base) = assemble_lowered(&sources, files, Vec::new(), &rules, None);
+            // The syntax and lowering findings too: their errors hold findings back.
+            let mut files: Vec<(FileId, Vec<model::Node>)> = Vec::new();
+            let mut errors = loaded.findings;
+            for (id, f) in sources.files() {
+                if f.kind == SourceKind::Spec && f.valid {
+                    let (ast, errs) = syntax::parse(id, &f.text);
+                    let (nodes, more) = model::lower(&rules.schema, ast);
+                    errors.extend(errs.into_iter().chain(more));
+                    files.push((id, nodes));
+                }
+            }
+            let (model, base) = assemble_lowered(&sources, files, errors, &rules, None);
             let n = model.nodes.len();
             let run = |scope: Option<&[bool]>| {
                 check_model(
