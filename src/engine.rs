@@ -500,8 +500,8 @@ pub fn check_lowered(
     today: Date,
     memo: Option<&mut model::SuggestMemo>,
 ) -> (Model, Vec<Finding>) {
-    let (model, findings) = assemble_lowered(sources, files, findings, rules, memo);
-    let findings = check_model(sources, &model, findings, rules, overrides, today, None);
+    let (model, base) = assemble_lowered(sources, files, findings, rules, memo);
+    let findings = check_model(sources, &model, &base, rules, overrides, today, Part::all());
     (model, findings)
 }
 
@@ -522,28 +522,60 @@ pub fn assemble_lowered(
     (model, findings)
 }
 
-/// The second half of [`check_lowered`]: the rules on the nodes in `scope` (all with `None`,
-/// see [`RuleSet::run_scoped`]) added to `findings` (those [`assemble_lowered`] gave),
-/// findings that follow from a structural error held back, sorted. Runs on the parts of a
-/// partition of the nodes give each file the findings of one run on all: the rules' in the
-/// files of their nodes, the others' in every run.
+/// What [`check_model`] judges and reports.
+#[derive(Clone, Copy)]
+pub struct Part<'a> {
+    /// The nodes the rules judge (indexed by node); `None`: all (see [`RuleSet::run_scoped`]).
+    pub scope: Option<&'a [bool]>,
+    /// Which findings made before the rules are reported.
+    pub report: &'a (dyn Fn(&Finding) -> bool + Sync),
+}
+
+impl Part<'_> {
+    /// Every node judged, every finding reported.
+    pub fn all() -> Part<'static> {
+        fn every(_: &Finding) -> bool {
+            true
+        }
+        Part {
+            scope: None,
+            report: &every,
+        }
+    }
+}
+
+/// The second half of [`check_lowered`]: the rules on the nodes of `part.scope` with those of
+/// `base` (the findings [`assemble_lowered`] gave) that `part.report` takes, findings that follow from a structural error held back, sorted.
+/// Every structural error of `base` counts for holding back, reported or not. Runs on the
+/// parts of a partition of the nodes give each file the findings of one run on all: the
+/// rules' in the files of their nodes, the others' in every run.
 pub fn check_model(
     sources: &SourceSet,
     model: &Model,
-    mut findings: Vec<Finding>,
+    base: &[Finding],
     rules: &RuleSet,
     overrides: &Overrides,
     today: Date,
-    scope: Option<&[bool]>,
+    part: Part<'_>,
 ) -> Vec<Finding> {
+    let Part { scope, report } = part;
     let all = Selection::all();
-    findings.extend(timing::time("rules", || {
+    let found = timing::time("rules", || {
         rules.run_scoped(model, today, &|r| runs(r, overrides, &all), scope)
-    }));
+    });
     // In an editor a file that cannot be decoded has its own diagnostic; the others keep
-    // theirs (only structural errors hold findings back here, and the rules make none).
-    let (mut findings, _held) = timing::time("hold back", || {
-        crate::rules::hold_back(rules, model, findings, false)
+    // theirs (only structural errors hold findings back here: the model's, and a waiver of an
+    // unknown rule among the rules' findings).
+    let mut findings = timing::time("hold back", || {
+        let taint =
+            crate::rules::Taint::from_findings(rules, model, base.iter().chain(&found), false);
+        let mut kept: Vec<Finding> = base
+            .iter()
+            .filter(|f| report(f) && !taint.holds(f))
+            .cloned()
+            .collect();
+        kept.extend(taint.split(found).0);
+        kept
     });
     timing::time("sort", || source::sort(&mut findings, sources));
     findings
@@ -616,15 +648,11 @@ mod tests {
             let (model, base) = assemble_lowered(&sources, files, errors, &rules, None);
             let n = model.nodes.len();
             let run = |scope: Option<&[bool]>| {
-                check_model(
-                    &sources,
-                    &model,
-                    base.clone(),
-                    &rules,
-                    &overrides,
-                    today,
+                let part = Part {
                     scope,
-                )
+                    ..Part::all()
+                };
+                check_model(&sources, &model, &base, &rules, &overrides, today, part)
             };
             let all = run(None);
             // A rule's finding, or a judgement of a waiver by the findings on its node, is the
@@ -647,24 +675,35 @@ mod tests {
                     .filter(|f| !scoped(f) || node_of(f).is_some_and(|n| part[n.index()]));
                 assert_eq!(bag(&run(Some(part))), bag(expected), "{}", dir.display());
             }
-            // As the language server splits them: the nodes of one file, then the others,
-            // each run's findings taken in its own files.
-            let first = model.nodes.first().map(|n| n.header.file);
-            let part: Vec<bool> = model
-                .nodes
-                .iter()
-                .map(|n| Some(n.header.file) == first)
-                .collect();
-            if part.iter().any(|b| !b) {
+            // As the language server splits them: the nodes of each file, then the others,
+            // each run reporting the earlier findings of its own files only (an error in
+            // the other files still holds back what depends on it), its findings taken in
+            // its own files.
+            for file in model.files.iter().copied() {
+                let part: Vec<bool> = model.nodes.iter().map(|n| n.header.file == file).collect();
+                if !part.contains(&false) {
+                    continue;
+                }
                 split_by_file += 1;
+                let rest: Vec<bool> = part.iter().map(|b| !b).collect();
+                let (mine, others) = (
+                    |f: &Finding| f.span.file == file,
+                    |f: &Finding| f.span.file != file,
+                );
+                let judge = |scope: &[bool], report: &(dyn Fn(&Finding) -> bool + Sync)| {
+                    let part = Part {
+                        scope: Some(scope),
+                        report,
+                    };
+                    check_model(&sources, &model, &base, &rules, &overrides, today, part)
+                };
+                let (a, b) = (judge(&part, &mine), judge(&rest, &others));
+                let joined = a
+                    .iter()
+                    .filter(|f| mine(f))
+                    .chain(b.iter().filter(|f| others(f)));
+                assert_eq!(bag(joined), bag(&all), "{}", dir.display());
             }
-            let rest: Vec<bool> = part.iter().map(|b| !b).collect();
-            let (a, b) = (run(Some(&part)), run(Some(&rest)));
-            let joined = a
-                .iter()
-                .filter(|f| Some(f.span.file) == first)
-                .chain(b.iter().filter(|f| Some(f.span.file) != first));
-            assert_eq!(bag(joined), bag(&all), "{}", dir.display());
             judged += usize::from(!all.is_empty());
         }
         assert!(judged > 60, "{judged}");

@@ -184,17 +184,22 @@ impl Analysis {
         let (Some(model), Some(rules)) = (&self.model, &self.rules) else {
             return;
         };
+        let elsewhere = |f: &Finding| !rest.open.contains(&f.span.file);
+        let part = engine::Part {
+            scope: Some(&rest.scope),
+            report: &elsewhere,
+        };
         let found = engine::check_model(
             &self.sources,
             model,
-            rest.base,
+            &rest.base,
             rules,
             &rest.overrides,
             rest.today,
-            Some(&rest.scope),
+            part,
         );
         let mut found = rest.overrides.apply(found);
-        found.retain(|f| !rest.open.contains(&f.span.file));
+        found.retain(elsewhere);
         self.findings.extend(found);
         crate::source::sort(&mut self.findings, &self.sources);
     }
@@ -213,14 +218,18 @@ impl Analysis {
             }
             let mut scope = vec![false; model.nodes.len()];
             scope[n.index()] = true;
+            let part = engine::Part {
+                scope: Some(&scope),
+                report: &on,
+            };
             let found = engine::check_model(
                 &self.sources,
                 model,
-                rest.base.clone(),
+                &rest.base,
                 rules,
                 &rest.overrides,
                 rest.today,
-                Some(&scope),
+                part,
             );
             Some(rest.overrides.apply(found))
         })();
@@ -560,7 +569,7 @@ impl Analyzer {
         let mut rest = None;
         let (model, findings) = match &rules {
             Some(set) if !specs.is_empty() => {
-                let (model, mut base) =
+                let (model, base) =
                     engine::assemble_lowered(&sources, files, findings, set, Some(&mut self.memo));
                 // The open files' nodes judged first, when there are others too: their
                 // findings are published before the rest of the workspace is checked.
@@ -570,18 +579,19 @@ impl Analyzer {
                     .map(|n| open.contains(&n.header.file))
                     .collect();
                 let split = scope.contains(&true) && scope.contains(&false);
+                let in_open = |f: &Finding| !split || open.contains(&f.span.file);
+                let part = engine::Part {
+                    scope: split.then_some(scope.as_slice()),
+                    report: &in_open,
+                };
                 let found = engine::check_model(
                     &sources,
                     &model,
-                    if split {
-                        base.clone()
-                    } else {
-                        std::mem::take(&mut base)
-                    },
+                    &base,
                     set,
                     &overrides,
                     settings.today,
-                    split.then_some(scope.as_slice()),
+                    part,
                 );
                 let mut found = overrides.apply(found);
                 if split {

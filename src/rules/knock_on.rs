@@ -28,8 +28,99 @@ pub fn hold_back(
     findings: Vec<Finding>,
     unread_files: bool,
 ) -> (Vec<Finding>, Vec<Finding>) {
-    // Each finding's code is looked up once (a table index) and its first node once.
-    let structural: Vec<bool> = findings.iter().map(is_structural_error).collect();
+    let taint = Taint::new(rules, model, &findings, unread_files);
+    taint.split(findings)
+}
+
+/// What is in doubt, from the structural errors among some findings: a finding is held back
+/// when [`Taint::holds`] says so.
+pub struct Taint<'a> {
+    model: &'a Model,
+    rules: &'a RuleSet,
+    unread_files: bool,
+    /// `None`: nothing is in doubt and no file was unread (nothing is held back).
+    tainted: Option<Vec<bool>>,
+    reads_doubt: Vec<(&'a str, bool)>,
+}
+
+impl<'a> Taint<'a> {
+    /// The doubt that the structural errors among `findings` cast (the model's own, the
+    /// syntax's and the lowering's, and a waiver of an unknown rule).
+    pub fn new(
+        rules: &'a RuleSet,
+        model: &'a Model,
+        findings: &[Finding],
+        unread_files: bool,
+    ) -> Self {
+        Taint::from_findings(rules, model, findings.iter(), unread_files)
+    }
+
+    /// [`Taint::new`] from findings in several places.
+    pub fn from_findings<'f>(
+        rules: &'a RuleSet,
+        model: &'a Model,
+        findings: impl Iterator<Item = &'f Finding>,
+        unread_files: bool,
+    ) -> Self {
+        let (tainted, reads_doubt) = doubt(rules, model, findings, unread_files);
+        Taint {
+            model,
+            rules,
+            unread_files,
+            tainted,
+            reads_doubt,
+        }
+    }
+
+    /// Whether `f` is held back.
+    pub fn holds(&self, f: &Finding) -> bool {
+        let Some(tainted) = &self.tainted else {
+            return false;
+        };
+        let builtin = code::lookup(&f.code);
+        if builtin.is_none() || f.code == code::UNUSED_WAIVER.code {
+            self.unread_files
+                || f.nodes
+                    .iter()
+                    .any(|id| self.model.get(id).is_some_and(|n| tainted[n.index()]))
+                || (builtin.is_none() && reads_doubt_of(self.rules, &self.reads_doubt, &f.code))
+        } else {
+            self.unread_files && f.code == code::UNRESOLVED_REFERENCE.code
+        }
+    }
+
+    /// `findings` split into those to report and those held back (both in their given order).
+    pub fn split(&self, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Finding>) {
+        if self.tainted.is_none() {
+            return (findings, Vec::new());
+        }
+        let hold: Vec<bool> = findings.iter().map(|f| self.holds(f)).collect();
+        let held_count = hold.iter().filter(|&&h| h).count();
+        if held_count == 0 {
+            return (findings, Vec::new());
+        }
+        // Both sides sized once: each finding is moved once.
+        let mut kept = Vec::with_capacity(findings.len() - held_count);
+        let mut held = Vec::with_capacity(held_count);
+        for (f, h) in findings.into_iter().zip(hold) {
+            if h {
+                held.push(f);
+            } else {
+                kept.push(f);
+            }
+        }
+        (kept, held)
+    }
+}
+
+/// The declarations in doubt (indexed by node; `None` when nothing is and no file was unread)
+/// and, per rule, whether it reads a kind in doubt.
+fn doubt<'a, 'f>(
+    rules: &'a RuleSet,
+    model: &Model,
+    findings: impl Iterator<Item = &'f Finding>,
+    unread_files: bool,
+) -> (Option<Vec<bool>>, Vec<(&'a str, bool)>) {
     let mut tainted = vec![false; model.nodes.len()];
     let mut any = false;
     for (i, n) in model.nodes.iter().enumerate() {
@@ -47,7 +138,7 @@ pub fn hold_back(
         .filter(|n| n.recovered)
         .map(|n| n.kind)
         .collect();
-    for (f, _) in findings.iter().zip(&structural).filter(|(_, &s)| s) {
+    for f in findings.filter(|f| is_structural_error(f)) {
         if let Some(n) = f.nodes.first().and_then(|id| model.get(id)) {
             tainted[n.index()] = true;
             any = true;
@@ -57,7 +148,7 @@ pub fn hold_back(
         }
     }
     if !any && !unread_files {
-        return (findings, Vec::new());
+        return (None, Vec::new());
     }
     // What lies below a tainted declaration in the hierarchy depends on it: one walk down from
     // all of them at once, so each declaration is visited once however many tainted ancestors
@@ -88,36 +179,7 @@ pub fn hold_back(
             )
         })
         .collect();
-    let hold: Vec<bool> = findings
-        .iter()
-        .map(|f| {
-            let builtin = code::lookup(&f.code);
-            if builtin.is_none() || f.code == code::UNUSED_WAIVER.code {
-                unread_files
-                    || f.nodes
-                        .iter()
-                        .any(|id| model.get(id).is_some_and(|n| tainted[n.index()]))
-                    || (builtin.is_none() && reads_doubt_of(rules, &reads_doubt, &f.code))
-            } else {
-                unread_files && f.code == code::UNRESOLVED_REFERENCE.code
-            }
-        })
-        .collect();
-    let held_count = hold.iter().filter(|&&h| h).count();
-    if held_count == 0 {
-        return (findings, Vec::new());
-    }
-    // Both sides sized once: each finding is moved once.
-    let mut kept = Vec::with_capacity(findings.len() - held_count);
-    let mut held = Vec::with_capacity(held_count);
-    for (f, h) in findings.into_iter().zip(hold) {
-        if h {
-            held.push(f);
-        } else {
-            kept.push(f);
-        }
-    }
-    (kept, held)
+    (Some(tainted), reads_doubt)
 }
 
 /// Whether the rule with this code (or slug) reads a kind in doubt: `rules.rule(code)`, with

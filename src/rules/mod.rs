@@ -11,7 +11,7 @@ mod spec;
 mod testing;
 mod waiver;
 
-pub use knock_on::hold_back;
+pub use knock_on::{hold_back, Taint};
 pub use registry::RuleTypeInfo;
 pub use required::Step;
 pub use spec::{Filter, Rule};
