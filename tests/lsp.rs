@@ -230,6 +230,16 @@ fn workspace(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
+/// A workspace of `PLAN`, `PROGRAMS` and `KPIS` in `plan.align`, `programs.align` and
+/// `kpis.align`.
+fn plan_programs_kpis() -> (tempfile::TempDir, PathBuf) {
+    workspace(&[
+        ("plan.align", PLAN),
+        ("programs.align", PROGRAMS),
+        ("kpis.align", KPIS),
+    ])
+}
+
 /// Snapshot settings that replace the temporary workspace path.
 fn settings(root: &Path) -> insta::Settings {
     let mut s = insta::Settings::clone_current();
@@ -251,11 +261,7 @@ fn settings(root: &Path) -> insta::Settings {
 
 #[test]
 fn a_session_like_an_editor() {
-    let (_dir, root) = workspace(&[
-        ("plan.align", PLAN),
-        ("programs.align", PROGRAMS),
-        ("kpis.align", KPIS),
-    ]);
+    let (_dir, root) = plan_programs_kpis();
     let _guard = settings(&root).bind_to_scope();
     let plan = uri(&root.join("plan.align"));
     let programs = uri(&root.join("programs.align"));
@@ -607,11 +613,7 @@ fn a_file_deleted_while_open_counts_until_it_is_closed() {
 /// reference's did-you-mean follows a new, closer ID declared in another file.
 #[test]
 fn an_edit_publishes_its_effects_on_other_files_and_clears_them() {
-    let (_dir, root) = workspace(&[
-        ("plan.align", PLAN),
-        ("programs.align", PROGRAMS),
-        ("kpis.align", KPIS),
-    ]);
+    let (_dir, root) = plan_programs_kpis();
     let (plan, programs, kpis) = (
         uri(&root.join("plan.align")),
         uri(&root.join("programs.align")),
@@ -701,11 +703,7 @@ fn an_edit_publishes_its_effects_on_other_files_and_clears_them() {
 /// file being typed in is not kept waiting behind the rest of the workspace.
 #[test]
 fn the_open_file_is_published_before_the_files_it_affects() {
-    let (_dir, root) = workspace(&[
-        ("plan.align", PLAN),
-        ("programs.align", PROGRAMS),
-        ("kpis.align", KPIS),
-    ]);
+    let (_dir, root) = plan_programs_kpis();
     let (plan, kpis) = (uri(&root.join("plan.align")), uri(&root.join("kpis.align")));
     let mut c = Client::start(&root, &[]);
     // The first check's publications arrive before the answer to a first request.
@@ -738,14 +736,11 @@ fn the_open_file_is_published_before_the_files_it_affects() {
 }
 
 /// After an edit the open files' findings are made first and published; a hover on an ID
-/// declared in a file not open waits for that file's findings, and shows them.
+/// declared in a file not open, before the rest is checked, judges that node and shows its
+/// findings.
 #[test]
 fn a_hover_right_after_an_edit_shows_the_findings_of_files_not_open() {
-    let (_dir, root) = workspace(&[
-        ("plan.align", PLAN),
-        ("programs.align", PROGRAMS),
-        ("kpis.align", KPIS),
-    ]);
+    let (_dir, root) = plan_programs_kpis();
     let (plan, kpis) = (uri(&root.join("plan.align")), uri(&root.join("kpis.align")));
     let mut c = Client::start(&root, &[]);
     // I2 (in plan.align) is in no program's scope: ALN101 on it.

@@ -178,16 +178,32 @@ impl Rest {
 
 impl Analysis {
     /// Completes a check of which only the open files' findings are made ([`Analysis::rest`]):
-    /// the findings of the other files, added in order.
-    pub(crate) fn finish(&mut self) {
-        let Some(rest) = self.rest.take() else { return };
-        let (Some(model), Some(rules)) = (&self.model, &self.rules) else {
-            return;
-        };
+    /// the findings of the other files, added in order. Returns the open files (whose
+    /// findings were complete before), if the check was not complete.
+    pub(crate) fn finish(&mut self) -> Option<HashSet<FileId>> {
+        let rest = self.rest.take()?;
         let elsewhere = |f: &Finding| !rest.open.contains(&f.span.file);
+        let mut found = self.judge(&rest, &rest.scope, &elsewhere);
+        found.retain(elsewhere);
+        self.findings.extend(found);
+        crate::source::sort(&mut self.findings, &self.sources);
+        Some(rest.open)
+    }
+
+    /// The rules on the nodes in `scope`, with the findings made before them that `report`
+    /// takes, with `align.toml`'s severities (nothing without a model or a rule set).
+    fn judge(
+        &self,
+        rest: &Rest,
+        scope: &[bool],
+        report: &(dyn Fn(&Finding) -> bool + Sync),
+    ) -> Vec<Finding> {
+        let (Some(model), Some(rules)) = (&self.model, &self.rules) else {
+            return Vec::new();
+        };
         let part = engine::Part {
-            scope: Some(&rest.scope),
-            report: &elsewhere,
+            scope: Some(scope),
+            report,
         };
         let found = engine::check_model(
             &self.sources,
@@ -198,10 +214,7 @@ impl Analysis {
             rest.today,
             part,
         );
-        let mut found = rest.overrides.apply(found);
-        found.retain(elsewhere);
-        self.findings.extend(found);
-        crate::source::sort(&mut self.findings, &self.sources);
+        rest.overrides.apply(found)
     }
 
     /// The findings on the node `id` (those whose first node it is), in order. While the
@@ -211,27 +224,14 @@ impl Analysis {
         let on = |f: &Finding| f.nodes.first().is_some_and(|n| n == id);
         let judged = (|| {
             let rest = self.rest.as_ref()?;
-            let (model, rules) = (self.model.as_ref()?, self.rules.as_ref()?);
+            let model = self.model.as_ref()?;
             let n = model.get(id)?;
             if rest.open.contains(&model.node(n).header.file) && !rest.elsewhere(id) {
                 return None;
             }
             let mut scope = vec![false; model.nodes.len()];
             scope[n.index()] = true;
-            let part = engine::Part {
-                scope: Some(&scope),
-                report: &on,
-            };
-            let found = engine::check_model(
-                &self.sources,
-                model,
-                &rest.base,
-                rules,
-                &rest.overrides,
-                rest.today,
-                part,
-            );
-            Some(rest.overrides.apply(found))
+            Some(self.judge(rest, &scope, &on))
         })();
         match judged {
             Some(found) => found.into_iter().filter(on).map(Cow::Owned).collect(),
@@ -743,6 +743,25 @@ mod tests {
             .collect()
     }
 
+    /// What a client holds for the files of `a` not in `open`, sorted by URI.
+    fn not_open(
+        client: &HashMap<lsp_types::Uri, Vec<lsp_types::Diagnostic>>,
+        a: &Analysis,
+        open: &HashSet<FileId>,
+    ) -> Vec<(lsp_types::Uri, Vec<lsp_types::Diagnostic>)> {
+        let open: HashSet<lsp_types::Uri> = open
+            .iter()
+            .filter_map(|&id| a.path(id).and_then(crate::lsp::uri::from_path))
+            .collect();
+        let mut held: Vec<_> = client
+            .iter()
+            .filter(|(u, d)| !open.contains(*u) && !d.is_empty())
+            .map(|(u, d)| (u.clone(), d.clone()))
+            .collect();
+        held.sort_by(|a, b| a.0.cmp(&b.0));
+        held
+    }
+
     /// The findings on every fifth node of `whole`, before the rest of `split` is checked
     /// (a node in a file not open is judged alone), are `whole`'s.
     fn findings_on_nodes_equal(split: &Analysis, whole: &Analysis, step: usize) {
@@ -852,13 +871,21 @@ mod tests {
             assert_eq!(open.len(), 1, "step {i}");
             let whole = Analyzer::default().analyze(&inputs(files), &settings());
             findings_on_nodes_equal(&split, &whole, i);
+            // The first half publishes the open file only: the client keeps what it holds
+            // for the others until the second.
+            let held = not_open(&client_open, &split, &open);
             publish(
                 &mut published_open,
                 &mut client_open,
                 &split,
                 Part::Open(&open),
             );
-            split.finish();
+            assert_eq!(
+                not_open(&client_open, &split, &open),
+                held,
+                "step {i}, first half"
+            );
+            assert_eq!(split.finish(), Some(open.clone()), "step {i}");
             publish(
                 &mut published_open,
                 &mut client_open,

@@ -127,16 +127,7 @@ impl Published {
         // does not rely on it).
         let mut groups: Vec<(FileId, Vec<&Finding>)> = Vec::new();
         let mut at: HashMap<FileId, usize> = HashMap::new();
-        let file_in_part = |id: FileId| match part {
-            Part::All => true,
-            Part::Open(open) => open.contains(&id),
-            Part::Others(open) => !open.contains(&id),
-        };
-        for f in analysis
-            .findings
-            .iter()
-            .filter(|f| file_in_part(f.span.file))
-        {
+        for f in &analysis.findings {
             let i = *at.entry(f.span.file).or_insert_with(|| {
                 groups.push((f.span.file, Vec::new()));
                 groups.len() - 1
@@ -149,7 +140,7 @@ impl Published {
         let files: Vec<(Uri, Vec<&Finding>, Option<Sent>)> = groups
             .into_iter()
             .filter_map(|(file, findings)| {
-                let uri = uri_of(file)?;
+                let uri = uri_of(file).filter(|u| in_part(u))?;
                 let old = self.files.remove(&uri);
                 Some((uri, findings, old))
             })

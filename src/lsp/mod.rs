@@ -300,23 +300,16 @@ impl Server {
             Err(panic) => {
                 // Keep the last good analysis; start the cache afresh.
                 self.analyzer = Analyzer::default();
-                self.log(
-                    lsp_types::MessageType::ERROR,
-                    format!(
-                        "align: internal error while checking: {}",
-                        panic_text(&panic)
-                    ),
-                );
+                self.log_internal_error(&panic);
                 return;
             }
         };
         timing::report("check", start);
-        let part = analysis.rest.as_ref().map(|r| r.open.clone());
-        self.publish(
-            &analysis,
-            part.as_ref()
-                .map_or(diagnostics::Part::All, diagnostics::Part::Open),
-        );
+        let part = analysis
+            .rest
+            .as_ref()
+            .map_or(diagnostics::Part::All, |r| diagnostics::Part::Open(&r.open));
+        self.publish(&analysis, part);
         if analysis.messages != self.messages {
             for m in &analysis.messages {
                 self.log(lsp_types::MessageType::WARNING, format!("align: {m}"));
@@ -346,28 +339,19 @@ impl Server {
         let Some(mut analysis) = self.analysis.take() else {
             return;
         };
-        let Some(open) = analysis.rest.as_ref().map(|r| r.open.clone()) else {
-            self.analysis = Some(analysis);
-            return;
-        };
         let start = std::time::Instant::now();
-        if let Err(panic) = panic::catch_unwind(AssertUnwindSafe(|| analysis.finish())) {
-            // The open files' diagnostics stand; the others are left as last published.
-            analysis.rest = None;
-            self.log(
-                lsp_types::MessageType::ERROR,
-                format!(
-                    "align: internal error while checking: {}",
-                    panic_text(&panic)
-                ),
-            );
-            self.analysis = Some(analysis);
-            return;
+        match panic::catch_unwind(AssertUnwindSafe(|| analysis.finish())) {
+            Ok(Some(open)) => {
+                timing::report("check the files not open", start);
+                self.publish(&analysis, diagnostics::Part::Others(&open));
+                timing::report("check and publish the files not open", start);
+            }
+            Ok(None) => {}
+            // The open files' diagnostics stand; the others are left as last published (the
+            // rest of the check was taken before it panicked: it is not tried again).
+            Err(panic) => self.log_internal_error(&panic),
         }
-        timing::report("check the files not open", start);
-        self.publish(&analysis, diagnostics::Part::Others(&open));
         self.analysis = Some(analysis);
-        timing::report("check and publish the files not open", start);
     }
 
     /// Publishes the diagnostics of the files of `part` that changed since last sent.
@@ -567,6 +551,16 @@ impl Server {
             }
             _ => {}
         }
+    }
+
+    fn log_internal_error(&self, panic: &Box<dyn std::any::Any + Send>) {
+        self.log(
+            lsp_types::MessageType::ERROR,
+            format!(
+                "align: internal error while checking: {}",
+                panic_text(panic)
+            ),
+        );
     }
 
     fn log_errors(&self, errors: Vec<String>) {
