@@ -6,5 +6,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
+    // Stage timings count from here (`ALIGN_TIMINGS`).
+    align::base::timing::enabled();
     align::cli::run()
 }

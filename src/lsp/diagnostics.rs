@@ -208,9 +208,15 @@ fn bring_up(
     match old {
         Some(old) if kept => (Sent { texts, ..old }, false),
         old => {
+            // Each finding's places are its primary range, then its labels' (see `places`).
+            let mut rest = places.as_slice();
             let diagnostics: Vec<Diagnostic> = findings
                 .iter()
-                .filter_map(|f| convert(f, analysis, docs, uri_of))
+                .filter_map(|f| {
+                    let (mine, after) = rest.split_at((1 + f.labels.len()).min(rest.len()));
+                    rest = after;
+                    convert(f, mine, analysis, docs)
+                })
                 .collect();
             let changed = old.is_none_or(|o| o.diagnostics != diagnostics);
             let sent = Sent {
@@ -256,24 +262,27 @@ fn texts(analysis: &Analysis, findings: &[&Finding]) -> Vec<(FileId, Arc<LineInd
         .unwrap_or_default()
 }
 
+/// A finding as an LSP diagnostic, at its `places`: its primary range, then each label's file
+/// and range (a label in a file without a URI, or a span without a range, is left out).
 fn convert(
     f: &Finding,
+    places: &[(Option<Uri>, Option<Range>)],
     analysis: &Analysis,
     docs: &DocsUrl,
-    uri_of: &impl Fn(FileId) -> Option<Uri>,
 ) -> Option<Diagnostic> {
-    let primary = range(analysis, f.span)?;
+    let ((_, primary), labels) = places.split_first()?;
     let related: Vec<DiagnosticRelatedInformation> = f
         .labels
         .iter()
-        .filter_map(|l| {
+        .zip(labels)
+        .filter_map(|(l, (uri, range))| {
             Some(DiagnosticRelatedInformation {
-                location: Location::new(uri_of(l.span.file)?, range(analysis, l.span)?),
+                location: Location::new(uri.clone()?, (*range)?),
                 message: l.text.get(analysis.lang).to_owned(),
             })
         })
         .collect();
-    Some(diagnostic(f, primary, related, analysis, docs))
+    Some(diagnostic(f, (*primary)?, related, analysis, docs))
 }
 
 /// The range of a span, if its file is known.

@@ -58,6 +58,23 @@ fn symbol(a: &Analysis, n: &Node) -> Option<DocumentSymbol> {
     })
 }
 
+/// Whether `text` lower-cased contains `query` (lower-cased already), without lower-casing
+/// an ASCII `text` (most IDs: a workspace has tens of thousands).
+fn contains_lowercased(text: &str, query: &str) -> bool {
+    if query.is_empty() {
+        return true;
+    }
+    if text.is_ascii() {
+        // An ASCII text lower-cases to ASCII: it cannot hold a query that is not.
+        return query.is_ascii()
+            && text
+                .as_bytes()
+                .windows(query.len())
+                .any(|w| w.eq_ignore_ascii_case(query.as_bytes()));
+    }
+    text.to_lowercase().contains(query)
+}
+
 pub(crate) fn workspace(
     a: &Analysis,
     p: &WorkspaceSymbolParams,
@@ -69,10 +86,10 @@ pub(crate) fn workspace(
         .iter()
         .flat_map(|s| s.nodes.iter())
         .filter(|n| {
-            n.id.to_lowercase().contains(&query)
+            contains_lowercased(&n.id, &query)
                 || n.title
                     .as_deref()
-                    .is_some_and(|t| t.to_lowercase().contains(&query))
+                    .is_some_and(|t| contains_lowercased(t, &query))
         })
         .filter_map(|n| {
             Some(WorkspaceSymbol {
@@ -93,4 +110,48 @@ pub(crate) fn workspace(
         .take(MAX_SYMBOLS)
         .collect();
     Some(WorkspaceSymbolResponse::Nested(found))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_lowercased;
+
+    #[test]
+    fn the_ascii_shortcut_matches_lower_casing_the_text() {
+        let texts = [
+            "I1.3.2",
+            "amed.P00003",
+            "MIXED-Case_id",
+            "",
+            "開発支援に係る品質管理",
+            "Ｉ１ 全角 ID",
+            "\u{212A}elvin",  // KELVIN SIGN lower-cases to an ASCII `k`
+            "\u{130}stanbul", // İ lower-cases to `i` and a combining dot
+            "ÄÖÜ straße",
+        ];
+        let queries = [
+            "",
+            "i1",
+            ".3.2",
+            "p0000",
+            "case_",
+            "x",
+            "品質",
+            "ｉ１",
+            "kelvin",
+            "i\u{307}st",
+            "ä",
+            "i",
+        ];
+        for text in texts {
+            for query in queries {
+                let query = query.to_lowercase();
+                assert_eq!(
+                    contains_lowercased(text, &query),
+                    text.to_lowercase().contains(&query),
+                    "{text:?} / {query:?}"
+                );
+            }
+        }
+    }
 }
