@@ -294,7 +294,9 @@ fn check(loaded: source::Loaded, mut rules: RuleSet, settings: Settings) -> Chec
     } = loaded;
     let model = build_model(&sources, &errors, &rules.schema, &mut findings);
     if settings.run_rules {
-        findings.extend(timing::time("rules", || rules.run(&model, settings.today)));
+        findings = timing::time("rules", || {
+            rules.run_after(&model, settings.today, findings)
+        });
     }
     // Findings that follow from a structural error or an unread file are held back.
     let (findings, held) = timing::time("hold back", || {

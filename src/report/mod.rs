@@ -279,7 +279,7 @@ mod tests {
             // A decoy of the empty list's text, escaped inside a string.
             text: format!("{i} 「項目」 \"q\" \\ line\n  \"items\": []"),
             empty: Vec::new(),
-            nested: if i % 3 == 0 {
+            nested: if i.is_multiple_of(3) {
                 vec![vec!["a", "b"], vec![]]
             } else {
                 Vec::new()

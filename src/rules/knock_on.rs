@@ -99,16 +99,14 @@ impl<'a> Taint<'a> {
         if held_count == 0 {
             return (findings, Vec::new());
         }
-        // Both sides sized once: each finding is moved once.
-        let mut kept = Vec::with_capacity(findings.len() - held_count);
-        let mut held = Vec::with_capacity(held_count);
-        for (f, h) in findings.into_iter().zip(hold) {
-            if h {
-                held.push(f);
-            } else {
-                kept.push(f);
-            }
-        }
+        // The kept ones stay in place (only the held ones are moved, into a vector of their
+        // own), both in their order.
+        let mut kept = findings;
+        let mut hold = hold.into_iter();
+        let held: Vec<Finding> = kept
+            .extract_if(.., |_| hold.next().unwrap_or(false))
+            .collect();
+        debug_assert_eq!(held.len(), held_count);
         (kept, held)
     }
 }

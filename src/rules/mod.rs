@@ -178,6 +178,13 @@ impl RuleSet {
         self.run_selected(model, today, &|rule| rule.on)
     }
 
+    /// [`RuleSet::run`], its findings after `first` (findings made before the rules, which
+    /// waivers do not touch) in one vector: the rules' findings are moved once, not again
+    /// to join them.
+    pub fn run_after(&self, model: &Model, today: Date, first: Vec<Finding>) -> Vec<Finding> {
+        self.run_into(first, model, today, &|rule| rule.on, None)
+    }
+
     /// Runs the rules for which `on` holds (a caller that shares one rule set between runs
     /// with different configurations decides here instead of through `Rule::on`).
     pub fn run_selected(
@@ -204,6 +211,18 @@ impl RuleSet {
         on: &(dyn Fn(&Rule) -> bool + Sync),
         scope: Option<&[bool]>,
     ) -> Vec<Finding> {
+        self.run_into(Vec::new(), model, today, on, scope)
+    }
+
+    /// [`RuleSet::run_scoped`], its findings appended to `first`, which are left as they are.
+    fn run_into(
+        &self,
+        first: Vec<Finding>,
+        model: &Model,
+        today: Date,
+        on: &(dyn Fn(&Rule) -> bool + Sync),
+        scope: Option<&[bool]>,
+    ) -> Vec<Finding> {
         // Rules are independent: run them in parallel, keeping their order in the result.
         let paths = PathMemo::new(model);
         let per_rule: Vec<Vec<Finding>> = self
@@ -218,17 +237,24 @@ impl RuleSet {
                 out
             })
             .collect();
+        let from = first.len();
         let mut findings = timing::time("waivers", || {
-            let mut all = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
+            let mut all = first;
+            all.reserve_exact(per_rule.iter().map(Vec::len).sum());
             for rule in per_rule {
                 all.extend(rule);
             }
-            waiver::apply(self, model, all, today, scope)
+            waiver::apply(self, model, all, from, today, scope)
         });
         // A rule finding on a declaration with a syntax error is a consequence of that error
         // (each finding's node is looked up only when some declaration has one).
         if model.nodes.iter().any(|n| n.recovered) {
+            let mut at = 0;
             findings.retain(|f| {
+                at += 1;
+                if at <= from {
+                    return true;
+                }
                 let recovered = f
                     .nodes
                     .first()
@@ -608,6 +634,50 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn findings_made_before_the_rules_pass_through_waivers_and_recovery_untouched() {
+        let spec = r#"
+plan PL "p" {}
+policy V1 "v" { plan PL }
+goal G1 "g" { policy V1 }
+item I1 "waived" { goal G1; topics [ip]; allow item-without-program "later" until 2099-03-31 }
+item I2 "uncovered" { goal G1; topics [ip] }
+item I3 "broken" { goal G1; topics [ip, }
+program P "p" { covers [G1]; scope [sme] }
+"#;
+        let mut sources = SourceSet::new();
+        let set = RuleSet::embedded(&mut sources).unwrap_or_else(|e| panic!("{e:?}"));
+        let (ast, errors) = crate::syntax::parse(FileId(9), spec);
+        assert!(!errors.is_empty(), "I3 is meant to hold a syntax error");
+        let (nodes, _) = crate::model::lower(&set.schema, ast);
+        let (model, _) = Model::assemble(set.schema.clone(), vec![(FileId(9), nodes)]);
+        assert!(model.get("I3").is_some_and(|n| model.node(n).recovered));
+        let today = Date::new(2026, 11, 24).unwrap_or_else(|| panic!("a date"));
+        let ruled = set.run(&model, today);
+        let uncovered = ruled
+            .iter()
+            .find(|f| f.code.as_ref() == "ALN101" && f.nodes.first().is_some_and(|n| n == "I2"))
+            .unwrap_or_else(|| panic!("no ALN101 on I2: {ruled:?}"));
+        let on_node = |f: &Finding, id: &str| f.nodes.first().is_some_and(|n| n == id);
+        assert!(
+            !ruled
+                .iter()
+                .any(|f| (f.code.as_ref() == "ALN101" && on_node(f, "I1")) || on_node(f, "I3")),
+            "the waiver silences I1's ALN101, the syntax error I3's findings: {ruled:?}"
+        );
+        // Findings made before the rules, with the code of the waived rule on the waived and on
+        // the recovered declaration: a run after them leaves them as they are.
+        let on = |id: &str| {
+            let mut f = uncovered.clone();
+            f.nodes[0] = id.to_owned();
+            f
+        };
+        let first = vec![on("I1"), on("I3"), on("I2")];
+        let mut expected = first.clone();
+        expected.extend(ruled.iter().cloned());
+        assert_eq!(set.run_after(&model, today, first), expected);
     }
 
     #[test]

@@ -8,10 +8,13 @@ use crate::model::{Model, NodeIx};
 use crate::syntax::ast::Date;
 use std::collections::{HashMap, HashSet};
 
+/// Applies the waivers to the findings of `findings` from index `from` on (the rules'), and
+/// appends the waivers' own findings.
 pub(super) fn apply(
     set: &RuleSet,
     model: &Model,
     mut findings: Vec<Finding>,
+    from: usize,
     today: Date,
     scope: Option<&[bool]>,
 ) -> Vec<Finding> {
@@ -28,7 +31,13 @@ pub(super) fn apply(
         .map(|(n, i)| (n.id.as_str(), i))
         .collect();
     if !waivable.is_empty() {
+        // The findings before `from` are not the rules': kept as they are.
+        let mut at = 0;
         findings.retain(|f| {
+            at += 1;
+            if at <= from {
+                return true;
+            }
             let waived = f
                 .nodes
                 .first()
