@@ -770,8 +770,10 @@ pub fn decode(name: String, path: PathBuf, bytes: Vec<u8>) -> (SourceFile, Optio
         return (file, Some(make));
     }
     match String::from_utf8(bytes) {
+        // Line starts are found when a line or column of the file is first asked for: a run
+        // that shows nothing of a file (`--quiet`, a file without findings) never scans it.
         Ok(text) => (
-            SourceFile::new(name, path, SourceKind::Spec, text, true),
+            SourceFile::new_lazy(name, path, SourceKind::Spec, text, true),
             None,
         ),
         Err(e) => {
