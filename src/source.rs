@@ -230,14 +230,14 @@ pub fn sort(findings: &mut [Finding], sources: &SourceSet) {
     let mut keys: Vec<(Option<usize>, usize, usize)> = findings
         .iter()
         .enumerate()
-        .map(|(i, f)| (rank_of(f), f.span.start, i))
+        .map(|(i, f)| (rank_of(f), f.span.start(), i))
         .collect();
     keys.par_sort_unstable_by(|&(ra, sa, a), &(rb, sb, b)| {
         let (fa, fb) = (&findings[a], &findings[b]);
         ra.cmp(&rb)
             .then(sa.cmp(&sb))
             .then_with(|| fa.code.cmp(&fb.code))
-            .then(fa.span.end.cmp(&fb.span.end))
+            .then(fa.span.end().cmp(&fb.span.end()))
             .then_with(|| fa.nodes.cmp(&fb.nodes))
             .then_with(|| fa.message.get(Lang::En).cmp(&fb.message.get(Lang::En)))
             .then(a.cmp(&b))
@@ -338,6 +338,14 @@ impl From<SourceSet> for Loaded {
 
 /// Default `--max-file-size`: 64 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+/// The largest `--max-file-size`: 4 GiB less one byte (a span's offsets are 32-bit).
+pub const MAX_SPEC_FILE_SIZE: u64 = crate::base::span::Span::MAX_OFFSET as u64;
+
+/// The parser of `--max-file-size`: a number of bytes up to [`MAX_SPEC_FILE_SIZE`].
+pub fn max_file_size_arg() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(..=MAX_SPEC_FILE_SIZE)
+}
 
 /// Finds and reads every `*.align` file under `paths`.
 ///
@@ -857,13 +865,13 @@ mod tests {
         expected.sort_by(|x, y| {
             (
                 sources.get(x.span.file).name.as_str(),
-                x.span.start,
+                x.span.start(),
                 &x.code,
                 &x.message.en(),
             )
                 .cmp(&(
                     sources.get(y.span.file).name.as_str(),
-                    y.span.start,
+                    y.span.start(),
                     &y.code,
                     &y.message.en(),
                 ))
@@ -962,7 +970,7 @@ mod tests {
         assert!(!file.valid);
         let f = make.unwrap()(FileId(0));
         assert_eq!(f.code, "ALN001");
-        assert_eq!(f.span.start, 10);
+        assert_eq!(f.span.start(), 10);
     }
 
     #[test]
@@ -1009,6 +1017,6 @@ mod tests {
         let (_, make) = decode("a".into(), "a".into(), vec![0xFF, 0xFE, b'g', 0]);
         let f = make.unwrap()(FileId(0));
         assert!(f.message.en().contains("UTF-16"));
-        assert_eq!((f.span.start, f.span.end), (0, 0));
+        assert_eq!((f.span.start(), f.span.end()), (0, 0));
     }
 }

@@ -50,10 +50,10 @@ fn config(cases: u32) -> ProptestConfig {
 /// every AST span too, children inside parents, siblings increasing.
 fn assert_sound(text: &str, file: &ast::File, findings: &[Finding]) {
     let ok = |s: align::diag::Span| {
-        s.start <= s.end
-            && s.end <= text.len()
-            && text.is_char_boundary(s.start)
-            && text.is_char_boundary(s.end)
+        s.start() <= s.end()
+            && s.end() <= text.len()
+            && text.is_char_boundary(s.start())
+            && text.is_char_boundary(s.end())
     };
     for f in findings {
         assert!(ok(f.span), "finding span unsound: {f:?}");
@@ -66,7 +66,7 @@ fn assert_sound(text: &str, file: &ast::File, findings: &[Finding]) {
     let inside = |outer: align::diag::Span, inner: align::diag::Span, what: &str| {
         assert!(ok(inner), "{what} span unsound: {inner:?}");
         assert!(
-            outer.start <= inner.start && inner.end <= outer.end,
+            outer.start() <= inner.start() && inner.end() <= outer.end(),
             "{what} {inner:?} not inside its parent {outer:?} in {text:?}"
         );
     };
@@ -74,11 +74,11 @@ fn assert_sound(text: &str, file: &ast::File, findings: &[Finding]) {
     for d in &file.decls {
         assert!(ok(d.span), "decl span unsound: {:?}", d.span);
         assert!(
-            d.span.start >= prev_end,
+            d.span.start() >= prev_end,
             "declarations overlap at {:?}",
             d.span
         );
-        prev_end = d.span.end;
+        prev_end = d.span.end();
         inside(d.span, d.kind.span, "kind");
         inside(d.span, d.id.span, "id");
         if let Some(t) = &d.title {
@@ -92,17 +92,21 @@ fn assert_sound(text: &str, file: &ast::File, findings: &[Finding]) {
 }
 
 fn block_sound(b: &ast::Block, inside: &dyn Fn(align::diag::Span, align::diag::Span, &str)) {
-    let mut prev_end = b.span.start;
+    let mut prev_end = b.span.start();
     for e in &b.entries {
         inside(b.span, e.span, "entry");
-        assert!(e.span.start >= prev_end, "entries overlap at {:?}", e.span);
-        prev_end = e.span.end;
+        assert!(
+            e.span.start() >= prev_end,
+            "entries overlap at {:?}",
+            e.span
+        );
+        prev_end = e.span.end();
         inside(e.span, e.key.span, "key");
-        let mut prev = e.key.span.end;
+        let mut prev = e.key.span.end();
         for v in &e.values {
             inside(e.span, v.span, "value");
-            assert!(v.span.start >= prev, "values overlap at {:?}", v.span);
-            prev = v.span.end;
+            assert!(v.span.start() >= prev, "values overlap at {:?}", v.span);
+            prev = v.span.end();
             value_sound(v, inside);
         }
         if let Some(inner) = &e.block {
@@ -115,11 +119,11 @@ fn block_sound(b: &ast::Block, inside: &dyn Fn(align::diag::Span, align::diag::S
 fn value_sound(v: &ast::Value, inside: &dyn Fn(align::diag::Span, align::diag::Span, &str)) {
     match &v.kind {
         ValueKind::List(items) => {
-            let mut prev = v.span.start;
+            let mut prev = v.span.start();
             for i in items {
                 inside(v.span, i.span, "list item");
-                assert!(i.span.start >= prev, "list items overlap at {:?}", i.span);
-                prev = i.span.end;
+                assert!(i.span.start() >= prev, "list items overlap at {:?}", i.span);
+                prev = i.span.end();
                 value_sound(i, inside);
             }
         }
@@ -422,8 +426,8 @@ proptest! {
         let run = check(&[("a.align".to_owned(), text.clone())]);
         for f in &run.findings {
             let file = run.sources.get(f.span.file);
-            prop_assert!(f.span.end <= file.text.len() && file.text.is_char_boundary(f.span.start)
-                && file.text.is_char_boundary(f.span.end), "{f:?}");
+            prop_assert!(f.span.end() <= file.text.len() && file.text.is_char_boundary(f.span.start())
+                && file.text.is_char_boundary(f.span.end()), "{f:?}");
         }
         rendered(&run);
     }
@@ -475,8 +479,8 @@ proptest! {
         let line_end = broken[at..].find('\n').map_or(broken.len(), |i| at + i);
         let touches = errors.iter().any(|f| {
             let spans = std::iter::once(f.span).chain(f.labels.iter().map(|l| l.span));
-            let lo = spans.clone().map(|s| s.start).min().unwrap_or(0);
-            let hi = spans.map(|s| s.end).max().unwrap_or(0);
+            let lo = spans.clone().map(|s| s.start()).min().unwrap_or(0);
+            let hi = spans.map(|s| s.end()).max().unwrap_or(0);
             lo <= line_end && hi >= line_start
         });
         prop_assert!(touches, "no error reaches the edit at {at}:\n{broken}\n{errors:#?}");
@@ -571,9 +575,9 @@ fn p2_spans_are_sound_on_every_fixture_and_spec() {
                 for f in &run.findings {
                     let src = run.sources.get(f.span.file);
                     assert!(
-                        f.span.end <= src.text.len()
-                            && src.text.is_char_boundary(f.span.start)
-                            && src.text.is_char_boundary(f.span.end),
+                        f.span.end() <= src.text.len()
+                            && src.text.is_char_boundary(f.span.start())
+                            && src.text.is_char_boundary(f.span.end()),
                         "{}: {f:?}",
                         path.display()
                     );

@@ -41,7 +41,12 @@ pub(super) struct DiffArgs {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<Date>,
     /// Largest spec file read, in bytes (from disk or from git).
-    #[arg(long, value_name = "BYTES", default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE)]
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE,
+        value_parser = crate::source::max_file_size_arg()
+    )]
     max_file_size: u64,
 }
 

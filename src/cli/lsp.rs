@@ -21,7 +21,12 @@ pub(super) struct LspArgs {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<crate::syntax::ast::Date>,
     /// Largest spec file read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE)]
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE,
+        value_parser = crate::source::max_file_size_arg()
+    )]
     max_file_size: u64,
     /// Where docs/rules.md is published: each diagnostic links `URL#aln101` [default: the
     /// client's `initializationOptions.docsUrl`, else the docs of this version when the build

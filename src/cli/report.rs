@@ -31,7 +31,12 @@ pub(super) struct ReportArgs {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::check::parse_date)]
     today: Option<Date>,
     /// Largest spec file read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE)]
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE,
+        value_parser = crate::source::max_file_size_arg()
+    )]
     max_file_size: u64,
     /// Configuration file [default: align.toml at the root of the first path, if any].
     #[arg(long, value_name = "FILE")]

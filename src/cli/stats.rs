@@ -21,7 +21,12 @@ pub(super) struct StatsArgs {
     #[arg(long, value_enum, default_value = "human")]
     format: StatsFormat,
     /// Largest spec file read, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE)]
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE,
+        value_parser = crate::source::max_file_size_arg()
+    )]
     max_file_size: u64,
 }
 

@@ -205,7 +205,7 @@ fn place(span: Span, sources: &SourceSet) -> Place {
     let file = sources.get(span.file);
     Place {
         file: file.name.clone(),
-        line: file.line_col(span.start).0,
+        line: file.line_col(span.start()).0,
     }
 }
 

@@ -32,7 +32,7 @@ pub(super) fn layout(
     let mut prev_end = bom;
     let mut prev_multiline = false;
     for (i, decl) in ast.decls.iter().enumerate() {
-        let gap = src.gap(prev_end, decl.span.start, i == 0)?;
+        let gap = src.gap(prev_end, decl.span.start(), i == 0)?;
         let mut sub = Printer::new(nl);
         src.decl(&mut sub, decl)?;
         let multiline = sub.lines > 0;
@@ -48,7 +48,7 @@ pub(super) fn layout(
         }
         p.lines(&lines, 0);
         p.append(&sub);
-        prev_end = decl.span.end;
+        prev_end = decl.span.end();
         prev_multiline = multiline;
     }
     let gap = src.gap(prev_end, text.len(), ast.decls.is_empty())?;
@@ -160,12 +160,12 @@ impl<'a> Source<'a> {
 
     /// `KIND ID ["title"] [block]` on one line (the block may open lines below).
     fn decl(&self, p: &mut Printer<'_>, decl: &Decl) -> Result<(), Uncovered> {
-        p.push(self.slice(decl.kind.span.start, decl.kind.span.end));
+        p.push(self.slice(decl.kind.span.start(), decl.kind.span.end()));
         p.push(" ");
-        p.push(self.slice(decl.id.span.start, decl.id.span.end));
+        p.push(self.slice(decl.id.span.start(), decl.id.span.end()));
         if let Some(title) = &decl.title {
             p.push(" ");
-            p.push(self.slice(title.span.start, title.span.end));
+            p.push(self.slice(title.span.start(), title.span.end()));
         }
         if let Some(block) = &decl.block {
             p.push(" ");
@@ -176,12 +176,12 @@ impl<'a> Source<'a> {
 
     /// The gaps of a block: after `{`, between entries, before `}`.
     fn block_gaps(&self, block: &Block) -> Result<Vec<Gap<'a>>, Uncovered> {
-        let close = block.span.end.saturating_sub(1);
+        let close = block.span.end().saturating_sub(1);
         let mut gaps = Vec::with_capacity(block.entries.len() + 1);
-        let mut prev = block.span.start + 1;
+        let mut prev = block.span.start() + 1;
         for e in &block.entries {
-            gaps.push(self.gap(prev, e.span.start, false)?);
-            prev = e.span.end;
+            gaps.push(self.gap(prev, e.span.start(), false)?);
+            prev = e.span.end();
         }
         gaps.push(self.gap(prev, close, false)?);
         Ok(gaps)
@@ -252,7 +252,7 @@ impl<'a> Source<'a> {
 
     /// `KEY value… [block]`, at the printer's column on a line indented `depth` levels.
     fn entry(&self, p: &mut Printer<'_>, e: &Entry, depth: usize) -> Result<(), Uncovered> {
-        p.push(self.slice(e.key.span.start, e.key.span.end));
+        p.push(self.slice(e.key.span.start(), e.key.span.end()));
         for v in &e.values {
             p.push(" ");
             self.value(p, v, depth)?;
@@ -268,19 +268,19 @@ impl<'a> Source<'a> {
         if let ValueKind::List(items) = &v.kind {
             self.list(p, v, items, depth)
         } else {
-            p.push(self.slice(v.span.start, v.span.end));
+            p.push(self.slice(v.span.start(), v.span.end()));
             Ok(())
         }
     }
 
     /// The gaps of a list: after `[`, between items, before `]`.
     fn list_gaps(&self, list: &Value, items: &[Value]) -> Result<Vec<Gap<'a>>, Uncovered> {
-        let close = list.span.end.saturating_sub(1);
+        let close = list.span.end().saturating_sub(1);
         let mut gaps = Vec::with_capacity(items.len() + 1);
-        let mut prev = list.span.start + 1;
+        let mut prev = list.span.start() + 1;
         for v in items {
-            gaps.push(self.gap(prev, v.span.start, false)?);
-            prev = v.span.end;
+            gaps.push(self.gap(prev, v.span.start(), false)?);
+            prev = v.span.end();
         }
         gaps.push(self.gap(prev, close, false)?);
         Ok(gaps)
@@ -363,7 +363,7 @@ impl<'a> Source<'a> {
     /// comment).
     fn flat_value(&self, v: &Value) -> Result<Option<String>, Uncovered> {
         let ValueKind::List(items) = &v.kind else {
-            let s = self.slice(v.span.start, v.span.end);
+            let s = self.slice(v.span.start(), v.span.end());
             return Ok((!s.contains(['\n', '\r'])).then(|| s.to_owned()));
         };
         let gaps = self.list_gaps(v, items)?;
@@ -382,7 +382,7 @@ impl<'a> Source<'a> {
 
     /// An entry on one line, or `None`.
     fn flat_entry(&self, e: &Entry) -> Result<Option<String>, Uncovered> {
-        let mut s = self.slice(e.key.span.start, e.key.span.end).to_owned();
+        let mut s = self.slice(e.key.span.start(), e.key.span.end()).to_owned();
         for v in &e.values {
             match self.flat_value(v)? {
                 Some(f) => {

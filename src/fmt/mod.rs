@@ -55,7 +55,7 @@ pub fn format(file: FileId, text: &str) -> Result<Outcome, Refusal> {
         || (fixes > 0 && verify::meaning(fixed_ast.clone()) != verify::meaning(original.clone()))
     {
         let mut errors: Vec<Finding> = findings;
-        errors.sort_by_key(|f| (f.severity != Severity::Error, f.span.start));
+        errors.sort_by_key(|f| (f.severity != Severity::Error, f.span.start()));
         return Err(Refusal::Syntax(errors));
     }
     let out = lay_out(&fixed, fixed_tokens, fixed_ast)?;

@@ -25,7 +25,7 @@ pub(crate) fn code_actions(
     let to = lines.offset(text, p.range.end);
     let mut out = Vec::new();
     for f in &a.findings {
-        if f.span.file != spec.id || f.span.start > to || f.span.end < from {
+        if f.span.file != spec.id || f.span.start() > to || f.span.end() < from {
             continue;
         }
         let diagnostic = p
@@ -57,7 +57,7 @@ fn did_you_mean(
     let help = f.help.as_ref()?.get(crate::base::Lang::En);
     let rest = &help[help.find("did you mean `")? + "did you mean `".len()..];
     let suggestion = &rest[..rest.find("`?")?];
-    let old = a.text(f.span.file).get(f.span.start..f.span.end)?;
+    let old = a.text(f.span.file).get(f.span.start()..f.span.end())?;
     if suggestion.is_empty() || old.is_empty() || old.contains('\n') {
         return None;
     }
@@ -97,9 +97,9 @@ fn waiver(
     let text = a.text(file);
     let until = a_year_after(today);
     let waiver = format!("allow {} \"…\" until {until}", f.slug);
-    let decl = text.get(node.span.start..node.span.end)?;
+    let decl = text.get(node.span.start()..node.span.end())?;
     let (at, insert) = if decl.ends_with('}') {
-        let close = node.span.end - 1;
+        let close = node.span.end() - 1;
         let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
         let before = &text[line_start..close];
         if before.trim().is_empty() {
@@ -116,7 +116,7 @@ fn waiver(
             (end, format!("{sep}{waiver}"))
         }
     } else {
-        (node.span.end, format!(" {{\n  {waiver}\n}}"))
+        (node.span.end(), format!(" {{\n  {waiver}\n}}"))
     };
     let lines = a.lines(file)?;
     let pos = lines.position(text, at);

@@ -8,6 +8,7 @@
 //! the rules run on it.
 
 use super::position::LineIndex;
+use crate::base::span::Span;
 use crate::base::timing;
 use crate::config::{Config, Overrides};
 use crate::diag::{Finding, Lang};
@@ -511,7 +512,8 @@ impl Analyzer {
             })
             .map(|((id, spec), key)| {
                 let (nodes, errs) = match schema {
-                    Some(schema) if spec.valid => {
+                    // Offsets are 32-bit: an open document past 4 GiB is not parsed.
+                    Some(schema) if spec.valid && spec.text.len() <= Span::MAX_OFFSET => {
                         let (ast, mut errs) = syntax::parse(*id, spec.text);
                         let (nodes, more) = model::lower(schema, ast);
                         errs.extend(more);
@@ -720,7 +722,7 @@ mod tests {
         let key = |f: &Finding, s: &SourceSet| {
             (
                 s.get(f.span.file).path.clone(),
-                f.span.start,
+                f.span.start(),
                 f.code.clone(),
                 f.message.en().into_owned(),
             )

@@ -42,9 +42,9 @@ pub(crate) fn complete(a: &Analysis, p: &CompletionParams) -> Option<CompletionR
     let node = spec
         .nodes
         .iter()
-        .find(|n| n.span.start < word_start && word_start <= n.span.end);
+        .find(|n| n.span.start() < word_start && word_start <= n.span.end());
     let context = match node {
-        Some(n) => entry_context(&text[n.span.start..word_start]),
+        Some(n) => entry_context(&text[n.span.start()..word_start]),
         None if at_line_start(text, word_start) => Context::Kind,
         None => Context::Nothing,
     };

@@ -288,7 +288,7 @@ fn convert(
 /// The range of a span, if its file is known.
 pub(crate) fn range(analysis: &Analysis, span: crate::diag::Span) -> Option<Range> {
     let lines = analysis.lines(span.file)?;
-    Some(lines.range(analysis.text(span.file), span.start, span.end))
+    Some(lines.range(analysis.text(span.file), span.start(), span.end()))
 }
 
 fn diagnostic(

@@ -29,7 +29,7 @@ pub(crate) fn document(name: &str, text: &str, lang: Lang) -> Result<Vec<TextEdi
                 .find(|f| f.severity == Severity::Error)
                 .or(findings.first())
                 .map(|f| {
-                    let at = LineIndex::new(text).position(text, f.span.start);
+                    let at = LineIndex::new(text).position(text, f.span.start());
                     format!(
                         " (line {}, column {}: {})",
                         at.line + 1,

@@ -31,7 +31,7 @@ pub(crate) enum Role {
 /// The ID token at `offset` (a declaration's ID or a reference), with its span.
 pub(crate) fn id_at(a: &Analysis, file: FileId, offset: usize) -> Option<(&str, Span, Role)> {
     let spec = a.spec_by_id(file)?;
-    let inside = |s: &Span| s.start <= offset && offset <= s.end;
+    let inside = |s: &Span| s.start() <= offset && offset <= s.end();
     let node = spec.nodes.iter().find(|n| inside(&n.span))?;
     if inside(&node.id_span) {
         return Some((node.id.as_str(), node.id_span, Role::Declaration));
@@ -141,7 +141,7 @@ pub(crate) fn rename(
         let at = a
             .file(taken.id_span.file)
             .map(|f| {
-                let (line, col) = f.line_col(taken.id_span.start);
+                let (line, col) = f.line_col(taken.id_span.start());
                 format!("{}:{line}:{col}", f.name)
             })
             .unwrap_or_default();

@@ -63,8 +63,11 @@ fn node(
     findings: &mut Vec<Finding>,
 ) -> Node {
     let kind = schema.kind(kind_id);
-    let header_end = decl.title.as_ref().map_or(decl.id.span.end, |t| t.span.end);
-    let header = Span::new(decl.kind.span.file, decl.kind.span.start, header_end);
+    let header_end = decl
+        .title
+        .as_ref()
+        .map_or(decl.id.span.end(), |t| t.span.end());
+    let header = Span::new(decl.kind.span.file, decl.kind.span.start(), header_end);
     match &decl.title {
         None if kind.title_required && !decl.recovered => findings.push(
             Finding::builtin(

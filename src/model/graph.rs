@@ -266,7 +266,7 @@ mod tests {
     }
 
     fn ids<'a>(it: impl Iterator<Item = (NodeIx, &'a Edge)>) -> Vec<(usize, usize)> {
-        it.map(|(n, e)| (n.index(), e.span.start)).collect()
+        it.map(|(n, e)| (n.index(), e.span.start())).collect()
     }
 
     #[test]
@@ -292,7 +292,7 @@ mod tests {
             ids(graph.incoming(a, KeyId(1))),
             [(2, 50), (3, 30), (1, 10)]
         );
-        let all: Vec<usize> = graph.edges().map(|(_, _, e)| e.span.start).collect();
+        let all: Vec<usize> = graph.edges().map(|(_, _, e)| e.span.start()).collect();
         assert_eq!(all, [10, 20, 30, 40, 50]);
     }
 

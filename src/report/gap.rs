@@ -1110,8 +1110,8 @@ impl<'a> Ctx<'a> {
             for w in &node.waivers {
                 let inside = |f: &&Finding| {
                     f.span.file == w.span.file
-                        && f.span.start >= w.span.start
-                        && f.span.end <= w.span.end
+                        && f.span.start() >= w.span.start()
+                        && f.span.end() <= w.span.end()
                 };
                 let status = if w.until < today {
                     WaiverStatus::Expired

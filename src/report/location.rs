@@ -38,8 +38,8 @@ impl Location {
         };
         Location {
             file: file.name.clone(),
-            start: at(span.start),
-            end: at(span.end.max(span.start)),
+            start: at(span.start()),
+            end: at(span.end().max(span.start())),
         }
     }
 }

@@ -298,7 +298,7 @@ mod tests {
         (
             v,
             out.into_iter()
-                .map(|f| (f.code.to_string(), f.span.start, f.span.end))
+                .map(|f| (f.code.to_string(), f.span.start(), f.span.end()))
                 .collect(),
         )
     }

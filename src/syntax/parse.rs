@@ -34,7 +34,7 @@ fn mark_recovered(decls: &mut [Decl], findings: &[Finding], len: usize) {
     let mut errors: Vec<usize> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error && f.code != code::NOTATION.code)
-        .map(|f| f.span.start)
+        .map(|f| f.span.start())
         .collect();
     if errors.is_empty() {
         return;
@@ -44,10 +44,10 @@ fn mark_recovered(decls: &mut [Decl], findings: &[Finding], len: usize) {
         let i = errors.partition_point(|&o| o < start);
         errors.get(i).is_some_and(|&o| o < end)
     };
-    let starts: Vec<usize> = decls.iter().map(|d| d.span.start).collect();
+    let starts: Vec<usize> = decls.iter().map(|d| d.span.start()).collect();
     for (i, decl) in decls.iter_mut().enumerate() {
         let end = starts.get(i + 1).copied().unwrap_or(len + 1);
-        decl.recovered = any_in(decl.span.start, end);
+        decl.recovered = any_in(decl.span.start(), end);
         if decl.recovered {
             if let Some(block) = &mut decl.block {
                 mark_entries(block, &any_in);
@@ -57,11 +57,11 @@ fn mark_recovered(decls: &mut [Decl], findings: &[Finding], len: usize) {
 }
 
 fn mark_entries(block: &mut Block, any_in: &dyn Fn(usize, usize) -> bool) {
-    let starts: Vec<usize> = block.entries.iter().map(|e| e.span.start).collect();
-    let block_end = block.span.end;
+    let starts: Vec<usize> = block.entries.iter().map(|e| e.span.start()).collect();
+    let block_end = block.span.end();
     for (i, entry) in block.entries.iter_mut().enumerate() {
         let end = starts.get(i + 1).copied().unwrap_or(block_end);
-        entry.recovered = any_in(entry.span.start, end);
+        entry.recovered = any_in(entry.span.start(), end);
         if entry.recovered {
             if let Some(inner) = &mut entry.block {
                 mark_entries(inner, any_in);
@@ -72,7 +72,7 @@ fn mark_entries(block: &mut Block, any_in: &dyn Fn(usize, usize) -> bool) {
 
 /// Keeps the first [`MAX_ERRORS_PER_FILE`] errors (by position) and counts the rest.
 fn cap(mut out: Vec<Finding>) -> Vec<Finding> {
-    out.sort_by_key(|f| (f.span.start, f.span.end));
+    out.sort_by_key(|f| (f.span.start(), f.span.end()));
     let (mut errors, mut dropped, mut first_dropped) = (0, 0, None);
     out.retain(|f| {
         if f.severity != Severity::Error {
@@ -513,7 +513,7 @@ impl<'a> Parser<'a> {
                 // The string swallowed the rest of the line, likely a `{`: skip the block
                 // silently (the string is reported) rather than cascade.
                 self.recover_to_decl();
-                let span = self.span(kind.span.start, end);
+                let span = self.span(kind.span.start(), end);
                 return Some(Decl {
                     kind,
                     id,
@@ -530,7 +530,7 @@ impl<'a> Parser<'a> {
             // An unclosed block runs to the end of input, past trailing trivia.
             end = block
                 .as_ref()
-                .map_or(self.prev_end, |b| b.span.end.max(self.prev_end));
+                .map_or(self.prev_end, |b| b.span.end().max(self.prev_end));
         } else if !matches!(self.kind(), None | Some(TokenKind::Newline)) {
             if title.is_some() {
                 self.expect_error(("`{` or a newline", "`{` または改行"));
@@ -542,7 +542,7 @@ impl<'a> Parser<'a> {
             }
             self.recover_to_decl();
         }
-        let span = self.span(kind.span.start, end);
+        let span = self.span(kind.span.start(), end);
         Some(Decl {
             kind,
             id,
@@ -611,7 +611,7 @@ impl<'a> Parser<'a> {
                 return;
             }
         }
-        self.report_unclosed(open, self.text.get(open.start..open.end) == Some("["));
+        self.report_unclosed(open, self.text.get(open.start()..open.end()) == Some("["));
     }
 
     /// Skips the rest of a bad entry: to after the next newline or `;`, or to the `}` that
@@ -672,7 +672,7 @@ impl<'a> Parser<'a> {
         self.expect_no_trailing_dot();
         let mut values = Vec::new();
         let mut block = None;
-        let mut end = key.span.end;
+        let mut end = key.span.end();
         loop {
             match self.kind() {
                 None | Some(TokenKind::Newline | TokenKind::Semicolon | TokenKind::RBrace) => break,
@@ -681,7 +681,7 @@ impl<'a> Parser<'a> {
                     // An unclosed block runs to the end of input, past trailing trivia.
                     end = block
                         .as_ref()
-                        .map_or(self.prev_end, |b| b.span.end.max(self.prev_end));
+                        .map_or(self.prev_end, |b| b.span.end().max(self.prev_end));
                     if !matches!(
                         self.kind(),
                         None | Some(TokenKind::Newline | TokenKind::Semicolon | TokenKind::RBrace)
@@ -696,7 +696,7 @@ impl<'a> Parser<'a> {
                 }
                 Some(_) => match self.parse_value(depth, VALUE_IN_ENTRY) {
                     Ok(Some(v)) => {
-                        end = v.span.end;
+                        end = v.span.end();
                         values.push(v);
                     }
                     Ok(None) => {}
@@ -996,11 +996,11 @@ mod tests {
             let spans = std::iter::once(f.span).chain(f.labels.iter().map(|l| l.span));
             for s in spans {
                 assert!(
-                    s.start <= s.end && s.end <= text.len(),
+                    s.start() <= s.end() && s.end() <= text.len(),
                     "{s:?} out of bounds in {text:?}"
                 );
                 assert!(
-                    text.is_char_boundary(s.start) && text.is_char_boundary(s.end),
+                    text.is_char_boundary(s.start()) && text.is_char_boundary(s.end()),
                     "{s:?}"
                 );
             }
@@ -1018,7 +1018,7 @@ mod tests {
         run(text)
             .1
             .into_iter()
-            .map(|f| (f.code.to_string(), f.span.start, f.span.end))
+            .map(|f| (f.code.to_string(), f.span.start(), f.span.end()))
             .collect()
     }
 
@@ -1107,14 +1107,16 @@ item I2.4 "..." { goal G2.1; allow no-kpi "followed up by the implementing body"
             policy.title.as_ref().unwrap().value,
             "医療機器研究開発の中心地としての我が国の地位の確立"
         );
-        assert_eq!(policy.span.start, 0);
+        assert_eq!(policy.span.start(), 0);
         assert_eq!(
-            &EXAMPLE[policy.span.start..policy.span.end].chars().last(),
+            &EXAMPLE[policy.span.start()..policy.span.end()]
+                .chars()
+                .last(),
             &Some('}')
         );
         let en = &policy.block.as_ref().unwrap().entries[0];
         assert_eq!(
-            &EXAMPLE[en.span.start..en.span.end],
+            &EXAMPLE[en.span.start()..en.span.end()],
             "en \"Establish Japan as a centre of medical-device R&D\""
         );
 
@@ -1127,7 +1129,7 @@ item I2.4 "..." { goal G2.1; allow no-kpi "followed up by the implementing body"
         assert_eq!(keys, ["agency", "ministry", "period", "covers", "scope"]);
         let period = &program.entries[2].values[0];
         assert_eq!(
-            &EXAMPLE[period.span.start..period.span.end],
+            &EXAMPLE[period.span.start()..period.span.end()],
             "FY2019..FY2024"
         );
         let ValueKind::Range(a, b) = &period.kind else {
@@ -1217,21 +1219,21 @@ item I2.4 "..." { goal G2.1; allow no-kpi "followed up by the implementing body"
         let (file, findings) = run(text);
         assert!(findings.is_empty());
         let d = &file.decls[0];
-        assert_eq!((d.span.start, d.span.end), (0, text.len()));
+        assert_eq!((d.span.start(), d.span.end()), (0, text.len()));
         let e: Vec<_> = d
             .block
             .as_ref()
             .unwrap()
             .entries
             .iter()
-            .map(|e| &text[e.span.start..e.span.end])
+            .map(|e| &text[e.span.start()..e.span.end()])
             .collect();
         assert_eq!(e, ["a 1", "b 2", "c [x,\n y]"]);
         let (file, _) = run("goal G1\ngoal G2 \"t\"\n\u{feff}");
         assert_eq!(file.decls.len(), 2);
-        assert_eq!(file.decls[1].span.end, 19);
+        assert_eq!(file.decls[1].span.end(), 19);
         let (file, _) = run("\u{feff}goal G1");
-        assert_eq!(file.decls[0].span.start, 3);
+        assert_eq!(file.decls[0].span.start(), 3);
     }
 
     #[test]
@@ -1285,7 +1287,10 @@ item I2.4 "..." { goal G2.1; allow no-kpi "followed up by the implementing body"
         assert_eq!(f[0].label.as_ref().unwrap().en, "string starts here");
         let (_, f) = run("goal G1 {\n policy V1\n");
         assert_eq!(f[0].labels[0].text.en, "block opened here");
-        assert_eq!((f[0].labels[0].span.start, f[0].labels[0].span.end), (8, 9));
+        assert_eq!(
+            (f[0].labels[0].span.start(), f[0].labels[0].span.end()),
+            (8, 9)
+        );
         let (_, f) = run("k K { t [a,\n");
         assert_eq!(f[0].labels[0].text.en, "list opened here");
         let (_, f) = run("g G1\u{3000}{}");
@@ -1423,7 +1428,7 @@ item I2.4 "..." { goal G2.1; allow no-kpi "followed up by the implementing body"
         assert_eq!(findings.len(), 1, "{findings:?}");
         assert_eq!(findings[0].code, "ALN016");
         // `k K { v ` then 63 lists fit (the block is level 1): the 64th `[` is past the limit.
-        assert_eq!(findings[0].span.start, 8 + MAX_NESTING - 1);
+        assert_eq!(findings[0].span.start(), 8 + MAX_NESTING - 1);
         assert_eq!(file.decls.len(), 2);
         let (file, findings) = run(&deep("x {", "}", 100_000));
         assert_eq!(findings.len(), 1, "{findings:?}");

@@ -60,8 +60,8 @@ impl<'a> Diag<'a> {
     pub(super) fn new(f: &'a Finding, lang: Lang, views: &'a [Option<FileView<'a>>]) -> Self {
         let view = |file: FileId| views.get(file.0 as usize).and_then(Option::as_ref);
         let mut own: Vec<Pending> = vec![(
-            f.span.start,
-            f.span.end,
+            f.span.start(),
+            f.span.end(),
             f.label
                 .as_ref()
                 .map(|l| for_terminal(l.get(lang), CLIP_TEXT)),
@@ -70,7 +70,7 @@ impl<'a> Diag<'a> {
         let mut others: Vec<(FileId, String, Vec<Pending>)> = Vec::new();
         for l in &f.labels {
             let text = for_terminal(l.text.get(lang), CLIP_TEXT);
-            let (s, e) = (l.span.start, l.span.end);
+            let (s, e) = (l.span.start(), l.span.end());
             if l.span.file == f.span.file {
                 own.push((s, e, Some(text), false));
             } else if let Some((_, _, p)) =
