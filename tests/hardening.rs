@@ -812,3 +812,25 @@ fn p6_config_errors_are_capped_like_findings() {
         "{err}"
     );
 }
+
+/// Offsets in a file are 32-bit: a limit past 4 GiB is refused before anything is read, by
+/// every command that reads specs.
+#[test]
+fn p4_a_file_size_limit_past_four_gib_is_refused() {
+    let (_dir, root) = project();
+    for cmd in ["check", "stats", "report"] {
+        let out = run(&root, &[cmd, "specs", "--max-file-size", "4294967296"]);
+        assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+        assert!(
+            stderr(&out).contains(
+                "invalid value '4294967296' for '--max-file-size <BYTES>': \
+                 4294967296 is not in 0..=4294967295"
+            ),
+            "{}",
+            transcript(&out)
+        );
+    }
+    // The largest limit is accepted.
+    let out = run(&root, &["check", "specs", "--max-file-size", "4294967295"]);
+    assert_ne!(out.status.code(), Some(2), "{}", transcript(&out));
+}
