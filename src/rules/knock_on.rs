@@ -18,6 +18,7 @@
 use super::{RuleSet, RuleType};
 use crate::diag::{code, Finding, Severity};
 use crate::model::{KindId, Model, NodeIx};
+use rayon::prelude::*;
 use std::collections::HashSet;
 
 /// Splits `findings` into those to report and those held back (both in their given order).
@@ -94,7 +95,8 @@ impl<'a> Taint<'a> {
         if self.tainted.is_none() {
             return (findings, Vec::new());
         }
-        let hold: Vec<bool> = findings.iter().map(|f| self.holds(f)).collect();
+        // Each finding's decision is independent (a few lookups): on all cores.
+        let hold: Vec<bool> = findings.par_iter().map(|f| self.holds(f)).collect();
         let held_count = hold.iter().filter(|&&h| h).count();
         if held_count == 0 {
             return (findings, Vec::new());
