@@ -518,7 +518,9 @@ impl Server {
             note::DidCloseTextDocument::METHOD => {
                 if let Ok(p) = parse::<lsp_types::DidCloseTextDocumentParams>(n.params) {
                     if let Some(path) = uri::to_path(&p.text_document.uri) {
-                        self.ws.close(&path);
+                        if let Some(error) = self.ws.close(&path) {
+                            self.log_errors(vec![error]);
+                        }
                         self.dirty = true;
                     }
                 }

@@ -90,20 +90,34 @@ impl Workspace {
     }
 
     /// Closes a document: the file on disk counts again (re-read, as it may have been saved
-    /// or deleted meanwhile).
-    pub(crate) fn close(&mut self, path: &Path) {
+    /// or deleted meanwhile), read as the workspace is: within `--max-file-size`, and never
+    /// from a FIFO or device put in its place (which would block the server). Returns why it
+    /// could not be read (for the log), if it exists and could not be.
+    pub(crate) fn close(&mut self, path: &Path) -> Option<String> {
         self.open.remove(path);
         let index = self.disk.files.iter().position(|f| f.path == path);
-        match (std::fs::read(path), index) {
+        let read = crate::source::read_file(
+            path,
+            crate::source::FileKind::Spec {
+                max: self.max_file_size,
+            },
+        );
+        let mut error = None;
+        match (read, index) {
             (Ok(bytes), Some(i)) => self.disk.files[i] = analysis::decode(path, bytes),
             (Ok(bytes), None) if self.under_a_root(path) && is_spec(path) => {
                 self.disk.files.push(analysis::decode(path, bytes));
             }
-            (Err(_), Some(i)) => {
+            (Err(e), Some(i)) => {
+                if !matches!(&e, crate::source::ReadError::Io(io) if io.kind() == std::io::ErrorKind::NotFound)
+                {
+                    error = Some(format!("{}: {e}", path.display()));
+                }
                 self.disk.files.remove(i);
             }
             _ => {}
         }
+        error
     }
 
     /// The current text of a spec file (open, else on disk) with its name, or `Err` when the
@@ -231,5 +245,46 @@ mod tests {
         assert!(!ws.change(&p, 1, vec![edit(0, 0, 0, "y")]));
         assert_eq!(ws.version(&p), Some(3));
         assert!(ws.inputs().specs[0].text.ends_with("}\nx"));
+    }
+
+    /// A file closed in the editor is read again as the workspace is read: a FIFO put in its
+    /// place is refused without blocking, a file grown past the limit is not read, and both
+    /// leave the workspace with the reason for the log.
+    #[cfg(unix)]
+    #[test]
+    fn a_closed_file_is_read_again_within_the_limits() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = dir.path().to_path_buf();
+        let spec = root.join("a.align");
+        let big = root.join("b.align");
+        std::fs::write(&spec, "goal G1 \"g\" {}\n").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&big, "goal G2 \"g\" {}\n").unwrap_or_else(|e| panic!("{e}"));
+        let mut ws = Workspace::new(vec![root.clone()], 64);
+        assert_eq!(ws.inputs().specs.len(), 2);
+
+        ws.open(spec.clone(), "goal G1 \"g\" {}\n".to_owned(), 1);
+        std::fs::remove_file(&spec).unwrap_or_else(|e| panic!("{e}"));
+        let made = std::process::Command::new("mkfifo").arg(&spec).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        let error = ws
+            .close(&spec)
+            .unwrap_or_else(|| panic!("a FIFO is not read"));
+        assert!(error.contains("not a regular file"), "{error}");
+
+        ws.open(big.clone(), "goal G2 \"g\" {}\n".to_owned(), 1);
+        std::fs::write(&big, "x".repeat(65)).unwrap_or_else(|e| panic!("{e}"));
+        let error = ws
+            .close(&big)
+            .unwrap_or_else(|| panic!("a file past the limit is not read"));
+        assert!(error.contains("larger than --max-file-size 64"), "{error}");
+        assert!(ws.inputs().specs.is_empty());
+
+        // A file deleted before it was closed is gone without a complaint.
+        std::fs::write(&big, "goal G2 \"g\" {}\n").unwrap_or_else(|e| panic!("{e}"));
+        ws.rescan();
+        ws.open(big.clone(), String::new(), 1);
+        std::fs::remove_file(&big).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ws.close(&big), None);
+        assert!(ws.inputs().specs.is_empty());
     }
 }
