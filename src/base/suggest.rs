@@ -35,9 +35,21 @@ where
 /// a distance (one edit changes at most two bits of the mask).
 #[derive(Debug, Default)]
 pub struct Index<'a> {
-    /// (length in chars, character mask, lower-cased chars, the candidate), sorted by length
-    /// then candidate.
-    entries: Vec<(usize, u64, Vec<char>, &'a str)>,
+    /// One entry per candidate, sorted by length then candidate.
+    entries: Vec<Entry<'a>>,
+    /// The lower-cased characters of every candidate, one after the other (one buffer, not
+    /// one vector per candidate: an index holds a hundred thousand IDs).
+    chars: Vec<char>,
+}
+
+#[derive(Debug)]
+struct Entry<'a> {
+    /// Length in lower-cased chars.
+    len: u32,
+    /// Where its lower-cased chars start in [`Index::chars`].
+    at: u32,
+    mask: u64,
+    candidate: &'a str,
 }
 
 fn mask(chars: &[char]) -> u64 {
@@ -46,23 +58,40 @@ fn mask(chars: &[char]) -> u64 {
 
 impl<'a> Index<'a> {
     pub fn new<I: IntoIterator<Item = &'a str>>(candidates: I) -> Self {
-        let mut entries: Vec<(usize, u64, Vec<char>, &'a str)> = candidates
-            .into_iter()
-            .filter(|c| c.len() <= 4 * 256)
-            .map(|c| {
-                let lower: Vec<char> = c.chars().flat_map(char::to_lowercase).collect();
-                (lower.len(), mask(&lower), lower, c)
-            })
-            .collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.3.cmp(b.3)));
-        Index { entries }
+        let candidates = candidates.into_iter();
+        let mut chars: Vec<char> = Vec::with_capacity(candidates.size_hint().0 * 8);
+        let mut entries: Vec<Entry<'a>> = Vec::with_capacity(candidates.size_hint().0);
+        for c in candidates.filter(|c| c.len() <= 4 * 256) {
+            let start = chars.len();
+            // Past 4G characters in all (never for IDs of files within the size limit), the
+            // remaining candidates are left out rather than indexed wrongly.
+            let Ok(at) = u32::try_from(start) else { break };
+            chars.extend(c.chars().flat_map(char::to_lowercase));
+            let lower = &chars[start..];
+            // At most 4 * 256 bytes, each lower-casing to at most 3 chars: fits.
+            let len = u32::try_from(lower.len()).unwrap_or(u32::MAX);
+            entries.push(Entry {
+                len,
+                at,
+                mask: mask(lower),
+                candidate: c,
+            });
+        }
+        entries.sort_unstable_by(|a, b| a.len.cmp(&b.len).then(a.candidate.cmp(b.candidate)));
+        Index { entries, chars }
     }
 
     /// The candidates whose length is exactly `len`.
-    fn bucket(&self, len: usize) -> &[(usize, u64, Vec<char>, &'a str)] {
-        let lo = self.entries.partition_point(|e| e.0 < len);
-        let hi = self.entries.partition_point(|e| e.0 <= len);
+    fn bucket(&self, len: usize) -> &[Entry<'a>] {
+        let lo = self.entries.partition_point(|e| (e.len as usize) < len);
+        let hi = self.entries.partition_point(|e| (e.len as usize) <= len);
         &self.entries[lo..hi]
+    }
+
+    /// An entry's lower-cased characters.
+    fn chars(&self, e: &Entry<'a>) -> &[char] {
+        let at = e.at as usize;
+        self.chars.get(at..at + e.len as usize).unwrap_or(&[])
     }
 
     pub fn suggest(&self, name: &str) -> Option<&'a str> {
@@ -97,18 +126,19 @@ impl<'a> Index<'a> {
                     .collect()
             };
             for len in lens {
-                for (_, cand_mask, chars, cand) in self.bucket(len) {
+                for e in self.bucket(len) {
                     if budget == 0 {
                         break 'lengths;
                     }
                     budget -= 1;
-                    if *cand == name || (name_mask ^ cand_mask).count_ones() as usize > 2 * limit {
+                    let cand = e.candidate;
+                    if cand == name || (name_mask ^ e.mask).count_ones() as usize > 2 * limit {
                         continue;
                     }
-                    let Some(d) = distance(&name_chars, chars, limit) else {
+                    let Some(d) = distance(&name_chars, self.chars(e), limit) else {
                         continue;
                     };
-                    if best.is_none_or(|(bd, bc)| d < bd || (d == bd && *cand < bc)) {
+                    if best.is_none_or(|(bd, bc)| d < bd || (d == bd && cand < bc)) {
                         best = Some((d, cand));
                     }
                 }
