@@ -72,6 +72,23 @@ fn contains_lowercased(text: &str, query: &str) -> bool {
                 .windows(query.len())
                 .any(|w| w.eq_ignore_ascii_case(query.as_bytes()));
     }
+    if query.is_ascii() {
+        // Only the ASCII bytes of the lower-cased text can match an ASCII query: ASCII letters
+        // lower-cased, KELVIN SIGN (`k`) and LATIN CAPITAL I WITH DOT (`i` and a combining
+        // dot); every other character lower-cases to characters that are not ASCII, which no
+        // ASCII query crosses (0xFF stands for them). No Unicode table is read per character.
+        const OTHER: u8 = 0xFF;
+        let mut folded = Vec::with_capacity(text.len());
+        for c in text.chars() {
+            match c {
+                c if c.is_ascii() => folded.push(c.to_ascii_lowercase() as u8),
+                '\u{212A}' => folded.push(b'k'),
+                '\u{130}' => folded.extend([b'i', OTHER]),
+                _ => folded.push(OTHER),
+            }
+        }
+        return folded.windows(query.len()).any(|w| w == query.as_bytes());
+    }
     text.to_lowercase().contains(query)
 }
 
@@ -116,6 +133,19 @@ pub(crate) fn workspace(
 mod tests {
     use super::contains_lowercased;
 
+    /// The characters `contains_lowercased` folds by hand are the only ones outside ASCII that
+    /// lower-case to something holding ASCII (so a Unicode update would show here).
+    #[test]
+    fn only_two_characters_outside_ascii_lower_case_to_ascii() {
+        let to_ascii: Vec<char> = (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_ascii() && c.to_lowercase().any(|l| l.is_ascii()))
+            .collect();
+        assert_eq!(to_ascii, ['\u{130}', '\u{212A}']);
+        assert_eq!('\u{130}'.to_lowercase().collect::<String>(), "i\u{307}");
+        assert_eq!('\u{212A}'.to_lowercase().collect::<String>(), "k");
+    }
+
     #[test]
     fn the_ascii_shortcut_matches_lower_casing_the_text() {
         let texts = [
@@ -128,6 +158,9 @@ mod tests {
             "\u{212A}elvin",  // KELVIN SIGN lower-cases to an ASCII `k`
             "\u{130}stanbul", // İ lower-cases to `i` and a combining dot
             "ÄÖÜ straße",
+            "AI を活用した\u{212A}ELVIN 計測",
+            "医療機器 IoT と \u{130}zmir",
+            "Σ ΟΔΟΣ Ωmega",
         ];
         let queries = [
             "",
@@ -142,6 +175,16 @@ mod tests {
             "i\u{307}st",
             "ä",
             "i",
+            "ai",
+            "ai を",
+            "iot",
+            "izmir",
+            "i\u{307}zmir",
+            "mega",
+            "ωmega",
+            "kelvin 計",
+            " ",
+            "k",
         ];
         for text in texts {
             for query in queries {
