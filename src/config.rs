@@ -480,7 +480,7 @@ mod tests {
             .into_iter()
             .map(|f| {
                 (
-                    text[f.span.start()..f.span.end()].to_owned(),
+                    text[f.span.range()].to_owned(),
                     format!(
                         "{} / {}",
                         f.message.en(),

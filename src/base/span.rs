@@ -8,7 +8,7 @@ pub struct FileId(pub u32);
 ///
 /// Offsets are kept in 32 bits (a span is 12 bytes, not 24: every node, key, value, reference
 /// and finding carries one or more): a file is at most [`Span::MAX_OFFSET`] bytes, which the
-/// loader enforces (`source::MAX_FILE_SIZE_LIMIT`).
+/// loader enforces (`--max-file-size` is at most `source::MAX_SPEC_FILE_SIZE`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {
     pub file: FileId,
@@ -41,24 +41,6 @@ impl Span {
         self.start()..self.end()
     }
 
-    /// The same span ending at `end`.
-    #[must_use]
-    pub fn with_end(self, end: usize) -> Self {
-        Span {
-            end: offset(end),
-            ..self
-        }
-    }
-
-    /// The same span starting at `start`.
-    #[must_use]
-    pub fn with_start(self, start: usize) -> Self {
-        Span {
-            start: offset(start),
-            ..self
-        }
-    }
-
     pub fn len(&self) -> usize {
         (self.end - self.start) as usize
     }
@@ -86,8 +68,6 @@ mod tests {
             (7, 4_000_000_000, 3_999_999_993)
         );
         assert_eq!(s.range(), 7..4_000_000_000);
-        assert_eq!(s.with_end(9).range(), 7..9);
-        assert_eq!(s.with_start(8).range(), 8..4_000_000_000);
         // Past 32 bits an offset is cut (the loader refuses such files).
         assert_eq!(Span::new(FileId(0), 0, usize::MAX).end(), Span::MAX_OFFSET);
     }

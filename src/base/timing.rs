@@ -3,7 +3,8 @@
 //! check) prints its wall time to stderr as `align timing: STAGE: 12.3 ms (resident 80 MB, at
 //! 95 ms)`, with the process's resident memory at the end of the stage where the system reports
 //! it and the time since timings were first asked about (the start of the process, in effect),
-//! which shows the gaps between stages. Off, a timed stage costs one load of a cached flag. `docs/performance.md` reads its figures from these lines.
+//! which shows the gaps between stages. Off, a timed stage costs one load of a cached flag.
+//! `docs/performance.md` reads its figures from these lines.
 
 use std::sync::OnceLock;
 use std::time::Instant;

@@ -57,7 +57,7 @@ fn did_you_mean(
     let help = f.help.as_ref()?.get(crate::base::Lang::En);
     let rest = &help[help.find("did you mean `")? + "did you mean `".len()..];
     let suggestion = &rest[..rest.find("`?")?];
-    let old = a.text(f.span.file).get(f.span.start()..f.span.end())?;
+    let old = a.text(f.span.file).get(f.span.range())?;
     if suggestion.is_empty() || old.is_empty() || old.contains('\n') {
         return None;
     }
@@ -97,7 +97,7 @@ fn waiver(
     let text = a.text(file);
     let until = a_year_after(today);
     let waiver = format!("allow {} \"…\" until {until}", f.slug);
-    let decl = text.get(node.span.start()..node.span.end())?;
+    let decl = text.get(node.span.range())?;
     let (at, insert) = if decl.ends_with('}') {
         let close = node.span.end() - 1;
         let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);

@@ -157,10 +157,7 @@ pub(crate) struct Analysis {
 /// other files' findings follow from a second run on the other nodes, when no message waits.
 #[derive(Debug)]
 pub(crate) struct Rest {
-    /// The findings before the rules (syntax, lowering, the model's own).
-    base: Vec<Finding>,
-    overrides: Overrides,
-    today: Date,
+    basis: Basis,
     /// The open files, whose findings the first half made.
     pub(crate) open: HashSet<FileId>,
     /// The nodes not in an open file (indexed by node).
@@ -171,9 +168,42 @@ impl Rest {
     /// Whether a finding on `id` made before the rules is in a file not open (the first half
     /// of the check has only the rules' findings on the open files' nodes, all in those files).
     fn elsewhere(&self, id: &str) -> bool {
-        self.base
+        self.basis
+            .base
             .iter()
             .any(|f| !self.open.contains(&f.span.file) && f.nodes.first().is_some_and(|n| n == id))
+    }
+}
+
+/// What the rules judge a model's nodes with, in either half of a check.
+#[derive(Debug)]
+struct Basis {
+    /// The findings before the rules (syntax, lowering, the model's own).
+    base: Vec<Finding>,
+    overrides: Overrides,
+    today: Date,
+}
+
+impl Basis {
+    /// The rules on the nodes of `part`, with the findings made before them that it reports,
+    /// with `align.toml`'s severities.
+    fn judge(
+        &self,
+        sources: &SourceSet,
+        model: &Model,
+        rules: &RuleSet,
+        part: engine::Part<'_>,
+    ) -> Vec<Finding> {
+        let found = engine::check_model(
+            sources,
+            model,
+            &self.base,
+            rules,
+            &self.overrides,
+            self.today,
+            part,
+        );
+        self.overrides.apply(found)
     }
 }
 
@@ -206,16 +236,7 @@ impl Analysis {
             scope: Some(scope),
             report,
         };
-        let found = engine::check_model(
-            &self.sources,
-            model,
-            &rest.base,
-            rules,
-            &rest.overrides,
-            rest.today,
-            part,
-        );
-        rest.overrides.apply(found)
+        rest.basis.judge(&self.sources, model, rules, part)
     }
 
     /// The findings on the node `id` (those whose first node it is), in order. While the
@@ -586,22 +607,16 @@ impl Analyzer {
                     scope: split.then_some(scope.as_slice()),
                     report: &in_open,
                 };
-                let found = engine::check_model(
-                    &sources,
-                    &model,
-                    &base,
-                    set,
-                    &overrides,
-                    settings.today,
-                    part,
-                );
-                let mut found = overrides.apply(found);
+                let basis = Basis {
+                    base,
+                    overrides,
+                    today: settings.today,
+                };
+                let mut found = basis.judge(&sources, &model, set, part);
                 if split {
                     found.retain(|f| open.contains(&f.span.file));
                     rest = Some(Rest {
-                        base,
-                        overrides: overrides.clone(),
-                        today: settings.today,
+                        basis,
                         open,
                         scope: scope.iter().map(|b| !b).collect(),
                     });

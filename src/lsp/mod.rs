@@ -261,7 +261,7 @@ impl Server {
 
     fn send(&self, msg: &Message) {
         match transport::encode(msg) {
-            Ok(bytes) => self.send_encoded(bytes),
+            Ok(bytes) => self.out.send(bytes),
             // Only a map with keys that are not strings fails: none of ours.
             Err(e) => self.log(
                 lsp_types::MessageType::ERROR,
@@ -270,15 +270,11 @@ impl Server {
         }
     }
 
-    fn send_encoded(&self, bytes: Vec<u8>) {
-        self.out.send(bytes);
-    }
-
     fn log(&self, kind: lsp_types::MessageType, message: String) {
         let params = lsp_types::LogMessageParams { typ: kind, message };
         // A message type and a string: nothing that could fail to encode.
         if let Ok(bytes) = transport::notification(note::LogMessage::METHOD, &params) {
-            self.send_encoded(bytes);
+            self.out.send(bytes);
         }
     }
 
@@ -378,7 +374,7 @@ impl Server {
                 version: *version,
             };
             match transport::notification(note::PublishDiagnostics::METHOD, &params) {
-                Ok(bytes) => self.send_encoded(bytes),
+                Ok(bytes) => self.out.send(bytes),
                 Err(e) => self.log(
                     lsp_types::MessageType::ERROR,
                     format!("align: internal error: cannot encode diagnostics: {e}"),

@@ -5,8 +5,8 @@
 //! `publishDiagnostics` was built as a tree of values (a map per diagnostic, every string
 //! copied), serialized through serde's `flatten` (which buffers every field), then freed. With
 //! a workspace's findings that was an eighth of the server's work. Here a notification is
-//! serialized straight from its typed parameters, on whichever thread has them (in parallel,
-//! one file each), and the writer only frames and writes the bytes.
+//! serialized straight from its typed parameters on the main thread, while the writer frames
+//! and writes the ones before it.
 
 use crossbeam_channel::{bounded, Receiver, Sender};
 use lsp_server::{Connection, Message, RequestId, ResponseError};

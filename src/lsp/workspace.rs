@@ -94,30 +94,26 @@ impl Workspace {
     /// from a FIFO or device put in its place (which would block the server). Returns why it
     /// could not be read (for the log), if it exists and could not be.
     pub(crate) fn close(&mut self, path: &Path) -> Option<String> {
+        use crate::source::{read_file, FileKind, ReadError};
         self.open.remove(path);
         let index = self.disk.files.iter().position(|f| f.path == path);
-        let read = crate::source::read_file(
-            path,
-            crate::source::FileKind::Spec {
-                max: self.max_file_size,
-            },
-        );
-        let mut error = None;
-        match (read, index) {
-            (Ok(bytes), Some(i)) => self.disk.files[i] = analysis::decode(path, bytes),
-            (Ok(bytes), None) if self.under_a_root(path) && is_spec(path) => {
-                self.disk.files.push(analysis::decode(path, bytes));
-            }
-            (Err(e), Some(i)) => {
-                if !matches!(&e, crate::source::ReadError::Io(io) if io.kind() == std::io::ErrorKind::NotFound)
-                {
-                    error = Some(format!("{}: {e}", path.display()));
-                }
-                self.disk.files.remove(i);
-            }
-            _ => {}
+        if index.is_none() && !(self.under_a_root(path) && is_spec(path)) {
+            return None;
         }
-        error
+        let max = self.max_file_size;
+        match (read_file(path, FileKind::Spec { max }), index) {
+            (Ok(bytes), Some(i)) => self.disk.files[i] = analysis::decode(path, bytes),
+            (Ok(bytes), None) => self.disk.files.push(analysis::decode(path, bytes)),
+            (Err(e), index) => {
+                if let Some(i) = index {
+                    self.disk.files.remove(i);
+                }
+                let gone =
+                    matches!(&e, ReadError::Io(io) if io.kind() == std::io::ErrorKind::NotFound);
+                return (!gone).then(|| format!("{}: {e}", path.display()));
+            }
+        }
+        None
     }
 
     /// The current text of a spec file (open, else on disk) with its name, or `Err` when the

@@ -570,10 +570,7 @@ mod tests {
             errs[0].message.en(),
             "`aliases` are for `tag`, `tags` and `enum` keys"
         );
-        assert_eq!(
-            &text[errs[0].span.start()..errs[0].span.end()],
-            "\"number\""
-        );
+        assert_eq!(&text[errs[0].span.range()], "\"number\"");
     }
 
     #[test]
@@ -601,9 +598,9 @@ mod tests {
         let text = "[set]\nname = \"x\"\n[kinds.a]\nkeys.b = { type = \"refz\" }\nkeys.c = { type = \"ref\", to = [\"aa\"] }\n";
         let errs = Schema::load(FileId(0), text).unwrap_err();
         assert_eq!(errs.len(), 2);
-        assert_eq!(&text[errs[0].span.start()..errs[0].span.end()], "\"refz\"");
+        assert_eq!(&text[errs[0].span.range()], "\"refz\"");
         assert_eq!(errs[0].help.as_ref().unwrap().en(), "did you mean `ref`?");
-        assert_eq!(&text[errs[1].span.start()..errs[1].span.end()], "\"aa\"");
+        assert_eq!(&text[errs[1].span.range()], "\"aa\"");
     }
 
     #[test]

@@ -106,10 +106,8 @@ pub(crate) fn buffered(
 
 /// Writes `skeleton`, a document written by `serde_json::to_vec_pretty` with an empty list
 /// under `key`, a key indented `depth` levels (1: of the outermost object), with `items` in
-/// that list, each
-/// given by `one(index, item)`: the bytes `to_writer_pretty` would write for the whole, with
-/// the items serialized in parallel, a chunk per task and a group of chunks in memory at a
-/// time (findings are most of a report, and were serialized on one thread). The empty list's
+/// that list, each given by `one(index, item)`: the bytes `to_writer_pretty` would write for
+/// the whole, with the items serialized in parallel ([`write_in_parallel`]). The empty list's
 /// text cannot occur inside a string (a newline there is escaped), nor can a newline inside
 /// an item's text: every newline of an item is a line break, indented here two levels more.
 pub(crate) fn splice_pretty<T: Sync, S: serde::Serialize>(
@@ -120,8 +118,6 @@ pub(crate) fn splice_pretty<T: Sync, S: serde::Serialize>(
     items: &[T],
     one: impl Fn(usize, &T) -> S + Sync,
 ) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    const CHUNK: usize = 512;
     let indent = "  ".repeat(depth);
     let empty = format!("\n{indent}\"{key}\": []");
     let at = (!items.is_empty())
@@ -133,40 +129,57 @@ pub(crate) fn splice_pretty<T: Sync, S: serde::Serialize>(
     out.write_all(&skeleton[..at])?;
     write!(out, "\n{indent}\"{key}\": [\n")?;
     let inner = format!("{indent}  ");
-    for (g, group) in items.chunks(CHUNK * 16).enumerate() {
-        let parts: Vec<Vec<u8>> = group
-            .par_chunks(CHUNK)
+    write_in_parallel(out, items, 512, b",\n", |index, item, part| {
+        let text = serde_json::to_vec_pretty(&one(index, item))?;
+        part.extend_from_slice(inner.as_bytes());
+        for line in text.split_inclusive(|&b| b == b'\n') {
+            part.extend_from_slice(line);
+            if line.ends_with(b"\n") {
+                part.extend_from_slice(inner.as_bytes());
+            }
+        }
+        Ok(())
+    })?;
+    write!(out, "\n{indent}]")?;
+    out.write_all(&skeleton[at + empty.len()..])
+}
+
+/// Writes each of `items` as `render(index, item, buffer)` appends it, `separator` between
+/// two, in order: rendered in parallel, `chunk` items per task and sixteen chunks in memory at
+/// a time (a report's findings were rendered on one thread while the other cores waited).
+pub(crate) fn write_in_parallel<T: Sync>(
+    out: &mut dyn std::io::Write,
+    items: &[T],
+    chunk: usize,
+    separator: &[u8],
+    render: impl Fn(usize, &T, &mut Vec<u8>) -> std::io::Result<()> + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let chunk = chunk.max(1);
+    let group = chunk * 16;
+    for (g, items) in items.chunks(group).enumerate() {
+        let parts: Vec<Vec<u8>> = items
+            .par_chunks(chunk)
             .enumerate()
-            .map(|(c, chunk)| -> std::io::Result<Vec<u8>> {
+            .map(|(c, items)| -> std::io::Result<Vec<u8>> {
                 let mut part = Vec::new();
-                let mut text = Vec::new();
-                for (i, item) in chunk.iter().enumerate() {
+                for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        part.extend_from_slice(b",\n");
+                        part.extend_from_slice(separator);
                     }
-                    text.clear();
-                    let index = g * CHUNK * 16 + c * CHUNK + i;
-                    serde_json::to_writer_pretty(&mut text, &one(index, item))?;
-                    part.extend_from_slice(inner.as_bytes());
-                    for line in text.split_inclusive(|&b| b == b'\n') {
-                        part.extend_from_slice(line);
-                        if line.ends_with(b"\n") {
-                            part.extend_from_slice(inner.as_bytes());
-                        }
-                    }
+                    render(g * group + c * chunk + i, item, &mut part)?;
                 }
                 Ok(part)
             })
             .collect::<std::io::Result<_>>()?;
         for (i, part) in parts.iter().enumerate() {
             if g > 0 || i > 0 {
-                out.write_all(b",\n")?;
+                out.write_all(separator)?;
             }
             out.write_all(part)?;
         }
     }
-    write!(out, "\n{indent}]")?;
-    out.write_all(&skeleton[at + empty.len()..])
+    Ok(())
 }
 
 /// `note: 2 findings held back …`: one line saying how many rule findings were held back as

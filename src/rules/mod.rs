@@ -249,12 +249,7 @@ impl RuleSet {
         // A rule finding on a declaration with a syntax error is a consequence of that error
         // (each finding's node is looked up only when some declaration has one).
         if model.nodes.iter().any(|n| n.recovered) {
-            let mut at = 0;
-            findings.retain(|f| {
-                at += 1;
-                if at <= from {
-                    return true;
-                }
+            retain_from(&mut findings, from, |f| {
                 let recovered = f
                     .nodes
                     .first()
@@ -267,6 +262,16 @@ impl RuleSet {
         }
         findings
     }
+}
+
+/// Keeps the findings from index `from` on for which `keep` holds, in order; those before
+/// `from` (made before the rules) are kept as they are.
+fn retain_from(findings: &mut Vec<Finding>, from: usize, mut keep: impl FnMut(&Finding) -> bool) {
+    let mut at = 0;
+    findings.retain(|f| {
+        at += 1;
+        at <= from || keep(f)
+    });
 }
 
 fn config(sources: &mut SourceSet, name: &str, text: &str) -> FileId {

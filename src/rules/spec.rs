@@ -587,7 +587,7 @@ example = ""
         let errs = load_rules(&toml).unwrap_err();
         assert_eq!(errs.len(), 1);
         let e = &errs[0];
-        assert_eq!(&toml[e.span.start()..e.span.end()], "threshold");
+        assert_eq!(&toml[e.span.range()], "threshold");
         assert_eq!(
             e.message.en(),
             "rule type `coverage` has no parameter `threshold`"
@@ -604,7 +604,7 @@ example = ""
         let toml = COVERAGE.replace("EXTRA", "walk-upp = [\"parent\"]");
         let errs = load_rules(&toml).unwrap_err();
         assert_eq!(errs.len(), 1);
-        assert_eq!(&toml[errs[0].span.start()..errs[0].span.end()], "walk-upp");
+        assert_eq!(&toml[errs[0].span.range()], "walk-upp");
         assert_eq!(
             errs[0].help.as_ref().unwrap().en(),
             "did you mean `walk-up`?"
@@ -638,7 +638,7 @@ example = ""
         assert_eq!(errs.len(), 1);
         let e = &errs[0];
         assert_eq!(
-            &toml[e.span.start()..e.span.end()],
+            &toml[e.span.range()],
             "{ en = \"item {id}\", ja = \"事項\" }"
         );
         assert_eq!(e.message.en(), "placeholder `{id}` in a rule-level text");
@@ -649,7 +649,7 @@ example = ""
         let toml = COVERAGE.replace("EXTRA", "min = \"two\"");
         let errs = load_rules(&toml).unwrap_err();
         assert_eq!(errs.len(), 1);
-        assert_eq!(&toml[errs[0].span.start()..errs[0].span.end()], "\"two\"");
+        assert_eq!(&toml[errs[0].span.range()], "\"two\"");
     }
 
     #[test]

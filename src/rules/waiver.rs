@@ -32,12 +32,7 @@ pub(super) fn apply(
         .collect();
     if !waivable.is_empty() {
         // The findings before `from` are not the rules': kept as they are.
-        let mut at = 0;
-        findings.retain(|f| {
-            at += 1;
-            if at <= from {
-                return true;
-            }
+        super::retain_from(&mut findings, from, |f| {
             let waived = f
                 .nodes
                 .first()

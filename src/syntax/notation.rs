@@ -287,7 +287,7 @@ pub(crate) fn recognize(
 }
 
 fn span_text(text: &str, span: Span) -> &str {
-    text.get(span.start()..span.end()).unwrap_or("")
+    text.get(span.range()).unwrap_or("")
 }
 
 /// `令和7年度` → FY2025, `令和9年3月31日` → 2027-03-31 (also 平成 and 昭和, and 元 for 1).
@@ -526,7 +526,7 @@ mod tests {
         findings
             .iter()
             .filter(|f| f.code == code::NOTATION.code)
-            .map(|f| text[f.span.start()..f.span.end()].to_owned())
+            .map(|f| text[f.span.range()].to_owned())
             .collect()
     }
 

@@ -611,7 +611,7 @@ impl<'a> Parser<'a> {
                 return;
             }
         }
-        self.report_unclosed(open, self.text.get(open.start()..open.end()) == Some("["));
+        self.report_unclosed(open, self.text.get(open.range()) == Some("["));
     }
 
     /// Skips the rest of a bad entry: to after the next newline or `;`, or to the `}` that
@@ -1108,15 +1108,10 @@ item I2.4 "..." { goal G2.1; allow no-kpi "followed up by the implementing body"
             "医療機器研究開発の中心地としての我が国の地位の確立"
         );
         assert_eq!(policy.span.start(), 0);
-        assert_eq!(
-            &EXAMPLE[policy.span.start()..policy.span.end()]
-                .chars()
-                .last(),
-            &Some('}')
-        );
+        assert_eq!(&EXAMPLE[policy.span.range()].chars().last(), &Some('}'));
         let en = &policy.block.as_ref().unwrap().entries[0];
         assert_eq!(
-            &EXAMPLE[en.span.start()..en.span.end()],
+            &EXAMPLE[en.span.range()],
             "en \"Establish Japan as a centre of medical-device R&D\""
         );
 
@@ -1128,10 +1123,7 @@ item I2.4 "..." { goal G2.1; allow no-kpi "followed up by the implementing body"
             .collect();
         assert_eq!(keys, ["agency", "ministry", "period", "covers", "scope"]);
         let period = &program.entries[2].values[0];
-        assert_eq!(
-            &EXAMPLE[period.span.start()..period.span.end()],
-            "FY2019..FY2024"
-        );
+        assert_eq!(&EXAMPLE[period.span.range()], "FY2019..FY2024");
         let ValueKind::Range(a, b) = &period.kind else {
             panic!("{period:?}")
         };
@@ -1226,7 +1218,7 @@ item I2.4 "..." { goal G2.1; allow no-kpi "followed up by the implementing body"
             .unwrap()
             .entries
             .iter()
-            .map(|e| &text[e.span.start()..e.span.end()])
+            .map(|e| &text[e.span.range()])
             .collect();
         assert_eq!(e, ["a 1", "b 2", "c [x,\n y]"]);
         let (file, _) = run("goal G1\ngoal G2 \"t\"\n\u{feff}");

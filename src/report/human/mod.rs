@@ -12,7 +12,6 @@ use crate::source::{FileId, SourceSet};
 use clip::FileView;
 use diag::Diag;
 use miette::{GraphicalReportHandler, GraphicalTheme};
-use rayon::prelude::*;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -149,26 +148,11 @@ pub fn render_findings(
         text.push_str("\n\n");
         Ok(text)
     };
-    for group in kept.chunks(CHUNK * 16) {
-        let parts: Vec<String> = group
-            .par_chunks(CHUNK)
-            .map(|chunk| -> io::Result<String> {
-                let mut part = String::new();
-                for f in chunk {
-                    part.push_str(&one(f)?);
-                }
-                Ok(part)
-            })
-            .collect::<io::Result<_>>()?;
-        for part in parts {
-            out.write_all(part.as_bytes())?;
-        }
-    }
-    Ok(())
+    super::write_in_parallel(out, &kept, 256, b"", |_, f, part| {
+        part.extend_from_slice(one(f)?.as_bytes());
+        Ok(())
+    })
 }
-
-/// Findings rendered by one task.
-const CHUNK: usize = 256;
 
 /// What miette is given as help: its line is replaced by [`prefixed`] help.
 const HELP_MARK: &str = "\u{0}help\u{0}";
