@@ -342,9 +342,18 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 /// The largest `--max-file-size`: 4 GiB less one byte (a span's offsets are 32-bit).
 pub const MAX_SPEC_FILE_SIZE: u64 = crate::base::span::Span::MAX_OFFSET as u64;
 
-/// The parser of `--max-file-size`: a number of bytes up to [`MAX_SPEC_FILE_SIZE`].
-pub fn max_file_size_arg() -> clap::builder::RangedU64ValueParser<u64> {
-    clap::value_parser!(u64).range(..=MAX_SPEC_FILE_SIZE)
+/// `--max-file-size`: a number of bytes up to [`MAX_SPEC_FILE_SIZE`].
+pub fn parse_max_file_size(s: &str) -> Result<u64, String> {
+    let bytes: u64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of bytes"))?;
+    if bytes > MAX_SPEC_FILE_SIZE {
+        return Err(format!(
+            "{bytes} bytes is more than align reads from one spec file: give at most \
+             {MAX_SPEC_FILE_SIZE} (4 GiB less one byte)"
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Finds and reads every `*.align` file under `paths`.

@@ -823,13 +823,21 @@ fn p4_a_file_size_limit_past_four_gib_is_refused() {
         assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
         assert!(
             stderr(&out).contains(
-                "invalid value '4294967296' for '--max-file-size <BYTES>': \
-                 4294967296 is not in 0..=4294967295"
+                "invalid value '4294967296' for '--max-file-size <BYTES>': 4294967296 bytes \
+                 is more than align reads from one spec file: give at most 4294967295 (4 GiB \
+                 less one byte)"
             ),
             "{}",
             transcript(&out)
         );
     }
+    let out = run(&root, &["check", "specs", "--max-file-size", "64MiB"]);
+    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
+    assert!(
+        stderr(&out).contains("`64MiB` is not a number of bytes"),
+        "{}",
+        transcript(&out)
+    );
     // The largest limit is accepted.
     let out = run(&root, &["check", "specs", "--max-file-size", "4294967295"]);
     assert_ne!(out.status.code(), Some(2), "{}", transcript(&out));

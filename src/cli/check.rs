@@ -63,7 +63,7 @@ pub(super) struct CheckArgs {
         long,
         value_name = "BYTES",
         default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE,
-        value_parser = crate::source::max_file_size_arg()
+        value_parser = crate::source::parse_max_file_size
     )]
     max_file_size: u64,
     /// Configuration file [default: align.toml at the root of the first path, if any].

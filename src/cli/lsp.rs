@@ -25,7 +25,7 @@ pub(super) struct LspArgs {
         long,
         value_name = "BYTES",
         default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE,
-        value_parser = crate::source::max_file_size_arg()
+        value_parser = crate::source::parse_max_file_size
     )]
     max_file_size: u64,
     /// Where docs/rules.md is published: each diagnostic links `URL#aln101` [default: the
