@@ -136,6 +136,52 @@ impl<'a> Lookahead<'a> {
         w.held.get(k).copied()
     }
 
+    /// Passes over token `i` if it is a run of spaces and tabs that nothing has looked at yet
+    /// (it is the next one to lex and no token is held): the blanks between two tokens, two of
+    /// every three raw tokens of a typical file, skipped without going through the window.
+    /// `false` (and nothing done) otherwise; the caller then reads token `i` with
+    /// [`Lookahead::get`], which gives the same `Whitespace` token.
+    #[inline]
+    pub(crate) fn skip_blank(&self, i: usize) -> bool {
+        let Ok(mut w) = self.window.try_borrow_mut() else {
+            return false;
+        };
+        if w.base != i || !w.held.is_empty() {
+            return false;
+        }
+        let bytes = self.text.as_bytes();
+        if !matches!(bytes.get(w.next), Some(b' ' | b'\t')) {
+            return false;
+        }
+        w.next = scan(bytes, w.next + 1, |c| c == b' ' || c == b'\t');
+        w.base += 1;
+        true
+    }
+
+    /// Token `i` lexed, when it is the next one to lex and no token is held (`None`
+    /// otherwise, or at the end: then [`Lookahead::get`] answers). It is held, as `get` would
+    /// hold it, only if `look_again` says it will be asked for again; otherwise it is passed
+    /// over at once: most tokens are read once, in order, and need no window.
+    #[inline]
+    pub(crate) fn take(&self, i: usize, look_again: impl Fn(TokenKind) -> bool) -> Option<Token> {
+        let mut w = self.window.try_borrow_mut().ok()?;
+        if w.base != i || !w.held.is_empty() {
+            return None;
+        }
+        let t = next_token(self.text, w.next)?;
+        w.next = t.end;
+        if look_again(t.kind) {
+            w.held.push_back(t);
+            #[cfg(test)]
+            {
+                w.most = w.most.max(w.held.len());
+            }
+        } else {
+            w.base += 1;
+        }
+        Some(t)
+    }
+
     /// The most tokens held at once so far.
     #[cfg(test)]
     pub(crate) fn most_held(&self) -> usize {
@@ -784,6 +830,63 @@ mod tests {
             "\u{10ffff}",
         ] {
             lex(text);
+        }
+    }
+
+    /// The parser reads tokens through `skip_blank` and `take` where it can, `get` otherwise,
+    /// releasing each once read: in every mix of the three it reads the tokens `next_token`
+    /// gives, in order, and passes over only blanks.
+    #[test]
+    fn take_and_skip_blank_read_the_tokens_get_reads() {
+        let texts = [
+            "goal G1 \"目標\" {\n  measures [K1,  K2]\n}\n\t x \t y  ",
+            "   a",
+            "\t",
+            "",
+            "1,200 2024/03/29 令和7年度 1.2万",
+            "a # c\n\n  b\r\n  \u{3000} c",
+        ];
+        for text in texts {
+            let mut expected = Vec::new();
+            let mut pos = 0;
+            while let Some(t) = next_token(text, pos) {
+                pos = t.end;
+                expected.push(t);
+            }
+            // 0: `get` only; 1: blanks skipped; 2: `take`, holding numbers and punctuation
+            // (as the parser does); 3: both, holding every token.
+            for mode in 0..4 {
+                let look = Lookahead::new(text);
+                let mut read = Vec::new();
+                let mut i = 0;
+                loop {
+                    if mode % 2 == 1 && look.skip_blank(i) {
+                        let skipped = expected.get(i).map(|t| t.kind);
+                        assert_eq!(skipped, Some(Whitespace), "{text:?} mode {mode} at {i}");
+                        read.push(expected[i]);
+                        i += 1;
+                        continue;
+                    }
+                    let taken = match mode {
+                        2 => look.take(i, |k| matches!(k, Numeric | Punct)),
+                        3 => look.take(i, |_| true),
+                        _ => None,
+                    };
+                    let Some(t) = taken.or_else(|| look.get(i)) else {
+                        break;
+                    };
+                    // A token held is there to be looked at again, with the tokens after it
+                    // (as a notation is recognised): those are then held, not skipped.
+                    if mode >= 2 && matches!(t.kind, Numeric | Punct) {
+                        assert_eq!(look.get(i), Some(t), "{text:?} mode {mode} at {i}");
+                        assert_eq!(look.get(i + 2), expected.get(i + 2).copied());
+                    }
+                    read.push(t);
+                    i += 1;
+                    look.release(i);
+                }
+                assert_eq!(read, expected, "{text:?} mode {mode}");
+            }
         }
     }
 

@@ -179,9 +179,10 @@ pub(crate) fn recognize(
                 }
             }
             // 2024/03/29.
-            if glued(5)
-                && tok(1).is_some_and(|t| s(t) == "/")
+            // (The cheap tests first: each token looked at is lexed ahead and held.)
+            if tok(1).is_some_and(|t| s(t) == "/")
                 && tok(3).is_some_and(|t| s(t) == "/")
+                && glued(5)
             {
                 if let (Some(m), Some(d)) = (tok(2), tok(4)) {
                     if let Some(date) = ymd(n0, s(m), s(d)) {
@@ -208,8 +209,8 @@ pub(crate) fn recognize(
             {
                 let mut n = 1;
                 let mut value = n0.to_owned();
-                while glued(n + 2)
-                    && tok(n).is_some_and(|t| t.kind == TokenKind::Comma)
+                while tok(n).is_some_and(|t| t.kind == TokenKind::Comma)
+                    && glued(n + 2)
                     && tok(n + 1).is_some_and(|t| {
                         let g = s(t);
                         let int = g.split('.').next().unwrap_or("");

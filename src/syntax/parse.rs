@@ -110,6 +110,15 @@ struct Tok {
     value: Option<String>,
 }
 
+/// Whether a token of this kind may start a notation (see `notation::recognize`, which looks
+/// at it and the tokens after it again).
+fn starts_notation(kind: TokenKind) -> bool {
+    matches!(
+        kind,
+        TokenKind::Foreign | TokenKind::Numeric | TokenKind::Punct
+    )
+}
+
 /// Raised when a token cannot start what was expected; the caller skips to a recovery point.
 struct Skip;
 
@@ -209,15 +218,24 @@ impl<'a> Parser<'a> {
     /// notations, and appends it to `ahead`; `false` at the end of the file.
     fn pump(&mut self) -> bool {
         let (file, text) = (self.file, self.text);
-        while let Some(t) = self.raw.get(self.raw_at) {
+        loop {
+            // Blanks change nothing the loop below keeps (they are trivia, and the start of a
+            // line is worked out again at the next token from the same last token).
+            if self.raw.skip_blank(self.raw_at) {
+                self.raw_at += 1;
+                continue;
+            }
             let i = self.raw_at;
+            let Some(t) = self
+                .raw
+                .take(i, starts_notation)
+                .or_else(|| self.raw.get(i))
+            else {
+                break;
+            };
             self.raw_at += 1;
             self.cx.line_start = self.last.is_none_or(|k| k == TokenKind::Newline);
-            // Only these kinds start a notation (see `notation::recognize`).
-            let candidate = matches!(
-                t.kind,
-                TokenKind::Foreign | TokenKind::Numeric | TokenKind::Punct
-            );
+            let candidate = starts_notation(t.kind);
             if let Some(rw) = candidate
                 .then(|| notation::recognize(file, &self.raw, i, &self.cx))
                 .flatten()
