@@ -6,6 +6,9 @@
 //! cargo build --release && cargo run --release --example lsp-edit -- target/release/align /tmp/peer10k
 //! ```
 //!
+//! With `--first-only` it stops after the first full check (for `bench/lsp-instructions.sh`,
+//! which runs the server under callgrind).
+//!
 //! The edited file is the largest spec file with a `parent` reference. Each edit types one character into the first
 //! `parent` reference of that file (the reference becomes unresolved, so the file's
 //! diagnostics change and are published) and the next edit deletes it again: the figure is the
@@ -174,12 +177,21 @@ fn report(name: &str, mut ms: Vec<f64>) {
     );
 }
 
+/// `ALIGN_BINARY SPEC_DIR [--first-only]`.
+fn arguments(args: &[String]) -> (&String, &String, bool) {
+    match args {
+        [_, bin, root] => (bin, root, false),
+        [_, bin, root, flag] if flag == "--first-only" => (bin, root, true),
+        _ => {
+            eprintln!("usage: lsp-edit ALIGN_BINARY SPEC_DIR [--first-only]");
+            std::process::exit(2);
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let [_, bin, root] = args.as_slice() else {
-        eprintln!("usage: lsp-edit ALIGN_BINARY SPEC_DIR");
-        std::process::exit(2);
-    };
+    let (bin, root, first_only) = arguments(&args);
     let root = std::fs::canonicalize(root).unwrap();
     let mut files = Vec::new();
     specs(&root, &mut files);
@@ -223,6 +235,9 @@ fn main() {
         "  of which read by then, parsed or not: {:.0} ms",
         first_read.as_secs_f64() * 1000.0
     );
+    if first_only {
+        return shut_down(&mut c, &mut child);
+    }
 
     c.notify(
         "textDocument/didOpen",
@@ -302,6 +317,10 @@ fn main() {
     }
     report("edit a title → hover answered", ms);
 
+    shut_down(&mut c, &mut child);
+}
+
+fn shut_down(c: &mut Client, child: &mut std::process::Child) {
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     let _ = child.wait();
