@@ -137,8 +137,8 @@ impl<'a> Lookahead<'a> {
     }
 
     /// Passes over token `i` if it is a run of spaces and tabs that nothing has looked at yet
-    /// (it is the next one to lex and no token is held): the blanks between two tokens, two of
-    /// every three raw tokens of a typical file, skipped without going through the window.
+    /// (it is the next one to lex and no token is held): the blanks between two tokens, a third
+    /// of the raw tokens of a typical file, skipped without going through the window.
     /// `false` (and nothing done) otherwise; the caller then reads token `i` with
     /// [`Lookahead::get`], which gives the same `Whitespace` token.
     #[inline]
