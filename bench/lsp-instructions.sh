@@ -32,7 +32,9 @@ RAYON_NUM_THREADS=1 exec valgrind --tool=callgrind --dump-after='align::lsp::Ser
 WRAP
 chmod +x "$work/server"
 "$driver" "$work/server" "$dir" --first-only >/dev/null
-first=$(ls "$work"/lsp.out.* | sort -t. -k3 -n | head -1)
+# Dump 1: the counters at the end of the first publication.
+first="$work/lsp.out.1"
+[ -f "$first" ] || { echo "the server published nothing" >&2; exit 1; }
 echo "align lsp, first full check to its publication: $(millions "$first")M instructions"
 for format in human json; do
   RAYON_NUM_THREADS=1 valgrind --tool=callgrind --callgrind-out-file="$work/check.out" \
