@@ -11,8 +11,9 @@ use std::sync::Arc;
 /// A message or help.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
-    /// Written out in both languages.
-    Text(Text),
+    /// Written out in both languages (boxed: a finding holds two messages, and most are
+    /// templates, two pointers wide, which a `Text` inline would make three times as wide).
+    Text(Box<Text>),
     /// A template in both languages (shared by a rule's findings) and its values (shared by
     /// a finding's message and help).
     Template(Arc<Text>, Arc<Values>),
@@ -37,7 +38,7 @@ impl Message {
     /// Both languages, written out.
     pub fn to_text(&self) -> Text {
         match self {
-            Message::Text(t) => t.clone(),
+            Message::Text(t) => Text::clone(t),
             Message::Template(..) => Text::new(self.get(Lang::En), self.get(Lang::Ja)),
         }
     }
@@ -45,7 +46,7 @@ impl Message {
 
 impl From<Text> for Message {
     fn from(text: Text) -> Self {
-        Message::Text(text)
+        Message::Text(Box::new(text))
     }
 }
 

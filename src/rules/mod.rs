@@ -509,7 +509,7 @@ impl<'a> Ctx<'a> {
             let en: Vec<(&str, &str)> = all.iter().map(|&(k, e, _)| (k, e)).collect();
             let ja: Vec<(&str, &str)> = all.iter().map(|&(k, _, j)| (k, j)).collect();
             let fill =
-                |t: &Text| Message::Text(Text::new(spec::fill(&t.en, &en), spec::fill(&t.ja, &ja)));
+                |t: &Text| Message::from(Text::new(spec::fill(&t.en, &en), spec::fill(&t.ja, &ja)));
             (fill(&self.rule.message), fill(&self.rule.help))
         };
         let mut f = Finding::new(
