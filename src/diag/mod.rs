@@ -53,19 +53,35 @@ pub struct Label {
     pub text: Arc<Text>,
 }
 
-/// Context shown after a finding's snippet. A plan path is kept in two parts, the path down to
-/// the node's parent (one text shared by every node under that parent) and the node's ID, and
-/// joined only when the note is shown: the notes of 100,000 items then cost 100,000 IDs, not
-/// 100,000 copies of their ancestors' titles in two languages.
+/// Context shown after a finding's snippet. A plan path is kept as its steps, each step the
+/// text one node adds (`G1.3 “…”`) and the step above it, shared by every path that goes
+/// through that node, plus the node's own ID; the steps are joined only when the note is
+/// shown. The notes of 100,000 items then cost their IDs and one step per ancestor, not a copy
+/// of every ancestor's title in two languages per parent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Note {
-    head: Arc<Text>,
+    head: Arc<PathStep>,
     tail: Option<Arc<str>>,
+}
+
+/// One step of a plan path, or a whole note's text: what it adds after the steps above it,
+/// shown with ` → ` between two.
+#[derive(Debug, PartialEq, Eq)]
+pub struct PathStep {
+    up: Option<Arc<PathStep>>,
+    text: Text,
+}
+
+impl PathStep {
+    /// `text` after the steps of `up` (a first step when `None`).
+    pub fn new(up: Option<Arc<PathStep>>, text: Text) -> Arc<PathStep> {
+        Arc::new(PathStep { up, text })
+    }
 }
 
 impl Note {
     /// `head → tail`.
-    pub fn joined(head: Arc<Text>, tail: impl Into<Arc<str>>) -> Self {
+    pub fn joined(head: Arc<PathStep>, tail: impl Into<Arc<str>>) -> Self {
         Note {
             head,
             tail: Some(tail.into()),
@@ -73,18 +89,37 @@ impl Note {
     }
 
     pub fn get(&self, lang: Lang) -> std::borrow::Cow<'_, str> {
-        let head = self.head.get(lang);
-        match &self.tail {
-            None => head.into(),
-            Some(tail) => format!("{head} → {tail}").into(),
+        let head = &self.head;
+        if head.up.is_none() && self.tail.is_none() {
+            return head.text.get(lang).into();
         }
+        // The steps from this one up, then written top first.
+        let mut steps: Vec<&str> = Vec::new();
+        let mut step = Some(head);
+        while let Some(s) = step {
+            steps.push(s.text.get(lang));
+            step = s.up.as_ref();
+        }
+        let mut out = String::new();
+        for (i, text) in steps
+            .iter()
+            .rev()
+            .chain(self.tail.as_deref().as_ref())
+            .enumerate()
+        {
+            if i > 0 {
+                out.push_str(" → ");
+            }
+            out.push_str(text);
+        }
+        out.into()
     }
 }
 
-impl<T: Into<Arc<Text>>> From<T> for Note {
-    fn from(text: T) -> Self {
+impl From<Text> for Note {
+    fn from(text: Text) -> Self {
         Note {
-            head: text.into(),
+            head: PathStep::new(None, text),
             tail: None,
         }
     }
@@ -204,5 +239,28 @@ impl Counts {
             }
         }
         c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plan path is written top first with ` → ` between its steps and the node's ID last,
+    /// in the language asked for; two notes through the same steps share them and read alike;
+    /// a note of one text reads as that text.
+    #[test]
+    fn notes_join_their_steps_top_first() {
+        let top = PathStep::new(None, Text::new("plan path: V1", "計画上の位置: V1"));
+        let goal = PathStep::new(Some(Arc::clone(&top)), Text::new("G1 “Goal”", "G1「目標」"));
+        let item = Note::joined(Arc::clone(&goal), "I1");
+        assert_eq!(item.get(Lang::En), "plan path: V1 → G1 “Goal” → I1");
+        assert_eq!(item.get(Lang::Ja), "計画上の位置: V1 → G1「目標」 → I1");
+        let under_top = Note::joined(Arc::clone(&top), "G2");
+        assert_eq!(under_top.get(Lang::En), "plan path: V1 → G2");
+        assert_eq!(Note::joined(goal, "I1"), item);
+        assert_ne!(Note::joined(top, "I1"), item);
+        let whole = Note::from(Text::new("plan path: A → B", "計画上の位置: A → B"));
+        assert_eq!(whole.get(Lang::Ja), "計画上の位置: A → B");
     }
 }

@@ -83,7 +83,7 @@ rule_types! {
 }
 
 use crate::base::timing;
-use crate::diag::{message, Finding, Message, Note, Text};
+use crate::diag::{message, Finding, Message, Note, PathStep, Text};
 use crate::model::{Model, NodeIx, Schema};
 use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
 use crate::syntax::ast::Date;
@@ -352,9 +352,9 @@ pub(crate) struct Ctx<'a> {
 /// node's ID (see [`Note`]).
 struct PathMemo {
     notes: Vec<OnceLock<Option<Note>>>,
-    /// Per node, the path from the top down to it with its title: the head of its children's
-    /// notes.
-    heads: Vec<OnceLock<Arc<Text>>>,
+    /// Per node, the last step of the path from the top down to it with its title: the head
+    /// of its children's notes.
+    heads: Vec<OnceLock<Arc<PathStep>>>,
     /// How many times the path walk ran (the work-counting test reads it).
     #[cfg(test)]
     walks: std::sync::atomic::AtomicUsize,
@@ -391,33 +391,34 @@ impl PathMemo {
             .as_ref()
     }
 
-    /// The path `chain` (top first, walked to its top) with the title of its last node.
-    fn head(&self, model: &Model, chain: &[NodeIx]) -> Arc<Text> {
+    /// The path `chain` (top first, walked to its top) with the title of its last node: its
+    /// last step, after the (shared) steps above it.
+    fn head(&self, model: &Model, chain: &[NodeIx]) -> Arc<PathStep> {
         let Some((&last, up)) = chain.split_last() else {
-            return Arc::new(Text::default());
+            return PathStep::new(None, Text::default());
         };
         Arc::clone(self.heads[last.index()].get_or_init(|| {
             let node = model.node(last);
             if up.is_empty() {
-                return Arc::new(Text::new(
-                    format!("{PATH_EN}{}", node.id),
-                    format!("{PATH_JA}{}", node.id),
-                ));
-            }
-            let above = self.head(model, up);
-            let join = |head: &str, open: &str, close: &str| {
-                let mut s = String::with_capacity(
-                    head.len() + 40 + node.id.len() + node.title.as_ref().map_or(0, String::len),
+                return PathStep::new(
+                    None,
+                    Text::new(
+                        format!("{PATH_EN}{}", node.id),
+                        format!("{PATH_JA}{}", node.id),
+                    ),
                 );
-                s.push_str(head);
-                s.push_str(" → ");
+            }
+            let part = |open: &str, close: &str| {
+                let mut s = String::with_capacity(
+                    8 + node.id.len() + node.title.as_ref().map_or(0, String::len),
+                );
                 push_part(&mut s, node, true, open, close);
                 s
             };
-            Arc::new(Text::new(
-                join(&above.en, "“", "”"),
-                join(&above.ja, "「", "」"),
-            ))
+            PathStep::new(
+                Some(self.head(model, up)),
+                Text::new(part("“", "”"), part("「", "」")),
+            )
         }))
     }
 }
