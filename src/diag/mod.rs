@@ -93,26 +93,24 @@ impl Note {
         if head.up.is_none() && self.tail.is_none() {
             return head.text.get(lang).into();
         }
-        // The steps from this one up, then written top first.
-        let mut steps: Vec<&str> = Vec::new();
-        let mut step = Some(head);
-        while let Some(s) = step {
-            steps.push(s.text.get(lang));
-            step = s.up.as_ref();
-        }
         let mut out = String::new();
-        for (i, text) in steps
-            .iter()
-            .rev()
-            .chain(self.tail.as_deref().as_ref())
-            .enumerate()
-        {
-            if i > 0 {
-                out.push_str(" → ");
-            }
-            out.push_str(text);
+        head.write(lang, &mut out);
+        if let Some(tail) = &self.tail {
+            out.push_str(" → ");
+            out.push_str(tail);
         }
         out.into()
+    }
+}
+
+impl PathStep {
+    /// The steps down to this one, top first (a path is at most 16 steps deep).
+    fn write(&self, lang: Lang, out: &mut String) {
+        if let Some(up) = &self.up {
+            up.write(lang, out);
+            out.push_str(" → ");
+        }
+        out.push_str(self.text.get(lang));
     }
 }
 
