@@ -40,14 +40,8 @@ pub(super) struct DiffArgs {
     /// The date waivers are judged against in both versions (default: today).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<Date>,
-    /// Largest spec file read, in bytes (from disk or from git).
-    #[arg(
-        long,
-        value_name = "BYTES",
-        default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE,
-        value_parser = crate::source::parse_max_file_size
-    )]
-    max_file_size: u64,
+    #[command(flatten)]
+    files: super::FileSizeArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -62,7 +56,7 @@ pub(super) fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     let lang = args.rule_set.lang();
     let today = args.today.unwrap_or_else(Date::today_utc);
     let sides = side::parse(&args.args).map_err(|e| UsageError::en(e.to_string()))?;
-    let (old, new) = match read_both(&sides, args.max_file_size, args.rule_set.lang())? {
+    let (old, new) = match read_both(&sides, args.files.max_file_size, args.rule_set.lang())? {
         Ok(both) => both,
         Err(code) => return Ok(code),
     };

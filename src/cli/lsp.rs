@@ -20,14 +20,8 @@ pub(super) struct LspArgs {
     /// The date waivers are judged against (default: today).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     today: Option<crate::syntax::ast::Date>,
-    /// Largest spec file read, in bytes.
-    #[arg(
-        long,
-        value_name = "BYTES",
-        default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE,
-        value_parser = crate::source::parse_max_file_size
-    )]
-    max_file_size: u64,
+    #[command(flatten)]
+    files: super::FileSizeArgs,
     /// Where docs/rules.md is published: each diagnostic links `URL#aln101` [default: the
     /// client's `initializationOptions.docsUrl`, else the docs of this version when the build
     /// names its repository; "" links nothing].
@@ -49,7 +43,7 @@ pub(super) fn run(args: &LspArgs) -> ExitCode {
                 LangArg::En => Lang::En,
             }),
             today: args.today.unwrap_or_else(crate::base::Date::today_utc),
-            max_file_size: args.max_file_size,
+            max_file_size: args.files.max_file_size,
         },
         docs_url: args.docs_url.clone(),
     };

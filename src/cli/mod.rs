@@ -68,6 +68,19 @@ struct RuleSetArgs {
     lang: Option<LangArg>,
 }
 
+/// The limit on one spec file, shared by every command that reads specs.
+#[derive(Debug, Clone, Copy, clap::Args)]
+struct FileSizeArgs {
+    /// Largest spec file read, in bytes (at most 4294967295).
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE,
+        value_parser = crate::source::parse_max_file_size
+    )]
+    max_file_size: u64,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum LangArg {
     Ja,

@@ -30,14 +30,8 @@ pub(super) struct ReportArgs {
     /// The date waivers are judged against and the report is dated (default: today).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::check::parse_date)]
     today: Option<Date>,
-    /// Largest spec file read, in bytes.
-    #[arg(
-        long,
-        value_name = "BYTES",
-        default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE,
-        value_parser = crate::source::parse_max_file_size
-    )]
-    max_file_size: u64,
+    #[command(flatten)]
+    files: super::FileSizeArgs,
     /// Configuration file [default: align.toml at the root of the first path, if any].
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -63,7 +57,7 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8, Failure>
         baseline: args.baseline.clone(),
         run_rules: true,
         today: args.today.unwrap_or_else(Date::today_utc),
-        max_file_size: args.max_file_size,
+        max_file_size: args.files.max_file_size,
         select: crate::select::Request::default(),
     };
     let checked = match engine::run(&opts) {

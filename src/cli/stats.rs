@@ -20,14 +20,8 @@ pub(super) struct StatsArgs {
     /// `human`: aligned tables; `json`: the document of docs/stats.md; `md`: Markdown tables.
     #[arg(long, value_enum, default_value = "human")]
     format: StatsFormat,
-    /// Largest spec file read, in bytes.
-    #[arg(
-        long,
-        value_name = "BYTES",
-        default_value_t = crate::source::DEFAULT_MAX_FILE_SIZE,
-        value_parser = crate::source::parse_max_file_size
-    )]
-    max_file_size: u64,
+    #[command(flatten)]
+    files: super::FileSizeArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -44,7 +38,7 @@ pub(super) fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Failure> 
     opts.rules.clone_from(&args.rule_set.rules);
     opts.lang = args.rule_set.explicit_lang();
     opts.fallback_lang = args.rule_set.lang();
-    opts.max_file_size = args.max_file_size;
+    opts.max_file_size = args.files.max_file_size;
     opts.run_rules = false;
     let m = match engine::run(&opts) {
         Ok(m) => m,
