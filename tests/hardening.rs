@@ -26,6 +26,19 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Asserts that align refused the run (exit code 2) and said each of `says` on stderr; `what`
+/// names the case in the failure message.
+fn assert_refused(out: &Output, says: &[&str], what: &str) {
+    assert_eq!(out.status.code(), Some(2), "{what}: {}", transcript(out));
+    for said in says {
+        assert!(
+            stderr(out).contains(said),
+            "{what}: expected `{said}` in:\n{}",
+            transcript(out)
+        );
+    }
+}
+
 /// Runs align in `dir` with a deadline: a read that blocks fails the test instead of hanging.
 /// Its output is drained while it runs (a full pipe would block it, too).
 fn run(dir: &Path, args: &[&str]) -> Output {
@@ -163,14 +176,7 @@ fn p2_overlapping_and_repeated_paths_are_read_once_and_checked_normally() {
 fn p3_a_fifo_as_config_baseline_or_rule_set_file_is_refused_without_blocking() {
     let (_dir, root) = project();
     mkfifo(&root.join("fifo"));
-    let refused = |out: &Output, what: &str| {
-        assert_eq!(out.status.code(), Some(2), "{what}: {}", transcript(out));
-        assert!(
-            stderr(out).contains("not a regular file"),
-            "{what}: {}",
-            transcript(out)
-        );
-    };
+    let refused = |out: &Output, what: &str| assert_refused(out, &["not a regular file"], what);
     refused(
         &run(&root, &["check", "specs", "--config", "fifo"]),
         "config",
@@ -289,12 +295,10 @@ fn p4_devices_are_never_read() {
         vec!["check", "/dev/zero"],
     ] {
         let out = run(&root, &args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", transcript(&out));
-        assert!(
-            stderr(&out).contains("/dev/zero: cannot read")
-                && stderr(&out).contains("not a regular file"),
-            "{args:?}: {}",
-            transcript(&out)
+        assert_refused(
+            &out,
+            &["/dev/zero: cannot read", "not a regular file"],
+            &format!("{args:?}"),
         );
     }
     // A committed `schema.toml -> /dev/zero` symlink in a rule set.
@@ -307,12 +311,7 @@ fn p4_devices_are_never_read() {
     .unwrap();
     std::os::unix::fs::symlink("/dev/zero", set.join("schema.toml")).unwrap();
     let out = run(&root, &["check", "specs", "--rules", "set"]);
-    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
-    assert!(
-        stderr(&out).contains("schema.toml: cannot read: not a regular file"),
-        "{}",
-        transcript(&out)
-    );
+    assert_refused(&out, &["schema.toml: cannot read: not a regular file"], "");
 }
 
 /// `/proc` files report a size of 0 and then deliver bytes: the limit holds on what is read.
@@ -324,26 +323,20 @@ fn p4_a_file_that_reports_size_zero_is_still_bounded() {
         &root,
         &["check", "/proc/self/maps", "--max-file-size", "64"],
     );
-    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
-    assert!(
-        stderr(&out).contains(
+    assert_refused(
+        &out,
+        &[
             "/proc/self/maps: cannot read: file grew past --max-file-size 64 while being read \
-             (it reported 0 bytes); not read"
-        ),
-        "{}",
-        transcript(&out)
+             (it reported 0 bytes); not read",
+        ],
+        "",
     );
     // Under the limit, its bytes are read (and are no baseline).
     let out = run(
         &root,
         &["check", "specs", "--baseline", "/proc/self/status"],
     );
-    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
-    assert!(
-        stderr(&out).contains("/proc/self/status: not a valid align baseline"),
-        "{}",
-        transcript(&out)
-    );
+    assert_refused(&out, &["/proc/self/status: not a valid align baseline"], "");
 }
 
 #[test]
@@ -355,16 +348,15 @@ fn p4_an_align_toml_over_its_limit_is_an_error_naming_the_limit() {
     );
     write(&root.join("specs/align.toml"), &big);
     let out = run(&root, &["check", "specs"]);
-    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
-    assert!(
-        stderr(&out).contains(&format!(
+    assert_refused(
+        &out,
+        &[&format!(
             "align.toml: cannot read: file is {} bytes, larger than the limit of {} bytes for \
              align.toml; not read",
             big.len(),
             align::source::MAX_CONFIG_SIZE
-        )),
-        "{}",
-        transcript(&out)
+        )],
+        "",
     );
 }
 
@@ -480,12 +472,7 @@ fn p5_file_names_with_a_newline_are_escaped_in_snippets_notes_and_errors() {
         vec!["check", "specs", "--rules", &name],
     ] {
         let out = run(root, &args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", transcript(&out));
-        assert!(
-            stderr(&out).contains("c\\u{a}::error::PWNED\\u{a}"),
-            "{args:?}: {}",
-            transcript(&out)
-        );
+        assert_refused(&out, &["c\\u{a}::error::PWNED\\u{a}"], &format!("{args:?}"));
         assert_clean(&out, &format!("{args:?}"));
     }
 }
@@ -610,13 +597,10 @@ fn p6_write_baseline_refuses_a_symlink_and_leaves_both_ends_alone() {
     std::fs::write(root.join("real.json"), "keep").unwrap();
     std::os::unix::fs::symlink("real.json", root.join("base.json")).unwrap();
     let out = run(&root, &["check", "specs", "--write-baseline", "base.json"]);
-    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
-    assert!(
-        stderr(&out).contains(
-            "base.json: cannot write the baseline: the path is a symlink (to `real.json`)"
-        ),
-        "{}",
-        transcript(&out)
+    assert_refused(
+        &out,
+        &["base.json: cannot write the baseline: the path is a symlink (to `real.json`)"],
+        "",
     );
     assert_eq!(
         std::fs::read_to_string(root.join("real.json")).unwrap(),
@@ -634,11 +618,10 @@ fn p6_write_baseline_names_too_long_are_a_clear_error_and_long_names_work() {
     let (_dir, root) = project();
     let long = format!("{}.json", "b".repeat(300));
     let out = run(&root, &["check", "specs", "--write-baseline", &long]);
-    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
-    assert!(
-        stderr(&out).contains("the file name is 305 bytes long; file systems allow at most 255"),
-        "{}",
-        transcript(&out)
+    assert_refused(
+        &out,
+        &["the file name is 305 bytes long; file systems allow at most 255"],
+        "",
     );
     // 250 bytes: the file system takes it; the temporary file's name is cut to fit.
     let fits = format!("{}.json", "日".repeat(82));
@@ -820,24 +803,18 @@ fn p4_a_file_size_limit_past_four_gib_is_refused() {
     let (_dir, root) = project();
     for cmd in ["check", "stats", "report"] {
         let out = run(&root, &[cmd, "specs", "--max-file-size", "4294967296"]);
-        assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
-        assert!(
-            stderr(&out).contains(
+        assert_refused(
+            &out,
+            &[
                 "invalid value '4294967296' for '--max-file-size <BYTES>': 4294967296 bytes \
                  is more than align reads from one spec file: give at most 4294967295 (4 GiB \
-                 less one byte)"
-            ),
-            "{}",
-            transcript(&out)
+                 less one byte)",
+            ],
+            cmd,
         );
     }
     let out = run(&root, &["check", "specs", "--max-file-size", "64MiB"]);
-    assert_eq!(out.status.code(), Some(2), "{}", transcript(&out));
-    assert!(
-        stderr(&out).contains("`64MiB` is not a number of bytes"),
-        "{}",
-        transcript(&out)
-    );
+    assert_refused(&out, &["`64MiB` is not a number of bytes"], "");
     // The largest limit is accepted.
     let out = run(&root, &["check", "specs", "--max-file-size", "4294967295"]);
     assert_ne!(out.status.code(), Some(2), "{}", transcript(&out));
