@@ -100,51 +100,142 @@ impl<'a> Index<'a> {
 
     /// [`Index::suggest`] looking at no more than `budget` candidates.
     pub fn suggest_within(&self, name: &str, budget: usize) -> Option<&'a str> {
-        if name.is_empty() || name.len() > 4 * 256 {
-            return None;
-        }
-        let name_chars: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
-        if name_chars.len() > 256 {
-            return None;
-        }
-        let n = name_chars.len();
-        let name_mask = mask(&name_chars);
-        let limit = max_distance(n);
-        let mut budget = budget;
-        let mut best: Option<(usize, &'a str)> = None;
-        // A candidate whose length differs by `delta` is at least `delta` edits away.
-        'lengths: for delta in 0..=limit {
-            if best.is_some_and(|(bd, _)| delta > bd) {
+        let mut lookup = Lookup::new(name, budget)?;
+        'lengths: for delta in 0..=lookup.limit {
+            if lookup.beaten(delta) {
                 break;
             }
-            let lens = if delta == 0 {
-                vec![n]
-            } else {
-                [n.checked_sub(delta), Some(n + delta)]
-                    .into_iter()
-                    .flatten()
-                    .collect()
-            };
-            for len in lens {
+            for len in lookup.lens(delta) {
                 for e in self.bucket(len) {
-                    if budget == 0 {
+                    if !lookup.visit(e.candidate, self.chars(e), e.mask) {
                         break 'lengths;
-                    }
-                    budget -= 1;
-                    let cand = e.candidate;
-                    if cand == name || (name_mask ^ e.mask).count_ones() as usize > 2 * limit {
-                        continue;
-                    }
-                    let Some(d) = distance(&name_chars, self.chars(e), limit) else {
-                        continue;
-                    };
-                    if best.is_none_or(|(bd, bc)| d < bd || (d == bd && cand < bc)) {
-                        best = Some((d, cand));
                     }
                 }
             }
         }
-        best.map(|(_, c)| c)
+        lookup.best.map(|(_, c)| c)
+    }
+}
+
+/// [`Index::suggest_within`] without building an index: the same answer (the same candidates
+/// looked at, in the same order, within the same budget), by one pass over `candidates` that
+/// keeps those of a length within reach and orders only the first `budget` of them. For a few
+/// lookups against a large set, where sorting the whole set into an index costs more time and
+/// memory than the lookups themselves (a draft has a few mistyped references among 100,000
+/// IDs).
+pub fn suggest_scan<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    budget: usize,
+) -> Option<&'a str> {
+    let mut lookup = Lookup::new(name, budget)?;
+    // Each candidate within reach with its place in the order an index visits lengths in.
+    let mut band: Vec<(usize, &'a str)> = candidates
+        .into_iter()
+        .filter(|c| c.len() <= 4 * 256)
+        .filter_map(|c| {
+            let len = if c.is_ascii() {
+                c.len()
+            } else {
+                c.chars().flat_map(char::to_lowercase).count()
+            };
+            lookup.rank(len).map(|rank| (rank, c))
+        })
+        .collect();
+    let order = |a: &(usize, &str), b: &(usize, &str)| a.0.cmp(&b.0).then(a.1.cmp(b.1));
+    if band.len() > budget {
+        band.select_nth_unstable_by(budget, order);
+        band.truncate(budget);
+    }
+    band.sort_unstable_by(order);
+    let mut chars = Vec::new();
+    for (rank, c) in band {
+        if lookup.beaten(rank.div_ceil(2)) {
+            break;
+        }
+        chars.clear();
+        chars.extend(c.chars().flat_map(char::to_lowercase));
+        if !lookup.visit(c, &chars, mask(&chars)) {
+            break;
+        }
+    }
+    lookup.best.map(|(_, c)| c)
+}
+
+/// One did-you-mean lookup, fed candidates in its visiting order: lengths `n`, `n - 1`,
+/// `n + 1`, `n - 2`, … (`n` the name's length in lower-cased chars), each length's candidates
+/// in string order.
+struct Lookup<'a, 'n> {
+    /// The name as written (a candidate equal to it is not a suggestion).
+    written: &'n str,
+    /// The name lower-cased.
+    name: Vec<char>,
+    name_mask: u64,
+    limit: usize,
+    budget: usize,
+    best: Option<(usize, &'a str)>,
+}
+
+impl<'a, 'n> Lookup<'a, 'n> {
+    fn new(name: &'n str, budget: usize) -> Option<Self> {
+        if name.is_empty() || name.len() > 4 * 256 {
+            return None;
+        }
+        let chars: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
+        if chars.len() > 256 {
+            return None;
+        }
+        Some(Lookup {
+            name_mask: mask(&chars),
+            limit: max_distance(chars.len()),
+            written: name,
+            name: chars,
+            budget,
+            best: None,
+        })
+    }
+
+    /// The best candidate found is closer than any of a length `delta` away can be (a
+    /// candidate whose length differs by `delta` is at least `delta` edits away).
+    fn beaten(&self, delta: usize) -> bool {
+        self.best.is_some_and(|(bd, _)| delta > bd)
+    }
+
+    /// The lengths `delta` away from the name's, shorter first.
+    fn lens(&self, delta: usize) -> impl Iterator<Item = usize> {
+        let n = self.name.len();
+        let shorter = n.checked_sub(delta).filter(|_| delta > 0);
+        shorter.into_iter().chain([n + delta])
+    }
+
+    /// Where candidates of length `len` come in the visiting order (`2 * delta - 1` shorter,
+    /// `2 * delta` longer), or `None` if out of reach.
+    fn rank(&self, len: usize) -> Option<usize> {
+        let n = self.name.len();
+        let delta = len.abs_diff(n);
+        (delta <= self.limit).then(|| 2 * delta - usize::from(len < n))
+    }
+
+    /// Looks at one candidate (`chars` lower-cased, `mask` their mask); `false` once the
+    /// budget is spent (the candidate is then not looked at).
+    fn visit(&mut self, cand: &'a str, chars: &[char], mask: u64) -> bool {
+        if self.budget == 0 {
+            return false;
+        }
+        self.budget -= 1;
+        let limit = self.limit;
+        if cand == self.written || (self.name_mask ^ mask).count_ones() as usize > 2 * limit {
+            return true;
+        }
+        if let Some(d) = distance(&self.name, chars, limit) {
+            if self
+                .best
+                .is_none_or(|(bd, bc)| d < bd || (d == bd && cand < bc))
+            {
+                self.best = Some((d, cand));
+            }
+        }
+        true
     }
 }
 
@@ -234,6 +325,22 @@ mod tests {
             }
         }
         d[a.len()][b.len()]
+    }
+
+    proptest::proptest! {
+        /// The scan answers as the index does, for any candidates, name and budget: the same
+        /// candidates looked at in the same order (mixed case, and `İ`, which lower-cases to
+        /// two chars, so byte, char and lower-cased lengths differ).
+        #[test]
+        fn a_scan_answers_as_the_index(
+            candidates in proptest::collection::vec("[aAbB.1İß]{0,7}", 0..40),
+            name in "[aAbB.1İß]{0,7}",
+            budget in 0usize..50,
+        ) {
+            let index = Index::new(candidates.iter().map(String::as_str));
+            let scanned = suggest_scan(&name, candidates.iter().map(String::as_str), budget);
+            proptest::prop_assert_eq!(index.suggest_within(&name, budget), scanned);
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! References → graph edges (unresolved and wrong-kind references with did-you-mean), and
 //! cycles in relations the schema marks acyclic.
 
-use super::suggest::{Index, MAX_CANDIDATES, MAX_TOTAL_CANDIDATES};
+use super::suggest::{suggest_scan, Index, MAX_CANDIDATES, MAX_TOTAL_CANDIDATES};
 use super::{AttrValue, Edge, Graph, KeyId, Model, Node, NodeIx, Schema};
 use crate::diag::{code, with_article, Finding, Text};
 use petgraph::algo::kosaraju_scc;
@@ -189,8 +189,23 @@ struct Miss<'a> {
     names: Text,
 }
 
-/// Fills the help of every unresolved reference: one suggestion index per set of target kinds,
-/// lookups in parallel (each is independent; the index bounds the total work). Answers in
+/// The IDs of the nodes of `targets`' kinds, in node order: the candidates of a did-you-mean.
+fn candidates<'n>(
+    nodes: &'n [Node],
+    targets: &'n [super::KindId],
+) -> impl Iterator<Item = &'n str> + 'n {
+    nodes
+        .iter()
+        .filter(|n| targets.contains(&n.kind))
+        .map(|n| n.id.as_str())
+}
+
+/// Most lookups in one set of target kinds that each scan the set rather than share an index
+/// (sorting a set into an index costs about as much as this many scans of it).
+const SCAN_LOOKUPS: usize = 16;
+
+/// Fills the help of every unresolved reference: one suggestion index per set of target kinds
+/// (or, for a few lookups, a scan of the set), lookups in parallel (each is independent; the index bounds the total work). Answers in
 /// `memo` are reused, and the new ones kept there.
 fn suggest_all(
     nodes: &[Node],
@@ -203,30 +218,31 @@ fn suggest_all(
         Some(memo) => memo.recall(nodes, misses, budget),
         None => misses.iter().map(|_| Recalled::Unknown).collect(),
     };
-    let mut indexes: HashMap<&[super::KindId], Index<'_>> = HashMap::new();
+    // Per set of target kinds, an index when it has many lookups; a few lookups each scan the
+    // set instead (the same answers, without sorting the whole set and holding it twice).
+    let mut lookups: HashMap<&[super::KindId], usize> = HashMap::new();
     for (m, _) in misses
         .iter()
         .zip(&known)
         .filter(|(_, k)| matches!(k, Recalled::Unknown))
     {
-        indexes.entry(m.targets).or_insert_with(|| {
-            Index::new(
-                nodes
-                    .iter()
-                    .filter(|n| m.targets.contains(&n.kind))
-                    .map(|n| n.id.as_str()),
-            )
-        });
+        *lookups.entry(m.targets).or_default() += 1;
     }
+    let indexes: HashMap<&[super::KindId], Index<'_>> = lookups
+        .into_iter()
+        .filter(|&(_, count)| count > SCAN_LOOKUPS)
+        .map(|(targets, _)| (targets, Index::new(candidates(nodes, targets))))
+        .collect();
     let suggestions: Vec<Option<String>> = misses
         .par_iter()
         .zip(known)
         .map(|(m, known)| match known {
             Recalled::Known(answer) => answer,
-            Recalled::Unknown => indexes
-                .get(m.targets)
-                .and_then(|i| i.suggest_within(m.target, budget))
-                .map(str::to_owned),
+            Recalled::Unknown => match indexes.get(m.targets) {
+                Some(index) => index.suggest_within(m.target, budget),
+                None => suggest_scan(m.target, candidates(nodes, m.targets), budget),
+            }
+            .map(str::to_owned),
         })
         .collect();
     if let Some(memo) = memo {
@@ -281,12 +297,7 @@ impl SuggestMemo {
         let wanted: HashSet<&[super::KindId]> = misses.iter().map(|m| m.targets).collect();
         self.sets.retain(|k, _| wanted.contains(k.as_slice()));
         for targets in wanted {
-            let candidates = || {
-                nodes
-                    .iter()
-                    .filter(|n| targets.contains(&n.kind))
-                    .map(|n| n.id.as_str())
-            };
+            let candidates = || candidates(nodes, targets);
             let same = self.sets.get(targets).is_some_and(|s| {
                 s.budget == budget && s.candidates.iter().map(String::as_str).eq(candidates())
             });
