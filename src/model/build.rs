@@ -2,9 +2,7 @@
 //! keys, duplicate keys and IDs, waivers.
 
 use super::suggest::suggest;
-use super::{
-    Attr, AttrValue, KeySchema, KeyType, KindSchema, Node, NodeIx, Schema, SeriesPoint, Waiver,
-};
+use super::{Attr, AttrValue, KeySchema, KeyType, KindSchema, Node, Schema, SeriesPoint, Waiver};
 use crate::diag::{code, Finding, Span, Text};
 use crate::syntax::ast::{self, ValueKind};
 
@@ -34,21 +32,29 @@ pub(super) fn index(
 ) -> (Vec<Node>, super::IdIndex) {
     let total: usize = files.iter().map(Vec::len).sum();
     let mut nodes: Vec<Node> = Vec::with_capacity(total);
-    let mut index = super::IdIndex::with_capacity(total);
-    for node in files.into_iter().flatten() {
-        // Added, then taken back out if its ID was declared before (one hash lookup).
-        nodes.push(node);
-        let Err(first) = index.insert(&nodes, NodeIx::new(nodes.len() - 1)) else {
-            continue;
-        };
-        let Some(node) = nodes.pop() else { continue };
+    // Each file's vector is freed once moved.
+    nodes.extend(files.into_iter().flatten());
+    let (index, repeated) = super::IdIndex::build(&nodes);
+    if repeated.is_empty() {
+        return (nodes, index);
+    }
+    let mut left_out = vec![false; nodes.len()];
+    for &(dup, first) in &repeated {
+        left_out[dup.index()] = true;
+        let (node, first) = (&nodes[dup.index()], &nodes[first.index()]);
         // A declaration read only in part (syntax error) may have a wrong ID: its
         // duplicate is a consequence of that error, not a second finding.
-        let first = &nodes[first.index()];
         if !node.recovered && !first.recovered {
-            findings.push(duplicate_id(&node, first));
+            findings.push(duplicate_id(node, first));
         }
     }
+    let mut at = 0;
+    nodes.retain(|_| {
+        at += 1;
+        !left_out[at - 1]
+    });
+    // Indexed again at their new places: no ID is repeated now.
+    let (index, _) = super::IdIndex::build(&nodes);
     (nodes, index)
 }
 
