@@ -354,7 +354,7 @@ pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
         .collect();
     acyclic.sort_unstable();
     acyclic.dedup();
-    if acyclic.is_empty() {
+    if acyclic.is_empty() || !has_cycle(model, &acyclic) {
         return;
     }
     let mut sub: DiGraph<(), (), u32> = DiGraph::with_capacity(model.nodes.len(), 0);
@@ -452,6 +452,36 @@ pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
         f.nodes = ids;
         findings.push(f);
     }
+}
+
+/// Whether the edges of `acyclic` relations close a cycle: the nodes no such edge reaches are
+/// taken away, then those only they reached, and so on (Kahn's order); a cycle is what is
+/// left. A plan normally has none, and then the components are not computed at all.
+fn has_cycle(model: &Model, acyclic: &[KeyId]) -> bool {
+    let mut into = vec![0u32; model.nodes.len()];
+    for (_, to, e) in model.graph.edges() {
+        if acyclic.contains(&e.relation) {
+            into[to.index()] += 1;
+        }
+    }
+    let mut free: Vec<NodeIx> = (0..into.len())
+        .filter(|&i| into[i] == 0)
+        .map(NodeIx::new)
+        .collect();
+    let mut taken = 0;
+    while let Some(n) = free.pop() {
+        taken += 1;
+        for &rel in acyclic {
+            for (m, _) in model.graph.outgoing(n, rel) {
+                let left = &mut into[m.index()];
+                *left -= 1;
+                if *left == 0 {
+                    free.push(m);
+                }
+            }
+        }
+    }
+    taken < into.len()
 }
 
 /// A cycle from `start` back to it inside one strongly connected component (breadth first,
