@@ -14,14 +14,14 @@
 //! A node with no source is left to `coverage`. When any of its sources has no readable
 //! period, its end is unknown and the node is not judged; nor is a node whose plan has none.
 
-use super::plan_period::{plan_label, plans_of};
+use super::plan_period::{plan_label, plans_of, PlanSpan};
 use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
 use super::Ctx;
 use crate::analysis::series::period_years;
 use crate::diag::{Finding, Text};
-use crate::model::{KeyId, KindId, NodeIx, Schema};
+use crate::model::{KeyId, KindId, Model, NodeIx, Schema};
 use toml::Spanned;
 
 #[derive(Debug)]
@@ -113,6 +113,7 @@ impl RuleKind for PlanEnd {
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         let mut buf = Buffers::new(model.nodes.len());
+        let mut first_plans = rustc_hash::FxHashMap::default();
         for n in ctx.targets(self.kind) {
             if super::has_child(model, n, self.leaf_relation, self.kind) {
                 continue;
@@ -121,10 +122,10 @@ impl RuleKind for PlanEnd {
             if sources.is_empty() {
                 continue;
             }
-            let plans = plans_of(model, n, self.plan, &self.plan_walk_up, self.period);
-            let Some(plan) = plans.first() else {
+            let Some(plan) = self.first_plan(model, n, &mut first_plans) else {
                 continue;
             };
+            let plan = &plan;
             // Every source's period, or no judgement: one unknown end may run to the plan's.
             let Some(periods) = sources
                 .iter()
@@ -226,6 +227,34 @@ impl Buffers<'_> {
 }
 
 impl PlanEnd {
+    /// The first of the plans above `n` (in the order of [`plans_of`]). A node that is not a
+    /// plan and has one way up has the first plan of the node it leads to: looked up once for
+    /// all the nodes under that one (every item under a parent walked to the plan again
+    /// before).
+    fn first_plan(
+        &self,
+        model: &Model,
+        n: NodeIx,
+        memo: &mut rustc_hash::FxHashMap<NodeIx, Option<PlanSpan>>,
+    ) -> Option<PlanSpan> {
+        let first = |m: NodeIx| {
+            plans_of(model, m, self.plan, &self.plan_walk_up, self.period)
+                .first()
+                .copied()
+        };
+        if model.node(n).kind == self.plan {
+            return first(n);
+        }
+        let mut up = self
+            .plan_walk_up
+            .iter()
+            .flat_map(|&rel| model.graph.outgoing(n, rel));
+        match (up.next(), up.next()) {
+            (Some((only, _)), None) => *memo.entry(only).or_insert_with(|| first(only)),
+            _ => first(n),
+        }
+    }
+
     /// The sources linked to `n` or an ancestor that share a tag with it (when it has tags),
     /// in model order, each once.
     fn sources<'m>(&self, ctx: &Ctx<'m>, n: NodeIx, buf: &mut Buffers<'m>) -> Vec<NodeIx> {
@@ -336,6 +365,28 @@ mod tests {
                 "I1.a",
                 "I1.a: a (FY2025) end FY2025, PL FY2024..FY2028 ends FY2028"
             )])
+        );
+    }
+
+    /// Items under one parent share the parent's plan (looked up once); an item with a second
+    /// way up is judged against the nearest plan on any of them, as the walk up finds it.
+    #[test]
+    fn siblings_share_their_parents_plan_and_a_second_way_up_finds_a_nearer_one() {
+        let s = "plan A \"a\" { period FY2024..FY2030 }\nplan B \"b\" { period FY2024..FY2026 }\n\
+             policy VA \"v\" { plan A }\npolicy VB \"v\" { plan B }\n\
+             goal GA \"g\" { policy VA }\ngoal GB \"g\" { policy VB }\n\
+             item P \"p\" { goal GA }\n\
+             item X1 \"x\" { parent P }\nitem X2 \"x\" { parent P }\n\
+             item Y \"y\" { parent P; goal GB }\n\
+             program a \"a\" { covers [P]; period FY2024..FY2026 }";
+        // X1 and X2 under P reach A (to FY2030) through GA; Y reaches B (to FY2026) through
+        // GB, a step nearer than A, and `a` runs to B's end.
+        assert_eq!(
+            check(RULE, s),
+            expect(&[
+                ("X1", "X1: a (FY2026) end FY2026, A FY2024..FY2030 ends FY2030"),
+                ("X2", "X2: a (FY2026) end FY2026, A FY2024..FY2030 ends FY2030"),
+            ])
         );
     }
 }

@@ -41,6 +41,7 @@ pub(crate) struct PlanPeriodParams {
 }
 
 /// A plan a node serves, with its period in fiscal years.
+#[derive(Clone, Copy)]
 pub(super) struct PlanSpan {
     pub(super) plan: NodeIx,
     pub(super) start: i32,
