@@ -7,9 +7,9 @@
 use super::location::Location;
 use super::Input;
 use crate::baseline::{self, Entry};
-use crate::diag::Code;
 use indexmap::IndexMap;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// The `format` field of the document.
@@ -24,7 +24,7 @@ struct Document<'a> {
     tool: Tool,
     rule_set: &'a str,
     lang: &'static str,
-    findings: Vec<JsonFinding>,
+    findings: Vec<JsonFinding<'a>>,
     summary: JsonSummary,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<JsonBaseline<'a>>,
@@ -36,25 +36,26 @@ struct Tool {
     version: &'static str,
 }
 
+/// One finding, borrowing its texts from it (written once, straight into the output).
 #[derive(Serialize)]
-struct JsonFinding {
-    code: Code,
-    slug: String,
+struct JsonFinding<'a> {
+    code: &'a str,
+    slug: &'a str,
     severity: &'static str,
-    message: String,
-    help: Option<String>,
-    label: Option<String>,
-    nodes: Vec<String>,
-    relation: Option<String>,
+    message: Cow<'a, str>,
+    help: Option<Cow<'a, str>>,
+    label: Option<&'a str>,
+    nodes: &'a [String],
+    relation: Option<&'a str>,
     fingerprint: String,
     location: Location,
-    related: Vec<Related>,
-    notes: Vec<String>,
+    related: Vec<Related<'a>>,
+    notes: Vec<Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
-struct Related {
-    message: String,
+struct Related<'a> {
+    message: &'a str,
     location: Location,
 }
 
@@ -118,28 +119,28 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
         }),
     };
     let skeleton = serde_json::to_vec_pretty(&doc).map_err(io::Error::from)?;
-    super::splice_pretty(out, &skeleton, "findings", 1, findings, |_, f| {
-        JsonFinding {
-            code: f.code.clone(),
-            slug: f.slug.to_string(),
+    super::splice_pretty(out, &skeleton, "findings", 1, findings, |_, f, pretty| {
+        pretty.write(&JsonFinding {
+            code: &f.code,
+            slug: &f.slug,
             severity: f.severity.as_str(),
-            message: f.message.get(lang).into_owned(),
-            help: f.help.as_ref().map(|h| h.get(lang).into_owned()),
-            label: f.label.as_ref().map(|l| l.get(lang).to_owned()),
-            nodes: f.nodes.clone(),
-            relation: f.relation.as_deref().map(str::to_owned),
+            message: f.message.get(lang),
+            help: f.help.as_ref().map(|h| h.get(lang)),
+            label: f.label.as_ref().map(|l| l.get(lang)),
+            nodes: &f.nodes,
+            relation: f.relation.as_deref(),
             fingerprint: baseline::fingerprint(f, sources),
             location: Location::of(f.span, sources),
             related: f
                 .labels
                 .iter()
                 .map(|l| Related {
-                    message: l.text.get(lang).to_owned(),
+                    message: l.text.get(lang),
                     location: Location::of(l.span, sources),
                 })
                 .collect(),
-            notes: f.notes.iter().map(|n| n.get(lang).into_owned()).collect(),
-        }
+            notes: f.notes.iter().map(|n| n.get(lang)).collect(),
+        })
     })?;
     writeln!(out)
 }

@@ -106,17 +106,17 @@ pub(crate) fn buffered(
 
 /// Writes `skeleton`, a document written by `serde_json::to_vec_pretty` with an empty list
 /// under `key`, a key indented `depth` levels (1: of the outermost object), with `items` in
-/// that list, each given by `one(index, item)`: the bytes `to_writer_pretty` would write for
-/// the whole, with the items serialized in parallel ([`write_in_parallel`]). The empty list's
-/// text cannot occur inside a string (a newline there is escaped), nor can a newline inside
-/// an item's text: every newline of an item is a line break, indented here two levels more.
-pub(crate) fn splice_pretty<T: Sync, S: serde::Serialize>(
+/// that list, each written by `one(index, item, pretty)` (which calls [`Pretty::write`]): the
+/// bytes `to_writer_pretty` would write for the whole, with the items serialized in parallel
+/// ([`write_in_parallel`]) straight into their chunk's buffer at their depth. The empty
+/// list's text cannot occur inside a string (a newline there is escaped).
+pub(crate) fn splice_pretty<T: Sync>(
     out: &mut dyn std::io::Write,
     skeleton: &[u8],
     key: &str,
     depth: usize,
     items: &[T],
-    one: impl Fn(usize, &T) -> S + Sync,
+    one: impl Fn(usize, &T, Pretty<'_>) -> std::io::Result<()> + Sync,
 ) -> std::io::Result<()> {
     let indent = "  ".repeat(depth);
     let empty = format!("\n{indent}\"{key}\": []");
@@ -130,18 +130,137 @@ pub(crate) fn splice_pretty<T: Sync, S: serde::Serialize>(
     write!(out, "\n{indent}\"{key}\": [\n")?;
     let inner = format!("{indent}  ");
     write_in_parallel(out, items, 512, b",\n", |index, item, part| {
-        let text = serde_json::to_vec_pretty(&one(index, item))?;
         part.extend_from_slice(inner.as_bytes());
-        for line in text.split_inclusive(|&b| b == b'\n') {
-            part.extend_from_slice(line);
-            if line.ends_with(b"\n") {
-                part.extend_from_slice(inner.as_bytes());
-            }
-        }
-        Ok(())
+        one(
+            index,
+            item,
+            Pretty {
+                out: part,
+                depth: depth + 1,
+            },
+        )
     })?;
     write!(out, "\n{indent}]")?;
     out.write_all(&skeleton[at + empty.len()..])
+}
+
+/// Where [`splice_pretty`] wants one item: a buffer, and the depth the item is nested at.
+pub(crate) struct Pretty<'a> {
+    out: &'a mut Vec<u8>,
+    depth: usize,
+}
+
+impl Pretty<'_> {
+    /// Appends `value` as `serde_json::to_writer_pretty` writes it at this depth of a
+    /// document (the first line's indentation excepted: it is already written).
+    pub(crate) fn write<S: serde::Serialize + ?Sized>(self, value: &S) -> std::io::Result<()> {
+        let formatter = Nested {
+            base: self.depth,
+            current: 0,
+            has_value: false,
+        };
+        let mut serializer = serde_json::Serializer::with_formatter(self.out, formatter);
+        value
+            .serialize(&mut serializer)
+            .map_err(std::io::Error::from)
+    }
+}
+
+/// `serde_json::ser::PrettyFormatter` (two spaces a level) for a value written `base` levels
+/// deep in a document: the same bytes as the document written whole.
+struct Nested {
+    base: usize,
+    current: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        const SPACES: &[u8; 64] = &[b' '; 64];
+        let mut n = 2 * (self.base + self.current);
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            w.write_all(&SPACES[..k])?;
+            n -= k;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.current += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.current -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn next<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.next(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// Writes each of `items` as `render(index, item, buffer)` appends it, `separator` between
@@ -314,7 +433,10 @@ mod tests {
             let whole = serde_json::to_vec_pretty(&doc(items.clone(), Vec::new())).unwrap();
             let skeleton = serde_json::to_vec_pretty(&doc(Vec::new(), Vec::new())).unwrap();
             let mut out = Vec::new();
-            splice_pretty(&mut out, &skeleton, "items", 1, &items, |_, i| i.clone()).unwrap();
+            splice_pretty(&mut out, &skeleton, "items", 1, &items, |_, i, p| {
+                p.write(i)
+            })
+            .unwrap();
             assert_eq!(
                 String::from_utf8_lossy(&out),
                 String::from_utf8_lossy(&whole),
@@ -324,7 +446,10 @@ mod tests {
             let whole = serde_json::to_vec_pretty(&doc(Vec::new(), items.clone())).unwrap();
             let mut out = Vec::new();
             // Each item given by its index.
-            splice_pretty(&mut out, &skeleton, "items", 3, &items, |i, _| item(i)).unwrap();
+            splice_pretty(&mut out, &skeleton, "items", 3, &items, |i, _, p| {
+                p.write(&item(i))
+            })
+            .unwrap();
             assert_eq!(
                 String::from_utf8_lossy(&out),
                 String::from_utf8_lossy(&whole),

@@ -268,7 +268,9 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
     };
     // The results spliced in, serialized in parallel: the log's `runs[0].results`.
     let skeleton = serde_json::to_vec_pretty(&log).map_err(io::Error::from)?;
-    super::splice_pretty(out, &skeleton, "results", 3, findings, result)?;
+    super::splice_pretty(out, &skeleton, "results", 3, findings, |i, f, p| {
+        p.write(&result(i, f))
+    })?;
     writeln!(out)
 }
 
