@@ -25,24 +25,39 @@ pub const VERSION: u32 = 1;
 /// The identity of a finding: `code|node,node|relation` (plus `|file|message` when the
 /// finding names no node), hashed with 64-bit FNV-1a and written as 16 hex digits.
 pub fn fingerprint(finding: &Finding, sources: &SourceSet) -> String {
-    format!("{:016x}", fnv1a(identity(finding, sources).as_bytes()))
+    // Hashed piece by piece: the same hash as of the identity's text, without writing it.
+    let mut hash = FNV_OFFSET;
+    identity_parts(finding, sources, |part| {
+        hash = fnv1a_from(hash, part.as_bytes());
+    });
+    format!("{hash:016x}")
 }
 
 /// The text a fingerprint is the hash of.
 pub fn identity(finding: &Finding, sources: &SourceSet) -> String {
-    let mut s = format!(
-        "{}|{}|{}",
-        finding.code,
-        finding.nodes.join(","),
-        finding.relation.as_deref().unwrap_or("")
-    );
-    if finding.nodes.is_empty() {
-        s.push('|');
-        s.push_str(&path_key(&sources.get(finding.span.file).name));
-        s.push('|');
-        s.push_str(&finding.message.get(crate::base::Lang::En));
-    }
+    let mut s = String::new();
+    identity_parts(finding, sources, |part| s.push_str(part));
     s
+}
+
+/// The identity's text, in the pieces it is made of, in order.
+fn identity_parts(finding: &Finding, sources: &SourceSet, mut put: impl FnMut(&str)) {
+    put(&finding.code);
+    put("|");
+    for (i, node) in finding.nodes.iter().enumerate() {
+        if i > 0 {
+            put(",");
+        }
+        put(node);
+    }
+    put("|");
+    put(finding.relation.as_deref().unwrap_or(""));
+    if finding.nodes.is_empty() {
+        put("|");
+        put(&path_key(&sources.get(finding.span.file).name));
+        put("|");
+        put(&finding.message.get(crate::base::Lang::En));
+    }
 }
 
 /// A file's name as it enters a fingerprint: `.` components and repeated or trailing
@@ -69,12 +84,20 @@ fn path_key(name: &str) -> String {
 
 /// 64-bit FNV-1a: tiny, stable across platforms and releases, good enough to tell apart the
 /// findings of one project (a collision merges two entries of the multiset, never more).
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a of `bytes` (the tests' reference: fingerprints hash piece by piece).
+#[cfg(test)]
 fn fnv1a(bytes: &[u8]) -> u64 {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    fnv1a_from(FNV_OFFSET, bytes)
+}
+
+/// FNV-1a of `bytes` continued from the hash `h` of what came before them.
+fn fnv1a_from(h: u64, bytes: &[u8]) -> u64 {
     const PRIME: u64 = 0x0000_0100_0000_01b3;
     bytes
         .iter()
-        .fold(OFFSET, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME))
+        .fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(PRIME))
 }
 
 /// A baseline file.
@@ -478,6 +501,12 @@ mod tests {
         let a = finding(&s, "ALN101", &["I1"], 0);
         let moved = finding(&s, "ALN101", &["I1"], 9);
         assert_eq!(fingerprint(&a, &s), fingerprint(&moved, &s));
+        // Hashed piece by piece, it is the hash of the identity's text.
+        let two = finding(&s, "ALN104", &["K2", "p1"], 0).with_relation("measured-in");
+        for f in [&a, &two, &finding(&s, "ALN010", &[], 3)] {
+            let whole = format!("{:016x}", fnv1a(identity(f, &s).as_bytes()));
+            assert_eq!(fingerprint(f, &s), whole);
+        }
         assert_ne!(
             fingerprint(&a, &s),
             fingerprint(&finding(&s, "ALN101", &["I2"], 0), &s)
