@@ -205,8 +205,8 @@ fn candidates<'n>(
 const SCAN_LOOKUPS: usize = 16;
 
 /// Fills the help of every unresolved reference: one suggestion index per set of target kinds
-/// (or, for a few lookups, a scan of the set), lookups in parallel (each is independent; the index bounds the total work). Answers in
-/// `memo` are reused, and the new ones kept there.
+/// (or, for a few lookups, a scan of the set), lookups in parallel (each is independent; the
+/// budget bounds the total work). Answers in `memo` are reused, and the new ones kept there.
 fn suggest_all(
     nodes: &[Node],
     misses: &[Miss<'_>],

@@ -201,7 +201,7 @@ impl Nested {
         w: &mut W,
         bracket: &[u8],
     ) -> std::io::Result<()> {
-        self.current -= 1;
+        self.current = self.current.saturating_sub(1);
         if self.has_value {
             w.write_all(b"\n")?;
             self.indent(w)?;
