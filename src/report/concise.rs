@@ -27,7 +27,7 @@ pub fn line(f: &Finding, sources: &SourceSet, lang: Lang) -> String {
     let loc = Location::of(f.span, sources);
     format!(
         "{}:{}:{}: {} {} {}",
-        one_line(&loc.file),
+        one_line(loc.file),
         loc.start.line,
         loc.start.column,
         f.code,

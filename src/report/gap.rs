@@ -498,7 +498,7 @@ impl<'a> Ctx<'a> {
 
     fn location(&self, f: &Finding) -> String {
         let loc = Location::of(f.span, self.input.sources);
-        format!("{}:{}", clean(&loc.file), loc.start.line)
+        format!("{}:{}", clean(loc.file), loc.start.line)
     }
 
     /// The group nodes of `n` (top down): its ancestors of the grouping kinds, or those of the

@@ -80,7 +80,7 @@ pub fn annotation(f: &Finding, sources: &SourceSet, lang: Lang) -> String {
     format!(
         "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
         command(f.severity),
-        escape_property(&loc.file),
+        escape_property(loc.file),
         loc.start.line,
         loc.start.column,
         loc.end.line,

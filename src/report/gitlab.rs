@@ -83,7 +83,7 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
                 fingerprint: format!("{fp}:{n}"),
                 severity: severity(f),
                 location: IssueLocation {
-                    path: repo_path(&loc.file),
+                    path: repo_path(loc.file),
                     lines: Lines {
                         begin: loc.start.line,
                     },

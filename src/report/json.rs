@@ -48,7 +48,7 @@ struct JsonFinding<'a> {
     nodes: &'a [String],
     relation: Option<&'a str>,
     fingerprint: String,
-    location: Location,
+    location: Location<'a>,
     related: Vec<Related<'a>>,
     notes: Vec<Cow<'a, str>>,
 }
@@ -56,7 +56,7 @@ struct JsonFinding<'a> {
 #[derive(Serialize)]
 struct Related<'a> {
     message: &'a str,
-    location: Location,
+    location: Location<'a>,
 }
 
 #[derive(Serialize)]

@@ -15,18 +15,18 @@ pub struct Position {
     pub offset: usize,
 }
 
-/// A span resolved against its file.
+/// A span resolved against its file (whose name it borrows).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Location {
+pub struct Location<'a> {
     /// The path as shown to the user (relative as given on the command line).
-    pub file: String,
+    pub file: &'a str,
     pub start: Position,
     /// The position just after the last character (exclusive).
     pub end: Position,
 }
 
-impl Location {
-    pub fn of(span: Span, sources: &SourceSet) -> Location {
+impl<'a> Location<'a> {
+    pub fn of(span: Span, sources: &'a SourceSet) -> Location<'a> {
         let file = sources.get(span.file);
         let at = |offset: usize| {
             let (line, column) = file.line_col(offset);
@@ -37,7 +37,7 @@ impl Location {
             }
         };
         Location {
-            file: file.name.clone(),
+            file: &file.name,
             start: at(span.start()),
             end: at(span.end().max(span.start())),
         }

@@ -318,13 +318,11 @@ fn rule(e: &Entry<'_>, input: &Input<'_>) -> Rule {
     }
 }
 
-fn location(loc: &Location, id: Option<usize>, message: Option<String>) -> SarifLocation {
+fn location(loc: &Location<'_>, id: Option<usize>, message: Option<String>) -> SarifLocation {
     SarifLocation {
         id,
         physical_location: PhysicalLocation {
-            artifact_location: ArtifactLocation {
-                uri: uri(&loc.file),
-            },
+            artifact_location: ArtifactLocation { uri: uri(loc.file) },
             region: Region {
                 start_line: loc.start.line,
                 start_column: loc.start.column,
