@@ -9,10 +9,10 @@ use super::location::Location;
 use super::Input;
 use crate::baseline;
 use crate::config::Level;
-use crate::diag::Code;
-use crate::diag::{Finding, Lang, Severity};
+use crate::diag::{Finding, Lang, Severity, Span};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
@@ -37,7 +37,7 @@ struct Log {
 struct Run {
     tool: Tool,
     column_kind: &'static str,
-    results: Vec<SarifResult>,
+    results: Vec<SarifResult<'static>>,
     properties: RunProperties,
 }
 
@@ -68,8 +68,8 @@ struct Driver {
 struct Rule {
     id: String,
     name: String,
-    short_description: Message,
-    full_description: Message,
+    short_description: Message<'static>,
+    full_description: Message<'static>,
     #[serde(skip_serializing_if = "Option::is_none")]
     help_uri: Option<String>,
     help: Help,
@@ -96,56 +96,57 @@ struct RuleProperties {
 }
 
 #[derive(Serialize)]
-struct Message {
-    text: String,
+struct Message<'a> {
+    text: Cow<'a, str>,
 }
 
+/// One result, borrowing its texts from the finding (as the JSON output's findings do).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SarifResult {
-    rule_id: Code,
+struct SarifResult<'a> {
+    rule_id: &'a str,
     rule_index: usize,
     level: &'static str,
-    message: Message,
-    locations: Vec<SarifLocation>,
+    message: Message<'a>,
+    locations: Vec<SarifLocation<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    related_locations: Vec<SarifLocation>,
+    related_locations: Vec<SarifLocation<'a>>,
     partial_fingerprints: HashMap<&'static str, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline_state: Option<&'static str>,
-    properties: ResultProperties,
+    properties: ResultProperties<'a>,
 }
 
 #[derive(Serialize)]
-struct ResultProperties {
-    slug: String,
-    nodes: Vec<String>,
+struct ResultProperties<'a> {
+    slug: &'a str,
+    nodes: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
-    relation: Option<String>,
+    relation: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    help: Option<String>,
+    help: Option<Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SarifLocation {
+struct SarifLocation<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<usize>,
-    physical_location: PhysicalLocation,
+    physical_location: PhysicalLocation<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<Message>,
+    message: Option<Message<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PhysicalLocation {
-    artifact_location: ArtifactLocation,
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
     region: Region,
 }
 
 #[derive(Serialize)]
-struct ArtifactLocation {
-    uri: String,
+struct ArtifactLocation<'a> {
+    uri: &'a str,
 }
 
 #[derive(Serialize)]
@@ -174,7 +175,7 @@ pub fn render(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
     super::buffered(out, |out| render_unbuffered(input, out))
 }
 
-fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
+fn render_unbuffered<'a>(input: &Input<'a>, out: &mut dyn Write) -> io::Result<()> {
     let Input {
         findings,
         sources,
@@ -203,45 +204,61 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
             *n
         })
         .collect();
-    let result = |i: usize, f: &Finding| {
+    // Each file's URI, percent-encoded once rather than for every location in it.
+    let uris: Vec<String> = sources.files().map(|(_, file)| uri(&file.name)).collect();
+    let location = |span: Span, id: Option<usize>, message: Option<&'a str>| {
+        let loc = Location::of(span, sources);
+        SarifLocation {
+            id,
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: uris.get(span.file.0 as usize).map_or("", String::as_str),
+                },
+                region: Region {
+                    start_line: loc.start.line,
+                    start_column: loc.start.column,
+                    end_line: loc.end.line,
+                    end_column: loc.end.column,
+                    byte_offset: loc.start.offset,
+                    byte_length: loc.end.offset - loc.start.offset,
+                },
+            },
+            message: message.map(|text| Message { text: text.into() }),
+        }
+    };
+    let result = |i: usize, f: &'a Finding| {
         let (fp, n) = (&fingerprints[i], numbers[i]);
         SarifResult {
-            rule_id: f.code.clone(),
+            rule_id: &f.code,
             rule_index: index.get(f.code.as_str()).copied().unwrap_or(0),
             level: level(f.severity),
             // Code scanning shows the result's message, not its properties: the finding's
             // own help goes there, after the message.
             message: Message {
                 text: match &f.help {
-                    Some(h) => format!(
+                    Some(h) => Cow::Owned(format!(
                         "{}\n{}: {}",
                         f.message.get(lang),
                         lang.pick("help", "ヒント"),
                         h.get(lang)
-                    ),
-                    None => f.message.get(lang).into_owned(),
+                    )),
+                    None => f.message.get(lang),
                 },
             },
-            locations: vec![location(&Location::of(f.span, sources), None, None)],
+            locations: vec![location(f.span, None, None)],
             related_locations: f
                 .labels
                 .iter()
                 .enumerate()
-                .map(|(i, l)| {
-                    location(
-                        &Location::of(l.span, sources),
-                        Some(i + 1),
-                        Some(l.text.get(lang).to_owned()),
-                    )
-                })
+                .map(|(i, l)| location(l.span, Some(i + 1), Some(l.text.get(lang))))
                 .collect(),
             partial_fingerprints: HashMap::from([(FINGERPRINT_KEY, format!("{fp}:{n}"))]),
             baseline_state: baseline_in_use.then_some("new"),
             properties: ResultProperties {
-                slug: f.slug.to_string(),
-                nodes: f.nodes.clone(),
-                relation: f.relation.as_deref().map(str::to_owned),
-                help: f.help.as_ref().map(|h| h.get(lang).into_owned()),
+                slug: &f.slug,
+                nodes: &f.nodes,
+                relation: f.relation.as_deref(),
+                help: f.help.as_ref().map(|h| h.get(lang)),
             },
         }
     };
@@ -268,8 +285,10 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
     };
     // The results spliced in, serialized in parallel: the log's `runs[0].results`.
     let skeleton = serde_json::to_vec_pretty(&log).map_err(io::Error::from)?;
-    super::splice_pretty(out, &skeleton, "results", 3, findings, |i, f, p| {
-        p.write(&result(i, f))
+    // Item `i` is taken from `findings` itself (the same finding), so that the result may
+    // borrow from it for as long as the input lives.
+    super::splice_pretty(out, &skeleton, "results", 3, findings, |i, _, p| {
+        p.write(&result(i, &findings[i]))
     })?;
     writeln!(out)
 }
@@ -295,8 +314,12 @@ fn rule(e: &Entry<'_>, input: &Input<'_>) -> Rule {
     Rule {
         id: e.code().to_owned(),
         name: e.slug().to_owned(),
-        short_description: Message { text: summary },
-        full_description: Message { text: why.clone() },
+        short_description: Message {
+            text: summary.into(),
+        },
+        full_description: Message {
+            text: why.clone().into(),
+        },
         help_uri,
         help: Help {
             text: fix.clone(),
@@ -315,24 +338,6 @@ fn rule(e: &Entry<'_>, input: &Input<'_>) -> Rule {
                 Entry::Rule(_) => "rule",
             }],
         },
-    }
-}
-
-fn location(loc: &Location<'_>, id: Option<usize>, message: Option<String>) -> SarifLocation {
-    SarifLocation {
-        id,
-        physical_location: PhysicalLocation {
-            artifact_location: ArtifactLocation { uri: uri(loc.file) },
-            region: Region {
-                start_line: loc.start.line,
-                start_column: loc.start.column,
-                end_line: loc.end.line,
-                end_column: loc.end.column,
-                byte_offset: loc.start.offset,
-                byte_length: loc.end.offset - loc.start.offset,
-            },
-        },
-        message: message.map(|text| Message { text }),
     }
 }
 
