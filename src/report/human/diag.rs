@@ -105,6 +105,49 @@ impl<'a> Diag<'a> {
     }
 }
 
+impl Diag<'_> {
+    /// Whether every text miette wraps (the message, the help marker and the message of each
+    /// related place) fits on its first line at `width` columns, so that rendering without
+    /// miette's wrapping gives the same bytes and skips textwrap, a quarter of the rendering.
+    pub(super) fn fits(&self, width: usize) -> bool {
+        fits_one_line(&self.message, width)
+            && self
+                .related
+                .iter()
+                .all(|r| fits_one_line(&r.message, width))
+    }
+}
+
+/// The widest indent miette puts before a message (`  × `, `  ⚠ `, `  ☞ `: two spaces, the
+/// icon and a space), counting the icon as two columns.
+const MESSAGE_INDENT: usize = 5;
+
+/// Whether textwrap, as miette calls it for a message (at `width - 2` columns after the
+/// severity icon), leaves `text` on one line as it is: one line without control characters,
+/// other whitespace than single spaces inside, or spaces at either end, whose width (every
+/// character that is not ASCII counted as two columns, the most any has) leaves a column
+/// spare. When it holds, textwrap's one line is the indent and the text, which is what miette
+/// writes without wrapping; when in doubt it is false and miette wraps.
+pub(super) fn fits_one_line(text: &str, width: usize) -> bool {
+    let Some(room) = width.checked_sub(2 + MESSAGE_INDENT + 1) else {
+        return false;
+    };
+    if text.is_empty() || text.starts_with(' ') || text.ends_with(' ') {
+        return false;
+    }
+    let mut used = 0usize;
+    for c in text.chars() {
+        if c.is_control() || (c.is_whitespace() && c != ' ') {
+            return false;
+        }
+        used += if c.is_ascii() { 1 } else { 2 };
+        if used > room {
+            return false;
+        }
+    }
+    true
+}
+
 impl fmt::Debug for Diag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
