@@ -17,7 +17,7 @@ use std::fmt::Write;
 /// separators are escaped as `\u{1b}`; the output holds none of them, so sanitising twice
 /// changes nothing.
 pub fn line(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(breaks_line) {
+    if first_where(s, |_, c| breaks_line(c)).is_none() {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -61,7 +61,7 @@ pub fn mask_controls(s: &str) -> Cow<'_, str> {
             is_unsafe(c)
         }
     };
-    if !s.char_indices().any(|(i, c)| unsafe_at(i, c)) {
+    if first_where(s, unsafe_at).is_none() {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -89,6 +89,47 @@ pub fn for_terminal(s: &str, max: usize) -> String {
     line(&clip(s, max)).into_owned()
 }
 
+/// Whether a character starting with this byte may be one that [`breaks_line`] or
+/// [`is_unsafe`] names: a C0 control (newline and tab included, for `line`), DEL, U+0080 to
+/// U+00BF (the C1 controls), U+0600 to U+063F (U+061C) and U+2000 to U+2FFF (the bidi controls
+/// and the line and paragraph separators). Text of any other lead byte (ASCII, kana, kanji)
+/// needs no decoding to be known safe.
+const SUSPECT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[0x7f] = true;
+    table[0xc2] = true;
+    table[0xd8] = true;
+    table[0xe2] = true;
+    table
+};
+
+/// The byte offset of the first character of `s` for which `unsafe_at(offset, char)` holds,
+/// decoding only characters with a [`SUSPECT`] lead byte (a source file is scanned whole for
+/// every snippet it shows: byte by byte, not char by char).
+fn first_where(s: &str, unsafe_at: impl Fn(usize, char) -> bool) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(k) = bytes
+        .get(from..)?
+        .iter()
+        .position(|&b| SUSPECT[usize::from(b)])
+    {
+        let i = from + k;
+        // A suspect byte is ASCII or a lead byte: always the start of a character.
+        let c = s.get(i..).and_then(|rest| rest.chars().next())?;
+        if unsafe_at(i, c) {
+            return Some(i);
+        }
+        from = i + c.len_utf8();
+    }
+    None
+}
+
 /// A character that must not reach a terminal raw, other than a line break.
 fn is_unsafe(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t')
@@ -110,6 +151,30 @@ fn breaks_line(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The byte scan finds what a scan of every character finds: every character that
+        /// `breaks_line` or `is_unsafe` names starts with a suspect byte.
+        #[test]
+        fn the_byte_scan_finds_the_first_unsafe_character(
+            s in "(\\PC|[\\x00-\\x1f\\x7f-\\u{a0}\\u{61c}\\u{2000}-\\u{206f}\\u{3000}あ漢\r\n])*"
+        ) {
+            let by_char = |f: &dyn Fn(char) -> bool| s.char_indices().find(|&(_, c)| f(c)).map(|(i, _)| i);
+            proptest::prop_assert_eq!(first_where(&s, |_, c| breaks_line(c)), by_char(&breaks_line));
+            proptest::prop_assert_eq!(first_where(&s, |_, c| is_unsafe(c)), by_char(&is_unsafe));
+        }
+    }
+
+    #[test]
+    fn every_unsafe_character_starts_with_a_suspect_byte() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            if breaks_line(c) || is_unsafe(c) {
+                let mut buf = [0u8; 4];
+                let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+                assert!(SUSPECT[usize::from(lead)], "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn escapes_terminal_controls() {
