@@ -167,7 +167,7 @@ mod tests {
 
     #[test]
     fn every_unsafe_character_starts_with_a_suspect_byte() {
-        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
             if breaks_line(c) || is_unsafe(c) {
                 let mut buf = [0u8; 4];
                 let lead = c.encode_utf8(&mut buf).as_bytes()[0];
