@@ -106,9 +106,10 @@ impl<'a> Diag<'a> {
 }
 
 impl Diag<'_> {
-    /// Whether every text miette wraps (the message, the help marker and the message of each
-    /// related place) fits on its first line at `width` columns, so that rendering without
-    /// miette's wrapping gives the same bytes and skips textwrap, a quarter of the rendering.
+    /// Whether every text miette would wrap (the message and each related place's message;
+    /// the help is a short marker whose line align replaces) fits on its first line at `width`
+    /// columns, so that rendering without miette's wrapping gives the same bytes and skips
+    /// textwrap, about a quarter of the rendering.
     pub(super) fn fits(&self, width: usize) -> bool {
         fits_one_line(&self.message, width)
             && self
