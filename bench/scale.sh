@@ -28,14 +28,20 @@ fi
 flags=(--today 2026-11-24 --fail-on never)
 peer_corpus="${PEER_CORPUS:-/work/shared/bench/peer-corpus.py}"
 
-# median_run OUT CMD...: runs CMD $runs times; prints "median-wall max-rss-MB".
+# median_run OUT CMD...: runs CMD $runs times; prints "median-wall max-rss-MB". The wall time
+# is read from bash's microsecond clock around the run (`time`'s own is in hundredths, which
+# rounds `cat` of the 10k corpus to 0.00 s and leaves its ratio undefined); the max RSS from
+# /usr/bin/time.
 median_run() {
   local out="$1"; shift
-  local walls=() rss=0 t
+  local walls=() rss=0 t start end
   t="$(mktemp)"
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$t" "$@" > "$out" 2> /dev/null || true
-    read -r w m < <(tail -1 "$t")
+    start=$EPOCHREALTIME
+    LC_ALL=C /usr/bin/time -f "%M" -o "$t" "$@" > "$out" 2> /dev/null || true
+    end=$EPOCHREALTIME
+    read -r m < <(tail -1 "$t")
+    w=$(LC_ALL=C awk -v a="${start/,/.}" -v b="${end/,/.}" 'BEGIN { printf "%.3f", b - a }')
     walls+=("$w")
     (( m > rss )) && rss=$m
   done
