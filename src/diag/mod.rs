@@ -201,12 +201,21 @@ impl Finding {
 
     #[must_use]
     pub fn with_node(mut self, id: impl Into<String>) -> Self {
+        // Most findings name one node: room for exactly one at first (a first push would make
+        // room for four), a smaller finding for the same work; later pushes grow as usual.
+        if self.nodes.capacity() == 0 {
+            self.nodes.reserve_exact(1);
+        }
         self.nodes.push(id.into());
         self
     }
 
     #[must_use]
     pub fn with_note(mut self, note: impl Into<Note>) -> Self {
+        // Most findings have one note or none (see `with_node`).
+        if self.notes.capacity() == 0 {
+            self.notes.reserve_exact(1);
+        }
         self.notes.push(note.into());
         self
     }

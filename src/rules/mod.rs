@@ -533,7 +533,9 @@ impl<'a> Ctx<'a> {
 /// reached the top (rather than stopping at a cycle or at the depth limit of 16).
 fn path_up(model: &Model, n: NodeIx) -> (Vec<NodeIx>, bool) {
     let hierarchy = model.schema.hierarchy_ids();
-    let mut chain = vec![n];
+    // Room for a typical depth, so the walk does not grow the vector step by step.
+    let mut chain = Vec::with_capacity(8);
+    chain.push(n);
     if hierarchy.is_empty() {
         return (chain, true);
     }
