@@ -142,10 +142,10 @@ impl<'a> Lookahead<'a> {
     /// `false` (and nothing done) otherwise; the caller then reads token `i` with
     /// [`Lookahead::get`], which gives the same `Whitespace` token.
     #[inline]
-    pub(crate) fn skip_blank(&self, i: usize) -> bool {
-        let Ok(mut w) = self.window.try_borrow_mut() else {
-            return false;
-        };
+    pub(crate) fn skip_blank(&mut self, i: usize) -> bool {
+        // `&mut self`: the window is reached without the cell's borrow flag (this, `take` and
+        // `release` run for every token; only `get` is called through a shared reference).
+        let w = self.window.get_mut();
         if w.base != i || !w.held.is_empty() {
             return false;
         }
@@ -163,8 +163,12 @@ impl<'a> Lookahead<'a> {
     /// hold it, only if `look_again` says it will be asked for again; otherwise it is passed
     /// over at once: most tokens are read once, in order, and need no window.
     #[inline]
-    pub(crate) fn take(&self, i: usize, look_again: impl Fn(TokenKind) -> bool) -> Option<Token> {
-        let mut w = self.window.try_borrow_mut().ok()?;
+    pub(crate) fn take(
+        &mut self,
+        i: usize,
+        look_again: impl Fn(TokenKind) -> bool,
+    ) -> Option<Token> {
+        let w = self.window.get_mut();
         if w.base != i || !w.held.is_empty() {
             return None;
         }
@@ -190,19 +194,18 @@ impl<'a> Lookahead<'a> {
 
     /// Forgets the tokens before index `i`.
     #[inline]
-    pub(crate) fn release(&self, i: usize) {
-        if let Ok(mut w) = self.window.try_borrow_mut() {
-            while w.base < i {
-                if w.held.pop_front().is_none() {
-                    // Tokens never looked at: skip them by lexing.
-                    let next = w.next;
-                    match next_token(self.text, next) {
-                        Some(t) => w.next = t.end,
-                        None => break,
-                    }
+    pub(crate) fn release(&mut self, i: usize) {
+        let text = self.text;
+        let w = self.window.get_mut();
+        while w.base < i {
+            if w.held.pop_front().is_none() {
+                // Tokens never looked at: skip them by lexing.
+                match next_token(text, w.next) {
+                    Some(t) => w.next = t.end,
+                    None => break,
                 }
-                w.base += 1;
             }
+            w.base += 1;
         }
     }
 }
@@ -856,7 +859,7 @@ mod tests {
             // 0: `get` only; 1: blanks skipped; 2: `take`, holding numbers and punctuation
             // (as the parser does); 3: both, holding every token.
             for mode in 0..4 {
-                let look = Lookahead::new(text);
+                let mut look = Lookahead::new(text);
                 let mut read = Vec::new();
                 let mut i = 0;
                 loop {
