@@ -442,8 +442,9 @@ impl Coverage {
 }
 
 /// "P1 covers G1, but its \`scope\` has none of these \`topics\`": a source linked to the node
-/// (or to `aid` above it) whose tags miss the node's. Written with `concat`, not `format!`: the pairs
-/// seldom repeat within a chunk of nodes, and formatting was a quarter of a finding's cost.
+/// (or to `aid` above it) whose tags miss the node's. Written with `concat`, not `format!`:
+/// the pairs seldom repeat within a chunk of nodes, and formatting was a quarter of a
+/// finding's cost.
 fn miss(sid: &str, rel: &str, aid: &str, (skey, tkey): (&str, &str)) -> Text {
     Text::new(
         concat(&[

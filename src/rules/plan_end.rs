@@ -125,7 +125,6 @@ impl RuleKind for PlanEnd {
             let Some(plan) = self.first_plan(model, n, &mut first_plans) else {
                 continue;
             };
-            let plan = &plan;
             // Every source's period, or no judgement: one unknown end may run to the plan's.
             let Some(periods) = sources
                 .iter()
@@ -173,7 +172,7 @@ impl RuleKind for PlanEnd {
                 );
                 f.nodes.push(id.clone());
             }
-            f = f.with_secondary(plan.span, plan_label(model, plan));
+            f = f.with_secondary(plan.span, plan_label(model, &plan));
             f.nodes.push(model.node(plan.plan).id.clone());
             out.push(f);
         }
