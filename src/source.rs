@@ -415,19 +415,18 @@ pub fn load_into(
     let found = files.len();
     files.retain(|(name, path)| !exclude(name, path));
     loaded.excluded = found - files.len();
-    // Read in parallel (most of a large tree's load time is waiting on the file system), then
-    // register in walk order so file IDs and output stay deterministic.
-    let read: Vec<(String, PathBuf, Result<Vec<u8>, SourceError>)> = files
+    // Read and decoded in parallel (most of a large tree's load time is waiting on the file
+    // system, and checking that the text is UTF-8 reads every byte once more), then registered
+    // in walk order so file IDs and output stay deterministic.
+    let read: Vec<Result<(SourceFile, Option<MakeFinding>), SourceError>> = files
         .into_par_iter()
         .map(|(name, path)| {
-            let bytes = read_one(&name, &path, max_file_size);
-            (name, path, bytes)
+            read_one(&name, &path, max_file_size).map(|bytes| decode(name, path, bytes))
         })
         .collect();
-    for (name, path, bytes) in read {
-        match bytes {
-            Ok(bytes) => {
-                let (file, finding) = decode(name, path, bytes);
+    for decoded in read {
+        match decoded {
+            Ok((file, finding)) => {
                 let id = loaded.sources.add(file);
                 if let Some(make) = finding {
                     loaded.findings.push(make(id));
@@ -762,7 +761,7 @@ fn open_nonblocking(path: &Path) -> io::Result<fs::File> {
     fs::File::open(path)
 }
 
-type MakeFinding = Box<dyn FnOnce(FileId) -> Finding>;
+type MakeFinding = Box<dyn FnOnce(FileId) -> Finding + Send>;
 
 /// Decodes a spec file's bytes. Anything but UTF-8 gives a lossy copy and one finding.
 pub fn decode(name: String, path: PathBuf, bytes: Vec<u8>) -> (SourceFile, Option<MakeFinding>) {
