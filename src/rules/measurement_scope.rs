@@ -10,6 +10,7 @@ use crate::diag::{Finding, Text};
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -70,70 +71,42 @@ impl RuleKind for MeasurementScope {
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
+        let targets = ctx.targets(self.kind);
         // The sources serving each measured node's region, computed once per measured node
-        // (many KPIs measure one goal; the region under a goal can be the whole plan).
-        let mut serving: FxHashMap<NodeIx, Vec<Serving>> = FxHashMap::default();
-        for k in ctx.targets(self.kind) {
-            let in_scope: FxHashSet<NodeIx> = model
-                .graph
-                .outgoing(k, self.scope)
-                .map(|(p, _)| p)
-                .collect();
-            // Program → (the measured node it serves through, the served node, the edge span).
-            let mut outside: BTreeMap<NodeIx, (NodeIx, NodeIx, crate::diag::Span)> =
-                BTreeMap::new();
-            for (measured, _) in model.graph.outgoing(k, self.measures) {
-                let sources = serving
-                    .entry(measured)
-                    .or_insert_with(|| self.serving(model, measured));
-                // A source in the KPI's scope is skipped: this loop costs the KPI's own
-                // `measured-in` list plus the findings it makes.
-                for &(p, served, span) in sources.iter() {
-                    if !in_scope.contains(&p) {
-                        outside.entry(p).or_insert((measured, served, span));
-                    }
-                }
+        // (many KPIs measure one goal; the region under a goal can be the whole plan), the
+        // regions in parallel.
+        let mut measured: Vec<NodeIx> = Vec::new();
+        let mut at: FxHashMap<NodeIx, usize> = FxHashMap::default();
+        for &k in &targets {
+            for (m, _) in model.graph.outgoing(k, self.measures) {
+                at.entry(m).or_insert_with(|| {
+                    measured.push(m);
+                    measured.len() - 1
+                });
             }
-            let kpi = model.node(k);
-            for (p, (measured, served, span)) in outside {
-                let program = model.node(p);
-                let mut f = ctx.finding(
-                    k,
-                    &[
-                        ("program", Text::same(&program.id)),
-                        ("program_title", Text::same(program.title_or_id())),
-                    ],
-                );
-                let scope = model.schema.key_name(self.scope);
-                // Labels joined without `format!`: a KPI with many programs outside its scope
-                // has a finding for each.
-                let (pid, kid) = (program.id.as_str(), kpi.id.as_str());
-                if let Some(attr) = kpi.attr(self.scope) {
-                    f.span = attr.value_span;
-                    f = f.with_label(Text::new(
-                        concat(&[pid, " is not in this list"]),
-                        concat(&[pid, " がこの一覧にない"]),
-                    ));
-                } else {
-                    f = f.with_label(Text::new(
-                        concat(&[kid, " has no `", scope, "`"]),
-                        concat(&[kid, " に `", scope, "` がない"]),
-                    ));
+        }
+        let serving: Vec<Vec<Serving>> = measured
+            .par_iter()
+            .map(|&m| self.serving(model, m))
+            .collect();
+        // The KPIs are independent: checked in chunks in parallel (this rule can be the last
+        // of a run to finish, and would otherwise hold the other cores idle), their findings
+        // joined in the KPIs' order.
+        let sources_of = |m: NodeIx| at.get(&m).map(|&i| serving[i].as_slice());
+        let chunk = crate::base::chunk_len(targets.len(), 256);
+        let parts: Vec<Vec<Finding>> = targets
+            .par_chunks(chunk)
+            .map(|kpis| {
+                let mut found = Vec::new();
+                for &k in kpis {
+                    self.check(ctx, k, sources_of, &mut found);
                 }
-                let (mid, sid) = (model.node(measured).id.as_str(), model.node(served).id.as_str());
-                let (how_en, how_ja): (&[&str], &[&str]) = if measured == served {
-                    (&[], &[])
-                } else {
-                    (&[", which is under ", mid], &["（", mid, " の下位）"])
-                };
-                let en = [&[pid, " serves ", sid], how_en, &[", measured by ", kid]].concat();
-                let ja = [&[pid, " は ", sid], how_ja, &[" に資する（", kid, " の測定対象）"]].concat();
-                f = f
-                    .with_secondary(span, Text::new(concat(&en), concat(&ja)))
-                    .with_relation(model.schema.key_code(self.scope));
-                f.nodes.push(program.id.clone());
-                out.push(f);
-            }
+                found
+            })
+            .collect();
+        out.reserve(parts.iter().map(Vec::len).sum());
+        for part in parts {
+            out.extend(part);
         }
     }
 
@@ -155,6 +128,74 @@ impl RuleKind for MeasurementScope {
 type Serving = (NodeIx, NodeIx, crate::diag::Span);
 
 impl MeasurementScope {
+    /// The findings on KPI `k`: a program serving what it measures (`serving` gives the
+    /// sources of each measured node's region) but not in its scope.
+    fn check<'s>(
+        &self,
+        ctx: &Ctx<'_>,
+        k: NodeIx,
+        serving: impl Fn(NodeIx) -> Option<&'s [Serving]>,
+        out: &mut Vec<Finding>,
+    ) {
+        let model = ctx.model;
+        let in_scope: FxHashSet<NodeIx> = model
+            .graph
+            .outgoing(k, self.scope)
+            .map(|(p, _)| p)
+            .collect();
+        // Program → (the measured node it serves through, the served node, the edge span).
+        let mut outside: BTreeMap<NodeIx, (NodeIx, NodeIx, crate::diag::Span)> = BTreeMap::new();
+        for (measured, _) in model.graph.outgoing(k, self.measures) {
+            // A source in the KPI's scope is skipped: this loop costs the KPI's own
+            // `measured-in` list plus the findings it makes.
+            for &(p, served, span) in serving(measured).unwrap_or_default() {
+                if !in_scope.contains(&p) {
+                    outside.entry(p).or_insert((measured, served, span));
+                }
+            }
+        }
+        let kpi = model.node(k);
+        for (p, (measured, served, span)) in outside {
+            let program = model.node(p);
+            let mut f = ctx.finding(
+                k,
+                &[
+                    ("program", Text::same(&program.id)),
+                    ("program_title", Text::same(program.title_or_id())),
+                ],
+            );
+            let scope = model.schema.key_name(self.scope);
+            // Labels joined without `format!`: a KPI with many programs outside its scope has
+            // a finding for each.
+            let (pid, kid) = (program.id.as_str(), kpi.id.as_str());
+            if let Some(attr) = kpi.attr(self.scope) {
+                f.span = attr.value_span;
+                f = f.with_label(Text::new(
+                    concat(&[pid, " is not in this list"]),
+                    concat(&[pid, " がこの一覧にない"]),
+                ));
+            } else {
+                f = f.with_label(Text::new(
+                    concat(&[kid, " has no `", scope, "`"]),
+                    concat(&[kid, " に `", scope, "` がない"]),
+                ));
+            }
+            let (mid, sid) = (model.node(measured).id.as_str(), model.node(served).id.as_str());
+            let (how_en, how_ja): (&[&str], &[&str]) = if measured == served {
+                (&[], &[])
+            } else {
+                (&[", which is under ", mid], &["（", mid, " の下位）"])
+            };
+            let en = [&[pid, " serves ", sid], how_en, &[", measured by ", kid]].concat();
+            let ja = [&[pid, " は ", sid], how_ja, &[" に資する（", kid, " の測定対象）"]].concat();
+            f = f
+                .with_secondary(span, Text::new(concat(&en), concat(&ja)))
+                .with_relation(model.schema.key_code(self.scope));
+            f.nodes.push(program.id.clone());
+            out.push(f);
+        }
+    }
+
     /// The sources of the rule's kind serving `measured` or a node under it (walking down),
     /// each once, at the first place found: the measured node first, then breadth first.
     fn serving(&self, model: &crate::model::Model, measured: NodeIx) -> Vec<Serving> {
@@ -176,6 +217,7 @@ impl MeasurementScope {
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::{check, expect};
+    use std::fmt::Write as _;
 
     const SPEC: &str = r#"
 plan PL "p" {}
@@ -205,6 +247,27 @@ kpi K1 "k" { measures [G1]; method direct; measured-in [IN] }
             check(&rule(r#"["goal", "parent"]"#), SPEC),
             expect(&[("K1", "UNDER outside K1"), ("K1", "DIRECT outside K1")])
         );
+    }
+
+    #[test]
+    fn findings_come_in_the_kpis_order_whatever_chunk_checks_them() {
+        // More KPIs than one chunk holds, measuring two goals (each region computed once),
+        // declared in an order that is neither their IDs' nor their measured goals'.
+        let mut spec = String::from(SPEC);
+        spec.push_str("goal G2 \"g2\" { policy V1 }\nprogram P2 \"serves G2\" { covers [G2] }\n");
+        let n = 1500;
+        let mut want = Vec::new();
+        for i in 0..n {
+            let k = (i * 7919) % n;
+            let (goal, program) = if k % 3 == 0 { ("G2", "P2") } else { ("G1", "DIRECT") };
+            let _ = writeln!(
+                spec,
+                "kpi KK{k} \"k\" {{ measures [{goal}]; method direct; measured-in [IN, UNDER] }}"
+            );
+            want.push((format!("KK{k}"), format!("{program} outside KK{k}")));
+        }
+        // K1 of `SPEC` first: two findings.
+        assert_eq!(check(&rule(r#"["goal", "parent"]"#), &spec)[2..], want[..]);
     }
 
     #[test]
