@@ -104,9 +104,12 @@ impl Graph {
 
     #[inline]
     fn adjacency(&self) -> &Adjacency {
-        self.index.get_or_init(|| Adjacency {
-            outgoing: self.side(|s| s.from),
-            incoming: self.side(|s| s.to),
+        self.index.get_or_init(|| {
+            // The two sides are independent: built at once on two cores (on a large plan this
+            // is a sequential stage of its own, between resolving references and the rules).
+            let (outgoing, incoming) =
+                rayon::join(|| self.side(|s| s.from), || self.side(|s| s.to));
+            Adjacency { outgoing, incoming }
         })
     }
 
