@@ -12,6 +12,7 @@ use crate::source::{FileId, SourceSet};
 use clip::FileView;
 use diag::Diag;
 use miette::{GraphicalReportHandler, GraphicalTheme};
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -93,15 +94,24 @@ pub fn render_findings(
     // The same without textwrap, for findings whose texts fit their lines (`Diag::fits`):
     // the same bytes, without the quarter of the time textwrap takes.
     let plain = wrapping.clone().with_wrap_lines(false);
-    let mut views: Vec<Option<FileView<'_>>> = (0..sources.len()).map(|_| None).collect();
+    // The files snippets are shown from, each masked whole once: in parallel (a scan of
+    // every byte of every such file).
+    let mut shown_from = vec![false; sources.len()];
     for f in findings {
         for span in std::iter::once(f.span).chain(f.labels.iter().map(|l| l.span)) {
-            let slot = &mut views[span.file.0 as usize];
-            if slot.is_none() {
-                *slot = Some(FileView::new(sources.get(span.file)));
+            if let Some(shown) = shown_from.get_mut(span.file.0 as usize) {
+                *shown = true;
             }
         }
     }
+    let files: Vec<_> = sources.files().collect();
+    let views: Vec<Option<FileView<'_>>> = files
+        .par_iter()
+        .map(|&(id, file)| {
+            let shown = shown_from.get(id.0 as usize).copied().unwrap_or(false);
+            shown.then(|| FileView::new(file))
+        })
+        .collect();
     // A place in another file that earlier findings of the same code already showed (the
     // plan's period under every KPI without values) is shown once: decided in order, then
     // the findings are rendered in parallel, a chunk per task, and written in order.
