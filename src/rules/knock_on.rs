@@ -19,6 +19,7 @@ use super::{RuleSet, RuleType};
 use crate::diag::{code, Finding, Severity};
 use crate::model::{KindId, Model, NodeIx};
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use std::collections::HashSet;
 
 /// Splits `findings` into those to report and those held back (both in their given order).
@@ -41,6 +42,11 @@ pub struct Taint<'a> {
     unread_files: bool,
     /// `None`: nothing is in doubt and no file was unread (nothing is held back).
     tainted: Option<Vec<bool>>,
+    /// The IDs of the tainted declarations, when they are few: a finding's node is looked up
+    /// in this small set rather than in the model's ID index (one cache miss or more a
+    /// finding in a large plan). The model's IDs are unique (a repeated ID is left out), so
+    /// both answer alike.
+    tainted_ids: Option<FxHashSet<&'a str>>,
     reads_doubt: Vec<(&'a str, bool)>,
 }
 
@@ -64,12 +70,22 @@ impl<'a> Taint<'a> {
         unread_files: bool,
     ) -> Self {
         let (tainted, reads_doubt) = doubt(rules, model, findings, unread_files);
+        let tainted_ids = tainted.as_deref().and_then(|t| few_ids(model, t));
         Taint {
             model,
             rules,
             unread_files,
             tainted,
+            tainted_ids,
             reads_doubt,
+        }
+    }
+
+    /// Whether the declaration with this ID (if the model has one) is tainted.
+    fn is_tainted(&self, tainted: &[bool], id: &str) -> bool {
+        match &self.tainted_ids {
+            Some(ids) => ids.contains(id),
+            None => self.model.get(id).is_some_and(|n| tainted[n.index()]),
         }
     }
 
@@ -81,9 +97,7 @@ impl<'a> Taint<'a> {
         let builtin = code::lookup(&f.code);
         if builtin.is_none() || f.code == code::UNUSED_WAIVER.code {
             self.unread_files
-                || f.nodes
-                    .iter()
-                    .any(|id| self.model.get(id).is_some_and(|n| tainted[n.index()]))
+                || f.nodes.iter().any(|id| self.is_tainted(tainted, id))
                 || (builtin.is_none() && reads_doubt_of(self.rules, &self.reads_doubt, &f.code))
         } else {
             self.unread_files && f.code == code::UNRESOLVED_REFERENCE.code
@@ -182,6 +196,25 @@ fn doubt<'a, 'f>(
     (Some(tainted), reads_doubt)
 }
 
+/// The IDs of the tainted declarations, if at most a quarter of them are (a set of more would
+/// cost more to build than the lookups it saves).
+fn few_ids<'a>(model: &'a Model, tainted: &[bool]) -> Option<FxHashSet<&'a str>> {
+    let count = tainted.iter().filter(|&&t| t).count();
+    if count > tainted.len() / 4 {
+        return None;
+    }
+    let mut ids = FxHashSet::with_capacity_and_hasher(count, rustc_hash::FxBuildHasher);
+    ids.extend(
+        model
+            .nodes
+            .iter()
+            .zip(tainted)
+            .filter(|(_, &t)| t)
+            .map(|(n, _)| n.id.as_str()),
+    );
+    Some(ids)
+}
+
 /// Whether the rule with this code (or slug) reads a kind in doubt: `rules.rule(code)`, with
 /// the usual exact code answered from the per-rule list.
 fn reads_doubt_of(rules: &RuleSet, reads_doubt: &[(&str, bool)], code: &str) -> bool {
@@ -273,6 +306,50 @@ mod tests {
         assert!(
             !held.is_empty() && held.iter().all(|c| c.starts_with("ALN1")),
             "{held:?}"
+        );
+    }
+
+    #[test]
+    fn the_set_of_tainted_ids_answers_as_the_id_index_does() {
+        // Tainted declarations (an unresolved reference, one below it, a repeated ID whose
+        // first declaration is tainted and one whose first is not), untainted ones, and IDs
+        // no declaration has.
+        let spec = format!(
+            "{PLAN}item I1 \"i\" {{ goal G1.l }}\nitem I1.a \"a\" {{ parent I1 }}\n\
+             item I1 \"again\" {{ goal G1 }}\nitem I2 \"i\" {{ goal G1 }}\n\
+             item I2 \"again\" {{ goal G1.x }}\nitem I3 \"i\" {{ goal G1 }}\n\
+             item I4 \"i\" {{ goal G1 }}\nitem I5 \"i\" {{ goal G1 }}\nitem I6 \"i\" {{ goal G1 }}\n\
+             item I7 \"i\" {{ goal G1 }}\nitem I8 \"i\" {{ goal G1 }}\n"
+        );
+        let mut sources = SourceSet::new();
+        let rules = RuleSet::embedded(&mut sources).unwrap_or_else(|e| panic!("{e:?}"));
+        let (ast, mut findings) = crate::syntax::parse(FileId(9), &spec);
+        let (nodes, more) = crate::model::lower(&rules.schema, ast);
+        findings.extend(more);
+        let (model, more) = Model::assemble(rules.schema.clone(), vec![(FileId(9), nodes)]);
+        findings.extend(more);
+        let mut taint = Taint::new(&rules, &model, &findings, false);
+        let Some(tainted) = taint.tainted.clone() else {
+            panic!("something is tainted");
+        };
+        assert!(taint.tainted_ids.is_some(), "few are tainted here");
+        let ids = [
+            "I1", "I1.a", "I2", "I3", "G1", "V1", "P", "KG", "G1.l", "I9", "",
+        ];
+        let with_set: Vec<bool> = ids
+            .iter()
+            .map(|id| taint.is_tainted(&tainted, id))
+            .collect();
+        taint.tainted_ids = None;
+        let with_index: Vec<bool> = ids
+            .iter()
+            .map(|id| taint.is_tainted(&tainted, id))
+            .collect();
+        assert_eq!(with_set, with_index);
+        // I2's repeated declaration holds the unresolved `G1.x`: its error names I2.
+        assert_eq!(
+            with_set,
+            [true, true, true, false, false, false, false, false, false, false, false]
         );
     }
 
