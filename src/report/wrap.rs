@@ -3,7 +3,7 @@
 //! whole), inside a quoted title only when it is wider than a line, and never before closing
 //! punctuation (、。」）).
 
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// `prefix` then `text`, wrapped at `width` columns; continuation lines are indented to the
 /// end of the prefix.
@@ -103,19 +103,71 @@ fn units(text: &str) -> Vec<&str> {
     units
 }
 
+/// A character two columns wide (as `unicode-width` measures it alone), asked of every
+/// character of a wrapped text and its neighbour: by the character, not through a string.
 fn is_wide(c: char) -> bool {
-    !c.is_ascii() && UnicodeWidthStr::width(c.encode_utf8(&mut [0; 4]) as &str) == 2
+    !c.is_ascii() && UnicodeWidthChar::width(c) == Some(2)
 }
 
-/// Punctuation that may not start a line (行頭禁則).
+/// Punctuation that may not start a line (行頭禁則). A `match`, not a search of a string of
+/// them: asked of every character of a Japanese text.
 fn is_closing(c: char) -> bool {
-    "、。，．）」』】〉》〕”’・：；！？ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ".contains(c)
-        || matches!(c, ')' | ']' | ',' | '.' | ':' | ';' | '!' | '?')
+    matches!(
+        c,
+        '、' | '。'
+            | '，'
+            | '．'
+            | '）'
+            | '」'
+            | '』'
+            | '】'
+            | '〉'
+            | '》'
+            | '〕'
+            | '”'
+            | '’'
+            | '・'
+            | '：'
+            | '；'
+            | '！'
+            | '？'
+            | 'ー'
+            | '々'
+            | 'ぁ'
+            | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'っ'
+            | 'ゃ'
+            | 'ゅ'
+            | 'ょ'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ッ'
+            | 'ャ'
+            | 'ュ'
+            | 'ョ'
+            | ')'
+            | ']'
+            | ','
+            | '.'
+            | ':'
+            | ';'
+            | '!'
+            | '?'
+    )
 }
 
 /// Punctuation that may not end a line (行末禁則).
 fn is_opening(c: char) -> bool {
-    "（「『【〈《〔“‘".contains(c) || matches!(c, '(' | '[')
+    matches!(
+        c,
+        '（' | '「' | '『' | '【' | '〈' | '《' | '〔' | '“' | '‘' | '(' | '['
+    )
 }
 
 #[cfg(test)]
@@ -150,6 +202,25 @@ mod tests {
             wrapped.replace(['\n', ' '], ""),
             format!("ヒント:{}", text.replace(' ', ""))
         );
+    }
+
+    #[test]
+    fn character_classes_are_the_ones_the_lists_and_string_widths_give() {
+        // The forms these replaced: a string search of the lists, the width of a one-character
+        // string. Every Unicode scalar value.
+        let closing =
+            "、。，．）」』】〉》〕”’・：；！？ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ)],.:;!?";
+        let opening = "（「『【〈《〔“‘([";
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let one = c.encode_utf8(&mut [0; 4]).to_owned();
+            assert_eq!(
+                is_wide(c),
+                !c.is_ascii() && UnicodeWidthStr::width(one.as_str()) == 2,
+                "{c:?}"
+            );
+            assert_eq!(is_closing(c), closing.contains(c), "{c:?}");
+            assert_eq!(is_opening(c), opening.contains(c), "{c:?}");
+        }
     }
 
     #[test]
