@@ -8,18 +8,18 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 /// `prefix` then `text`, wrapped at `width` columns; continuation lines are indented to the
 /// end of the prefix.
 pub fn wrap(prefix: &str, text: &str, width: usize) -> String {
-    let indent = prefix.width();
+    let indent = columns(prefix);
     let room = width.saturating_sub(indent).max(20);
     let mut out = String::from(prefix);
     let mut line = 0usize;
     for unit in units(text) {
         let trimmed = unit.trim_end_matches(' ');
-        let w = trimmed.width();
+        let w = columns(trimmed);
         // A quoted title wider than a whole line is broken between its characters after all.
         if w > room && !unit.starts_with('`') {
             for (at, c) in unit.char_indices() {
                 let piece = &unit[at..at + c.len_utf8()];
-                let cw = piece.width();
+                let cw = columns(piece);
                 if line > 0 && line + cw > room && c != ' ' {
                     out.push('\n');
                     out.push_str(&" ".repeat(indent));
@@ -41,10 +41,10 @@ pub fn wrap(prefix: &str, text: &str, width: usize) -> String {
         }
         if line == 0 {
             out.push_str(unit.trim_start_matches(' '));
-            line = unit.trim_start_matches(' ').width();
+            line = columns(unit.trim_start_matches(' '));
         } else {
             out.push_str(unit);
-            line += unit.width();
+            line += columns(unit);
         }
     }
     while out.ends_with(' ') {
@@ -103,10 +103,36 @@ fn units(text: &str) -> Vec<&str> {
     units
 }
 
+/// The columns `s` takes, as [`UnicodeWidthStr::width`] counts them. That count reads the
+/// text as a sequence (emoji with modifiers or joiners, variation selectors), character by
+/// character through its tables, and was most of the cost of wrapping; a text of printable
+/// ASCII, the Japanese blocks, quotation marks, dashes and arrows, among which no such
+/// sequence can occur, is counted as the sum of its characters' widths.
+fn columns(s: &str) -> usize {
+    let mut w = 0;
+    for c in s.chars() {
+        w += match c {
+            ' '..='~' => 1,
+            '\u{4E00}'..='\u{9FFF}' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' => 2,
+            '\u{2010}'..='\u{2027}'
+            | '\u{2190}'..='\u{21FF}'
+            | '\u{3000}'..='\u{30FF}'
+            | '\u{FF01}'..='\u{FF60}' => UnicodeWidthChar::width(c).unwrap_or(0),
+            _ => return s.width(),
+        };
+    }
+    w
+}
+
 /// A character two columns wide (as `unicode-width` measures it alone), asked of every
 /// character of a wrapped text and its neighbour: by the character, not through a string.
 fn is_wide(c: char) -> bool {
-    !c.is_ascii() && UnicodeWidthChar::width(c) == Some(2)
+    match c {
+        '\0'..='\u{7F}' => false,
+        // Kanji, hiragana and katakana, most of a Japanese text, without the width tables.
+        '\u{4E00}'..='\u{9FFF}' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' => true,
+        _ => UnicodeWidthChar::width(c) == Some(2),
+    }
 }
 
 /// Punctuation that may not start a line (行頭禁則). A `match`, not a search of a string of
@@ -220,6 +246,54 @@ mod tests {
             );
             assert_eq!(is_closing(c), closing.contains(c), "{c:?}");
             assert_eq!(is_opening(c), opening.contains(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn columns_of_one_character_are_its_string_width() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let one = c.encode_utf8(&mut [0; 4]).to_owned();
+            assert_eq!(columns(&one), one.width(), "{c:?}");
+        }
+    }
+
+    /// Texts of pieces: what is counted character by character (ASCII, the Japanese blocks,
+    /// quotation marks, dashes, arrows, emoji-capable ones among them) and what only the
+    /// whole-string count gets right (variation selectors, a joiner, a keycap mark, a
+    /// combining mark, emoji and a skin-tone modifier, line ends, a bell, an Arabic ligature).
+    fn mixed_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let special = |s: &str| Just(s.to_owned());
+        let piece = prop_oneof![
+            "[ -~]",
+            "[\u{3000}-\u{30FF}]",
+            "[\u{4E00}-\u{9FFF}]",
+            "[\u{FF01}-\u{FF60}]",
+            "[\u{2010}-\u{2027}\u{2190}-\u{21FF}]",
+            "[\u{2194}-\u{2199}\u{21A9}\u{21AA}]",
+            special("\u{FE0F}"),
+            special("\u{FE0E}"),
+            special("\u{200D}"),
+            special("\u{20E3}"),
+            special("\u{0300}"),
+            special("\u{1F468}"),
+            special("\u{1F3FB}"),
+            special("\u{2764}"),
+            special("\r"),
+            special("\n"),
+            special("\u{7}"),
+            special("\u{644}\u{627}"),
+        ];
+        proptest::collection::vec(piece, 0..16).prop_map(|v| v.concat())
+    }
+
+    proptest::proptest! {
+        // Many cases: a failing pair (an emoji-capable arrow, then a variation selector) is
+        // one of 324 pairs of pieces.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn columns_are_the_string_width(s in mixed_text()) {
+            proptest::prop_assert_eq!(columns(&s), s.width());
         }
     }
 
