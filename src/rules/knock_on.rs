@@ -135,23 +135,24 @@ fn doubt<'a, 'f>(
     findings: impl Iterator<Item = &'f Finding>,
     unread_files: bool,
 ) -> (Option<Vec<bool>>, Vec<(&'a str, bool)>) {
+    // The declarations read only in part (a syntax error): one scan of the nodes, on all
+    // cores (a large plan's nodes do not fit the caches, and this ran alone on one).
+    let recovered: Vec<NodeIx> = model
+        .nodes
+        .par_iter()
+        .enumerate()
+        .filter(|(_, n)| n.recovered)
+        .map(|(i, _)| NodeIx::new(i))
+        .collect();
     let mut tainted = vec![false; model.nodes.len()];
-    let mut any = false;
-    for (i, n) in model.nodes.iter().enumerate() {
-        if n.recovered {
-            tainted[i] = true;
-            any = true;
-        }
+    let mut any = !recovered.is_empty();
+    for n in &recovered {
+        tainted[n.index()] = true;
     }
     // Kinds with a declaration whose own keys are in doubt (misspelt, mistyped or missing, or
     // unreadable): it may be the one that links where a rule finds nothing. An unresolved
     // reference or a cycle puts its declaration in doubt, not its whole kind.
-    let mut kinds: HashSet<KindId> = model
-        .nodes
-        .iter()
-        .filter(|n| n.recovered)
-        .map(|n| n.kind)
-        .collect();
+    let mut kinds: HashSet<KindId> = recovered.iter().map(|&n| model.node(n).kind).collect();
     for f in findings.filter(|f| is_structural_error(f)) {
         if let Some(n) = f.nodes.first().and_then(|id| model.get(id)) {
             tainted[n.index()] = true;

@@ -6,6 +6,7 @@ use crate::diag::{code, Finding, Text};
 use crate::model::suggest::suggest;
 use crate::model::{Model, NodeIx};
 use crate::syntax::ast::Date;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 /// Applies the waivers to the findings of `findings` from index `from` on (the rules'), and
@@ -19,15 +20,22 @@ pub(super) fn apply(
     scope: Option<&[bool]>,
 ) -> Vec<Finding> {
     let mut used: HashSet<(NodeIx, usize)> = HashSet::new();
-    // Only the declarations that carry waivers are looked up (most carry none): a finding on
-    // any other declaration is kept without a lookup, and kept in place, not moved.
-    let waivable: HashMap<&str, NodeIx> = model
+    // The declarations that carry waivers (most carry none), in order: one scan of the nodes,
+    // on all cores.
+    let with_waivers: Vec<usize> = model
         .nodes
-        .iter()
+        .par_iter()
         .enumerate()
-        .map(|(i, n)| (n, NodeIx::new(i)))
+        .filter(|(_, n)| !n.waivers.is_empty())
+        .map(|(i, _)| i)
+        .collect();
+    // Only those are looked up: a finding on any other declaration is kept without a lookup,
+    // and kept in place, not moved.
+    let waivable: HashMap<&str, NodeIx> = with_waivers
+        .iter()
+        .map(|&i| (model.node(NodeIx::new(i)), NodeIx::new(i)))
         // With duplicate IDs, the one the ID index answers (as `model.get` would).
-        .filter(|&(n, i)| !n.waivers.is_empty() && model.get(&n.id) == Some(i))
+        .filter(|&(n, i)| model.get(&n.id) == Some(i))
         .map(|(n, i)| (n.id.as_str(), i))
         .collect();
     if !waivable.is_empty() {
@@ -59,7 +67,8 @@ pub(super) fn apply(
         });
     }
     let mut out = findings;
-    for (n, node) in model.nodes.iter().enumerate() {
+    for &n in &with_waivers {
+        let node = model.node(NodeIx::new(n));
         // A waiver of an unknown rule is an error that holds back the findings below its
         // node, whichever nodes this run judges: it depends on no finding, and every run
         // makes it (as the model's own findings are in every run).
