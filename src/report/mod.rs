@@ -263,6 +263,9 @@ impl serde_json::ser::Formatter for Nested {
     }
 }
 
+/// The most a chunk's buffer reserves ahead of its items (it grows past that as it must).
+const MAX_RESERVE: usize = 8 << 20;
+
 /// Writes each of `items` as `render(index, item, buffer)` appends it, `separator` between
 /// two, in order: rendered in parallel, `chunk` items per task and sixteen chunks in memory at
 /// a time (a report's findings were rendered on one thread while the other cores waited).
@@ -289,9 +292,12 @@ pub(crate) fn write_in_parallel<T: Sync>(
                     render(g * group + c * chunk + i, item, &mut part)?;
                     if i == 0 {
                         // Room for the chunk at the first item's size and a quarter more,
-                        // rather than doubling from empty (copying the part about twice).
+                        // rather than doubling from empty (copying the part about twice); at
+                        // most `MAX_RESERVE`, so one huge first item (a finding quoting a
+                        // title of megabytes) does not ask for hundreds of times its size.
                         let rest = items.len() - 1;
-                        part.reserve((part.len() + separator.len()) * rest / 4 * 5);
+                        let room = (part.len() + separator.len()).saturating_mul(rest) / 4 * 5;
+                        part.reserve(room.min(MAX_RESERVE));
                     }
                 }
                 Ok(part)
@@ -406,6 +412,30 @@ mod tests {
         items: Vec<Item>,
         runs: Vec<Inner>,
         after: Option<&'static str>,
+    }
+
+    /// Items of very different sizes (a first item of 9 MiB, past the most a chunk reserves
+    /// from it, then small ones, an empty one, and a second large one) come out in order with
+    /// their separators, as written one after another.
+    #[test]
+    fn items_of_any_size_are_written_in_order() {
+        let sizes: Vec<usize> = [9 << 20, 3, 0, 5, 1 << 20]
+            .into_iter()
+            .chain((0..1200).map(|i| i % 7))
+            .collect();
+        let text = |i: usize, n: usize| {
+            let mut t = format!("<{i}>");
+            t.push_str(&"x".repeat(n));
+            t
+        };
+        let mut out = Vec::new();
+        super::write_in_parallel(&mut out, &sizes, 512, b",\n", |i, &n, part| {
+            part.extend_from_slice(text(i, n).as_bytes());
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        let want: Vec<String> = sizes.iter().enumerate().map(|(i, &n)| text(i, n)).collect();
+        assert!(out == want.join(",\n").as_bytes());
     }
 
     /// Splicing the items into a document written without them gives the bytes of the whole
