@@ -113,78 +113,45 @@ fn columns(s: &str) -> usize {
     for c in s.chars() {
         w += match c {
             ' '..='~' => 1,
-            '\u{4E00}'..='\u{9FFF}' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' => 2,
-            '\u{2010}'..='\u{2027}'
+            '\u{4E00}'..='\u{9FFF}'
+            | '\u{2010}'..='\u{2027}'
             | '\u{2190}'..='\u{21FF}'
             | '\u{3000}'..='\u{30FF}'
-            | '\u{FF01}'..='\u{FF60}' => UnicodeWidthChar::width(c).unwrap_or(0),
+            | '\u{FF01}'..='\u{FF60}' => char_columns(c),
             _ => return s.width(),
         };
     }
     w
 }
 
-/// A character two columns wide (as `unicode-width` measures it alone), asked of every
-/// character of a wrapped text and its neighbour: by the character, not through a string.
-fn is_wide(c: char) -> bool {
+/// The columns of one character as `unicode-width` counts it alone (0 for a control), with
+/// ASCII, kanji and kana, most of a text, answered without the width tables.
+#[inline]
+fn char_columns(c: char) -> usize {
     match c {
-        '\0'..='\u{7F}' => false,
-        // Kanji, hiragana and katakana, most of a Japanese text, without the width tables.
-        '\u{4E00}'..='\u{9FFF}' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' => true,
-        _ => UnicodeWidthChar::width(c) == Some(2),
+        ' '..='~' => 1,
+        '\u{4E00}'..='\u{9FFF}' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' => 2,
+        _ => UnicodeWidthChar::width(c).unwrap_or(0),
     }
+}
+
+/// A character two columns wide (as `unicode-width` measures it alone), asked of every
+/// character of a wrapped text and its neighbour.
+fn is_wide(c: char) -> bool {
+    !c.is_ascii() && char_columns(c) == 2
 }
 
 /// Punctuation that may not start a line (行頭禁則). A `match`, not a search of a string of
 /// them: asked of every character of a Japanese text.
+#[rustfmt::skip]
 fn is_closing(c: char) -> bool {
     matches!(
         c,
-        '、' | '。'
-            | '，'
-            | '．'
-            | '）'
-            | '」'
-            | '』'
-            | '】'
-            | '〉'
-            | '》'
-            | '〕'
-            | '”'
-            | '’'
-            | '・'
-            | '：'
-            | '；'
-            | '！'
-            | '？'
-            | 'ー'
-            | '々'
-            | 'ぁ'
-            | 'ぃ'
-            | 'ぅ'
-            | 'ぇ'
-            | 'ぉ'
-            | 'っ'
-            | 'ゃ'
-            | 'ゅ'
-            | 'ょ'
-            | 'ァ'
-            | 'ィ'
-            | 'ゥ'
-            | 'ェ'
-            | 'ォ'
-            | 'ッ'
-            | 'ャ'
-            | 'ュ'
-            | 'ョ'
-            | ')'
-            | ']'
-            | ','
-            | '.'
-            | ':'
-            | ';'
-            | '!'
-            | '?'
+        '、' | '。' | '，' | '．' | '）' | '」' | '』' | '】' | '〉' | '》' | '〕' | '”' | '’'
+        | '・' | '：' | '；' | '！' | '？' | 'ー' | '々'
+        | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ'
+        | 'ァ' | 'ィ' | 'ゥ' | 'ェ' | 'ォ' | 'ッ' | 'ャ' | 'ュ' | 'ョ'
+        | ')' | ']' | ',' | '.' | ':' | ';' | '!' | '?'
     )
 }
 

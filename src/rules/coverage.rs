@@ -11,7 +11,6 @@ use crate::diag::{Finding, Span, Text};
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
-use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -130,22 +129,11 @@ impl RuleKind for Coverage {
         // The primary label is the same on every finding of the rule: formatted once.
         let label = self.label(model);
         // The nodes are independent: checked in chunks in parallel (this rule is the longest
-        // of a run, and would otherwise hold the other cores idle once the rest are done),
-        // their findings joined in the nodes' order.
+        // of a run). Large chunks: each has its own marks, one per node of the model.
         let targets = ctx.targets(self.kind);
-        let chunk = crate::base::chunk_len(targets.len(), 1024);
-        let parts: Vec<Vec<Finding>> = targets
-            .par_chunks(chunk)
-            .map(|nodes| {
-                let mut found = Vec::new();
-                self.check(ctx, nodes, &by_tag, &label, &mut found);
-                found
-            })
-            .collect();
-        out.reserve(parts.iter().map(Vec::len).sum());
-        for part in parts {
-            out.extend(part);
-        }
+        super::check_in_chunks(&targets, 1024, out, |nodes, found| {
+            self.check(ctx, nodes, &by_tag, &label, found);
+        });
     }
 
     /// This rule's parameters as `align explain` and docs/rules.md show them.

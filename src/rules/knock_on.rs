@@ -82,22 +82,23 @@ impl<'a> Taint<'a> {
     }
 
     /// Whether the declaration with this ID (if the model has one) is tainted.
-    fn is_tainted(&self, tainted: &[bool], id: &str) -> bool {
-        match &self.tainted_ids {
-            Some(ids) => ids.contains(id),
-            None => self.model.get(id).is_some_and(|n| tainted[n.index()]),
+    fn is_tainted(&self, id: &str) -> bool {
+        match (&self.tainted_ids, &self.tainted) {
+            (Some(ids), _) => ids.contains(id),
+            (None, Some(tainted)) => self.model.get(id).is_some_and(|n| tainted[n.index()]),
+            (None, None) => false,
         }
     }
 
     /// Whether `f` is held back.
     pub fn holds(&self, f: &Finding) -> bool {
-        let Some(tainted) = &self.tainted else {
+        if self.tainted.is_none() {
             return false;
-        };
+        }
         let builtin = code::lookup(&f.code);
         if builtin.is_none() || f.code == code::UNUSED_WAIVER.code {
             self.unread_files
-                || f.nodes.iter().any(|id| self.is_tainted(tainted, id))
+                || f.nodes.iter().any(|id| self.is_tainted(id))
                 || (builtin.is_none() && reads_doubt_of(self.rules, &self.reads_doubt, &f.code))
         } else {
             self.unread_files && f.code == code::UNRESOLVED_REFERENCE.code
@@ -135,15 +136,8 @@ fn doubt<'a, 'f>(
     findings: impl Iterator<Item = &'f Finding>,
     unread_files: bool,
 ) -> (Option<Vec<bool>>, Vec<(&'a str, bool)>) {
-    // The declarations read only in part (a syntax error): one scan of the nodes, on all
-    // cores (a large plan's nodes do not fit the caches, and this ran alone on one).
-    let recovered: Vec<NodeIx> = model
-        .nodes
-        .par_iter()
-        .enumerate()
-        .filter(|(_, n)| n.recovered)
-        .map(|(i, _)| NodeIx::new(i))
-        .collect();
+    // The declarations read only in part (a syntax error).
+    let recovered = model.nodes_where(|n| n.recovered);
     let mut tainted = vec![false; model.nodes.len()];
     let mut any = !recovered.is_empty();
     for n in &recovered {
@@ -204,14 +198,14 @@ fn few_ids<'a>(model: &'a Model, tainted: &[bool]) -> Option<FxHashSet<&'a str>>
     if count > tainted.len() / 4 {
         return None;
     }
+    // Only the tainted nodes are read (the flags are compact; the nodes are not).
     let mut ids = FxHashSet::with_capacity_and_hasher(count, rustc_hash::FxBuildHasher);
     ids.extend(
-        model
-            .nodes
+        tainted
             .iter()
-            .zip(tainted)
-            .filter(|(_, &t)| t)
-            .map(|(n, _)| n.id.as_str()),
+            .enumerate()
+            .filter(|&(_, &t)| t)
+            .map(|(i, _)| model.node(NodeIx::new(i)).id.as_str()),
     );
     Some(ids)
 }
@@ -330,22 +324,14 @@ mod tests {
         let (model, more) = Model::assemble(rules.schema.clone(), vec![(FileId(9), nodes)]);
         findings.extend(more);
         let mut taint = Taint::new(&rules, &model, &findings, false);
-        let Some(tainted) = taint.tainted.clone() else {
-            panic!("something is tainted");
-        };
+        assert!(taint.tainted.is_some(), "something is tainted");
         assert!(taint.tainted_ids.is_some(), "few are tainted here");
         let ids = [
             "I1", "I1.a", "I2", "I3", "G1", "V1", "P", "KG", "G1.l", "I9", "",
         ];
-        let with_set: Vec<bool> = ids
-            .iter()
-            .map(|id| taint.is_tainted(&tainted, id))
-            .collect();
+        let with_set: Vec<bool> = ids.iter().map(|id| taint.is_tainted(id)).collect();
         taint.tainted_ids = None;
-        let with_index: Vec<bool> = ids
-            .iter()
-            .map(|id| taint.is_tainted(&tainted, id))
-            .collect();
+        let with_index: Vec<bool> = ids.iter().map(|id| taint.is_tainted(id)).collect();
         assert_eq!(with_set, with_index);
         // I2's repeated declaration holds the unresolved `G1.x`: its error names I2.
         assert_eq!(

@@ -75,39 +75,20 @@ impl RuleKind for MeasurementScope {
         // The sources serving each measured node's region, computed once per measured node
         // (many KPIs measure one goal; the region under a goal can be the whole plan), the
         // regions in parallel.
-        let mut measured: Vec<NodeIx> = Vec::new();
-        let mut at: FxHashMap<NodeIx, usize> = FxHashMap::default();
-        for &k in &targets {
-            for (m, _) in model.graph.outgoing(k, self.measures) {
-                at.entry(m).or_insert_with(|| {
-                    measured.push(m);
-                    measured.len() - 1
-                });
+        let measured: FxHashSet<NodeIx> = targets
+            .iter()
+            .flat_map(|&k| model.graph.outgoing(k, self.measures).map(|(m, _)| m))
+            .collect();
+        let regions: FxHashMap<NodeIx, Vec<Serving>> = measured
+            .into_par_iter()
+            .map(|m| (m, self.serving(model, m)))
+            .collect();
+        // The KPIs are independent: checked in chunks in parallel.
+        super::check_in_chunks(&targets, 256, out, |kpis, found| {
+            for &k in kpis {
+                self.check(ctx, k, &regions, found);
             }
-        }
-        let serving: Vec<Vec<Serving>> = measured
-            .par_iter()
-            .map(|&m| self.serving(model, m))
-            .collect();
-        // The KPIs are independent: checked in chunks in parallel (this rule can be the last
-        // of a run to finish, and would otherwise hold the other cores idle), their findings
-        // joined in the KPIs' order.
-        let sources_of = |m: NodeIx| at.get(&m).map(|&i| serving[i].as_slice());
-        let chunk = crate::base::chunk_len(targets.len(), 256);
-        let parts: Vec<Vec<Finding>> = targets
-            .par_chunks(chunk)
-            .map(|kpis| {
-                let mut found = Vec::new();
-                for &k in kpis {
-                    self.check(ctx, k, sources_of, &mut found);
-                }
-                found
-            })
-            .collect();
-        out.reserve(parts.iter().map(Vec::len).sum());
-        for part in parts {
-            out.extend(part);
-        }
+        });
     }
 
     /// This rule's parameters as `align explain` and docs/rules.md show them.
@@ -123,18 +104,17 @@ impl RuleKind for MeasurementScope {
     }
 }
 
-
 /// A source serving a measured node's region: (the source, the node it serves, the edge span).
 type Serving = (NodeIx, NodeIx, crate::diag::Span);
 
 impl MeasurementScope {
-    /// The findings on KPI `k`: a program serving what it measures (`serving` gives the
-    /// sources of each measured node's region) but not in its scope.
-    fn check<'s>(
+    /// The findings on KPI `k`: a program serving what it measures (`regions` holds the
+    /// sources serving each measured node's region) but not in its scope.
+    fn check(
         &self,
         ctx: &Ctx<'_>,
         k: NodeIx,
-        serving: impl Fn(NodeIx) -> Option<&'s [Serving]>,
+        regions: &FxHashMap<NodeIx, Vec<Serving>>,
         out: &mut Vec<Finding>,
     ) {
         let model = ctx.model;
@@ -148,7 +128,7 @@ impl MeasurementScope {
         for (measured, _) in model.graph.outgoing(k, self.measures) {
             // A source in the KPI's scope is skipped: this loop costs the KPI's own
             // `measured-in` list plus the findings it makes.
-            for &(p, served, span) in serving(measured).unwrap_or_default() {
+            for &(p, served, span) in regions.get(&measured).into_iter().flatten() {
                 if !in_scope.contains(&p) {
                     outside.entry(p).or_insert((measured, served, span));
                 }

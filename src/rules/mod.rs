@@ -284,6 +284,30 @@ fn config(sources: &mut SourceSet, name: &str, text: &str) -> FileId {
     ))
 }
 
+/// `check` run over `nodes` in chunks (at least `min_chunk` nodes each) on all cores, its
+/// findings appended to `out` in the nodes' order: a rule that is the last of a run to finish
+/// would otherwise hold the other cores idle.
+pub(crate) fn check_in_chunks(
+    nodes: &[NodeIx],
+    min_chunk: usize,
+    out: &mut Vec<Finding>,
+    check: impl Fn(&[NodeIx], &mut Vec<Finding>) + Sync,
+) {
+    let chunk = crate::base::chunk_len(nodes.len(), min_chunk);
+    let parts: Vec<Vec<Finding>> = nodes
+        .par_chunks(chunk)
+        .map(|part| {
+            let mut found = Vec::new();
+            check(part, &mut found);
+            found
+        })
+        .collect();
+    out.reserve(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        out.extend(part);
+    }
+}
+
 /// `n` and its ancestors through `relations`, breadth first (the order of
 /// `Graph::ancestors`, with `n` first), into `chain`, reusing the caller's buffers: a node is
 /// in the chain when its mark is `stamp` (a number the caller changes for each node it walks

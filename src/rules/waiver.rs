@@ -6,7 +6,6 @@ use crate::diag::{code, Finding, Text};
 use crate::model::suggest::suggest;
 use crate::model::{Model, NodeIx};
 use crate::syntax::ast::Date;
-use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 /// Applies the waivers to the findings of `findings` from index `from` on (the rules'), and
@@ -20,23 +19,14 @@ pub(super) fn apply(
     scope: Option<&[bool]>,
 ) -> Vec<Finding> {
     let mut used: HashSet<(NodeIx, usize)> = HashSet::new();
-    // The declarations that carry waivers (most carry none), in order: one scan of the nodes,
-    // on all cores.
-    let with_waivers: Vec<usize> = model
-        .nodes
-        .par_iter()
-        .enumerate()
-        .filter(|(_, n)| !n.waivers.is_empty())
-        .map(|(i, _)| i)
-        .collect();
-    // Only those are looked up: a finding on any other declaration is kept without a lookup,
-    // and kept in place, not moved.
+    // The declarations that carry waivers (most carry none), in order. Only those are looked
+    // up: a finding on any other declaration is kept without a lookup, and kept in place.
+    let with_waivers = model.nodes_where(|n| !n.waivers.is_empty());
     let waivable: HashMap<&str, NodeIx> = with_waivers
         .iter()
-        .map(|&i| (model.node(NodeIx::new(i)), NodeIx::new(i)))
+        .map(|&i| (model.node(i).id.as_str(), i))
         // With duplicate IDs, the one the ID index answers (as `model.get` would).
-        .filter(|&(n, i)| model.get(&n.id) == Some(i))
-        .map(|(n, i)| (n.id.as_str(), i))
+        .filter(|&(id, i)| model.get(id) == Some(i))
         .collect();
     if !waivable.is_empty() {
         // The findings before `from` are not the rules': kept as they are.
@@ -68,12 +58,11 @@ pub(super) fn apply(
     }
     let mut out = findings;
     for &n in &with_waivers {
-        let node = model.node(NodeIx::new(n));
+        let node = model.node(n);
         // A waiver of an unknown rule is an error that holds back the findings below its
         // node, whichever nodes this run judges: it depends on no finding, and every run
         // makes it (as the model's own findings are in every run).
-        let judged = scope.is_none_or(|s| s.get(n).copied().unwrap_or(false));
-        let n = NodeIx::new(n);
+        let judged = scope.is_none_or(|s| s.get(n.index()).copied().unwrap_or(false));
         for (wi, w) in node.waivers.iter().enumerate() {
             if set.rule(&w.rule).is_none() {
                 out.push(unknown(set, w, &node.id));

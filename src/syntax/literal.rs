@@ -220,9 +220,12 @@ fn plain_number(text: &str) -> Option<Number> {
         Some(digits) => (digits, true),
         None => (text, false),
     };
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "1"));
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !all_digits(whole) || !all_digits(fraction) {
+    let plain = match digits.split_once('.') {
+        Some((whole, fraction)) => all_digits(whole) && all_digits(fraction),
+        None => all_digits(digits),
+    };
+    if !plain {
         return None;
     }
     let value: f64 = digits.parse().ok()?;

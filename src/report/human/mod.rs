@@ -104,13 +104,12 @@ pub fn render_findings(
             }
         }
     }
-    let files: Vec<_> = sources.files().collect();
+    // Indexed by file ID, as `shown_from` is.
+    let files: Vec<_> = sources.files().map(|(_, file)| file).collect();
     let views: Vec<Option<FileView<'_>>> = files
         .par_iter()
-        .map(|&(id, file)| {
-            let shown = shown_from.get(id.0 as usize).copied().unwrap_or(false);
-            shown.then(|| FileView::new(file))
-        })
+        .zip(&shown_from)
+        .map(|(&file, &shown)| shown.then(|| FileView::new(file)))
         .collect();
     // A place in another file that earlier findings of the same code already showed (the
     // plan's period under every KPI without values) is shown once: decided in order, then
