@@ -161,13 +161,14 @@ impl MeasurementScope {
                 ));
             }
             let (mid, sid) = (model.node(measured).id.as_str(), model.node(served).id.as_str());
+            // In Japanese no space after the closing parenthesis: `I2.1.1（G2.1 の下位）に資する`.
             let (how_en, how_ja): (&[&str], &[&str]) = if measured == served {
-                (&[], &[])
+                (&[], &[" "])
             } else {
                 (&[", which is under ", mid], &["（", mid, " の下位）"])
             };
             let en = [&[pid, " serves ", sid], how_en, &[", measured by ", kid]].concat();
-            let ja = [&[pid, " は ", sid], how_ja, &[" に資する（", kid, " の測定対象）"]].concat();
+            let ja = [&[pid, " は ", sid], how_ja, &["に資する（", kid, " の測定対象）"]].concat();
             f = f
                 .with_secondary(span, Text::new(concat(&en), concat(&ja)))
                 .with_relation(model.schema.key_code(self.scope));
