@@ -12,20 +12,20 @@ use std::fmt;
 /// One finding as a miette diagnostic: labels in the finding's file; labels in other files
 /// become related diagnostics, one per file.
 pub(super) struct Diag<'a> {
-    message: String,
+    pub(super) message: String,
     /// `ALN101 item-without-program`: the slug is what a waiver names.
-    code: String,
-    severity: Severity,
-    help: Option<String>,
-    labels: Vec<LabeledSpan>,
-    source: Option<Source<'a>>,
-    related: Vec<Related<'a>>,
+    pub(super) code: String,
+    pub(super) severity: Severity,
+    pub(super) help: Option<String>,
+    pub(super) labels: Vec<LabeledSpan>,
+    pub(super) source: Option<Source<'a>>,
+    pub(super) related: Vec<Related<'a>>,
 }
 
 pub(super) struct Related<'a> {
-    message: String,
-    labels: Vec<LabeledSpan>,
-    source: Option<Source<'a>>,
+    pub(super) message: String,
+    pub(super) labels: Vec<LabeledSpan>,
+    pub(super) source: Option<Source<'a>>,
 }
 
 /// A label before it is placed: its byte range in its file, its text, whether primary.

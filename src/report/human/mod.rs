@@ -3,6 +3,7 @@
 
 mod clip;
 mod diag;
+mod nocolor;
 
 use super::sanitize::for_terminal;
 use super::wrap::wrap;
@@ -131,15 +132,20 @@ pub fn render_findings(
     }
     let one = |f: &Finding| -> io::Result<String> {
         let diag = Diag::new(f, lang, &views);
-        let handler = if diag.fits(opts.width) {
-            &plain
+        // Most findings take one to two kilobytes: no growth from empty.
+        let mut text = String::with_capacity(2048);
+        let rendered = if opts.color {
+            let handler = if diag.fits(opts.width) {
+                &plain
+            } else {
+                &wrapping
+            };
+            handler.render_report(&mut text, &diag)
         } else {
-            &wrapping
+            // The same bytes as miette's handler, written by align (`nocolor`).
+            nocolor::render(&diag, opts.width, &mut text)
         };
-        let mut text = String::new();
-        handler
-            .render_report(&mut text, &diag)
-            .map_err(|e| io::Error::other(format!("rendering a finding failed: {e}")))?;
+        rendered.map_err(|e| io::Error::other(format!("rendering a finding failed: {e}")))?;
         // Related places (other files) are rendered by miette under an empty "Advice:" header;
         // their own message line says what they are.
         let text = text.trim_end().replace("\nAdvice: \n", "\n");
