@@ -10,19 +10,36 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 pub fn wrap(prefix: &str, text: &str, width: usize) -> String {
     let indent = columns(prefix);
     let room = width.saturating_sub(indent).max(20);
-    let mut out = String::from(prefix);
+    // The text, a line end and an indent per line, without growing.
+    let mut out =
+        String::with_capacity(prefix.len() + text.len() + (text.len() / room + 1) * (indent + 1));
+    out.push_str(prefix);
+    let new_line = |out: &mut String| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', indent));
+    };
     let mut line = 0usize;
-    for unit in units(text) {
-        let trimmed = unit.trim_end_matches(' ');
-        let w = columns(trimmed);
+    for unit in Units::new(text) {
+        // One pass over the unit for its three widths when its characters' widths add up
+        // (`fast_columns`); otherwise each measured as a string.
+        let lead = unit.len() - unit.trim_start_matches(' ').len();
+        let trail = unit.len() - unit.trim_end_matches(' ').len();
+        let (w, whole, from_first) = match fast_columns(unit) {
+            // Spaces are one column each; a unit of spaces alone is both leading and trailing.
+            Some(all) => (all - trail, all, all - lead),
+            None => (
+                columns(unit.trim_end_matches(' ')),
+                columns(unit),
+                columns(unit.trim_start_matches(' ')),
+            ),
+        };
         // A quoted title wider than a whole line is broken between its characters after all.
         if w > room && !unit.starts_with('`') {
             for (at, c) in unit.char_indices() {
                 let piece = &unit[at..at + c.len_utf8()];
                 let cw = columns(piece);
                 if line > 0 && line + cw > room && c != ' ' {
-                    out.push('\n');
-                    out.push_str(&" ".repeat(indent));
+                    new_line(&mut out);
                     line = 0;
                 }
                 out.push_str(piece);
@@ -32,75 +49,93 @@ pub fn wrap(prefix: &str, text: &str, width: usize) -> String {
         }
         if line > 0 && line + w > room {
             // Trailing spaces of the line end here.
-            while out.ends_with(' ') {
-                out.pop();
-            }
-            out.push('\n');
-            out.push_str(&" ".repeat(indent));
+            out.truncate(out.trim_end_matches(' ').len());
+            new_line(&mut out);
             line = 0;
         }
         if line == 0 {
-            out.push_str(unit.trim_start_matches(' '));
-            line = columns(unit.trim_start_matches(' '));
+            out.push_str(&unit[lead..]);
+            line = from_first;
         } else {
             out.push_str(unit);
-            line += columns(unit);
+            line += whole;
         }
     }
-    while out.ends_with(' ') {
-        out.pop();
-    }
+    out.truncate(out.trim_end_matches(' ').len());
     out
 }
 
 /// The text cut into units that a line may end after: a word with its trailing spaces, a code
 /// span with what is glued to it, or one Japanese character with any closing punctuation after
 /// it.
-fn units(text: &str) -> Vec<&str> {
-    let mut units = Vec::new();
-    let mut start = 0;
-    // The closing mark of the code span or quoted title the cursor is in.
-    let mut closing: Option<char> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match closing {
-            Some(end) if c == end => closing = None,
-            Some(_) => continue,
-            None => match c {
-                '`' => {
-                    closing = Some('`');
-                    continue;
-                }
-                '“' => {
-                    closing = Some('”');
-                    continue;
-                }
-                '「' => {
-                    closing = Some('」');
-                    continue;
-                }
-                _ => {}
-            },
-        }
-        let next = chars.peek().map(|&(_, n)| n);
-        let end = i + c.len_utf8();
-        let breaks_after = match next {
-            None => true,
-            // After a run of spaces.
-            Some(n) if c == ' ' => n != ' ',
-            Some(' ') => false,
-            // Between wide characters, unless what follows may not start a line.
-            Some(n) => (is_wide(c) || is_wide(n)) && !is_closing(n) && !is_opening(c) && n != '`',
-        };
-        if breaks_after {
-            units.push(&text[start..end]);
-            start = end;
+struct Units<'a> {
+    text: &'a str,
+    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+    start: usize,
+    /// The closing mark of the code span or quoted title the cursor is in.
+    closing: Option<char>,
+}
+
+impl<'a> Units<'a> {
+    fn new(text: &'a str) -> Self {
+        Units {
+            text,
+            chars: text.char_indices().peekable(),
+            start: 0,
+            closing: None,
         }
     }
-    if start < text.len() {
-        units.push(&text[start..]);
+}
+
+impl<'a> Iterator for Units<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        while let Some((i, c)) = self.chars.next() {
+            match self.closing {
+                Some(end) if c == end => self.closing = None,
+                Some(_) => continue,
+                None => match c {
+                    '`' => {
+                        self.closing = Some('`');
+                        continue;
+                    }
+                    '“' => {
+                        self.closing = Some('”');
+                        continue;
+                    }
+                    '「' => {
+                        self.closing = Some('」');
+                        continue;
+                    }
+                    _ => {}
+                },
+            }
+            let next = self.chars.peek().map(|&(_, n)| n);
+            let end = i + c.len_utf8();
+            let breaks_after = match next {
+                None => true,
+                // After a run of spaces.
+                Some(n) if c == ' ' => n != ' ',
+                Some(' ') => false,
+                // Between wide characters, unless what follows may not start a line.
+                Some(n) => {
+                    (is_wide(c) || is_wide(n)) && !is_closing(n) && !is_opening(c) && n != '`'
+                }
+            };
+            if breaks_after {
+                let unit = &self.text[self.start..end];
+                self.start = end;
+                return Some(unit);
+            }
+        }
+        if self.start < self.text.len() {
+            let unit = &self.text[self.start..];
+            self.start = self.text.len();
+            return Some(unit);
+        }
+        None
     }
-    units
 }
 
 /// The columns `s` takes, as [`UnicodeWidthStr::width`] counts them. That count reads the
@@ -109,6 +144,12 @@ fn units(text: &str) -> Vec<&str> {
 /// ASCII, the Japanese blocks, quotation marks, dashes and arrows, among which no such
 /// sequence can occur, is counted as the sum of its characters' widths.
 fn columns(s: &str) -> usize {
+    fast_columns(s).unwrap_or_else(|| s.width())
+}
+
+/// The columns of `s` as the sum of its characters' widths, when every character is one among
+/// which no sequence of different width can occur (`None` otherwise).
+fn fast_columns(s: &str) -> Option<usize> {
     let mut w = 0;
     for c in s.chars() {
         w += match c {
@@ -118,10 +159,10 @@ fn columns(s: &str) -> usize {
             | '\u{2190}'..='\u{21FF}'
             | '\u{3000}'..='\u{30FF}'
             | '\u{FF01}'..='\u{FF60}' => char_columns(c),
-            _ => return s.width(),
+            _ => return None,
         };
     }
-    w
+    Some(w)
 }
 
 /// The columns of one character as `unicode-width` counts it alone (0 for a control), with
@@ -252,6 +293,136 @@ mod tests {
             special("\u{644}\u{627}"),
         ];
         proptest::collection::vec(piece, 0..16).prop_map(|v| v.concat())
+    }
+
+    /// The wrapping as first written (a vector of units, each measured as strings): what
+    /// [`wrap`] must give.
+    fn wrap_reference(prefix: &str, text: &str, width: usize) -> String {
+        let indent = columns(prefix);
+        let room = width.saturating_sub(indent).max(20);
+        let mut out = String::from(prefix);
+        let mut line = 0usize;
+        for unit in units(text) {
+            let trimmed = unit.trim_end_matches(' ');
+            let w = columns(trimmed);
+            // A quoted title wider than a whole line is broken between its characters after all.
+            if w > room && !unit.starts_with('`') {
+                for (at, c) in unit.char_indices() {
+                    let piece = &unit[at..at + c.len_utf8()];
+                    let cw = columns(piece);
+                    if line > 0 && line + cw > room && c != ' ' {
+                        out.push('\n');
+                        out.push_str(&" ".repeat(indent));
+                        line = 0;
+                    }
+                    out.push_str(piece);
+                    line += cw;
+                }
+                continue;
+            }
+            if line > 0 && line + w > room {
+                // Trailing spaces of the line end here.
+                while out.ends_with(' ') {
+                    out.pop();
+                }
+                out.push('\n');
+                out.push_str(&" ".repeat(indent));
+                line = 0;
+            }
+            if line == 0 {
+                out.push_str(unit.trim_start_matches(' '));
+                line = columns(unit.trim_start_matches(' '));
+            } else {
+                out.push_str(unit);
+                line += columns(unit);
+            }
+        }
+        while out.ends_with(' ') {
+            out.pop();
+        }
+        out
+    }
+
+    /// The text cut into units that a line may end after: a word with its trailing spaces, a code
+    /// span with what is glued to it, or one Japanese character with any closing punctuation after
+    /// it.
+    fn units(text: &str) -> Vec<&str> {
+        let mut units = Vec::new();
+        let mut start = 0;
+        // The closing mark of the code span or quoted title the cursor is in.
+        let mut closing: Option<char> = None;
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match closing {
+                Some(end) if c == end => closing = None,
+                Some(_) => continue,
+                None => match c {
+                    '`' => {
+                        closing = Some('`');
+                        continue;
+                    }
+                    '“' => {
+                        closing = Some('”');
+                        continue;
+                    }
+                    '「' => {
+                        closing = Some('」');
+                        continue;
+                    }
+                    _ => {}
+                },
+            }
+            let next = chars.peek().map(|&(_, n)| n);
+            let end = i + c.len_utf8();
+            let breaks_after = match next {
+                None => true,
+                // After a run of spaces.
+                Some(n) if c == ' ' => n != ' ',
+                Some(' ') => false,
+                // Between wide characters, unless what follows may not start a line.
+                Some(n) => {
+                    (is_wide(c) || is_wide(n)) && !is_closing(n) && !is_opening(c) && n != '`'
+                }
+            };
+            if breaks_after {
+                units.push(&text[start..end]);
+                start = end;
+            }
+        }
+        if start < text.len() {
+            units.push(&text[start..]);
+        }
+        units
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        /// The one-pass wrapping gives what the first one gave, for any mix of ASCII, Japanese,
+        /// code spans, quoted titles, runs of spaces and sequences, at any width.
+        #[test]
+        fn wrapping_in_one_pass_is_the_same(
+            words in proptest::collection::vec(
+                proptest::prop_oneof![
+                    mixed_text(),
+                    "[a-z]{1,30}",
+                    proptest::strategy::Just(" ".to_owned()),
+                    proptest::strategy::Just("  ".to_owned()),
+                    "`[a-z -]{0,40}`",
+                    "“[医療機器 ]{0,50}”",
+                    "[医療機器、。（）「」]{1,20}",
+                ],
+                0..12,
+            ),
+            prefix in proptest::prop_oneof![
+                proptest::strategy::Just("  help: "),
+                proptest::strategy::Just("  ヒント: "),
+                proptest::strategy::Just("  note: "),
+            ],
+            width in 1usize..120,
+        ) {
+            let text = words.concat();
+            proptest::prop_assert_eq!(wrap(prefix, &text, width), wrap_reference(prefix, &text, width));
+        }
     }
 
     proptest::proptest! {
