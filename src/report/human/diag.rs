@@ -110,6 +110,7 @@ impl Diag<'_> {
     /// the help is a short marker whose line align replaces) fits on its first line at `width`
     /// columns, so that rendering without miette's wrapping gives the same bytes and skips
     /// textwrap, about a quarter of the rendering.
+    #[cfg(test)]
     pub(super) fn fits(&self, width: usize) -> bool {
         fits_one_line(&self.message, width)
             && self

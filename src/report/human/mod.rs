@@ -1,9 +1,10 @@
-//! Human output: each finding as a compiler-style diagnostic through miette's graphical
-//! handler (snippet, labels on both ends of a relation, help), then notes and a summary line.
+//! Human output: each finding as a compiler-style diagnostic in the layout of miette's
+//! graphical handler (snippet, labels on both ends of a relation, help; written by
+//! `graphical`), then notes and a summary line.
 
 mod clip;
 mod diag;
-mod nocolor;
+mod graphical;
 
 use super::sanitize::for_terminal;
 use super::wrap::wrap;
@@ -12,6 +13,8 @@ use crate::diag::{code, Finding, Lang, Text};
 use crate::source::{FileId, SourceSet};
 use clip::FileView;
 use diag::Diag;
+use graphical::Theme;
+#[cfg(test)]
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use rayon::prelude::*;
 use std::borrow::Cow;
@@ -69,7 +72,9 @@ fn render_unbuffered(input: &Input<'_>, opts: HumanOptions, out: &mut dyn Write)
     writeln!(out, "{}", summary_line(input.summary, input.lang))
 }
 
-/// miette's handler for `opts`: graphical, Unicode, one line of context around a snippet.
+/// miette's handler for `opts`: graphical, Unicode, one line of context around a snippet. What
+/// [`graphical::render`] writes the same bytes as (tests compare the two).
+#[cfg(test)]
 fn handler(opts: HumanOptions) -> GraphicalReportHandler {
     let theme = if opts.color {
         GraphicalTheme::unicode()
@@ -91,10 +96,6 @@ pub fn render_findings(
     opts: HumanOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let wrapping = handler(opts);
-    // The same without textwrap, for findings whose texts fit their lines (`Diag::fits`):
-    // the same bytes, without the quarter of the time textwrap takes.
-    let plain = wrapping.clone().with_wrap_lines(false);
     // The files snippets are shown from, each masked whole once: in parallel (a scan of
     // every byte of every such file).
     let mut shown_from = vec![false; sources.len()];
@@ -134,17 +135,8 @@ pub fn render_findings(
         let diag = Diag::new(f, lang, &views);
         // Most findings take one to two kilobytes: no growth from empty.
         let mut text = String::with_capacity(2048);
-        let rendered = if opts.color {
-            let handler = if diag.fits(opts.width) {
-                &plain
-            } else {
-                &wrapping
-            };
-            handler.render_report(&mut text, &diag)
-        } else {
-            // The same bytes as miette's handler, written by align (`nocolor`).
-            nocolor::render(&diag, opts.width, &mut text)
-        };
+        // The same bytes as miette's handler, written by align (`graphical`).
+        let rendered = graphical::render(&diag, Theme { color: opts.color }, opts.width, &mut text);
         rendered.map_err(|e| io::Error::other(format!("rendering a finding failed: {e}")))?;
         // Related places (other files) are rendered by miette under an empty "Advice:" header;
         // their own message line says what they are.

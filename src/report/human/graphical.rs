@@ -1,5 +1,5 @@
-//! Human output without colour, written by align itself: byte for byte what miette's graphical
-//! handler writes with its Unicode no-colour theme for the diagnostics align makes (a code, a
+//! Human output, written by align itself: byte for byte what miette's graphical handler writes
+//! with its Unicode themes (with and without colour) for the diagnostics align makes (a code, a
 //! message, labels in one source, help, related places in other sources), ported from miette
 //! 7.6's `GraphicalReportHandler` (MIT/Apache-2.0) for that case only.
 //!
@@ -7,11 +7,11 @@
 //! snippet rebuilt as a `String`, every glyph formatted through a style, every span read
 //! through a boxed trait object twice, labels cloned per context. This port reads the same
 //! spans through the same [`SourceCode`] (so the windows, line numbers and columns are miette's
-//! by construction) and lays them out with the same rules, writing into one string. Colour
-//! output still goes through miette: its styles put escape sequences inside the layout.
+//! by construction) and lays them out with the same rules, writing into one string; colour is
+//! the same escape sequences in the same places (owo-colors' forms of miette's ANSI theme).
 //! `tests::the_same_bytes_as_miette` and the proptest next to it compare the two on labels of
 //! every shape (several on one line, overlapping, empty, spanning lines, at the end of a file,
-//! after tabs and wide characters).
+//! after tabs and wide characters), in colour and not.
 
 use super::diag::{fits_one_line, Diag};
 use super::HELP_MARK;
@@ -36,73 +36,158 @@ const CONTEXT_LINES: usize = 1;
 /// Columns a tab advances to (`tab_width(4)`).
 const TAB_WIDTH: usize = 4;
 
-/// Writes `diag` as miette's handler with the no-colour Unicode theme, `width` columns,
-/// wrapping on, would.
-pub(super) fn render(diag: &Diag<'_>, width: usize, f: &mut String) -> fmt::Result {
+/// A style's escape sequence (`None`: no colour); [`RESET`] ends it.
+type Ink = Option<&'static str>;
+const RESET: &str = "\x1b[0m";
+
+/// miette's theme: `GraphicalTheme::unicode()` in colour, `unicode_nocolor()` without.
+#[derive(Clone, Copy)]
+pub(super) struct Theme {
+    pub(super) color: bool,
+}
+
+impl Theme {
+    fn ink(self, sequence: &'static str) -> Ink {
+        self.color.then_some(sequence)
+    }
+
+    fn severity(self, s: Severity) -> Ink {
+        self.ink(match s {
+            Severity::Error => "\x1b[31m",
+            Severity::Warning => "\x1b[33m",
+            Severity::Info => "\x1b[36m",
+        })
+    }
+
+    fn advice(self) -> Ink {
+        self.ink("\x1b[36m")
+    }
+
+    fn help(self) -> Ink {
+        self.ink("\x1b[36m")
+    }
+
+    /// Cyan, bold, underlined.
+    fn link(self) -> Ink {
+        self.ink("\x1b[36;1;4m")
+    }
+
+    fn linum(self) -> Ink {
+        self.ink("\x1b[2m")
+    }
+
+    fn warning(self) -> Ink {
+        self.ink("\x1b[33m")
+    }
+
+    /// The `i`-th label's colour: magenta, yellow, green, in turn, all bold.
+    fn highlight(self, i: usize) -> Ink {
+        self.ink(["\x1b[35;1m", "\x1b[33;1m", "\x1b[32;1m"][i % 3])
+    }
+}
+
+/// Writes what `write` writes in `ink`.
+fn paint<R>(f: &mut String, ink: Ink, write: impl FnOnce(&mut String) -> R) -> R {
+    match ink {
+        Some(sequence) => {
+            f.push_str(sequence);
+            let r = write(f);
+            f.push_str(RESET);
+            r
+        }
+        None => write(f),
+    }
+}
+
+fn paint_char(f: &mut String, ink: Ink, c: char) {
+    paint(f, ink, |f| f.push(c));
+}
+
+/// Writes `diag` as miette's handler with `theme`, `width` columns, wrapping on, would.
+pub(super) fn render(diag: &Diag<'_>, theme: Theme, width: usize, f: &mut String) -> fmt::Result {
+    let severity = theme.severity(diag.severity);
     // Header: the code, then a blank line.
-    writeln!(f, "{}", diag.code)?;
-    writeln!(f)?;
+    paint(f, severity, |f| f.push_str(&diag.code));
+    f.push_str("\n\n");
     let icon = match diag.severity {
         Severity::Error => "×",
         Severity::Warning => "⚠",
         Severity::Info => "☞",
     };
-    cause(f, &diag.message, icon, width)?;
+    cause(f, &diag.message, icon, severity, width);
     snippets(
         f,
+        theme,
         diag.source.as_ref().map(|s| s as &dyn SourceCode),
         &diag.labels,
     )?;
     if diag.help.is_some() {
         // The marker the caller replaces with align's own help line.
-        writeln!(f, "  help: {HELP_MARK}")?;
+        paint(f, theme.help(), |f| f.push_str("  help: "));
+        f.push_str(HELP_MARK);
+        f.push('\n');
     }
     for rel in &diag.related {
         // miette writes a blank line, `Advice: ` and a header without a code (a line end).
         f.push_str("\nAdvice: \n");
-        cause(f, &rel.message, "☞", width)?;
+        cause(f, &rel.message, "☞", theme.advice(), width);
         let source = rel
             .source
             .as_ref()
             .map(|s| s as &dyn SourceCode)
             .or_else(|| diag.source.as_ref().map(|s| s as &dyn SourceCode));
-        snippets(f, source, &rel.labels)?;
+        snippets(f, theme, source, &rel.labels)?;
     }
     Ok(())
 }
 
 /// The message line(s): `  × message`, continued under `  │ `.
-fn cause(f: &mut String, message: &str, icon: &str, width: usize) -> fmt::Result {
+fn cause(f: &mut String, message: &str, icon: &str, ink: Ink, width: usize) {
+    let mut first = String::from("  ");
+    paint(&mut first, ink, |f| f.push_str(icon));
+    first.push(' ');
     if fits_one_line(message, width) {
         // What textwrap gives for a text that fits (`fits_one_line`'s contract).
-        writeln!(f, "  {icon} {message}")
+        f.push_str(&first);
+        f.push_str(message);
     } else {
-        let first = format!("  {icon} ");
-        let rest = format!("  {VBAR} ");
+        let mut rest = String::from("  ");
+        paint_char(&mut rest, ink, VBAR);
+        rest.push(' ');
         let opts = textwrap::Options::new(width.saturating_sub(2))
             .initial_indent(&first)
             .subsequent_indent(&rest)
             .break_words(true);
-        writeln!(f, "{}", textwrap::fill(message, opts))
+        f.push_str(&textwrap::fill(message, opts));
     }
+    f.push('\n');
 }
 
-/// A label as miette lays it out: its text split at line ends, its span.
-#[derive(Debug, PartialEq)]
+/// A label as miette lays it out: its text split at line ends, its span, its colour.
+#[derive(Debug)]
 struct Fancy {
     label: Option<Vec<String>>,
     offset: usize,
     len: usize,
+    ink: Ink,
+}
+
+/// As miette compares labels: by text and span.
+impl PartialEq for Fancy {
+    fn eq(&self, other: &Fancy) -> bool {
+        self.label == other.label && self.offset == other.offset && self.len == other.len
+    }
 }
 
 impl Fancy {
-    fn new(l: &LabeledSpan) -> Fancy {
+    fn new(l: &LabeledSpan, ink: Ink) -> Fancy {
         Fancy {
             label: l
                 .label()
                 .map(|t| t.split('\n').map(str::to_owned).collect()),
             offset: l.offset(),
             len: l.len(),
+            ink,
         }
     }
 }
@@ -160,6 +245,7 @@ enum Mode {
 /// The snippets of `labels`: labels whose context lines touch share one snippet.
 fn snippets(
     f: &mut String,
+    theme: Theme,
     source: Option<&dyn SourceCode>,
     labels: &[LabeledSpan],
 ) -> fmt::Result {
@@ -175,14 +261,20 @@ fn snippets(
         let right_conts = match source.read_span(right.inner(), CONTEXT_LINES, CONTEXT_LINES) {
             Ok(c) => c,
             Err(err) => {
-                writeln!(
-                    f,
-                    "  [Failed to read contents for label `{}` (offset: {}, length: {}): {:?}]",
-                    right.label().unwrap_or("<none>"),
-                    right.offset(),
-                    right.len(),
-                    err
-                )?;
+                let link = theme.link();
+                f.push_str("  [");
+                paint(f, theme.severity(Severity::Error), |f| {
+                    f.push_str("Failed to read contents for label");
+                });
+                f.push_str(" `");
+                paint(f, link, |f| f.push_str(right.label().unwrap_or("<none>")));
+                f.push_str("` (offset: ");
+                paint(f, link, |f| f.push_str(&right.offset().to_string()));
+                f.push_str(", length: ");
+                paint(f, link, |f| f.push_str(&right.len().to_string()));
+                f.push_str("): ");
+                paint(f, theme.warning(), |f| write!(f, "{err:?}"))?;
+                f.push_str("]\n");
                 return Ok(());
             }
         };
@@ -203,9 +295,13 @@ fn snippets(
         }
         contexts.push((right, right_conts));
     }
-    let fancy: Vec<Fancy> = labels.iter().map(Fancy::new).collect();
+    let fancy: Vec<Fancy> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Fancy::new(l, theme.highlight(i)))
+        .collect();
     for (ctx, contents) in contexts {
-        context(f, source, &ctx, contents, &labels, &fancy)?;
+        context(f, theme, source, &ctx, contents, &labels, &fancy)?;
     }
     Ok(())
 }
@@ -213,6 +309,7 @@ fn snippets(
 /// One snippet: a header with the primary label's place, the lines with their labels.
 fn context<'s>(
     f: &mut String,
+    theme: Theme,
     source: &'s dyn SourceCode,
     ctx: &LabeledSpan,
     // What reading `ctx` with its context lines gave (miette reads it again: the same).
@@ -249,13 +346,10 @@ fn context<'s>(
         None => contents,
     };
     if let Some(name) = primary_contents.name() {
-        writeln!(
-            f,
-            "[{}:{}:{}]",
-            name,
-            primary_contents.line() + 1,
-            primary_contents.column() + 1
-        )?;
+        f.push('[');
+        let (line, column) = (primary_contents.line() + 1, primary_contents.column() + 1);
+        paint(f, theme.link(), |f| write!(f, "{name}:{line}:{column}"))?;
+        f.push_str("]\n");
     } else if lines.len() > 1 {
         writeln!(
             f,
@@ -267,7 +361,13 @@ fn context<'s>(
         writeln!(f, "{HBAR}{HBAR}{HBAR}")?;
     }
     for line in &lines {
-        write!(f, " {:>linum_width$} {VBAR} ", line.number)?;
+        f.push(' ');
+        paint(f, theme.linum(), |f| {
+            write!(f, "{:>linum_width$}", line.number)
+        })?;
+        f.push(' ');
+        f.push(VBAR);
+        f.push(' ');
         line_gutter(f, max_gutter, line, fancy);
         line_text(f, &line.text);
         let (single, multi): (Vec<&Fancy>, Vec<&Fancy>) = fancy
@@ -486,38 +586,40 @@ fn line_gutter(f: &mut String, max_gutter: usize, line: &Line, labels: &[Fancy])
     if max_gutter == 0 {
         return;
     }
-    let mut used = 0;
+    // Built apart: miette pads it by its length in characters, escape sequences included.
+    let mut gutter = String::new();
     let mut arrow = false;
     for (i, hl) in labels
         .iter()
         .filter(|hl| line.span_applies_gutter(hl))
         .enumerate()
     {
-        if line.span_starts(hl) {
-            f.push(LTOP);
-            repeat(f, HBAR, max_gutter.saturating_sub(i));
-            f.push(RARROW);
-            used += max_gutter.saturating_sub(i) + 2;
-            arrow = true;
-            break;
-        } else if line.span_ends(hl) {
-            f.push(if hl.label.is_some() { LCROSS } else { LBOT });
-            repeat(f, HBAR, max_gutter.saturating_sub(i));
-            f.push(RARROW);
-            used += max_gutter.saturating_sub(i) + 2;
+        let starts = line.span_starts(hl);
+        if starts || line.span_ends(hl) {
+            let corner = if starts {
+                LTOP
+            } else if hl.label.is_some() {
+                LCROSS
+            } else {
+                LBOT
+            };
+            paint_char(&mut gutter, hl.ink, corner);
+            paint(&mut gutter, hl.ink, |g| {
+                repeat(g, HBAR, max_gutter.saturating_sub(i));
+            });
+            paint_char(&mut gutter, hl.ink, RARROW);
             arrow = true;
             break;
         } else if line.span_flyby(hl) {
-            f.push(VBAR);
-            used += 1;
+            paint_char(&mut gutter, hl.ink, VBAR);
         } else {
-            f.push(' ');
-            used += 1;
+            gutter.push(' ');
         }
     }
+    f.push_str(&gutter);
     spaces(
         f,
-        if arrow { 1 } else { 3 } + max_gutter.saturating_sub(used),
+        if arrow { 1 } else { 3 } + max_gutter.saturating_sub(gutter.chars().count()),
     );
 }
 
@@ -538,13 +640,15 @@ fn highlight_gutter(f: &mut String, max_gutter: usize, line: &Line, labels: &[Fa
                 cols += space + 1;
             } else {
                 let n = max_gutter.saturating_sub(i) + 2;
-                f.push(LBOT);
-                repeat(f, HBAR, n - usize::from(mode == Mode::MultiLineFirst));
+                paint_char(f, hl.ink, LBOT);
+                paint(f, hl.ink, |f| {
+                    repeat(f, HBAR, n - usize::from(mode == Mode::MultiLineFirst));
+                });
                 cols += n + 1;
             }
             break;
         }
-        f.push(VBAR);
+        paint_char(f, hl.ink, VBAR);
         cols += 1;
     }
     spaces(f, (max_gutter + 3).saturating_sub(cols));
@@ -568,16 +672,18 @@ fn single_line_highlights(
             visual_offset(line, hl.offset + hl.len, false).max(start + 1)
         };
         let vbar = usize::midpoint(start, end);
-        spaces(f, start.saturating_sub(highest));
-        repeat(f, UNDERLINE, vbar - start);
-        f.push(if hl.len == 0 {
-            UARROW
-        } else if hl.label.is_some() {
-            UNDERBAR
-        } else {
-            UNDERLINE
+        paint(f, hl.ink, |f| {
+            spaces(f, start.saturating_sub(highest));
+            repeat(f, UNDERLINE, vbar - start);
+            f.push(if hl.len == 0 {
+                UARROW
+            } else if hl.label.is_some() {
+                UNDERBAR
+            } else {
+                UNDERLINE
+            });
+            repeat(f, UNDERLINE, end - vbar - 1);
         });
-        repeat(f, UNDERLINE, end - vbar - 1);
         highest = highest.max(end);
         vbars.push((hl, vbar));
     }
@@ -640,28 +746,31 @@ fn label_text(
             at += 1;
         }
         if other == hl {
-            match mode {
-                Mode::SingleLine => {
-                    f.push(LBOT);
-                    f.push(HBAR);
-                    f.push(HBAR);
+            // The label's text is painted, and then the whole line with it.
+            paint(f, hl.ink, |f| {
+                match mode {
+                    Mode::SingleLine => {
+                        f.push(LBOT);
+                        f.push(HBAR);
+                        f.push(HBAR);
+                    }
+                    Mode::MultiLineFirst => {
+                        f.push(LBOT);
+                        f.push(HBAR);
+                        f.push(RCROSS);
+                    }
+                    Mode::MultiLineRest => {
+                        f.push_str("  ");
+                        f.push(VBAR);
+                    }
                 }
-                Mode::MultiLineFirst => {
-                    f.push(LBOT);
-                    f.push(HBAR);
-                    f.push(RCROSS);
-                }
-                Mode::MultiLineRest => {
-                    f.push_str("  ");
-                    f.push(VBAR);
-                }
-            }
-            f.push(' ');
-            f.push_str(label);
+                f.push(' ');
+                paint(f, hl.ink, |f| f.push_str(label));
+            });
             f.push('\n');
             break;
         }
-        f.push(VBAR);
+        paint_char(f, other.ink, VBAR);
         at += 1;
     }
 }
@@ -678,34 +787,35 @@ fn multi_line_end(
     match hl.label.as_deref() {
         Some([first]) => {
             highlight_gutter(f, max_gutter, line, labels, Mode::SingleLine);
-            end_single(f, first, Mode::SingleLine);
+            end_single(f, hl.ink, first, Mode::SingleLine);
         }
         Some([first, rest @ ..]) => {
             highlight_gutter(f, max_gutter, line, labels, Mode::MultiLineFirst);
-            end_single(f, first, Mode::MultiLineFirst);
+            end_single(f, hl.ink, first, Mode::MultiLineFirst);
             for part in rest {
                 no_linum(f, linum_width);
                 highlight_gutter(f, max_gutter, line, labels, Mode::MultiLineRest);
-                end_single(f, part, Mode::MultiLineRest);
+                end_single(f, hl.ink, part, Mode::MultiLineRest);
             }
         }
         // A label is at least one part (`split` yields one); none has no text.
         Some([]) | None => {
             highlight_gutter(f, max_gutter, line, labels, Mode::SingleLine);
-            f.push(HBAR);
+            paint_char(f, hl.ink, HBAR);
             f.push('\n');
         }
     }
 }
 
-fn end_single(f: &mut String, label: &str, mode: Mode) {
-    f.push(match mode {
+fn end_single(f: &mut String, ink: Ink, label: &str, mode: Mode) {
+    let glyph = match mode {
         Mode::SingleLine => HBAR,
         Mode::MultiLineFirst => RCROSS,
         Mode::MultiLineRest => VBAR,
-    });
+    };
+    paint_char(f, ink, glyph);
     f.push(' ');
-    f.push_str(label);
+    paint(f, ink, |f| f.push_str(label));
     f.push('\n');
 }
 
@@ -729,6 +839,7 @@ mod tests {
         message: &str,
         severity: Severity,
         width: usize,
+        color: bool,
     ) -> (String, String) {
         let mut sources = SourceSet::new();
         let ids: Vec<_> = files
@@ -769,13 +880,14 @@ mod tests {
             .collect();
         let diag = Diag::new(&f, Lang::En, &views);
         let opts = HumanOptions {
+            color,
             width,
             ..HumanOptions::default()
         };
         let mut theirs = String::new();
         let mut ours = String::new();
         let a = handler(opts).render_report(&mut theirs, &diag);
-        let b = render(&diag, width, &mut ours);
+        let b = render(&diag, Theme { color }, width, &mut ours);
         assert_eq!(a.is_ok(), b.is_ok(), "{a:?} {b:?}");
         (theirs, ours)
     }
@@ -858,8 +970,11 @@ mod tests {
                 ("item I1 “医療機器の研究開発の中心地としての我が国の地位の確立に資する取組” is in the scope of no program whose topics include a or b", 60),
             ] {
                 for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-                    let (theirs, ours) = both(&[PLAN, other], places, message, severity, width);
-                    assert_eq!(ours, theirs, "{what}");
+                    for color in [false, true] {
+                        let (theirs, ours) =
+                            both(&[PLAN, other], places, message, severity, width, color);
+                        assert_eq!(ours, theirs, "{what}, colour {color}");
+                    }
                 }
             }
         }
@@ -902,7 +1017,8 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
         /// Any text (ASCII, tabs, kanji, CR, CRLF, empty lines), any labels on it (spanning
-        /// lines or not, empty, overlapping, at the end), any width: the same bytes as miette.
+        /// lines or not, empty, overlapping, at the end), any width, in colour or not: the same
+        /// bytes as miette.
         #[test]
         fn any_labels_render_as_miette_renders_them(
             text in "([a-z ]{0,12}|\t|医療|\r\n|\n|\n\n|\r|“x”|[\u{300}-\u{36F}\u{1100}-\u{115F}\u{1F300}-\u{1F64F}\u{FE0F}\u{200B}\u{AD}ｱ]){0,30}",
@@ -910,12 +1026,14 @@ mod tests {
             places in proptest::collection::vec((0usize..2, 0usize..160, 0usize..40, proptest::option::of("[a-z ]{1,12}")), 1..5),
             message in "[a-z医療 ]{1,90}",
             width in 30usize..120,
+            color in proptest::bool::ANY,
+            severity in proptest::sample::select(vec![Severity::Error, Severity::Warning, Severity::Info]),
         ) {
             let places: Vec<Place<'_>> = places
                 .iter()
                 .map(|(file, s, len, label)| (*file, *s, s + len, label.as_deref()))
                 .collect();
-            let (theirs, ours) = both(&[&text, &other], &places, &message, Severity::Error, width);
+            let (theirs, ours) = both(&[&text, &other], &places, &message, severity, width, color);
             proptest::prop_assert_eq!(ours, theirs);
         }
     }
