@@ -1,5 +1,6 @@
 //! One finding as a miette diagnostic: labels placed in the clipped source, related places in
-//! other files as related diagnostics.
+//! other files as related diagnostics. `graphical::render` lays it out; miette's own handler
+//! renders it in the tests, as the reference.
 
 use super::clip::{FileView, Source};
 use super::{CLIP_TEXT, HELP_MARK};
@@ -108,8 +109,8 @@ impl<'a> Diag<'a> {
 impl Diag<'_> {
     /// Whether every text miette would wrap (the message and each related place's message;
     /// the help is a short marker whose line align replaces) fits on its first line at `width`
-    /// columns, so that rendering without miette's wrapping gives the same bytes and skips
-    /// textwrap, about a quarter of the rendering.
+    /// columns: the tests check that miette then writes the same bytes without wrapping, the
+    /// contract `graphical::render` relies on, message by message, to skip textwrap.
     #[cfg(test)]
     pub(super) fn fits(&self, width: usize) -> bool {
         fits_one_line(&self.message, width)
@@ -128,8 +129,8 @@ const MESSAGE_INDENT: usize = 5;
 /// severity icon), leaves `text` on one line as it is: one line without control characters,
 /// other whitespace than single spaces inside, or spaces at either end, whose width (every
 /// character that is not ASCII counted as two columns, the most any has) leaves a column
-/// spare. When it holds, textwrap's one line is the indent and the text, which is what miette
-/// writes without wrapping; when in doubt it is false and miette wraps.
+/// spare. When it holds, textwrap's one line is the indent and the text, which is what
+/// `graphical::render` then writes; when in doubt it is false and textwrap wraps.
 pub(super) fn fits_one_line(text: &str, width: usize) -> bool {
     let Some(room) = width.checked_sub(2 + MESSAGE_INDENT + 1) else {
         return false;
