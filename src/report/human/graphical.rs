@@ -201,11 +201,14 @@ struct Line<'t> {
     text: Cow<'t, str>,
 }
 
+/// Where a label is relative to a line (miette's `Line` methods, same conditions).
 impl Line<'_> {
+    /// The label starts and ends on this line.
     fn span_line_only(&self, s: &Fancy) -> bool {
         s.offset >= self.offset && s.offset + s.len <= self.offset + self.length
     }
 
+    /// The label shows on this line: under its text or in the gutter.
     fn span_applies(&self, s: &Fancy) -> bool {
         let len = if s.len == 0 { 1 } else { s.len };
         let end = self.offset + self.length;
@@ -214,6 +217,7 @@ impl Line<'_> {
             || (s.offset + len > self.offset && s.offset + len <= end)
     }
 
+    /// The label shows in the gutter: it applies but does not start and end here.
     fn span_applies_gutter(&self, s: &Fancy) -> bool {
         let len = if s.len == 0 { 1 } else { s.len };
         let end = self.offset + self.length;
@@ -222,19 +226,23 @@ impl Line<'_> {
                 && (s.offset + len > self.offset && s.offset + len <= end))
     }
 
+    /// The label spans lines above and below this one.
     fn span_flyby(&self, s: &Fancy) -> bool {
         s.offset < self.offset && s.offset + s.len > self.offset + self.length
     }
 
+    /// The label starts on this line (given that it applies).
     fn span_starts(&self, s: &Fancy) -> bool {
         s.offset >= self.offset
     }
 
+    /// The label ends on this line (given that it applies).
     fn span_ends(&self, s: &Fancy) -> bool {
         s.offset + s.len >= self.offset && s.offset + s.len <= self.offset + self.length
     }
 }
 
+/// Which line of a label's text is written: its only one, the first of several, a later one.
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {
     SingleLine,
@@ -481,6 +489,7 @@ fn lines_by_char(
     lines
 }
 
+/// The decimal digits of `n` (the width of the line-number column).
 fn digits(n: usize) -> usize {
     let mut d = 1;
     let mut n = n / 10;
@@ -499,6 +508,7 @@ fn repeat(f: &mut String, c: char, n: usize) {
     f.extend(std::iter::repeat_n(c, n));
 }
 
+/// The line-number column of a line that is not a source line: ` ` then `·`.
 fn no_linum(f: &mut String, width: usize) {
     spaces(f, width + 2);
     f.push(VBAR_BREAK);
@@ -582,6 +592,8 @@ fn line_text(f: &mut String, text: &str) {
     f.push('\n');
 }
 
+/// The gutter on a source line: `╭─▶` where a multi-line label starts, `├─▶` (`╰─▶`) where one
+/// ends, `│` where one passes.
 fn line_gutter(f: &mut String, max_gutter: usize, line: &Line, labels: &[Fancy]) {
     if max_gutter == 0 {
         return;
@@ -623,6 +635,7 @@ fn line_gutter(f: &mut String, max_gutter: usize, line: &Line, labels: &[Fancy])
     );
 }
 
+/// The gutter on a line under the source: `│` for labels passing, `╰──` where one ends.
 fn highlight_gutter(f: &mut String, max_gutter: usize, line: &Line, labels: &[Fancy], mode: Mode) {
     if max_gutter == 0 {
         return;
@@ -654,6 +667,8 @@ fn highlight_gutter(f: &mut String, max_gutter: usize, line: &Line, labels: &[Fa
     spaces(f, (max_gutter + 3).saturating_sub(cols));
 }
 
+/// The underlines of the labels on one line (`───┬───`, `▲` for an empty span), then each
+/// label's text on a line of its own, the last label's first.
 fn single_line_highlights(
     f: &mut String,
     line: &Line,
@@ -725,6 +740,7 @@ fn single_line_highlights(
     }
 }
 
+/// One line of a label's text: bars down to the labels left of it, then `╰── text`.
 #[allow(clippy::too_many_arguments)]
 fn label_text(
     f: &mut String,
@@ -775,6 +791,7 @@ fn label_text(
     }
 }
 
+/// The text of a multi-line label, under the line where it ends.
 fn multi_line_end(
     f: &mut String,
     labels: &[Fancy],
@@ -807,6 +824,7 @@ fn multi_line_end(
     }
 }
 
+/// One line of a multi-line label's text, after its gutter.
 fn end_single(f: &mut String, ink: Ink, label: &str, mode: Mode) {
     let glyph = match mode {
         Mode::SingleLine => HBAR,
