@@ -150,7 +150,13 @@ pub(crate) struct Pretty<'a> {
     depth: usize,
 }
 
-impl Pretty<'_> {
+impl<'a> Pretty<'a> {
+    /// The buffer and the depth, for a writer of its own that writes what [`Pretty::write`]
+    /// would.
+    pub(crate) fn into_parts(self) -> (&'a mut Vec<u8>, usize) {
+        (self.out, self.depth)
+    }
+
     /// Appends `value` as `serde_json::to_writer_pretty` writes it at this depth of a
     /// document (the first line's indentation excepted: it is already written).
     pub(crate) fn write<S: serde::Serialize + ?Sized>(self, value: &S) -> std::io::Result<()> {
