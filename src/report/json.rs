@@ -153,7 +153,7 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
 /// the formatter's calls (JSON output at 10k: about 27,000 instructions a finding through
 /// serde, 20,600 so). `tests::findings_are_written_as_serde_json_writes_them` compares the two
 /// on findings of every shape and on every character that JSON escapes.
-struct PrettyJson<'a> {
+pub(super) struct PrettyJson<'a> {
     out: &'a mut Vec<u8>,
     /// The nesting level, counting the levels the value is written under.
     level: usize,
@@ -181,7 +181,7 @@ static ESCAPE: [u8; 256] = {
 };
 
 impl<'a> PrettyJson<'a> {
-    fn new(out: &'a mut Vec<u8>, depth: usize) -> Self {
+    pub(super) fn new(out: &'a mut Vec<u8>, depth: usize) -> Self {
         PrettyJson {
             out,
             level: depth,
@@ -199,13 +199,13 @@ impl<'a> PrettyJson<'a> {
         }
     }
 
-    fn open(&mut self, bracket: u8) {
+    pub(super) fn open(&mut self, bracket: u8) {
         self.level += 1;
         self.has_value = false;
         self.out.push(bracket);
     }
 
-    fn close(&mut self, bracket: u8) {
+    pub(super) fn close(&mut self, bracket: u8) {
         self.level -= 1;
         if self.has_value {
             self.out.push(b'\n');
@@ -218,7 +218,7 @@ impl<'a> PrettyJson<'a> {
 
     /// `"key": ` (given written out, quoted, with its colon and space) as the first entry of
     /// its object or a later one.
-    fn key(&mut self, first: bool, quoted: &[u8]) {
+    pub(super) fn key(&mut self, first: bool, quoted: &[u8]) {
         self.out
             .extend_from_slice(if first { b"\n" } else { b",\n" });
         self.indent();
@@ -226,7 +226,12 @@ impl<'a> PrettyJson<'a> {
         self.has_value = true;
     }
 
-    fn element(&mut self, first: bool) {
+    /// Bytes as they are (a map's `": "` between a key written as a string and its value).
+    pub(super) fn raw(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+
+    pub(super) fn element(&mut self, first: bool) {
         self.out
             .extend_from_slice(if first { b"\n" } else { b",\n" });
         self.indent();
@@ -235,7 +240,7 @@ impl<'a> PrettyJson<'a> {
 
     /// A JSON string, escaped as `serde_json` escapes it: `"`, `\\`, and the C0 controls
     /// (`\b`, `\t`, `\n`, `\f`, `\r` by name, others as `\u00XX` in lower-case hex).
-    fn string(&mut self, s: &str) {
+    pub(super) fn string(&mut self, s: &str) {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let bytes = s.as_bytes();
         self.out.reserve(bytes.len() + 2);
@@ -260,7 +265,7 @@ impl<'a> PrettyJson<'a> {
         self.out.push(b'"');
     }
 
-    fn number(&mut self, mut n: usize) {
+    pub(super) fn number(&mut self, mut n: usize) {
         // Digits from the last, into a buffer as long as the longest `usize`.
         let mut digits = [0u8; 20];
         let mut at = digits.len();
@@ -276,14 +281,14 @@ impl<'a> PrettyJson<'a> {
         self.out.extend_from_slice(&digits[at..]);
     }
 
-    fn optional(&mut self, s: Option<&str>) {
+    pub(super) fn optional(&mut self, s: Option<&str>) {
         match s {
             Some(s) => self.string(s),
             None => self.out.extend_from_slice(b"null"),
         }
     }
 
-    fn strings<S: AsRef<str>>(&mut self, items: &[S]) {
+    pub(super) fn strings<S: AsRef<str>>(&mut self, items: &[S]) {
         self.open(b'[');
         for (i, s) in items.iter().enumerate() {
             self.element(i == 0);

@@ -158,7 +158,9 @@ impl<'a> Pretty<'a> {
     }
 
     /// Appends `value` as `serde_json::to_writer_pretty` writes it at this depth of a
-    /// document (the first line's indentation excepted: it is already written).
+    /// document (the first line's indentation excepted: it is already written): the reference
+    /// the tests compare JSON and SARIF output's own writer (`json::PrettyJson`) with.
+    #[cfg(test)]
     pub(crate) fn write<S: serde::Serialize + ?Sized>(self, value: &S) -> std::io::Result<()> {
         let formatter = Nested {
             base: self.depth,
@@ -174,12 +176,14 @@ impl<'a> Pretty<'a> {
 
 /// `serde_json::ser::PrettyFormatter` (two spaces a level) for a value written `base` levels
 /// deep in a document: the same bytes as the document written whole.
+#[cfg(test)]
 struct Nested {
     base: usize,
     current: usize,
     has_value: bool,
 }
 
+#[cfg(test)]
 impl Nested {
     fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
         const SPACES: &[u8; 64] = &[b' '; 64];
@@ -221,6 +225,7 @@ impl Nested {
     }
 }
 
+#[cfg(test)]
 impl serde_json::ser::Formatter for Nested {
     fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.open(w, b"[")

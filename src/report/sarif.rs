@@ -5,6 +5,7 @@
 //! test suite validates the output against the official OASIS schema.
 
 use super::docs::Entry;
+use super::json::PrettyJson;
 use super::location::Location;
 use super::Input;
 use crate::baseline;
@@ -160,6 +161,108 @@ struct Region {
     byte_length: usize,
 }
 
+/// A result written as `serde_json::to_writer_pretty` writes [`SarifResult`] at a depth of the
+/// document (`json::PrettyJson`, as JSON output writes its findings);
+/// `tests::results_are_written_as_serde_json_writes_them` compares the two.
+fn write_result(w: &mut PrettyJson<'_>, r: &SarifResult<'_>) {
+    w.open(b'{');
+    w.key(true, b"\"ruleId\": ");
+    w.string(r.rule_id);
+    w.key(false, b"\"ruleIndex\": ");
+    w.number(r.rule_index);
+    w.key(false, b"\"level\": ");
+    w.string(r.level);
+    w.key(false, b"\"message\": ");
+    write_message(w, &r.message.text);
+    w.key(false, b"\"locations\": ");
+    write_locations(w, &r.locations);
+    if !r.related_locations.is_empty() {
+        w.key(false, b"\"relatedLocations\": ");
+        write_locations(w, &r.related_locations);
+    }
+    w.key(false, b"\"partialFingerprints\": ");
+    w.open(b'{');
+    // A map of one entry in align's results; written in its own order otherwise.
+    for (i, (key, value)) in r.partial_fingerprints.iter().enumerate() {
+        w.element(i == 0);
+        w.string(key);
+        w.raw(b": ");
+        w.string(value);
+    }
+    w.close(b'}');
+    if let Some(state) = r.baseline_state {
+        w.key(false, b"\"baselineState\": ");
+        w.string(state);
+    }
+    w.key(false, b"\"properties\": ");
+    w.open(b'{');
+    w.key(true, b"\"slug\": ");
+    w.string(r.properties.slug);
+    w.key(false, b"\"nodes\": ");
+    w.strings(r.properties.nodes);
+    if let Some(relation) = r.properties.relation {
+        w.key(false, b"\"relation\": ");
+        w.string(relation);
+    }
+    if let Some(help) = &r.properties.help {
+        w.key(false, b"\"help\": ");
+        w.string(help);
+    }
+    w.close(b'}');
+    w.close(b'}');
+}
+
+fn write_message(w: &mut PrettyJson<'_>, text: &str) {
+    w.open(b'{');
+    w.key(true, b"\"text\": ");
+    w.string(text);
+    w.close(b'}');
+}
+
+fn write_locations(w: &mut PrettyJson<'_>, locations: &[SarifLocation<'_>]) {
+    w.open(b'[');
+    for (i, l) in locations.iter().enumerate() {
+        w.element(i == 0);
+        w.open(b'{');
+        let mut first = true;
+        if let Some(id) = l.id {
+            w.key(true, b"\"id\": ");
+            w.number(id);
+            first = false;
+        }
+        w.key(first, b"\"physicalLocation\": ");
+        w.open(b'{');
+        w.key(true, b"\"artifactLocation\": ");
+        w.open(b'{');
+        w.key(true, b"\"uri\": ");
+        w.string(l.physical_location.artifact_location.uri);
+        w.close(b'}');
+        let region = &l.physical_location.region;
+        w.key(false, b"\"region\": ");
+        w.open(b'{');
+        w.key(true, b"\"startLine\": ");
+        w.number(region.start_line);
+        w.key(false, b"\"startColumn\": ");
+        w.number(region.start_column);
+        w.key(false, b"\"endLine\": ");
+        w.number(region.end_line);
+        w.key(false, b"\"endColumn\": ");
+        w.number(region.end_column);
+        w.key(false, b"\"byteOffset\": ");
+        w.number(region.byte_offset);
+        w.key(false, b"\"byteLength\": ");
+        w.number(region.byte_length);
+        w.close(b'}');
+        w.close(b'}');
+        if let Some(message) = &l.message {
+            w.key(false, b"\"message\": ");
+            write_message(w, &message.text);
+        }
+        w.close(b'}');
+    }
+    w.close(b']');
+}
+
 /// A SARIF `level` for a severity.
 pub fn level(severity: Severity) -> &'static str {
     match severity {
@@ -288,7 +391,9 @@ fn render_unbuffered<'a>(input: &Input<'a>, out: &mut dyn Write) -> io::Result<(
     // Item `i` is taken from `findings` itself (the same finding), so that the result may
     // borrow from it for as long as the input lives.
     super::splice_pretty(out, &skeleton, "results", 3, findings, |i, _, p| {
-        p.write(&result(i, &findings[i]))
+        let (buf, depth) = p.into_parts();
+        write_result(&mut PrettyJson::new(buf, depth), &result(i, &findings[i]));
+        Ok(())
     })?;
     writeln!(out)
 }
@@ -379,6 +484,71 @@ pub fn uri(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sarif_location<'a>(
+        uri: &'a str,
+        n: usize,
+        id: Option<usize>,
+        message: Option<&'a str>,
+    ) -> SarifLocation<'a> {
+        SarifLocation {
+            id,
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation { uri },
+                region: Region {
+                    start_line: n + 1,
+                    start_column: n % 9 + 1,
+                    end_line: n + 3,
+                    end_column: 2,
+                    byte_offset: n * 17,
+                    byte_length: usize::MAX - n,
+                },
+            },
+            message: message.map(|text| Message { text: text.into() }),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1024))]
+        /// Any texts, related places or none, optional fields present or not, at any depth:
+        /// the bytes `serde_json` writes for the result.
+        #[test]
+        fn results_are_written_as_serde_json_writes_them(
+            texts in proptest::collection::vec("[\\x00-\\x1f\"\\\\/a-z \\x7f医療“”]{0,10}", 6),
+            nodes in proptest::collection::vec("[A-Za-z0-9.\"]{0,6}", 0..4),
+            related in 0usize..4,
+            some in proptest::collection::vec(proptest::bool::ANY, 3),
+            depth in 0usize..5,
+            n in 0usize..100_000,
+        ) {
+            let r = SarifResult {
+                rule_id: &texts[0],
+                rule_index: n % 40,
+                level: "warning",
+                message: Message { text: Cow::Borrowed(&texts[1]) },
+                locations: vec![sarif_location(&texts[2], n, None, None)],
+                related_locations: (0..related)
+                    .map(|i| sarif_location(&texts[3], n + i, Some(i + 1), Some(&texts[i])))
+                    .collect(),
+                partial_fingerprints: HashMap::from([(FINGERPRINT_KEY, texts[4].clone())]),
+                baseline_state: some[0].then_some("new"),
+                properties: ResultProperties {
+                    slug: &texts[5],
+                    nodes: &nodes,
+                    relation: some[1].then_some(texts[2].as_str()),
+                    help: some[2].then(|| Cow::Borrowed(texts[3].as_str())),
+                },
+            };
+            let mut theirs = Vec::new();
+            super::super::Pretty { out: &mut theirs, depth }.write(&r).expect("serialized");
+            let mut ours = Vec::new();
+            write_result(&mut PrettyJson::new(&mut ours, depth), &r);
+            proptest::prop_assert_eq!(
+                String::from_utf8_lossy(&ours),
+                String::from_utf8_lossy(&theirs)
+            );
+        }
+    }
 
     #[test]
     fn paths_become_uri_references() {
