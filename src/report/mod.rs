@@ -16,6 +16,7 @@ pub mod json;
 pub mod junit;
 pub mod location;
 pub mod markdown;
+mod pretty;
 pub mod rules_json;
 pub mod sarif;
 pub mod statistics;
@@ -151,15 +152,14 @@ pub(crate) struct Pretty<'a> {
 }
 
 impl<'a> Pretty<'a> {
-    /// The buffer and the depth, for a writer of its own that writes what [`Pretty::write`]
-    /// would.
-    pub(crate) fn into_parts(self) -> (&'a mut Vec<u8>, usize) {
-        (self.out, self.depth)
+    /// A writer of the item by hand, that writes what [`Pretty::write`] would.
+    pub(crate) fn json(self) -> pretty::PrettyJson<'a> {
+        pretty::PrettyJson::new(self.out, self.depth)
     }
 
     /// Appends `value` as `serde_json::to_writer_pretty` writes it at this depth of a
     /// document (the first line's indentation excepted: it is already written): the reference
-    /// the tests compare JSON and SARIF output's own writer (`json::PrettyJson`) with.
+    /// the tests compare JSON and SARIF output's own writer (`pretty::PrettyJson`) with.
     #[cfg(test)]
     pub(crate) fn write<S: serde::Serialize + ?Sized>(self, value: &S) -> std::io::Result<()> {
         let formatter = Nested {

@@ -5,8 +5,8 @@
 //! test suite validates the output against the official OASIS schema.
 
 use super::docs::Entry;
-use super::json::PrettyJson;
 use super::location::Location;
+use super::pretty::PrettyJson;
 use super::Input;
 use crate::baseline;
 use crate::config::Level;
@@ -162,7 +162,7 @@ struct Region {
 }
 
 /// A result written as `serde_json::to_writer_pretty` writes [`SarifResult`] at a depth of the
-/// document (`json::PrettyJson`, as JSON output writes its findings);
+/// document, through [`PrettyJson`] (as JSON output writes its findings);
 /// `tests::results_are_written_as_serde_json_writes_them` compares the two.
 fn write_result(w: &mut PrettyJson<'_>, r: &SarifResult<'_>) {
     w.open(b'{');
@@ -391,8 +391,7 @@ fn render_unbuffered<'a>(input: &Input<'a>, out: &mut dyn Write) -> io::Result<(
     // Item `i` is taken from `findings` itself (the same finding), so that the result may
     // borrow from it for as long as the input lives.
     super::splice_pretty(out, &skeleton, "results", 3, findings, |i, _, p| {
-        let (buf, depth) = p.into_parts();
-        write_result(&mut PrettyJson::new(buf, depth), &result(i, &findings[i]));
+        write_result(&mut p.json(), &result(i, &findings[i]));
         Ok(())
     })?;
     writeln!(out)
@@ -539,13 +538,9 @@ mod tests {
                     help: some[2].then(|| Cow::Borrowed(texts[3].as_str())),
                 },
             };
-            let mut theirs = Vec::new();
-            super::super::Pretty { out: &mut theirs, depth }.write(&r).expect("serialized");
-            let mut ours = Vec::new();
-            write_result(&mut PrettyJson::new(&mut ours, depth), &r);
             proptest::prop_assert_eq!(
-                String::from_utf8_lossy(&ours),
-                String::from_utf8_lossy(&theirs)
+                super::super::pretty::written(depth, |w| write_result(w, &r)),
+                super::super::pretty::reference(&r, depth)
             );
         }
     }

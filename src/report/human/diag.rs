@@ -7,11 +7,14 @@ use super::{CLIP_TEXT, HELP_MARK};
 use crate::diag::{Finding, Lang, Severity};
 use crate::report::sanitize::{for_terminal, line};
 use crate::source::FileId;
-use miette::{Diagnostic, LabeledSpan, SourceCode, SourceSpan};
+#[cfg(test)]
+use miette::{Diagnostic, SourceCode};
+use miette::{LabeledSpan, SourceSpan};
+#[cfg(test)]
 use std::fmt;
 
 /// One finding as a miette diagnostic: labels in the finding's file; labels in other files
-/// become related diagnostics, one per file.
+/// become related diagnostics, one per file (a `Diagnostic` for the tests' reference only).
 pub(super) struct Diag<'a> {
     pub(super) message: String,
     /// `ALN101 item-without-program`: the slug is what a waiver names.
@@ -151,20 +154,24 @@ pub(super) fn fits_one_line(text: &str, width: usize) -> bool {
     true
 }
 
+#[cfg(test)]
 impl fmt::Debug for Diag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
+#[cfg(test)]
 impl fmt::Display for Diag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
+#[cfg(test)]
 impl std::error::Error for Diag<'_> {}
 
+#[cfg(test)]
 impl Diagnostic for Diag<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         Some(Box::new(&self.code))
@@ -201,20 +208,24 @@ impl Diagnostic for Diag<'_> {
     }
 }
 
+#[cfg(test)]
 impl fmt::Debug for Related<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
+#[cfg(test)]
 impl fmt::Display for Related<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
+#[cfg(test)]
 impl std::error::Error for Related<'_> {}
 
+#[cfg(test)]
 impl Diagnostic for Related<'_> {
     fn severity(&self) -> Option<miette::Severity> {
         Some(miette::Severity::Advice)
