@@ -9,6 +9,7 @@
 //! The file is JSON (`align-baseline`, version 1), sorted, with the code, slug, nodes and
 //! messages of each entry so reviewers can read it in a diff; see docs/ci.md.
 
+use crate::base::Substr;
 use crate::diag::Code;
 use crate::diag::{Finding, Text};
 use crate::source::SourceSet;
@@ -184,7 +185,7 @@ impl Baseline {
                     fingerprint: fp,
                     code: f.code.clone(),
                     slug: f.slug.to_string(),
-                    nodes: f.nodes.clone(),
+                    nodes: f.nodes.iter().map(Substr::to_string).collect(),
                     relation: f.relation.as_deref().map(str::to_owned),
                     message: f.message.to_text(),
                     count: 1,
@@ -480,7 +481,7 @@ mod tests {
             Span::new(file, start, start + 1),
             Text::new("m", "メ"),
         );
-        f.nodes = nodes.iter().map(|s| (*s).to_owned()).collect();
+        f.nodes = nodes.iter().map(|s| Substr::from(*s)).collect();
         f
     }
 

@@ -404,14 +404,14 @@ fn build_model(
     let specs: Vec<_> = sources
         .files()
         .filter(|(_, f)| f.kind == SourceKind::Spec && f.valid)
-        .map(|(id, f)| (id, f.text.as_str()))
+        .map(|(id, f)| (id, &f.text))
         .collect();
     // Parse and lower each file in parallel; its syntax tree is dropped as soon as it is lowered.
     let lowered: Vec<_> = timing::time("parse and lower", || {
         specs
             .par_iter()
             .map(|(id, text)| {
-                let (ast, mut errs) = syntax::parse(*id, text);
+                let (ast, mut errs) = syntax::parse_shared(*id, text);
                 let (nodes, more) = model::lower(schema, ast);
                 errs.extend(more);
                 (*id, nodes, errs)
@@ -641,7 +641,7 @@ mod tests {
             let mut errors = loaded.findings;
             for (id, f) in sources.files() {
                 if f.kind == SourceKind::Spec && f.valid {
-                    let (ast, errs) = syntax::parse(id, &f.text);
+                    let (ast, errs) = syntax::parse_shared(id, &f.text);
                     let (nodes, more) = model::lower(&rules.schema, ast);
                     errors.extend(errs.into_iter().chain(more));
                     files.push((id, nodes));

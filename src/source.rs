@@ -3,6 +3,7 @@
 //! First stage of the pipeline. Paths that cannot be used are [`SourceError`]s (exit 2);
 //! a file that is readable but not UTF-8 is a content problem and becomes a [`Finding`].
 
+use crate::base::ArcStr;
 use crate::diag::{code, Finding, Lang, Span, Text};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -28,8 +29,9 @@ pub struct SourceFile {
     pub name: String,
     pub path: PathBuf,
     pub kind: SourceKind,
-    /// The text. A file that was not valid UTF-8 holds a lossy copy and is not parsed.
-    pub text: String,
+    /// The text. A file that was not valid UTF-8 holds a lossy copy and is not parsed. Shared:
+    /// the model's nodes keep their IDs, titles and references as views into it.
+    pub text: ArcStr,
     /// Whether `text` is the file's exact content (false for a lossy copy).
     pub valid: bool,
     /// Built on first use by [`SourceFile::new_lazy`]'s files, at once by [`SourceFile::new`]'s.
@@ -50,7 +52,13 @@ fn count_chars(bytes: &[u8]) -> usize {
 }
 
 impl SourceFile {
-    pub fn new(name: String, path: PathBuf, kind: SourceKind, text: String, valid: bool) -> Self {
+    pub fn new(
+        name: String,
+        path: PathBuf,
+        kind: SourceKind,
+        text: impl Into<ArcStr>,
+        valid: bool,
+    ) -> Self {
         let file = Self::new_lazy(name, path, kind, text, valid);
         file.starts();
         file
@@ -62,14 +70,14 @@ impl SourceFile {
         name: String,
         path: PathBuf,
         kind: SourceKind,
-        text: String,
+        text: impl Into<ArcStr>,
         valid: bool,
     ) -> Self {
         SourceFile {
             name,
             path,
             kind,
-            text,
+            text: text.into(),
             valid,
             line_starts: OnceLock::new(),
             char_marks: OnceLock::new(),
@@ -421,7 +429,7 @@ pub fn load_into(
     let read: Vec<Result<(SourceFile, Option<MakeFinding>), SourceError>> = files
         .into_par_iter()
         .map(|(name, path)| {
-            read_one(&name, &path, max_file_size).map(|bytes| decode(name, path, bytes))
+            read_one(&name, &path, max_file_size).map(|bytes| decode(name, path, &bytes))
         })
         .collect();
     for decoded in read {
@@ -764,7 +772,7 @@ fn open_nonblocking(path: &Path) -> io::Result<fs::File> {
 type MakeFinding = Box<dyn FnOnce(FileId) -> Finding + Send>;
 
 /// Decodes a spec file's bytes. Anything but UTF-8 gives a lossy copy and one finding.
-pub fn decode(name: String, path: PathBuf, bytes: Vec<u8>) -> (SourceFile, Option<MakeFinding>) {
+pub fn decode(name: String, path: PathBuf, bytes: &[u8]) -> (SourceFile, Option<MakeFinding>) {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let utf32 = bytes.starts_with(&[0xFF, 0xFE, 0, 0]);
         let enc = if utf32 { "UTF-32" } else { "UTF-16" };
@@ -785,7 +793,7 @@ pub fn decode(name: String, path: PathBuf, bytes: Vec<u8>) -> (SourceFile, Optio
         });
         return (file, Some(make));
     }
-    match String::from_utf8(bytes) {
+    match std::str::from_utf8(bytes) {
         // Line starts are found when a line or column of the file is first asked for: a run
         // that shows nothing of a file (`--quiet`, a file without findings) never scans it.
         Ok(text) => (
@@ -793,16 +801,15 @@ pub fn decode(name: String, path: PathBuf, bytes: Vec<u8>) -> (SourceFile, Optio
             None,
         ),
         Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let bad_len = e.utf8_error().error_len().unwrap_or(1);
-            let bytes = e.into_bytes();
+            let at = e.valid_up_to();
+            let bad_len = e.error_len().unwrap_or(1);
             let bad: Vec<String> = bytes[at..(at + bad_len).min(bytes.len())]
                 .iter()
                 .map(|b| format!("0x{b:02X}"))
                 .collect();
             let bad = bad.join(" ");
             // The lossy copy keeps offsets up to `at`; the bad sequence becomes U+FFFD (3 bytes).
-            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let text = String::from_utf8_lossy(bytes).into_owned();
             let file = SourceFile::new(name, path, SourceKind::Spec, text, false);
             let make: MakeFinding = Box::new(move |id| {
                 Finding::builtin(
@@ -895,7 +902,7 @@ mod tests {
             "a".into(),
             "a".into(),
             SourceKind::Spec,
-            "\u{feff}ab\n日本x".into(),
+            "\u{feff}ab\n日本x",
             true,
         );
         assert_eq!(f.line_col(3), (1, 1));
@@ -908,12 +915,11 @@ mod tests {
     fn a_lazy_file_answers_lines_and_columns_as_an_eager_one() {
         let text = "\u{feff}ab\r\n日本x\n\nlast";
         let file = |lazy: bool| {
-            let make = if lazy {
-                SourceFile::new_lazy
+            if lazy {
+                SourceFile::new_lazy("a".into(), "a".into(), SourceKind::Spec, text, true)
             } else {
-                SourceFile::new
-            };
-            make("a".into(), "a".into(), SourceKind::Spec, text.into(), true)
+                SourceFile::new("a".into(), "a".into(), SourceKind::Spec, text, true)
+            }
         };
         let (eager, lazy) = (file(false), file(true));
         assert!(lazy.line_starts.get().is_none());
@@ -970,11 +976,7 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_one_finding_at_the_bad_byte() {
-        let (file, make) = decode(
-            "a.align".into(),
-            "a.align".into(),
-            b"goal G1 \"a\xFFb\"".to_vec(),
-        );
+        let (file, make) = decode("a.align".into(), "a.align".into(), b"goal G1 \"a\xFFb\"");
         assert!(!file.valid);
         let f = make.unwrap()(FileId(0));
         assert_eq!(f.code, "ALN001");
@@ -1022,7 +1024,7 @@ mod tests {
 
     #[test]
     fn utf16_is_reported_at_offset_zero() {
-        let (_, make) = decode("a".into(), "a".into(), vec![0xFF, 0xFE, b'g', 0]);
+        let (_, make) = decode("a".into(), "a".into(), &[0xFF, 0xFE, b'g', 0]);
         let f = make.unwrap()(FileId(0));
         assert!(f.message.en().contains("UTF-16"));
         assert_eq!((f.span.start(), f.span.end()), (0, 0));

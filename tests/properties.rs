@@ -403,7 +403,7 @@ proptest! {
 
     #[test]
     fn p1_p2_p3_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
-        let (file, _) = decode("a.align".into(), "a.align".into(), bytes);
+        let (file, _) = decode("a.align".into(), "a.align".into(), &bytes);
         assert_lossless(&file.text);
         parse_checked(&file.text);
     }
@@ -568,10 +568,10 @@ fn p2_spans_are_sound_on_every_fixture_and_spec() {
             } else if path.extension().is_some_and(|e| e == "align") {
                 let bytes = std::fs::read(&path).unwrap();
                 let name = path.to_string_lossy().into_owned();
-                let (file, _) = decode(name.clone(), path.clone(), bytes);
+                let (file, _) = decode(name.clone(), path.clone(), &bytes);
                 assert_lossless(&file.text);
                 parse_checked(&file.text);
-                let run = check(&[(name, file.text.clone())]);
+                let run = check(&[(name, file.text.to_string())]);
                 for f in &run.findings {
                     let src = run.sources.get(f.span.file);
                     assert!(

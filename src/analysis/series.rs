@@ -78,7 +78,7 @@ pub fn points(node: &Node, key: KeyId) -> Option<Vec<Point>> {
         .iter()
         .filter_map(|p| {
             Some(Point {
-                label: p.label.clone(),
+                label: p.label.to_string(),
                 year: p.year?,
                 value: p.value.value,
                 percent: p.value.percent,

@@ -21,6 +21,16 @@ pub fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
+/// The bytes `start..end` of `text` as a view sharing its buffer (no copy); an empty string if
+/// the range is not one of `text`'s (out of bounds, or not on character boundaries).
+pub fn substr(text: &ArcStr, start: usize, end: usize) -> Substr {
+    if text.get(start..end).is_some() {
+        text.substr(start..end)
+    } else {
+        Substr::new()
+    }
+}
+
 /// The length of the chunks that split `len` items over the cores for rayon: about four per
 /// core, so that uneven chunks even out, and at least `min`, so that a small input stays in
 /// one chunk.
@@ -28,6 +38,7 @@ pub fn chunk_len(len: usize, min: usize) -> usize {
     (len / (rayon::current_num_threads() * 4)).max(min).max(1)
 }
 
+pub use arcstr::{ArcStr, Substr};
 pub use date::Date;
 pub use span::{FileId, Span};
 pub use text::{or_list, with_article, Lang, StaticText, Text};
@@ -35,6 +46,21 @@ pub use text::{or_list, with_article, Lang, StaticText, Text};
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A view reads as the bytes it was cut from and shares the text; a range that is not the
+    /// text's gives an empty string, never a panic.
+    #[test]
+    fn substrings_share_their_text_and_never_panic() {
+        let text = ArcStr::from("item I1 “治験”");
+        let id = substr(&text, 5, 7);
+        assert_eq!(id, "I1");
+        assert!(std::ptr::eq(id.parent().as_ptr(), text.as_ptr()));
+        assert_eq!(substr(&text, 11, 17), "治験");
+        assert_eq!(substr(&text, 11, 12), "", "inside a character");
+        assert_eq!(substr(&text, 7, 5), "", "backwards");
+        assert_eq!(substr(&text, 0, 99), "", "past the end");
+        assert_eq!(substr(&text, 0, 0), "");
+    }
 
     #[test]
     fn line_starts_follow_each_newline_whatever_the_characters_before() {

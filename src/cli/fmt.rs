@@ -223,14 +223,14 @@ fn same_findings(
             .filter(|(_, f)| f.kind == SourceKind::Spec && f.valid)
     };
     let before: Vec<(String, String)> = specs()
-        .map(|(_, f)| (f.name.clone(), f.text.clone()))
+        .map(|(_, f)| (f.name.clone(), f.text.to_string()))
         .collect();
     let after: Vec<(String, String)> = specs()
         .map(|(id, f)| {
             let text = changed
                 .iter()
                 .find(|(c, _, _)| *c == id)
-                .map_or_else(|| f.text.clone(), |(_, t, _)| t.clone());
+                .map_or_else(|| f.text.to_string(), |(_, t, _)| t.clone());
             (f.name.clone(), text)
         })
         .collect();

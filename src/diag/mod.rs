@@ -4,7 +4,7 @@ pub mod code;
 pub mod message;
 pub mod summary;
 
-pub use crate::base::{or_list, with_article, Lang, Span, StaticText, Text};
+pub use crate::base::{or_list, with_article, Lang, Span, StaticText, Substr, Text};
 pub use code::Code;
 pub use message::{Message, Values};
 use std::fmt;
@@ -140,8 +140,9 @@ pub struct Finding {
     pub labels: Vec<Label>,
     /// How to fix it.
     pub help: Option<Message>,
-    /// IDs of the spec nodes involved, primary first.
-    pub nodes: Vec<String>,
+    /// IDs of the spec nodes involved, primary first (views into the files' texts, like the
+    /// model's IDs).
+    pub nodes: Vec<Substr>,
     /// The relation involved, if any (e.g. `covers`), for fingerprints: the schema's shared
     /// name.
     pub relation: Option<Code>,
@@ -200,13 +201,13 @@ impl Finding {
     }
 
     #[must_use]
-    pub fn with_node(mut self, id: impl Into<String>) -> Self {
+    pub fn with_node(mut self, id: impl IntoNodeId) -> Self {
         // Most findings name one node: room for exactly one at first (a first push would make
         // room for four), a smaller finding for the same work; later pushes grow as usual.
         if self.nodes.capacity() == 0 {
             self.nodes.reserve_exact(1);
         }
-        self.nodes.push(id.into());
+        self.nodes.push(id.into_node_id());
         self
     }
 
@@ -224,6 +225,42 @@ impl Finding {
     pub fn with_relation(mut self, relation: impl Into<Code>) -> Self {
         self.relation = Some(relation.into());
         self
+    }
+}
+
+/// What [`Finding::with_node`] takes: a model's ID, shared (a view into its file, cloned
+/// without a copy), or an ID written out (copied once).
+pub trait IntoNodeId {
+    fn into_node_id(self) -> Substr;
+}
+
+impl IntoNodeId for Substr {
+    fn into_node_id(self) -> Substr {
+        self
+    }
+}
+
+impl IntoNodeId for &Substr {
+    fn into_node_id(self) -> Substr {
+        self.clone()
+    }
+}
+
+impl IntoNodeId for &str {
+    fn into_node_id(self) -> Substr {
+        Substr::from(self)
+    }
+}
+
+impl IntoNodeId for String {
+    fn into_node_id(self) -> Substr {
+        Substr::from(self)
+    }
+}
+
+impl IntoNodeId for &String {
+    fn into_node_id(self) -> Substr {
+        Substr::from(self.as_str())
     }
 }
 

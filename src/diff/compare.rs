@@ -9,6 +9,7 @@ use super::{
     Change, Changed, CoverageChange, CoverageKind, DeclRef, Diff, FindingRef, Link, Moved, Place,
     Renamed, SideInfo, Suspect,
 };
+use crate::base::Substr;
 use crate::baseline;
 use crate::diag::Code;
 use crate::diag::{Finding, Span};
@@ -337,7 +338,7 @@ fn findings(
         .iter()
         .map(|f| {
             let mut renamed = f.clone();
-            renamed.nodes = f.nodes.iter().map(|n| to_new(n)).collect();
+            renamed.nodes = f.nodes.iter().map(|n| Substr::from(to_new(n))).collect();
             baseline::fingerprint(&renamed, os)
         })
         .collect();
@@ -369,7 +370,7 @@ fn findings(
         slug: f.slug.to_string(),
         severity: f.severity,
         message: f.message.to_text(),
-        nodes: f.nodes.clone(),
+        nodes: f.nodes.iter().map(Substr::to_string).collect(),
         fingerprint: fp.to_owned(),
         at: place(f.span, sources),
     };

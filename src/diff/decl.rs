@@ -100,7 +100,7 @@ pub fn value_text(v: &AttrValue) -> String {
         AttrValue::Date(d) => d.to_string(),
         AttrValue::Bool(b) => b.to_string(),
         AttrValue::Range(r) => format!("{}..{}", ast_value_text(&r.0), ast_value_text(&r.1)),
-        AttrValue::Tag(t) | AttrValue::Enum(t) => t.clone(),
+        AttrValue::Tag(t) | AttrValue::Enum(t) => t.to_string(),
         AttrValue::Tags(ts) => {
             let mut ts: Vec<&str> = ts.iter().map(|(t, _)| t.as_str()).collect();
             ts.sort_unstable();
@@ -136,7 +136,7 @@ fn ast_value_text(v: &ast::Value) -> String {
         ValueKind::Number(n) => number_text(n),
         ValueKind::Date(d) => d.to_string(),
         ValueKind::Bool(b) => b.to_string(),
-        ValueKind::Ident(t) => t.clone(),
+        ValueKind::Ident(t) => t.to_string(),
         ValueKind::Range(a, b) => format!("{}..{}", ast_value_text(a), ast_value_text(b)),
         ValueKind::List(items) => {
             let items: Vec<String> = items.iter().map(ast_value_text).collect();

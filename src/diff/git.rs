@@ -264,7 +264,7 @@ pub fn load(commit: &Commit, paths: &[PathBuf], max_file_size: u64) -> Result<Lo
     let blobs = cat_blobs(&readable)?;
     for (e, bytes) in readable.into_iter().zip(blobs) {
         let name = line(&e.path).into_owned();
-        let (file, finding) = source::decode(name, PathBuf::from(&e.path), bytes);
+        let (file, finding) = source::decode(name, PathBuf::from(&e.path), &bytes);
         let id = loaded.sources.add(file);
         if let Some(make) = finding {
             loaded.findings.push(make(id));

@@ -64,7 +64,7 @@ fn findings(files: &[(String, String)], load: LoadRules<'_>) -> Result<Vec<Seen>
                 run.sources.get(f.span.file).name.clone(),
                 f.code.to_string(),
                 f.message.get(crate::base::Lang::En).into_owned(),
-                f.nodes.clone(),
+                f.nodes.iter().map(ToString::to_string).collect(),
             )
         })
         .collect();

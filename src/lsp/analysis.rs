@@ -9,7 +9,7 @@
 
 use super::position::LineIndex;
 use crate::base::span::Span;
-use crate::base::timing;
+use crate::base::{timing, ArcStr};
 use crate::config::{Config, Overrides};
 use crate::diag::{Finding, Lang};
 use crate::engine;
@@ -74,7 +74,7 @@ pub(crate) fn read_disk(roots: &[PathBuf], max_file_size: u64) -> DiskScan {
         .files()
         .map(|(id, f)| DiskFile {
             path: f.path.clone(),
-            text: f.text.clone(),
+            text: f.text.to_string(),
             valid: f.valid,
             finding: findings.remove(&id),
         })
@@ -89,11 +89,11 @@ pub(crate) fn read_disk(roots: &[PathBuf], max_file_size: u64) -> DiskScan {
 }
 
 /// Decodes a file's bytes as the loader does (for a file re-read after it was closed).
-pub(crate) fn decode(path: &Path, bytes: Vec<u8>) -> DiskFile {
+pub(crate) fn decode(path: &Path, bytes: &[u8]) -> DiskFile {
     let (file, make) = source::decode(path.display().to_string(), path.to_path_buf(), bytes);
     DiskFile {
         path: path.to_path_buf(),
-        text: file.text,
+        text: file.text.to_string(),
         valid: file.valid,
         finding: make.map(|m| m(FileId(0))),
     }
@@ -301,10 +301,12 @@ impl Analysis {
 
 /// A file's lowering, kept while its text is unchanged.
 struct Lowered {
-    /// The schema, file ID and validity it was lowered with (hashed), and the text: compared
-    /// as they are, which costs less than hashing every file's text on each edit.
+    /// The schema, file ID and validity it was lowered with (hashed), and the text (compared
+    /// as it is when the run's source is made, which costs less than hashing every file's text
+    /// on each edit; an unchanged file's source is this very text).
     key: u64,
-    text: Box<str>,
+    /// The text the nodes are views into (the run's source of the file, shared).
+    text: ArcStr,
     nodes: Arc<Vec<Node>>,
     findings: Arc<Vec<Finding>>,
     lines: Arc<LineIndex>,
@@ -373,7 +375,7 @@ impl Analyzer {
             let files = sources
                 .files()
                 .skip(base)
-                .map(|(_, f)| (f.name.clone(), f.path.clone(), f.text.clone(), f.valid))
+                .map(|(_, f)| (f.name.clone(), f.path.clone(), f.text.to_string(), f.valid))
                 .collect();
             self.rules = Some(LoadedRules {
                 dir: dir.cloned(),
@@ -490,11 +492,17 @@ impl Analyzer {
 
         let mut specs = Vec::new();
         for spec in &inputs.specs {
+            // An unchanged file keeps the text its cached nodes are views into: no copy, and
+            // the cache's check below is a comparison of two pointers.
+            let text = match self.cache.get(spec.path) {
+                Some(c) if *c.text == *spec.text => c.text.clone(),
+                _ => ArcStr::from(spec.text),
+            };
             let file = SourceFile::new_lazy(
                 spec.name.clone(),
                 spec.path.to_path_buf(),
                 SourceKind::Spec,
-                spec.text.to_owned(),
+                text,
                 spec.valid,
             );
             if config
@@ -526,16 +534,16 @@ impl Analyzer {
         let fresh: Vec<(PathBuf, Lowered)> = specs
             .par_iter()
             .zip(keys.par_iter())
-            .filter(|((_, spec), key)| {
-                self.cache
-                    .get(spec.path)
-                    .is_none_or(|c| c.key != **key || *c.text != *spec.text)
+            .filter(|((id, spec), key)| {
+                self.cache.get(spec.path).is_none_or(|c| {
+                    c.key != **key || !ArcStr::ptr_eq(&c.text, &sources.get(*id).text)
+                })
             })
             .map(|((id, spec), key)| {
                 let (nodes, errs) = match schema {
                     // Offsets are 32-bit: an open document past 4 GiB is not parsed.
                     Some(schema) if spec.valid && spec.text.len() <= Span::MAX_OFFSET => {
-                        let (ast, mut errs) = syntax::parse(*id, spec.text);
+                        let (ast, mut errs) = syntax::parse_shared(*id, &sources.get(*id).text);
                         let (nodes, more) = model::lower(schema, ast);
                         errs.extend(more);
                         (nodes, errs)
@@ -544,7 +552,7 @@ impl Analyzer {
                 };
                 let lowered = Lowered {
                     key: *key,
-                    text: spec.text.into(),
+                    text: sources.get(*id).text.clone(),
                     nodes: Arc::new(nodes),
                     findings: Arc::new(errs),
                     lines: Arc::new(LineIndex::new(spec.text)),
@@ -665,6 +673,7 @@ fn by_file(nodes: Vec<Node>) -> HashMap<FileId, Vec<Node>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::Substr;
 
     fn settings() -> Settings {
         Settings {
@@ -782,7 +791,7 @@ mod tests {
     /// The findings on every fifth node of `whole`, before the rest of `split` is checked
     /// (a node in a file not open is judged alone), are `whole`'s.
     fn findings_on_nodes_equal(split: &Analysis, whole: &Analysis, step: usize) {
-        let ids: Vec<&String> = whole
+        let ids: Vec<&Substr> = whole
             .model
             .iter()
             .flat_map(|m| &m.nodes)

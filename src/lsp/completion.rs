@@ -4,6 +4,7 @@
 
 use super::analysis::Analysis;
 use super::navigate::locate;
+use crate::base::Substr;
 use crate::diag::Lang;
 use crate::model::{KeyType, KindSchema, Model, Node};
 use lsp_types::{
@@ -265,7 +266,10 @@ fn ids(model: &Model, kinds: &[crate::model::KindId], word: &str) -> Vec<Complet
             sort_text: Some(format!("{i:06}")),
             ..item(
                 &n.id,
-                n.title.clone().filter(|t| !t.is_empty()),
+                n.title
+                    .as_ref()
+                    .map(Substr::to_string)
+                    .filter(|t| !t.is_empty()),
                 CompletionItemKind::REFERENCE,
             )
         })

@@ -4,6 +4,7 @@
 use super::analysis::Analysis;
 use super::diagnostics::range;
 use super::uri;
+use crate::base::Substr;
 use crate::model::{KindId, Node};
 use lsp_types::{
     DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse, Location, OneOf, SymbolKind,
@@ -47,8 +48,12 @@ pub(crate) fn document(a: &Analysis, p: &DocumentSymbolParams) -> Option<Documen
 fn symbol(a: &Analysis, n: &Node) -> Option<DocumentSymbol> {
     #[allow(deprecated)]
     Some(DocumentSymbol {
-        name: n.id.clone(),
-        detail: n.title.clone().filter(|t| !t.is_empty()),
+        name: n.id.to_string(),
+        detail: n
+            .title
+            .as_ref()
+            .map(Substr::to_string)
+            .filter(|t| !t.is_empty()),
         kind: SymbolKind::OBJECT,
         tags: None,
         deprecated: None,
@@ -112,7 +117,7 @@ pub(crate) fn workspace(
             Some(WorkspaceSymbol {
                 name: match n.title.as_deref().filter(|t| !t.is_empty()) {
                     Some(t) => format!("{} {t}", n.id),
-                    None => n.id.clone(),
+                    None => n.id.to_string(),
                 },
                 kind: SymbolKind::OBJECT,
                 tags: None,

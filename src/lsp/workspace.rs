@@ -102,8 +102,8 @@ impl Workspace {
         }
         let max = self.max_file_size;
         match (read_file(path, FileKind::Spec { max }), index) {
-            (Ok(bytes), Some(i)) => self.disk.files[i] = analysis::decode(path, bytes),
-            (Ok(bytes), None) => self.disk.files.push(analysis::decode(path, bytes)),
+            (Ok(bytes), Some(i)) => self.disk.files[i] = analysis::decode(path, &bytes),
+            (Ok(bytes), None) => self.disk.files.push(analysis::decode(path, &bytes)),
             (Err(e), index) => {
                 if let Some(i) = index {
                     self.disk.files.remove(i);

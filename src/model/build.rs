@@ -3,7 +3,7 @@
 
 use super::suggest::suggest;
 use super::{Attr, AttrValue, KeySchema, KeyType, KindSchema, Node, Schema, SeriesPoint, Waiver};
-use crate::diag::{code, Finding, Span, Text};
+use crate::diag::{code, Finding, Span, Substr, Text};
 use crate::syntax::ast::{self, ValueKind};
 
 /// The key every kind takes for waivers.
@@ -380,7 +380,7 @@ fn typed(schema: &Schema, key: &KeySchema, entry: &mut ast::Entry) -> Typed {
                 return Err(errs);
             }
             // Every item is an identifier: move them out.
-            let out: Vec<(String, Span)> = items
+            let out: Vec<(Substr, Span)> = items
                 .iter_mut()
                 .filter_map(|item| match &mut item.kind {
                     ValueKind::Ident(t) => Some((std::mem::take(t), item.span)),
@@ -394,7 +394,7 @@ fn typed(schema: &Schema, key: &KeySchema, entry: &mut ast::Entry) -> Typed {
             }
         }
         (KeyType::Enum(values), ValueKind::Ident(t)) => {
-            if values.contains(t) {
+            if values.iter().any(|v| v == t.as_str()) {
                 AttrValue::Enum(std::mem::take(t))
             } else {
                 let mut f = wrong(span, &format!("`{t}`"), None);

@@ -15,7 +15,7 @@ pub use graph::{Edge, Graph};
 pub use resolve::SuggestMemo;
 pub use schema::{KeyId, KeySchema, KeyType, KindId, KindSchema, Schema};
 
-use crate::base::timing;
+use crate::base::{timing, Substr};
 use crate::diag::{Finding, Span};
 use crate::source::FileId;
 use crate::syntax::ast::{self, Date};
@@ -130,9 +130,11 @@ impl NodeIx {
 /// A declaration, typed by its kind's schema.
 #[derive(Clone, Debug)]
 pub struct Node {
-    pub id: String,
+    /// Views into the file's text (see [`Substr`]): a node costs no string of its own unless a
+    /// value was read as something else than it is written.
+    pub id: Substr,
     pub kind: KindId,
-    pub title: Option<String>,
+    pub title: Option<Substr>,
     /// The whole declaration.
     pub span: Span,
     /// The ID token.
@@ -153,7 +155,7 @@ impl Node {
     /// The node's tags under `key` (a `tag` or `tags` key).
     pub fn tags(&self, key: KeyId) -> impl Iterator<Item = &str> + '_ {
         // Borrowed, not collected: rules ask for tags once per node and source they compare.
-        let (one, many): (Option<&str>, &[(String, Span)]) = match self.attr(key).map(|a| &a.value)
+        let (one, many): (Option<&str>, &[(Substr, Span)]) = match self.attr(key).map(|a| &a.value)
         {
             Some(AttrValue::Tag(t)) => (Some(t.as_str()), &[]),
             Some(AttrValue::Tags(ts)) => (None, ts.as_slice()),
@@ -200,24 +202,24 @@ pub struct Attr {
 /// A typed value.
 #[derive(Clone, Debug)]
 pub enum AttrValue {
-    Str(String),
+    Str(Substr),
     Number(ast::Number),
     Date(Date),
     Bool(bool),
     /// Boxed: ranges are rare, and inline they would double the size of every value.
     Range(Box<(ast::Value, ast::Value)>),
-    Tag(String),
-    Tags(Vec<(String, Span)>),
-    Enum(String),
+    Tag(Substr),
+    Tags(Vec<(Substr, Span)>),
+    Enum(Substr),
     /// References, resolved into graph edges; kept here with their spans.
-    Refs(Vec<(String, Span)>),
+    Refs(Vec<(Substr, Span)>),
     Series(Vec<SeriesPoint>),
 }
 
 /// One value of a series block: `FY2022 148`.
 #[derive(Clone, Debug)]
 pub struct SeriesPoint {
-    pub label: String,
+    pub label: Substr,
     /// The fiscal year of a `FY2022` label.
     pub year: Option<i32>,
     pub value: ast::Number,
@@ -227,9 +229,9 @@ pub struct SeriesPoint {
 /// `allow RULE "reason" until DATE` on a declaration.
 #[derive(Clone, Debug)]
 pub struct Waiver {
-    pub rule: String,
+    pub rule: Substr,
     pub rule_span: Span,
-    pub reason: String,
+    pub reason: Substr,
     pub until: Date,
     pub span: Span,
 }
@@ -320,7 +322,7 @@ mod tests {
 
     fn node(id: &str) -> Node {
         Node {
-            id: id.to_owned(),
+            id: Substr::from(id),
             kind: KindId(0),
             title: None,
             span: Span::new(crate::base::FileId(0), 0, 0),

@@ -3,6 +3,7 @@
 
 use super::suggest::{suggest_scan, Index, MAX_CANDIDATES, MAX_TOTAL_CANDIDATES};
 use super::{AttrValue, Edge, Graph, KeyId, Model, Node, NodeIx, Schema};
+use crate::base::Substr;
 use crate::diag::{code, with_article, Finding, Text};
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -447,7 +448,7 @@ pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
                 );
             }
         }
-        let mut ids: Vec<String> = path.iter().map(|&n| model.nodes[n].id.clone()).collect();
+        let mut ids: Vec<Substr> = path.iter().map(|&n| model.nodes[n].id.clone()).collect();
         ids.pop();
         f.nodes = ids;
         findings.push(f);

@@ -1049,7 +1049,7 @@ impl<'a> Ctx<'a> {
                                 .collect(),
                             incoming: self.incoming(n),
                             series: if Some(k) == series_kind {
-                                series_rows.remove(&node.id)
+                                series_rows.remove(node.id.as_str())
                             } else {
                                 None
                             },
@@ -1256,7 +1256,7 @@ fn group_rows(ctx: &Ctx<'_>, rows: &[RowData], groups: &[Vec<NodeIx>]) -> Vec<Gr
 /// A value as written, for tables: lists joined with `, `.
 pub fn attr_text(v: &AttrValue) -> String {
     match v {
-        AttrValue::Str(s) | AttrValue::Tag(s) | AttrValue::Enum(s) => s.clone(),
+        AttrValue::Str(s) | AttrValue::Tag(s) | AttrValue::Enum(s) => s.to_string(),
         AttrValue::Number(n) => number_text(n.value, n.percent),
         AttrValue::Date(d) => d.to_string(),
         AttrValue::Bool(b) => b.to_string(),
@@ -1286,7 +1286,7 @@ fn number_text(x: f64, percent: bool) -> String {
 
 fn value_text(v: &Value) -> String {
     match &v.kind {
-        ValueKind::Str(s) | ValueKind::Ident(s) => s.clone(),
+        ValueKind::Str(s) | ValueKind::Ident(s) => s.to_string(),
         ValueKind::Number(n) => number_text(n.value, n.percent),
         ValueKind::Date(d) => d.to_string(),
         ValueKind::Bool(b) => b.to_string(),

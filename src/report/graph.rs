@@ -6,6 +6,7 @@
 use super::sanitize::line as sanitized;
 use super::Input;
 use crate::base::Lang;
+use crate::base::Substr;
 use crate::diag::Severity;
 use crate::model::NodeIx;
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -103,7 +104,7 @@ pub fn build(input: &Input<'_>, focus: Option<&str>, depth: usize) -> Result<Dia
         .findings
         .iter()
         .filter(|f| f.severity >= Severity::Warning)
-        .filter_map(|f| f.nodes.first().map(String::as_str))
+        .filter_map(|f| f.nodes.first().map(Substr::as_str))
         .collect();
     let mut pos: HashMap<NodeIx, usize> = HashMap::new();
     let mut nodes = Vec::new();

@@ -7,6 +7,7 @@
 use super::location::Location;
 use super::pretty::PrettyJson;
 use super::Input;
+use crate::base::Substr;
 use crate::baseline::{self, Entry};
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -46,7 +47,7 @@ struct JsonFinding<'a> {
     message: Cow<'a, str>,
     help: Option<Cow<'a, str>>,
     label: Option<&'a str>,
-    nodes: &'a [String],
+    nodes: &'a [Substr],
     relation: Option<&'a str>,
     fingerprint: String,
     location: Location<'a>,
@@ -259,7 +260,7 @@ mod tests {
                 message: Cow::Borrowed(&texts[2]),
                 help: some[0].then(|| Cow::Borrowed(texts[3].as_str())),
                 label: some[1].then_some(texts[4].as_str()),
-                nodes: &nodes,
+                nodes: &nodes.iter().map(|n| Substr::from(n.as_str())).collect::<Vec<_>>(),
                 relation: some[2].then_some(texts[5].as_str()),
                 fingerprint: texts[6].clone(),
                 location: location(&texts[7], n),

@@ -8,6 +8,7 @@ use super::docs::Entry;
 use super::location::Location;
 use super::pretty::PrettyJson;
 use super::Input;
+use crate::base::Substr;
 use crate::baseline;
 use crate::config::Level;
 use crate::diag::{Finding, Lang, Severity, Span};
@@ -121,7 +122,7 @@ struct SarifResult<'a> {
 #[derive(Serialize)]
 struct ResultProperties<'a> {
     slug: &'a str,
-    nodes: &'a [String],
+    nodes: &'a [Substr],
     #[serde(skip_serializing_if = "Option::is_none")]
     relation: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -533,7 +534,7 @@ mod tests {
                 baseline_state: some[0].then_some("new"),
                 properties: ResultProperties {
                     slug: &texts[5],
-                    nodes: &nodes,
+                    nodes: &nodes.iter().map(|n| Substr::from(n.as_str())).collect::<Vec<_>>(),
                     relation: some[1].then_some(texts[2].as_str()),
                     help: some[2].then(|| Cow::Borrowed(texts[3].as_str())),
                 },

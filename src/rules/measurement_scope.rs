@@ -140,7 +140,7 @@ impl MeasurementScope {
             let mut f = ctx.finding(
                 k,
                 &[
-                    ("program", Text::same(&program.id)),
+                    ("program", Text::same(program.id.as_str())),
                     ("program_title", Text::same(program.title_or_id())),
                 ],
             );

@@ -82,7 +82,7 @@ rule_types! {
     series_units::SeriesUnits,
 }
 
-use crate::base::timing;
+use crate::base::{timing, Substr};
 use crate::diag::{message, Finding, Message, Note, PathStep, Text};
 use crate::model::{Model, NodeIx, Schema};
 use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
@@ -434,7 +434,7 @@ impl PathMemo {
             }
             let part = |open: &str, close: &str| {
                 let mut s = String::with_capacity(
-                    8 + node.id.len() + node.title.as_ref().map_or(0, String::len),
+                    8 + node.id.len() + node.title.as_ref().map_or(0, Substr::len),
                 );
                 push_part(&mut s, node, true, open, close);
                 s
@@ -545,7 +545,7 @@ impl<'a> Ctx<'a> {
             message,
         )
         .with_help(help)
-        .with_node(node.id.as_str());
+        .with_node(&node.id);
         if let Some(path) = self.paths.note(self.model, n) {
             f = f.with_note(path.clone());
         }
@@ -703,7 +703,7 @@ program P "p" { covers [G1]; scope [sme] }
         // the recovered declaration: a run after them leaves them as they are.
         let on = |id: &str| {
             let mut f = uncovered.clone();
-            f.nodes[0] = id.to_owned();
+            f.nodes[0] = Substr::from(id);
             f
         };
         let first = vec![on("I1"), on("I3"), on("I2")];

@@ -151,7 +151,7 @@ impl RuleKind for PlanEnd {
                     &[
                         ("programs", Text::same(ids.join(", "))),
                         ("ends", Text::same(format!("FY{last}"))),
-                        ("plan", Text::same(&model.node(plan.plan).id)),
+                        ("plan", Text::same(model.node(plan.plan).id.as_str())),
                         ("plan_period", Text::same(plan.text())),
                         ("plan_end", Text::same(format!("FY{}", plan.end))),
                     ],

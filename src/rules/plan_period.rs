@@ -138,7 +138,7 @@ impl RuleKind for PlanPeriod {
                     n,
                     &[
                         ("period", Text::same(&own)),
-                        ("plan", Text::same(&model.node(first.plan).id)),
+                        ("plan", Text::same(model.node(first.plan).id.as_str())),
                         ("plan_period", Text::same(first.text())),
                     ],
                 )

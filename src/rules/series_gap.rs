@@ -48,7 +48,7 @@ impl RuleKind for SeriesGap {
                         ("years", Text::same(&years)),
                         ("period", Text::same(window.period_text())),
                         ("as_of", Text::new(as_of_en, as_of_ja)),
-                        ("plan", Text::same(&model.node(window.plan).id)),
+                        ("plan", Text::same(model.node(window.plan).id.as_str())),
                     ],
                 )
                 .with_relation(model.schema.key_code(self.0.series));

@@ -78,7 +78,7 @@ impl RuleKind for SeriesLag {
                         ("left", Text::same(left.to_string())),
                         ("period", Text::same(window.period_text())),
                         ("as_of", Text::new(after_en, after_ja)),
-                        ("plan", Text::same(&model.node(window.plan).id)),
+                        ("plan", Text::same(model.node(window.plan).id.as_str())),
                     ],
                 )
                 .with_relation(model.schema.key_code(self.lag));

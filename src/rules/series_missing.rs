@@ -47,7 +47,7 @@ impl RuleKind for SeriesMissing {
                     &[
                         ("series", Text::same(name)),
                         ("as_of", Text::same(format!("FY{as_of}"))),
-                        ("plan", Text::same(&model.node(window.plan).id)),
+                        ("plan", Text::same(model.node(window.plan).id.as_str())),
                     ],
                 )
                 .with_label(label)

@@ -50,7 +50,7 @@ impl RuleKind for SeriesPeriod {
                         ("series", Text::same(name)),
                         ("years", Text::same(years.join(", "))),
                         ("period", Text::same(window.period_text())),
-                        ("plan", Text::same(&model.node(window.plan).id)),
+                        ("plan", Text::same(model.node(window.plan).id.as_str())),
                     ],
                 )
                 .with_relation(name)

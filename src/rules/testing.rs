@@ -35,7 +35,7 @@ pub(super) fn messages(findings: &[Finding]) -> Vec<(String, String)> {
         .iter()
         .map(|f| {
             (
-                f.nodes.first().cloned().unwrap_or_default(),
+                f.nodes.first().map(ToString::to_string).unwrap_or_default(),
                 f.message.en().into_owned(),
             )
         })

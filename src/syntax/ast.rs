@@ -2,6 +2,7 @@
 //! its byte span. Produced by `syntax::parse`, read by `model`.
 
 pub use crate::base::Date;
+use crate::base::Substr;
 use crate::diag::Span;
 
 /// `file = { decl } EOF`
@@ -44,17 +45,19 @@ pub struct Entry {
     pub recovered: bool,
 }
 
-/// A KIND, ID, KEY or `IDENT_PATH` token.
+/// A KIND, ID, KEY or `IDENT_PATH` token. Its text is a view into the file's text (a copy only
+/// when it reads as something else than it is written, such as a full-width run).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ident {
-    pub text: String,
+    pub text: Substr,
     pub span: Span,
 }
 
-/// A STRING token with its escapes resolved (multi-line strings normalised to LF).
+/// A STRING token with its escapes resolved (multi-line strings normalised to LF): a view into
+/// the file's text when it reads as written, its own string otherwise.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Str {
-    pub value: String,
+    pub value: Substr,
     pub span: Span,
 }
 
@@ -68,13 +71,13 @@ pub struct Value {
 /// `value = STRING | NUMBER | DATE | BOOL | RANGE | IDENT_PATH | list`
 #[derive(Clone, Debug, PartialEq)]
 pub enum ValueKind {
-    Str(String),
+    Str(Substr),
     Number(Number),
     Date(Date),
     Bool(bool),
     /// `A..B`: both bounds of one kind (number, date or ident), checked by the parser.
     Range(Box<Value>, Box<Value>),
-    Ident(String),
+    Ident(Substr),
     /// `list = "[" [ value { "," value } [ "," ] ] "]"`
     List(Vec<Value>),
 }

@@ -3,7 +3,8 @@
 
 use super::ast::{Date, Number, ValueKind};
 use super::error;
-use super::lex::is_bidi;
+use super::lex::{is_bidi, Token, TokenKind};
+use crate::base::{substr, ArcStr, Substr};
 use crate::diag::{Finding, Span};
 use crate::source::FileId;
 use nom::branch::alt;
@@ -37,14 +38,13 @@ fn escape(i: &str) -> IResult<&str, char> {
 
 /// The value of a string token (`Str` or `UnterminatedStr`) at `start`, with findings for
 /// bad escapes, control and bidi characters, and a missing closing quote.
-pub(crate) fn string(
-    file: FileId,
-    tok: &str,
-    start: usize,
-    terminated: bool,
-    at_eof: bool,
-    out: &mut Vec<Finding>,
-) -> String {
+///
+/// The value is a view into `text` when it reads as written (no escape, no carriage return,
+/// no control or bidi character: most strings), its own string otherwise.
+pub(crate) fn string(file: FileId, text: &ArcStr, token: Token, out: &mut Vec<Finding>) -> Substr {
+    let (start, terminated) = (token.start, token.kind == TokenKind::Str);
+    let at_eof = token.end == text.len();
+    let tok = token.text(text);
     let open = if tok.starts_with("\"\"\"") { 3 } else { 1 };
     let close = if terminated { open } else { 0 };
     let body = tok
@@ -52,6 +52,27 @@ pub(crate) fn string(
         .unwrap_or("");
     let base = start + open;
     let open_span = Span::new(file, start, start + open);
+    if body.bytes().all(is_plain) {
+        if !terminated {
+            out.push(error::unterminated(open_span, open == 3));
+        }
+        return substr(text, base, base + body.len());
+    }
+    Substr::from(cooked(file, body, base, open, terminated, at_eof, out))
+}
+
+/// The value of a string's `body` (at `base`, after its `open` quotes) that holds a byte
+/// [`is_plain`] does not take as written, with its findings.
+fn cooked(
+    file: FileId,
+    body: &str,
+    base: usize,
+    open: usize,
+    terminated: bool,
+    at_eof: bool,
+    out: &mut Vec<Finding>,
+) -> String {
+    let open_span = Span::new(file, base - open, base);
     let mut cooked = String::with_capacity(body.len());
     let mut rest = body;
     while let Some(c) = rest.chars().next() {
@@ -315,6 +336,36 @@ mod tests {
                 }
             }
         }
+
+        /// A string read as a view into the file gives the value and findings of reading it
+        /// character by character, in one-line and triple-quoted strings, closed or not, at
+        /// the end of the file or before more text. (No `"` in the body: the token would end
+        /// there; the view takes it as written like any other plain byte.)
+        #[test]
+        fn a_string_viewed_as_written_reads_as_cooked(
+            body in "[a-z \\\\\r\n\t\u{0}\u{85}\u{202e}“あ{}u0-9]{0,16}",
+            triple: bool,
+            terminated: bool,
+            after in "|\n|x",
+        ) {
+            let quotes = if triple { "\"\"\"" } else { "\"" };
+            let close = if terminated { quotes } else { "" };
+            let tok = format!("{quotes}{body}{close}");
+            let text = ArcStr::from(format!("{tok}{after}"));
+            let kind = if terminated { TokenKind::Str } else { TokenKind::UnterminatedStr };
+            let token = Token { kind, start: 0, end: tok.len() };
+            let at_eof = after.is_empty();
+            let mut viewed = Vec::new();
+            let value = string(FileId(0), &text, token, &mut viewed);
+            let mut slow = Vec::new();
+            let cooked = cooked(FileId(0), &body, quotes.len(), quotes.len(), terminated, at_eof, &mut slow);
+            proptest::prop_assert_eq!(value.as_str(), cooked.as_str());
+            let key = |f: &Finding| (f.code.to_string(), f.span, f.message.en().into_owned());
+            proptest::prop_assert_eq!(
+                viewed.iter().map(key).collect::<Vec<_>>(),
+                slow.iter().map(key).collect::<Vec<_>>()
+            );
+        }
     }
 
     #[test]
@@ -340,9 +391,19 @@ mod tests {
     fn cook(tok: &str) -> (String, Vec<(String, usize, usize)>) {
         let mut out = Vec::new();
         let terminated = tok.len() >= 2 && tok.ends_with('"') && !tok.ends_with("\\\"");
-        let v = string(FileId(0), tok, 0, terminated, true, &mut out);
+        let kind = if terminated {
+            TokenKind::Str
+        } else {
+            TokenKind::UnterminatedStr
+        };
+        let token = Token {
+            kind,
+            start: 0,
+            end: tok.len(),
+        };
+        let v = string(FileId(0), &ArcStr::from(tok), token, &mut out);
         (
-            v,
+            v.to_string(),
             out.into_iter()
                 .map(|f| (f.code.to_string(), f.span.start(), f.span.end()))
                 .collect(),

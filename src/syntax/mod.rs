@@ -11,4 +11,4 @@ mod parse;
 
 pub(crate) use lex::to_ascii as full_width_to_ascii;
 pub use lex::{tokenize, Token, TokenKind};
-pub use parse::{parse, MAX_ERRORS_PER_FILE, MAX_NESTING};
+pub use parse::{parse, parse_shared, MAX_ERRORS_PER_FILE, MAX_NESTING};

@@ -7,6 +7,7 @@ use super::error::{self, describe, quote};
 use super::lex::{self, tokenize, Lookahead, TokenKind};
 use super::literal;
 use super::notation;
+use crate::base::{substr, ArcStr, Substr};
 use crate::diag::{code, Finding, Severity, Span};
 use crate::source::FileId;
 use std::cmp::Ordering;
@@ -20,6 +21,12 @@ pub const MAX_ERRORS_PER_FILE: usize = 50;
 /// Parses one file into its AST and every syntax finding (errors capped per file).
 /// Never panics, whatever `text` is.
 pub fn parse(file: FileId, text: &str) -> (File, Vec<Finding>) {
+    parse_shared(file, &ArcStr::from(text))
+}
+
+/// [`parse`] of a file whose text is shared: the tree's identifiers and the strings that read
+/// as written are views into `text`, not copies.
+pub fn parse_shared(file: FileId, text: &ArcStr) -> (File, Vec<Finding>) {
     let mut parser = Parser::new(file, text);
     let mut decls = parser.parse_file();
     let findings = parser.findings();
@@ -107,7 +114,7 @@ struct Tok {
     /// ASCII, a recognised notation).
     shown: Option<String>,
     /// The value of a string token.
-    value: Option<String>,
+    value: Option<Substr>,
 }
 
 /// Whether a token of this kind may start a notation (see `notation::recognize`, which looks
@@ -130,6 +137,8 @@ const VALUE_IN_LIST: Expected = ("a value or `]`", "値または `]`");
 struct Parser<'a> {
     file: FileId,
     text: &'a str,
+    /// The same text, shared with the tree's identifiers and strings.
+    shared: &'a ArcStr,
     /// The raw tokens, lexed on demand.
     raw: Lookahead<'a>,
     /// Index of the next raw token to read.
@@ -153,10 +162,12 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(file: FileId, text: &'a str) -> Self {
+    fn new(file: FileId, shared: &'a ArcStr) -> Self {
+        let text = shared.as_str();
         let mut parser = Parser {
             file,
             text,
+            shared,
             raw: Lookahead::new(text),
             raw_at: 0,
             ahead: VecDeque::new(),
@@ -308,9 +319,7 @@ impl<'a> Parser<'a> {
                     }
                 }
                 TokenKind::Str | TokenKind::UnterminatedStr => {
-                    let terminated = t.kind == TokenKind::Str;
-                    let at_eof = t.end == text.len();
-                    value = Some(literal::string(file, s, t.start, terminated, at_eof, out));
+                    value = Some(literal::string(file, self.shared, t, out));
                 }
                 _ => {}
             }
@@ -381,13 +390,22 @@ impl<'a> Parser<'a> {
     }
 
     /// The value of a string token (empty for any other), moved out of it.
-    fn value_of(t: &mut Tok) -> String {
+    fn value_of(t: &mut Tok) -> Substr {
         t.value.take().unwrap_or_default()
+    }
+
+    /// What the token reads as, shared: a view into the file's text, or a copy of the form it
+    /// was read as.
+    fn shared_text_of(&self, t: &Tok) -> Substr {
+        match t.shown.as_deref() {
+            Some(shown) => Substr::from(shown),
+            None => substr(self.shared, t.start, t.end),
+        }
     }
 
     fn ident(&self, t: &Tok) -> Ident {
         Ident {
-            text: self.text_of(t).to_owned(),
+            text: self.shared_text_of(t),
             span: self.tok_span(t),
         }
     }
@@ -868,7 +886,7 @@ impl<'a> Parser<'a> {
         Some(match self.text_of(t) {
             "true" if !in_range => ValueKind::Bool(true),
             "false" if !in_range => ValueKind::Bool(false),
-            s => ValueKind::Ident(s.to_owned()),
+            _ => ValueKind::Ident(self.shared_text_of(t)),
         })
     }
 
@@ -980,7 +998,8 @@ mod tests {
 
     /// The most significant and raw tokens held at once while `text` is parsed.
     fn most_held(text: &str) -> (usize, usize) {
-        let mut parser = Parser::new(FILE, text);
+        let text = ArcStr::from(text);
+        let mut parser = Parser::new(FILE, &text);
         parser.parse_file();
         (parser.most_ahead, parser.raw.most_held())
     }

@@ -151,7 +151,7 @@ pub(crate) fn strip(file: &ast::File) -> Vec<Decl> {
         b.entries
             .iter()
             .map(|e| Entry {
-                key: e.key.text.clone(),
+                key: e.key.text.to_string(),
                 values: e.values.iter().map(value).collect(),
                 block: e.block.as_ref().map(entries),
             })
@@ -165,7 +165,7 @@ pub(crate) fn strip(file: &ast::File) -> Vec<Decl> {
     }
     fn value(v: &ast::Value) -> Val {
         match &v.kind {
-            ValueKind::Str(s) => Val::Str(s.clone()),
+            ValueKind::Str(s) => Val::Str(s.to_string()),
             ValueKind::Number(n) => {
                 assert!(n.value.fract() == 0.0 && n.value >= 0.0, "{n:?}");
                 Val::Int(n.value as u32, n.percent)
@@ -173,16 +173,16 @@ pub(crate) fn strip(file: &ast::File) -> Vec<Decl> {
             ValueKind::Date(d) => Val::Date(d.year, d.month, d.day),
             ValueKind::Bool(b) => Val::Bool(*b),
             ValueKind::Range(a, b) => Val::NumRange(int(a), int(b)),
-            ValueKind::Ident(s) => Val::Ident(s.clone()),
+            ValueKind::Ident(s) => Val::Ident(s.to_string()),
             ValueKind::List(items) => Val::List(items.iter().map(value).collect()),
         }
     }
     file.decls
         .iter()
         .map(|d| Decl {
-            kind: d.kind.text.clone(),
-            id: d.id.text.clone(),
-            title: d.title.as_ref().map(|t| t.value.clone()),
+            kind: d.kind.text.to_string(),
+            id: d.id.text.to_string(),
+            title: d.title.as_ref().map(|t| t.value.to_string()),
             block: d.block.as_ref().map(entries),
         })
         .collect()

@@ -140,7 +140,7 @@ fn figures(g: &Gates) -> GateFigures {
 fn series_row(model: &Model, s: &SeriesStats) -> SeriesRow {
     let node = model.node(s.node);
     SeriesRow {
-        id: node.id.clone(),
+        id: node.id.to_string(),
         title: node.title_or_id().to_owned(),
         target: s.target.map(|t| t.as_str().to_owned()),
         values: s
@@ -187,7 +187,7 @@ pub fn gather(model: &Model, rules: &RuleSet) -> Stats {
                     .map(|(p, gates)| {
                         let node = model.node(*p);
                         ProgramFigures {
-                            id: node.id.clone(),
+                            id: node.id.to_string(),
                             title: node.title_or_id().to_owned(),
                             figures: figures(gates),
                         }
