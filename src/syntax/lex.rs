@@ -6,7 +6,15 @@ use std::collections::VecDeque;
 
 /// What a token is. Trivia (whitespace, newlines, comments, the BOM) and bad characters are
 /// tokens too, so the texts of all tokens concatenate back to the input.
+///
+/// Eight bytes wide (`repr(u64)`): a [`Token`] then has no padding, and is copied as whole
+/// words. With a one-byte kind, an `Option<Token>` was copied with its seven bytes of padding
+/// as two overlapping four-byte moves that read bytes just written by narrower stores, which
+/// the processor cannot forward: a stall on every token (a third of the parser's own time in
+/// a `perf` profile). Parsing the peers' 100k corpus on one thread: 275 → 226 ms at best of
+/// twelve (docs/performance.md, thirteenth pass).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u64)]
 pub enum TokenKind {
     /// U+FEFF at offset 0.
     Bom,
