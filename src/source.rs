@@ -181,7 +181,7 @@ impl SourceSet {
             name.to_owned(),
             PathBuf::from(name),
             SourceKind::Spec,
-            text.to_owned(),
+            text,
             true,
         ))
     }

@@ -321,7 +321,7 @@ struct LoadedRules {
     /// The bytes of `schema.toml` and `rules.toml` of `dir` as read.
     bytes: Vec<Vec<u8>>,
     /// The files registered for its spans.
-    files: Vec<(String, PathBuf, String, bool)>,
+    files: Vec<(String, PathBuf, ArcStr, bool)>,
     set: Arc<RuleSet>,
 }
 
@@ -375,7 +375,7 @@ impl Analyzer {
             let files = sources
                 .files()
                 .skip(base)
-                .map(|(_, f)| (f.name.clone(), f.path.clone(), f.text.to_string(), f.valid))
+                .map(|(_, f)| (f.name.clone(), f.path.clone(), f.text.clone(), f.valid))
                 .collect();
             self.rules = Some(LoadedRules {
                 dir: dir.cloned(),

@@ -279,7 +279,7 @@ fn config(sources: &mut SourceSet, name: &str, text: &str) -> FileId {
         name.to_owned(),
         PathBuf::from(name),
         SourceKind::Config,
-        text.to_owned(),
+        text,
         true,
     ))
 }
