@@ -361,4 +361,51 @@ mod tests {
         assert_eq!(repeated, expected);
         assert!(index.shards.iter().filter(|t| !t.is_empty()).count() == IdIndex::SHARDS);
     }
+
+    /// A node's ID, title, references and tags are views into its file's text, not copies
+    /// (what keeps a node's memory to its own fields); a title with an escape and an ID read
+    /// from full-width characters are strings of their own, with the values read.
+    #[test]
+    fn nodes_view_their_file_text_and_copy_only_what_reads_otherwise() {
+        let schema = Schema::load(
+            FileId(0),
+            include_str!("../../rules/basic-plan/schema.toml"),
+        )
+        .unwrap();
+        let text = crate::base::ArcStr::from(
+            "item I1 \"治験の推進\" {\n  topics [ai, rare-disease]\n}\n\
+             item I1.1 \"a \\\"quoted\\\" title\" {\n  parent I1\n}\n\
+             item Ｉ２ \"全角\"\n",
+        );
+        let (ast, _) = crate::syntax::parse_shared(FileId(0), &text);
+        let (nodes, _) = lower(&schema, ast);
+        let in_text = |s: &Substr| std::ptr::eq(s.parent().as_ptr(), text.as_ptr());
+        let [first, second, third] = nodes.as_slice() else {
+            panic!("three nodes: {nodes:?}");
+        };
+        assert!(in_text(&first.id) && first.id == "I1");
+        let title = first.title.as_ref().unwrap();
+        assert!(in_text(title) && title == "治験の推進");
+        let topics = schema.key_id("topics").unwrap();
+        assert_eq!(
+            first.tags(topics).collect::<Vec<_>>(),
+            ["ai", "rare-disease"]
+        );
+        match first.attr(topics).map(|a| &a.value) {
+            Some(AttrValue::Tags(tags)) => assert!(tags.iter().all(|(t, _)| in_text(t))),
+            other => panic!("tags: {other:?}"),
+        }
+        match second
+            .attr(schema.key_id("parent").unwrap())
+            .map(|a| &a.value)
+        {
+            Some(AttrValue::Refs(refs)) => {
+                assert!(refs.len() == 1 && in_text(&refs[0].0) && refs[0].0 == "I1");
+            }
+            other => panic!("parent: {other:?}"),
+        }
+        let quoted = second.title.as_ref().unwrap();
+        assert!(!in_text(quoted) && quoted == "a \"quoted\" title");
+        assert!(!in_text(&third.id) && third.id == "I2");
+    }
 }
