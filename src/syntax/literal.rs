@@ -36,7 +36,7 @@ fn escape(i: &str) -> IResult<&str, char> {
     .parse(i)
 }
 
-/// The value of a string token (`Str` or `UnterminatedStr`) at `start`, with findings for
+/// The value of a string `token` of `text` (`Str` or `UnterminatedStr`), with findings for
 /// bad escapes, control and bidi characters, and a missing closing quote.
 ///
 /// The value is a view into `text` when it reads as written (no escape, no carriage return,
