@@ -360,7 +360,8 @@ impl<'a> Parser<'a> {
     }
 
     fn bump(&mut self) -> Tok {
-        let tok = self.ahead.pop_front().unwrap_or(Tok {
+        // Built only at the end of the file (`unwrap_or` would build it for every token).
+        let tok = self.ahead.pop_front().unwrap_or_else(|| Tok {
             kind: self.eof.kind,
             line_start: true,
             start: self.eof.start,
