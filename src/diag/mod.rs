@@ -200,14 +200,15 @@ impl Finding {
         self
     }
 
+    /// Names the node `id` (the model's ID, shared: no copy).
     #[must_use]
-    pub fn with_node(mut self, id: impl IntoNodeId) -> Self {
+    pub fn with_node(mut self, id: &Substr) -> Self {
         // Most findings name one node: room for exactly one at first (a first push would make
         // room for four), a smaller finding for the same work; later pushes grow as usual.
         if self.nodes.capacity() == 0 {
             self.nodes.reserve_exact(1);
         }
-        self.nodes.push(id.into_node_id());
+        self.nodes.push(id.clone());
         self
     }
 
@@ -225,42 +226,6 @@ impl Finding {
     pub fn with_relation(mut self, relation: impl Into<Code>) -> Self {
         self.relation = Some(relation.into());
         self
-    }
-}
-
-/// What [`Finding::with_node`] takes: a model's ID, shared (a view into its file, cloned
-/// without a copy), or an ID written out (copied once).
-pub trait IntoNodeId {
-    fn into_node_id(self) -> Substr;
-}
-
-impl IntoNodeId for Substr {
-    fn into_node_id(self) -> Substr {
-        self
-    }
-}
-
-impl IntoNodeId for &Substr {
-    fn into_node_id(self) -> Substr {
-        self.clone()
-    }
-}
-
-impl IntoNodeId for &str {
-    fn into_node_id(self) -> Substr {
-        Substr::from(self)
-    }
-}
-
-impl IntoNodeId for String {
-    fn into_node_id(self) -> Substr {
-        Substr::from(self)
-    }
-}
-
-impl IntoNodeId for &String {
-    fn into_node_id(self) -> Substr {
-        Substr::from(self.as_str())
     }
 }
 

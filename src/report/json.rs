@@ -157,14 +157,10 @@ fn render_unbuffered(input: &Input<'_>, out: &mut dyn Write) -> io::Result<()> {
 /// compares the two on findings of every shape and on every character that JSON escapes.
 fn write_finding(w: &mut PrettyJson<'_>, f: &JsonFinding<'_>) {
     w.open(b'{');
-    w.key(true, b"\"code\": ");
-    w.string(f.code);
-    w.key(false, b"\"slug\": ");
-    w.string(f.slug);
-    w.key(false, b"\"severity\": ");
-    w.string(f.severity);
-    w.key(false, b"\"message\": ");
-    w.string(&f.message);
+    w.string_field(true, b"\"code\": ", f.code);
+    w.string_field(false, b"\"slug\": ", f.slug);
+    w.string_field(false, b"\"severity\": ", f.severity);
+    w.string_field(false, b"\"message\": ", &f.message);
     w.key(false, b"\"help\": ");
     w.optional(f.help.as_deref());
     w.key(false, b"\"label\": ");
@@ -173,8 +169,7 @@ fn write_finding(w: &mut PrettyJson<'_>, f: &JsonFinding<'_>) {
     w.strings(f.nodes);
     w.key(false, b"\"relation\": ");
     w.optional(f.relation);
-    w.key(false, b"\"fingerprint\": ");
-    w.string(&f.fingerprint);
+    w.string_field(false, b"\"fingerprint\": ", &f.fingerprint);
     w.key(false, b"\"location\": ");
     write_location(w, &f.location);
     w.key(false, b"\"related\": ");
@@ -182,8 +177,7 @@ fn write_finding(w: &mut PrettyJson<'_>, f: &JsonFinding<'_>) {
     for (i, r) in f.related.iter().enumerate() {
         w.element(i == 0);
         w.open(b'{');
-        w.key(true, b"\"message\": ");
-        w.string(r.message);
+        w.string_field(true, b"\"message\": ", r.message);
         w.key(false, b"\"location\": ");
         write_location(w, &r.location);
         w.close(b'}');
@@ -196,8 +190,7 @@ fn write_finding(w: &mut PrettyJson<'_>, f: &JsonFinding<'_>) {
 
 fn write_location(w: &mut PrettyJson<'_>, l: &Location<'_>) {
     w.open(b'{');
-    w.key(true, b"\"file\": ");
-    w.string(l.file);
+    w.string_field(true, b"\"file\": ", l.file);
     w.key(false, b"\"start\": ");
     write_position(w, &l.start);
     w.key(false, b"\"end\": ");
@@ -207,12 +200,9 @@ fn write_location(w: &mut PrettyJson<'_>, l: &Location<'_>) {
 
 fn write_position(w: &mut PrettyJson<'_>, p: &super::location::Position) {
     w.open(b'{');
-    w.key(true, b"\"line\": ");
-    w.number(p.line);
-    w.key(false, b"\"column\": ");
-    w.number(p.column);
-    w.key(false, b"\"offset\": ");
-    w.number(p.offset);
+    w.number_field(true, b"\"line\": ", p.line);
+    w.number_field(false, b"\"column\": ", p.column);
+    w.number_field(false, b"\"offset\": ", p.offset);
     w.close(b'}');
 }
 

@@ -85,6 +85,20 @@ impl<'a> PrettyJson<'a> {
         self.has_value = true;
     }
 
+    /// `"key": "value"` (the key given as for [`PrettyJson::key`]).
+    #[inline]
+    pub(crate) fn string_field(&mut self, first: bool, quoted: &[u8], value: &str) {
+        self.key(first, quoted);
+        self.string(value);
+    }
+
+    /// `"key": n`.
+    #[inline]
+    pub(crate) fn number_field(&mut self, first: bool, quoted: &[u8], n: usize) {
+        self.key(first, quoted);
+        self.number(n);
+    }
+
     /// Bytes as they are (a map's `": "` between a key written as a string and its value).
     #[inline]
     pub(crate) fn raw(&mut self, bytes: &[u8]) {

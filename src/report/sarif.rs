@@ -167,12 +167,9 @@ struct Region {
 /// `tests::results_are_written_as_serde_json_writes_them` compares the two.
 fn write_result(w: &mut PrettyJson<'_>, r: &SarifResult<'_>) {
     w.open(b'{');
-    w.key(true, b"\"ruleId\": ");
-    w.string(r.rule_id);
-    w.key(false, b"\"ruleIndex\": ");
-    w.number(r.rule_index);
-    w.key(false, b"\"level\": ");
-    w.string(r.level);
+    w.string_field(true, b"\"ruleId\": ", r.rule_id);
+    w.number_field(false, b"\"ruleIndex\": ", r.rule_index);
+    w.string_field(false, b"\"level\": ", r.level);
     w.key(false, b"\"message\": ");
     write_message(w, &r.message.text);
     w.key(false, b"\"locations\": ");
@@ -192,22 +189,18 @@ fn write_result(w: &mut PrettyJson<'_>, r: &SarifResult<'_>) {
     }
     w.close(b'}');
     if let Some(state) = r.baseline_state {
-        w.key(false, b"\"baselineState\": ");
-        w.string(state);
+        w.string_field(false, b"\"baselineState\": ", state);
     }
     w.key(false, b"\"properties\": ");
     w.open(b'{');
-    w.key(true, b"\"slug\": ");
-    w.string(r.properties.slug);
+    w.string_field(true, b"\"slug\": ", r.properties.slug);
     w.key(false, b"\"nodes\": ");
     w.strings(r.properties.nodes);
     if let Some(relation) = r.properties.relation {
-        w.key(false, b"\"relation\": ");
-        w.string(relation);
+        w.string_field(false, b"\"relation\": ", relation);
     }
     if let Some(help) = &r.properties.help {
-        w.key(false, b"\"help\": ");
-        w.string(help);
+        w.string_field(false, b"\"help\": ", help);
     }
     w.close(b'}');
     w.close(b'}');
@@ -215,8 +208,7 @@ fn write_result(w: &mut PrettyJson<'_>, r: &SarifResult<'_>) {
 
 fn write_message(w: &mut PrettyJson<'_>, text: &str) {
     w.open(b'{');
-    w.key(true, b"\"text\": ");
-    w.string(text);
+    w.string_field(true, b"\"text\": ", text);
     w.close(b'}');
 }
 
@@ -227,32 +219,28 @@ fn write_locations(w: &mut PrettyJson<'_>, locations: &[SarifLocation<'_>]) {
         w.open(b'{');
         let mut first = true;
         if let Some(id) = l.id {
-            w.key(true, b"\"id\": ");
-            w.number(id);
+            w.number_field(true, b"\"id\": ", id);
             first = false;
         }
         w.key(first, b"\"physicalLocation\": ");
         w.open(b'{');
         w.key(true, b"\"artifactLocation\": ");
         w.open(b'{');
-        w.key(true, b"\"uri\": ");
-        w.string(l.physical_location.artifact_location.uri);
+        w.string_field(
+            true,
+            b"\"uri\": ",
+            l.physical_location.artifact_location.uri,
+        );
         w.close(b'}');
         let region = &l.physical_location.region;
         w.key(false, b"\"region\": ");
         w.open(b'{');
-        w.key(true, b"\"startLine\": ");
-        w.number(region.start_line);
-        w.key(false, b"\"startColumn\": ");
-        w.number(region.start_column);
-        w.key(false, b"\"endLine\": ");
-        w.number(region.end_line);
-        w.key(false, b"\"endColumn\": ");
-        w.number(region.end_column);
-        w.key(false, b"\"byteOffset\": ");
-        w.number(region.byte_offset);
-        w.key(false, b"\"byteLength\": ");
-        w.number(region.byte_length);
+        w.number_field(true, b"\"startLine\": ", region.start_line);
+        w.number_field(false, b"\"startColumn\": ", region.start_column);
+        w.number_field(false, b"\"endLine\": ", region.end_line);
+        w.number_field(false, b"\"endColumn\": ", region.end_column);
+        w.number_field(false, b"\"byteOffset\": ", region.byte_offset);
+        w.number_field(false, b"\"byteLength\": ", region.byte_length);
         w.close(b'}');
         w.close(b'}');
         if let Some(message) = &l.message {

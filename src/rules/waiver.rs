@@ -2,7 +2,7 @@
 //! date; an unknown rule, an expired waiver and an unused waiver are findings themselves.
 
 use super::RuleSet;
-use crate::diag::{code, Finding, Text};
+use crate::diag::{code, Finding, Substr, Text};
 use crate::model::suggest::suggest;
 use crate::model::{Model, NodeIx};
 use crate::syntax::ast::Date;
@@ -117,7 +117,7 @@ pub(super) fn apply(
     out
 }
 
-fn unknown(set: &RuleSet, w: &crate::model::Waiver, id: &str) -> Finding {
+fn unknown(set: &RuleSet, w: &crate::model::Waiver, id: &Substr) -> Finding {
     let builtin = code::lookup(&w.rule);
     let names: Vec<&str> = set
         .rules
