@@ -42,7 +42,7 @@ pub struct Settings {
 pub(crate) struct DiskFile {
     pub(crate) path: PathBuf,
     /// A lossy copy when the file is not UTF-8 (then `valid` is false).
-    pub(crate) text: String,
+    pub(crate) text: ArcStr,
     pub(crate) valid: bool,
     /// The finding about its bytes (not UTF-8), with a placeholder file ID.
     pub(crate) finding: Option<Finding>,
@@ -74,7 +74,7 @@ pub(crate) fn read_disk(roots: &[PathBuf], max_file_size: u64) -> DiskScan {
         .files()
         .map(|(id, f)| DiskFile {
             path: f.path.clone(),
-            text: f.text.to_string(),
+            text: f.text.clone(),
             valid: f.valid,
             finding: findings.remove(&id),
         })
@@ -93,7 +93,7 @@ pub(crate) fn decode(path: &Path, bytes: &[u8]) -> DiskFile {
     let (file, make) = source::decode(path.display().to_string(), path.to_path_buf(), bytes);
     DiskFile {
         path: path.to_path_buf(),
-        text: file.text.to_string(),
+        text: file.text,
         valid: file.valid,
         finding: make.map(|m| m(FileId(0))),
     }
@@ -105,6 +105,8 @@ pub(crate) struct SpecInput<'a> {
     /// The name shown in messages (relative to its workspace folder).
     pub(crate) name: String,
     pub(crate) text: &'a str,
+    /// The same text as read from disk, shared: the check's source is this one, not a copy.
+    pub(crate) shared: Option<&'a ArcStr>,
     pub(crate) valid: bool,
     pub(crate) finding: Option<&'a Finding>,
     /// Open in the editor: its findings are made first (see [`Analysis::rest`]).
@@ -492,11 +494,13 @@ impl Analyzer {
 
         let mut specs = Vec::new();
         for spec in &inputs.specs {
-            // An unchanged file keeps the text its cached nodes are views into: no copy, and
-            // the cache's check below is a comparison of two pointers.
-            let text = match self.cache.get(spec.path) {
-                Some(c) if *c.text == *spec.text => c.text.clone(),
-                _ => ArcStr::from(spec.text),
+            // A file on disk is checked in the text read (shared); an open document whose text
+            // has not changed keeps the text its cached nodes are views into. Either way no
+            // copy, and the cache's check below is a comparison of two pointers.
+            let text = match (spec.shared, self.cache.get(spec.path)) {
+                (Some(shared), _) => shared.clone(),
+                (None, Some(c)) if *c.text == *spec.text => c.text.clone(),
+                (None, _) => ArcStr::from(spec.text),
             };
             let file = SourceFile::new_lazy(
                 spec.name.clone(),
@@ -692,6 +696,7 @@ mod tests {
                     path: p,
                     name: p.display().to_string(),
                     text: t,
+                    shared: None,
                     valid: true,
                     finding: None,
                     open: false,
@@ -736,7 +741,7 @@ mod tests {
         let files: Vec<(PathBuf, String)> = scan
             .files
             .iter()
-            .map(|f| (f.path.clone(), f.text.clone()))
+            .map(|f| (f.path.clone(), f.text.to_string()))
             .collect();
         let analysis = Analyzer::default().analyze(&inputs(&files), &settings());
 
@@ -824,7 +829,7 @@ mod tests {
         let original: Vec<(PathBuf, String)> = scan
             .files
             .iter()
-            .map(|f| (f.path.clone(), f.text.clone()))
+            .map(|f| (f.path.clone(), f.text.to_string()))
             .collect();
         let edit = |file: &str, from: &str, to: &str| {
             let mut files = original.clone();
@@ -978,5 +983,52 @@ mod tests {
             .iter()
             .any(|f| f.code == "ALN060" && f.message.en().contains("V2")));
         assert!(!first.findings.iter().any(|f| f.code == "ALN060"));
+    }
+
+    fn disk_inputs(files: &[(PathBuf, ArcStr)]) -> Inputs<'_> {
+        Inputs {
+            specs: files
+                .iter()
+                .map(|(p, t)| SpecInput {
+                    path: p,
+                    name: p.display().to_string(),
+                    text: t,
+                    shared: Some(t),
+                    valid: true,
+                    finding: None,
+                    open: false,
+                })
+                .collect(),
+            ..inputs(&[])
+        }
+    }
+
+    /// Files as read from disk are checked in their shared text: a file read again (a new
+    /// text) is lowered again, one whose text is the one read before is not.
+    #[test]
+    fn a_file_on_disk_is_lowered_again_only_when_read_again() {
+        let mut files = [
+            (
+                PathBuf::from("/w/a.align"),
+                ArcStr::from("goal G1 \"g\" { policy V1 }\n"),
+            ),
+            (
+                PathBuf::from("/w/b.align"),
+                ArcStr::from("policy V1 \"p\"\n"),
+            ),
+        ];
+        let mut analyzer = Analyzer::default();
+        let first = analyzer.analyze(&disk_inputs(&files), &settings());
+        let paths = [files[0].0.clone(), files[1].0.clone()];
+        let nodes = |a: &Analysis, i: usize| Arc::clone(&a.spec(&paths[i]).unwrap().nodes);
+        let (a_nodes, b_nodes) = (nodes(&first, 0), nodes(&first, 1));
+        files[0].1 = ArcStr::from("goal G1 \"g\" { policy V2 }\n");
+        let second = analyzer.analyze(&disk_inputs(&files), &settings());
+        assert!(Arc::ptr_eq(&b_nodes, &nodes(&second, 1)));
+        assert!(!Arc::ptr_eq(&a_nodes, &nodes(&second, 0)));
+        assert!(second
+            .findings
+            .iter()
+            .any(|f| f.code == "ALN060" && f.message.en().contains("V2")));
     }
 }
