@@ -26,12 +26,13 @@ def samples(lines):
                 yield current
             current = None
             continue
-        if line[0] not in " \t":
-            parts = line.split()
-            try:
-                current = (parts[0], float(parts[1].rstrip(":")), [])
-            except (IndexError, ValueError):
-                current = None
+        # A sample's header is `TID TIME:` (some perf versions indent it), its frames
+        # `IP SYMBOL` below it.
+        header = re.match(r"\s*(\d+)\s+(\d+\.\d+):\s*$", line)
+        if header:
+            if current:
+                yield current
+            current = (header.group(1), float(header.group(2)), [])
         elif current is not None:
             parts = line.split(None, 1)
             frame = parts[1].strip() if len(parts) > 1 else "?"

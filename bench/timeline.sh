@@ -20,6 +20,6 @@ command -v perf >/dev/null || { echo "perf is not installed" >&2; exit 2; }
 cargo build --profile profiling --quiet
 data=$(mktemp)
 trap 'rm -f "$data"' EXIT
-perf record -q -F 2000 --call-graph dwarf,16384 -o "$data" -- \
+perf record -q -e cpu-clock -F 2000 --call-graph dwarf,16384 -o "$data" -- \
   target/profiling/align check "$dir" --today 2026-11-24 --fail-on never "$@" > /dev/null 2>&1 || true
 perf script -i "$data" -F tid,time,ip,sym 2>/dev/null | python3 bench/timeline.py --hz 2000 --slice 20

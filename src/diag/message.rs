@@ -50,13 +50,34 @@ impl From<Text> for Message {
     }
 }
 
+/// The placeholder names a rule's templates can have, in a fixed order, shared by the
+/// [`Values`] of all its findings (each finding keeps only offsets per name, not the names).
+pub type Names = Arc<[Box<str>]>;
+
 /// The values of a template's placeholders in both languages, kept in one string.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct Values {
-    text: String,
-    /// Each placeholder's name and its English and Japanese value as byte ranges of `text`
-    /// (`start, end` twice; one value when both languages read the same).
-    vars: Vec<(&'static str, [u32; 4])>,
+    names: Names,
+    text: Box<str>,
+    /// Per name of `names`, the ends of its English and Japanese values in `text`: English
+    /// from the end of the previous value to the first, Japanese from there to the second, or
+    /// the English value when the second is [`SAME`]; no value when the first is [`NONE`].
+    ends: Box<[[u32; 2]]>,
+}
+
+/// A name without a value.
+const NONE: u32 = u32::MAX;
+/// A Japanese value that reads as the English one (most are one string passed twice).
+const SAME: u32 = u32::MAX;
+
+impl Default for Values {
+    fn default() -> Self {
+        Values {
+            names: Arc::from(Vec::new()),
+            text: Box::default(),
+            ends: Box::default(),
+        }
+    }
 }
 
 impl Values {
@@ -64,39 +85,74 @@ impl Values {
     /// one used, as when filling from the list). `None` if their text does not fit 32-bit
     /// offsets.
     pub fn new(vars: &[(&'static str, &str, &str)]) -> Option<Values> {
-        // One value for both languages when they read alike (most are one string passed twice).
+        let mut names: Vec<Box<str>> = Vec::with_capacity(vars.len());
+        for (name, _, _) in vars {
+            if !names.iter().any(|n| **n == **name) {
+                names.push((*name).into());
+            }
+        }
+        Values::with_names(&Arc::from(names), vars)
+    }
+
+    /// The values of `vars` for `names` only (a rule's names, shared by its findings: the
+    /// values of names its templates do not have are not kept). `None` if their text does not
+    /// fit 32-bit offsets.
+    pub fn with_names(names: &Names, vars: &[(&'static str, &str, &str)]) -> Option<Values> {
         let same = |en: &str, ja: &str| std::ptr::eq(en, ja) || en == ja;
-        let len: usize = vars
+        let value = |name: &str| vars.iter().find(|(n, _, _)| *n == name);
+        let len: usize = names
             .iter()
+            .filter_map(|n| value(n))
             .map(|(_, en, ja)| en.len() + if same(en, ja) { 0 } else { ja.len() })
             .sum();
-        u32::try_from(len).ok()?;
-        let mut values = Values {
-            text: String::with_capacity(len),
-            vars: Vec::with_capacity(vars.len()),
-        };
-        // Offsets fit: they are at most `len`.
-        let at = |s: &String| u32::try_from(s.len()).unwrap_or(u32::MAX);
-        for &(name, en, ja) in vars {
-            let e0 = at(&values.text);
-            values.text.push_str(en);
-            let e1 = at(&values.text);
-            let (j0, j1) = if same(en, ja) {
-                (e0, e1)
-            } else {
-                values.text.push_str(ja);
-                (e1, at(&values.text))
-            };
-            values.vars.push((name, [e0, e1, j0, j1]));
+        // Every end is below `NONE` (and `SAME`).
+        if u32::try_from(len).ok()? == u32::MAX {
+            return None;
         }
-        Some(values)
+        let mut text = String::with_capacity(len);
+        let at = |s: &String| u32::try_from(s.len()).unwrap_or(NONE);
+        let ends = names
+            .iter()
+            .map(|n| match value(n) {
+                None => [NONE, NONE],
+                Some((_, en, ja)) => {
+                    text.push_str(en);
+                    let e = at(&text);
+                    if same(en, ja) {
+                        [e, SAME]
+                    } else {
+                        text.push_str(ja);
+                        [e, at(&text)]
+                    }
+                }
+            })
+            .collect();
+        Some(Values {
+            names: Arc::clone(names),
+            text: text.into_boxed_str(),
+            ends,
+        })
     }
 
     /// The value of `name` in `lang`.
     pub fn get(&self, name: &str, lang: Lang) -> Option<&str> {
-        let (_, [e0, e1, j0, j1]) = self.vars.iter().find(|(n, _)| *n == name)?;
-        let (start, end) = lang.pick((e0, e1), (j0, j1));
-        self.text.get(*start as usize..*end as usize)
+        let mut start = 0;
+        for (n, &[en, ja]) in self.names.iter().zip(self.ends.iter()) {
+            if en == NONE {
+                // (The names are distinct: this one's has no value.)
+                continue;
+            }
+            let end = if ja == SAME { en } else { ja };
+            if **n == *name {
+                let (from, to) = match (lang, ja) {
+                    (Lang::Ja, ja) if ja != SAME => (en, ja),
+                    _ => (start, en),
+                };
+                return self.text.get(from as usize..to as usize);
+            }
+            start = end;
+        }
+        None
     }
 }
 
@@ -177,11 +233,51 @@ mod tests {
     #[test]
     fn values_keep_one_copy_of_a_value_read_alike() {
         let v = Values::new(&[("id", "I1", "I1"), ("kind", "item", "事項")]).unwrap_or_default();
-        assert_eq!(v.text, "I1item事項");
+        assert_eq!(&*v.text, "I1item事項");
         assert_eq!(v.get("id", Lang::Ja), Some("I1"));
         assert_eq!(v.get("kind", Lang::En), Some("item"));
         assert_eq!(v.get("kind", Lang::Ja), Some("事項"));
         assert_eq!(v.get("unused", Lang::En), None);
+    }
+
+    #[test]
+    fn values_for_shared_names_keep_only_those_names_and_every_value_as_given() {
+        let names: Names = ["kind", "gone", "id", "empty", "note", "a{id"]
+            .into_iter()
+            .map(Box::from)
+            .collect();
+        let v = Values::with_names(
+            &names,
+            &[
+                ("id", "I1", "I1"),
+                ("kind", "item", "事項"),
+                ("unused", "x", "y"),
+                ("empty", "", "空"),
+                ("note", "n", ""),
+                ("id", "I2", "I2"),
+            ],
+        )
+        .unwrap_or_default();
+        // One copy of a value read alike; nothing of a name the rule does not have.
+        assert_eq!(&*v.text, "item事項I1空n");
+        for (name, en, ja) in [
+            ("kind", Some("item"), Some("事項")),
+            ("id", Some("I1"), Some("I1")),
+            ("empty", Some(""), Some("空")),
+            ("note", Some("n"), Some("")),
+            ("gone", None, None),
+            ("a{id", None, None),
+            ("unused", None, None),
+        ] {
+            assert_eq!(v.get(name, Lang::En), en, "{name}");
+            assert_eq!(v.get(name, Lang::Ja), ja, "{name}");
+        }
+        let m = Message::Template(
+            Arc::new(Text::new("{kind} {id}{note}", "{kind}{empty}{id}")),
+            Arc::new(v),
+        );
+        assert_eq!(m.get(Lang::En), "item I1n");
+        assert_eq!(m.get(Lang::Ja), "事項空I1");
     }
 
     #[test]

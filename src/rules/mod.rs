@@ -366,6 +366,8 @@ pub(crate) struct Ctx<'a> {
     /// Every name a placeholder of the templates can have (the text between a `{` and the
     /// next `}`): a finding keeps only the values of these.
     names: Vec<&'a str>,
+    /// The same names, shared by the values of the rule's findings.
+    shared_names: crate::diag::message::Names,
     /// The nodes this run judges (indexed by node); `None`: all.
     scope: Option<&'a [bool]>,
 }
@@ -466,6 +468,7 @@ impl<'a> Ctx<'a> {
             paths,
             message: Arc::new(rule.message.clone()),
             help: Arc::new(rule.help.clone()),
+            shared_names: names.iter().map(|&n| Box::from(n)).collect(),
             names,
             scope: None,
         }
@@ -514,16 +517,13 @@ impl<'a> Ctx<'a> {
             ("title", node.title_or_id(), node.title_or_id()),
             ("kind", label.en.as_str(), label.ja.as_str()),
         ];
-        // Only the values the templates name are kept.
         let mut all: Vec<(&'static str, &str, &str)> =
             Vec::with_capacity(builtin.len() + vars.len());
-        all.extend(
-            builtin
-                .iter()
-                .chain(vars)
-                .filter(|(name, _, _)| self.uses(name)),
-        );
-        let (message, help) = if let Some(values) = crate::diag::Values::new(&all) {
+        all.extend(builtin.iter().chain(vars));
+        // Only the values the templates name are kept.
+        let (message, help) = if let Some(values) =
+            crate::diag::Values::with_names(&self.shared_names, &all)
+        {
             let values = Arc::new(values);
             (
                 Message::Template(Arc::clone(&self.message), Arc::clone(&values)),
