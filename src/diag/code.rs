@@ -4,16 +4,17 @@
 //! are part of the tool. `align explain CODE` and `docs/rules.md` are generated from this table.
 
 use super::{Severity, StaticText};
+use arcstr::ArcStr;
 use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
 use std::fmt;
 use std::ops::Deref;
-use std::sync::Arc;
 
 /// A finding's code (`ALN101`): built-in or from the rule set, compared as a value, cheap to
-/// clone (every finding of a rule shares the rule's one allocation).
+/// clone (every finding of a rule shares the rule's one allocation) and one pointer wide (a
+/// finding holds three: its code, slug and relation).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Code(Arc<str>);
+pub struct Code(ArcStr);
 
 impl Serialize for Code {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -23,13 +24,13 @@ impl Serialize for Code {
 
 impl<'de> Deserialize<'de> for Code {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
-        String::deserialize(d).map(|s| Code(Arc::from(s)))
+        String::deserialize(d).map(|s| Code(ArcStr::from(s)))
     }
 }
 
 impl Code {
     pub fn new(code: &str) -> Code {
-        Code(Arc::from(code))
+        Code(ArcStr::from(code))
     }
 
     pub fn as_str(&self) -> &str {

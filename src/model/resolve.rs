@@ -448,7 +448,8 @@ pub(super) fn cycles(model: &Model, findings: &mut Vec<Finding>) {
                 );
             }
         }
-        let mut ids: Vec<Substr> = path.iter().map(|&n| model.nodes[n].id.clone()).collect();
+        let mut ids: crate::diag::ThinVec<Substr> =
+            path.iter().map(|&n| model.nodes[n].id.clone()).collect();
         ids.pop();
         f.nodes = ids;
         findings.push(f);
