@@ -3,7 +3,7 @@
 
 use super::suggest::suggest;
 use super::{Attr, AttrValue, KeySchema, KeyType, KindSchema, Node, Schema, SeriesPoint, Waiver};
-use crate::diag::{code, Finding, Span, Substr, Text};
+use crate::diag::{code, thin_vec, Finding, Span, Substr, Text, ThinVec};
 use crate::syntax::ast::{self, ValueKind};
 
 /// The key every kind takes for waivers.
@@ -119,8 +119,8 @@ fn node(
         .as_mut()
         .map_or(&mut [][..], |b| &mut b.entries[..]);
     // Sized once for every entry (a node lives as long as the run: no growth slack).
-    let mut attrs: Vec<Attr> = Vec::with_capacity(entries.len());
-    let mut waivers = Vec::new();
+    let mut attrs: ThinVec<Attr> = ThinVec::with_capacity(entries.len());
+    let mut waivers = ThinVec::new();
     for entry in entries.iter_mut() {
         if entry.recovered {
             // Its values were read only in part; the syntax error is reported already.
@@ -356,9 +356,11 @@ fn typed(schema: &Schema, key: &KeySchema, entry: &mut ast::Entry) -> Typed {
             AttrValue::Range(Box::new(((**a).clone(), (**b).clone())))
         }
         (KeyType::Tag, ValueKind::Ident(t)) => AttrValue::Tag(std::mem::take(t)),
-        (KeyType::Tags, ValueKind::Ident(t)) => AttrValue::Tags(vec![(std::mem::take(t), span)]),
+        (KeyType::Tags, ValueKind::Ident(t)) => {
+            AttrValue::Tags(thin_vec![(std::mem::take(t), span)])
+        }
         (KeyType::Refs(_) | KeyType::Ref(_), ValueKind::Ident(t)) => {
-            AttrValue::Refs(vec![(std::mem::take(t), span)])
+            AttrValue::Refs(thin_vec![(std::mem::take(t), span)])
         }
         (KeyType::Tags | KeyType::Refs(_), ValueKind::List(items)) => {
             let mut errs = Vec::new();
@@ -379,14 +381,13 @@ fn typed(schema: &Schema, key: &KeySchema, entry: &mut ast::Entry) -> Typed {
             if !errs.is_empty() {
                 return Err(errs);
             }
-            // Every item is an identifier: move them out.
-            let out: Vec<(Substr, Span)> = items
-                .iter_mut()
-                .filter_map(|item| match &mut item.kind {
-                    ValueKind::Ident(t) => Some((std::mem::take(t), item.span)),
-                    _ => None,
-                })
-                .collect();
+            // Every item is an identifier: move them out (into a list of their number: a
+            // node lives as long as the run).
+            let mut out: ThinVec<(Substr, Span)> = ThinVec::with_capacity(items.len());
+            out.extend(items.iter_mut().filter_map(|item| match &mut item.kind {
+                ValueKind::Ident(t) => Some((std::mem::take(t), item.span)),
+                _ => None,
+            }));
             if matches!(key.ty, KeyType::Tags) {
                 AttrValue::Tags(out)
             } else {
@@ -430,7 +431,7 @@ fn written_otherwise(key: &KeySchema, value: &ValueKind) -> Option<Text> {
     ))
 }
 
-fn series(key: &KeySchema, block: &ast::Block) -> Result<Vec<SeriesPoint>, Vec<Finding>> {
+fn series(key: &KeySchema, block: &ast::Block) -> Result<ThinVec<SeriesPoint>, Vec<Finding>> {
     let (points, errs) = series_parts(key, block);
     if errs.is_empty() {
         Ok(points)
@@ -441,8 +442,8 @@ fn series(key: &KeySchema, block: &ast::Block) -> Result<Vec<SeriesPoint>, Vec<F
 
 /// The valid entries of a series block, and the errors of the others: one bad entry does not
 /// drop the values beside it (issue 9).
-fn series_parts(key: &KeySchema, block: &ast::Block) -> (Vec<SeriesPoint>, Vec<Finding>) {
-    let mut points: Vec<SeriesPoint> = Vec::new();
+fn series_parts(key: &KeySchema, block: &ast::Block) -> (ThinVec<SeriesPoint>, Vec<Finding>) {
+    let mut points: ThinVec<SeriesPoint> = ThinVec::new();
     let mut errs = Vec::new();
     for e in &block.entries {
         let number = match (e.values.as_slice(), &e.block) {

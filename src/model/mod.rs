@@ -16,7 +16,7 @@ pub use resolve::SuggestMemo;
 pub use schema::{KeyId, KeySchema, KeyType, KindId, KindSchema, Schema};
 
 use crate::base::{timing, Substr};
-use crate::diag::{Finding, Span};
+use crate::diag::{Finding, Span, ThinVec};
 use crate::source::FileId;
 use crate::syntax::ast::{self, Date};
 
@@ -141,8 +141,8 @@ pub struct Node {
     pub id_span: Span,
     /// From the kind to the title (or ID): where "this declaration" is pointed at.
     pub header: Span,
-    pub attrs: Vec<Attr>,
-    pub waivers: Vec<Waiver>,
+    pub attrs: ThinVec<Attr>,
+    pub waivers: ThinVec<Waiver>,
     /// The declaration holds a syntax error: rules do not report on it (the error is reported).
     pub recovered: bool,
 }
@@ -209,11 +209,11 @@ pub enum AttrValue {
     /// Boxed: ranges are rare, and inline they would double the size of every value.
     Range(Box<(ast::Value, ast::Value)>),
     Tag(Substr),
-    Tags(Vec<(Substr, Span)>),
+    Tags(ThinVec<(Substr, Span)>),
     Enum(Substr),
     /// References, resolved into graph edges; kept here with their spans.
-    Refs(Vec<(Substr, Span)>),
-    Series(Vec<SeriesPoint>),
+    Refs(ThinVec<(Substr, Span)>),
+    Series(ThinVec<SeriesPoint>),
 }
 
 /// One value of a series block: `FY2022 148`.
@@ -320,6 +320,16 @@ impl Model {
 mod tests {
     use super::*;
 
+    /// A model at 100,000 items holds 167,783 nodes and about 380,000 attributes: their sizes
+    /// are memory per declaration. Lists are one pointer (`ThinVec`: most nodes have no
+    /// waiver, and an attribute's list is allocated once, at its length).
+    #[test]
+    fn a_node_is_at_most_88_bytes_and_an_attribute_64() {
+        assert!(std::mem::size_of::<Node>() <= 88);
+        assert!(std::mem::size_of::<AttrValue>() <= 24);
+        assert!(std::mem::size_of::<Attr>() <= 64);
+    }
+
     fn node(id: &str) -> Node {
         Node {
             id: Substr::from(id),
@@ -328,8 +338,8 @@ mod tests {
             span: Span::new(crate::base::FileId(0), 0, 0),
             id_span: Span::new(crate::base::FileId(0), 0, 0),
             header: Span::new(crate::base::FileId(0), 0, 0),
-            attrs: Vec::new(),
-            waivers: Vec::new(),
+            attrs: ThinVec::new(),
+            waivers: ThinVec::new(),
             recovered: false,
         }
     }
