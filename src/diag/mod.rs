@@ -124,6 +124,16 @@ impl From<Text> for Note {
     }
 }
 
+/// Appends `x` to a finding's list, making room for as many again when it is full (for one
+/// at first): most findings name one node, have one note and one related place or none, and
+/// a first push would make room for four, left empty in every finding.
+fn push_tight<T>(list: &mut ThinVec<T>, x: T) {
+    if list.len() == list.capacity() {
+        list.reserve_exact(list.len().max(1));
+    }
+    list.push(x);
+}
+
 /// One problem: from a syntax error to a coverage gap.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
@@ -188,10 +198,13 @@ impl Finding {
 
     #[must_use]
     pub fn with_secondary(mut self, span: Span, text: impl Into<Arc<Text>>) -> Self {
-        self.labels.push(Label {
-            span,
-            text: text.into(),
-        });
+        push_tight(
+            &mut self.labels,
+            Label {
+                span,
+                text: text.into(),
+            },
+        );
         self
     }
 
@@ -204,22 +217,13 @@ impl Finding {
     /// Names the node `id` (the model's ID, shared: no copy).
     #[must_use]
     pub fn with_node(mut self, id: &Substr) -> Self {
-        // Most findings name one node: room for exactly one at first (a first push would make
-        // room for four), a smaller finding for the same work; later pushes grow as usual.
-        if self.nodes.capacity() == 0 {
-            self.nodes.reserve_exact(1);
-        }
-        self.nodes.push(id.clone());
+        push_tight(&mut self.nodes, id.clone());
         self
     }
 
     #[must_use]
     pub fn with_note(mut self, note: impl Into<Note>) -> Self {
-        // Most findings have one note or none (see `with_node`).
-        if self.notes.capacity() == 0 {
-            self.notes.reserve_exact(1);
-        }
-        self.notes.push(note.into());
+        push_tight(&mut self.notes, note.into());
         self
     }
 
@@ -259,6 +263,26 @@ mod tests {
     /// A run at 100,000 items holds about 60,000 findings at once (twice, while the rules'
     /// vectors are joined): their size is memory per finding. Code, slug and relation are one
     /// pointer each, and the lists (most empty or of one element) one pointer each too.
+    /// A finding's lists are allocated for what they hold: one related place, one node, one
+    /// note take room for one each; more grow by doubling and keep every element in order.
+    #[test]
+    fn a_finding_makes_room_for_one_related_place_node_and_note() {
+        let span = Span::new(crate::source::FileId(0), 0, 1);
+        let id = Substr::from("I1");
+        let f = Finding::new("ALN101", "x", Severity::Error, span, Text::same("m"))
+            .with_secondary(span, Text::same("a"))
+            .with_node(&id)
+            .with_note(Text::same("n"));
+        assert_eq!(
+            (f.labels.capacity(), f.nodes.capacity(), f.notes.capacity()),
+            (1, 1, 1)
+        );
+        let f = (0..5).fold(f, |f, i| f.with_secondary(span, Text::same(i.to_string())));
+        let texts: Vec<&str> = f.labels.iter().map(|l| l.text.en.as_str()).collect();
+        assert_eq!(texts, ["a", "0", "1", "2", "3", "4"]);
+        assert_eq!(f.labels.capacity(), 8);
+    }
+
     #[test]
     fn a_finding_is_at_most_112_bytes() {
         assert_eq!(std::mem::size_of::<Code>(), 8);
