@@ -267,7 +267,7 @@ mod tests {
     /// note take room for one each; more grow by doubling and keep every element in order.
     #[test]
     fn a_finding_makes_room_for_one_related_place_node_and_note() {
-        let span = Span::new(crate::source::FileId(0), 0, 1);
+        let span = Span::new(crate::base::span::FileId(0), 0, 1);
         let id = Substr::from("I1");
         let f = Finding::new("ALN101", "x", Severity::Error, span, Text::same("m"))
             .with_secondary(span, Text::same("a"))
