@@ -62,7 +62,8 @@ pub struct Label {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Note {
     head: Arc<PathStep>,
-    tail: Option<Arc<str>>,
+    /// The node's ID: the model's, shared (a view into its file's text).
+    tail: Option<Substr>,
 }
 
 /// One step of a plan path, or a whole note's text: what it adds after the steps above it,
@@ -82,7 +83,7 @@ impl PathStep {
 
 impl Note {
     /// `head → tail`.
-    pub fn joined(head: Arc<PathStep>, tail: impl Into<Arc<str>>) -> Self {
+    pub fn joined(head: Arc<PathStep>, tail: impl Into<Substr>) -> Self {
         Note {
             head,
             tail: Some(tail.into()),
