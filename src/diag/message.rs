@@ -4,9 +4,10 @@
 //! languages (`--quiet`, a baseline, the language server's unchanged files show none): filling
 //! four texts per finding up front was a third of the work of the longest rule.
 
-use crate::base::{Lang, Text};
+use crate::base::{Lang, StaticText, Text};
 use std::borrow::Cow;
 use std::sync::Arc;
+use thin_vec::ThinVec;
 
 /// A message or help.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,9 +25,7 @@ impl Message {
     pub fn get(&self, lang: Lang) -> Cow<'_, str> {
         match self {
             Message::Text(t) => Cow::Borrowed(t.get(lang)),
-            Message::Template(t, values) => {
-                Cow::Owned(fill(t.get(lang), |name| values.get(name, lang)))
-            }
+            Message::Template(t, values) => Cow::Owned(values.fill(t.get(lang), lang)),
         }
     }
 
@@ -63,12 +62,25 @@ pub struct Values {
     /// from the end of the previous value to the first, Japanese from there to the second, or
     /// the English value when the second is [`SAME`]; no value when the first is [`NONE`].
     ends: Box<[[u32; 2]]>,
+    /// The values that are clauses (see [`Values::with_clauses`]): a name whose first end is
+    /// [`CLAUSE`] has the clause its second end indexes here.
+    clauses: ThinVec<&'static StaticText>,
 }
 
 /// A name without a value.
 const NONE: u32 = u32::MAX;
 /// A Japanese value that reads as the English one (most are one string passed twice).
 const SAME: u32 = u32::MAX;
+/// A name whose value is a clause.
+const CLAUSE: u32 = u32::MAX - 1;
+
+/// A value as a template reads it.
+#[derive(Clone, Copy)]
+enum Value<'a> {
+    Text(&'a str),
+    /// A template of its own, filled from the same values.
+    Clause(&'static str),
+}
 
 impl Default for Values {
     fn default() -> Self {
@@ -76,6 +88,7 @@ impl Default for Values {
             names: Arc::from(Vec::new()),
             text: Box::default(),
             ends: Box::default(),
+            clauses: ThinVec::new(),
         }
     }
 }
@@ -98,6 +111,20 @@ impl Values {
     /// values of names its templates do not have are not kept). `None` if their text does not
     /// fit 32-bit offsets.
     pub fn with_names(names: &Names, vars: &[(&'static str, &str, &str)]) -> Option<Values> {
+        Values::with_clauses(names, vars, &[])
+    }
+
+    /// [`Values::with_names`], and values that are clauses: a static template in both
+    /// languages, filled from the same values where a template names it (one level: a clause
+    /// in a clause is left as written). A clause's fixed words are then not copied into every
+    /// finding, only the values it names (`", or add one of them to the `{skey}` of {sid}"`:
+    /// two IDs and a key, not the sentence twice). A name in both `vars` and `clauses` has its
+    /// value in `vars`.
+    pub fn with_clauses(
+        names: &Names,
+        vars: &[(&'static str, &str, &str)],
+        clauses: &[(&'static str, &'static StaticText)],
+    ) -> Option<Values> {
         let same = |en: &str, ja: &str| std::ptr::eq(en, ja) || en == ja;
         let value = |name: &str| vars.iter().find(|(n, _, _)| *n == name);
         let len: usize = names
@@ -105,16 +132,23 @@ impl Values {
             .filter_map(|n| value(n))
             .map(|(_, en, ja)| en.len() + if same(en, ja) { 0 } else { ja.len() })
             .sum();
-        // Every end is below `NONE` (and `SAME`).
-        if u32::try_from(len).ok()? == u32::MAX {
+        // Every end is below `CLAUSE` (and `NONE`, `SAME`).
+        if u32::try_from(len).ok()? >= CLAUSE {
             return None;
         }
         let mut text = String::with_capacity(len);
+        let mut kept = ThinVec::new();
         let at = |s: &String| u32::try_from(s.len()).unwrap_or(NONE);
         let ends = names
             .iter()
             .map(|n| match value(n) {
-                None => [NONE, NONE],
+                None => match clauses.iter().find(|(c, _)| **c == **n) {
+                    Some(&(_, clause)) => {
+                        kept.push(clause);
+                        [CLAUSE, u32::try_from(kept.len() - 1).unwrap_or(NONE)]
+                    }
+                    None => [NONE, NONE],
+                },
                 Some((_, en, ja)) => {
                     text.push_str(en);
                     let e = at(&text);
@@ -131,15 +165,27 @@ impl Values {
             names: Arc::clone(names),
             text: text.into_boxed_str(),
             ends,
+            clauses: kept,
         })
     }
 
-    /// The value of `name` in `lang`.
+    /// The value of `name` in `lang` (`None` for a clause: see [`Values::fill`]).
     pub fn get(&self, name: &str, lang: Lang) -> Option<&str> {
+        match self.value(name, lang)? {
+            Value::Text(t) => Some(t),
+            Value::Clause(_) => None,
+        }
+    }
+
+    fn value(&self, name: &str, lang: Lang) -> Option<Value<'_>> {
         let mut start = 0;
         for (n, &[en, ja]) in self.names.iter().zip(self.ends.iter()) {
-            if en == NONE {
-                // (The names are distinct: this one's has no value.)
+            if en == NONE || en == CLAUSE {
+                if en == CLAUSE && **n == *name {
+                    let clause = self.clauses.get(ja as usize)?;
+                    return Some(Value::Clause(clause.get(lang)));
+                }
+                // (The names are distinct: this one's has no text.)
                 continue;
             }
             let end = if ja == SAME { en } else { ja };
@@ -148,11 +194,57 @@ impl Values {
                     (Lang::Ja, ja) if ja != SAME => (en, ja),
                     _ => (start, en),
                 };
-                return self.text.get(from as usize..to as usize);
+                return self.text.get(from as usize..to as usize).map(Value::Text);
             }
             start = end;
         }
         None
+    }
+
+    /// `template` in `lang` filled with these values, and each clause it names with them in
+    /// turn (see [`fill`] for placeholders without a value).
+    pub fn fill(&self, template: &str, lang: Lang) -> String {
+        let mut len = 0;
+        self.pieces(template, lang, true, &mut |piece| len += piece.len());
+        let mut out = String::with_capacity(len);
+        self.pieces(template, lang, true, &mut |piece| out.push_str(piece));
+        out
+    }
+
+    fn pieces<'a>(
+        &'a self,
+        template: &'a str,
+        lang: Lang,
+        clauses: bool,
+        piece: &mut impl FnMut(&'a str),
+    ) {
+        let mut rest = template;
+        while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
+            piece(&rest[..open]);
+            let after = &rest[open + 1..];
+            let known = memchr::memchr(b'}', after.as_bytes()).and_then(|close| {
+                let value = match self.value(&after[..close], lang)? {
+                    Value::Clause(_) if !clauses => return None,
+                    value => value,
+                };
+                Some((close, value))
+            });
+            match known {
+                Some((close, Value::Text(v))) => {
+                    piece(v);
+                    rest = &after[close + 1..];
+                }
+                Some((close, Value::Clause(c))) => {
+                    self.pieces(c, lang, false, piece);
+                    rest = &after[close + 1..];
+                }
+                None => {
+                    piece("{");
+                    rest = after;
+                }
+            }
+        }
+        piece(rest);
     }
 }
 
@@ -278,6 +370,57 @@ mod tests {
         );
         assert_eq!(m.get(Lang::En), "item I1n");
         assert_eq!(m.get(Lang::Ja), "事項空I1");
+    }
+
+    /// A clause is filled from the same values where a template names it, in the language
+    /// asked; a clause named in a clause, and a name without a value, are left as written; a
+    /// value given as text wins over a clause of the same name.
+    #[test]
+    fn clauses_are_filled_from_the_values_one_level_deep() {
+        static HINT: StaticText = StaticText {
+            en: ", or link {sid} ({nested}, {missing})",
+            ja: "。または {sid} を結ぶ（{nested}）",
+        };
+        static NESTED: StaticText = StaticText {
+            en: "{hint}",
+            ja: "{hint}",
+        };
+        static SHADOWED: StaticText = StaticText {
+            en: "clause",
+            ja: "句",
+        };
+        let names: Names = ["id", "hint", "sid", "nested", "both"]
+            .into_iter()
+            .map(Box::from)
+            .collect();
+        let v = Values::with_clauses(
+            &names,
+            &[
+                ("id", "I1", "I1"),
+                ("sid", "P1", "P1"),
+                ("both", "text", "文"),
+            ],
+            &[("hint", &HINT), ("nested", &NESTED), ("both", &SHADOWED)],
+        )
+        .unwrap_or_default();
+        // Only the values given as text are copied.
+        assert_eq!(&*v.text, "I1P1text文");
+        assert_eq!(v.get("hint", Lang::En), None);
+        let m = Message::Template(
+            Arc::new(Text::new(
+                "add {id}{hint} [{both}]",
+                "{id} を追加{hint}[{both}]",
+            )),
+            Arc::new(v),
+        );
+        assert_eq!(
+            m.get(Lang::En),
+            "add I1, or link P1 ({nested}, {missing}) [text]"
+        );
+        assert_eq!(
+            m.get(Lang::Ja),
+            "I1 を追加。または P1 を結ぶ（{nested}）[文]"
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
 use crate::base::text::concat;
-use crate::diag::{Finding, Span, Text};
+use crate::diag::{Finding, Span, StaticText, Text};
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
@@ -73,6 +73,8 @@ impl RuleKind for Coverage {
         "count",
         "min",
     ];
+    const CLAUSES: &'static [&'static StaticText] =
+        &[&TOPICS_CLAUSE, &LINKED_HINT, &LINKED_THROUGH_HINT];
     type Params = CoverageParams;
 
     fn build(kind: KindId, p: CoverageParams, c: &mut Checker<'_>) -> Option<Self> {
@@ -316,48 +318,26 @@ impl Coverage {
             .as_ref()
             .map_or(("", ""), |&(t, s)| (model.schema.key_name(t), model.schema.key_name(s)));
         let rel = self.relation.map_or("", |r| model.schema.key_name(r));
-        // The clauses of the help, written only if the rule's templates show them.
-        let topics_clause = if topics.is_empty() || !ctx.uses("topics_clause") {
-            Text::default()
-        } else {
-            Text::new(
-                concat(&[" whose `", skey, "` includes one of its `", tkey, "` (", &list, ")"]),
-                concat(&["`", tkey, "`（", &list, "）のいずれかを `", skey, "` に含む"]),
-            )
-        };
+        // The clauses of the help, given only if the rule's templates show them: static
+        // texts filled when shown from the values they name (two IDs and three key names,
+        // not the sentences in two languages per finding).
+        let topics_clause = (!topics.is_empty() && ctx.uses("topics_clause")).then_some(&TOPICS_CLAUSE);
+        let (mut sid, mut aid, mut alabel) = ("", "", ("", ""));
         let linked_hint = match linked.first() {
-            _ if !ctx.uses("linked_hint") => Text::default(),
+            _ if !ctx.uses("linked_hint") => None,
             // Linked through a node of another kind (a program that covers the item's goal):
             // say that the link reaches the item only through a shared tag.
-            Some((s, a, _)) if !topics.is_empty() && model.node(*a).kind != node.kind => {
-                let (sid, aid, id) = (&model.node(*s).id, &model.node(*a).id, &node.id);
-                let label = model.schema.label(model.node(*a).kind);
-                Text::new(
-                    concat(&[
-                        ", or add one of them to the `", skey, "` of ", sid, ": it ", rel, " ",
-                        &label.en, " ", aid, ", which reaches ", id, " only through a shared tag",
-                    ]),
-                    concat(&[
-                        "。または ", sid, " の `", skey, "` にそのいずれかを加えてください（", sid,
-                        " は `", rel, "` で", &label.ja, " ", aid,
-                        " を対象としており、共通のタグがあるときだけ ", id, " に届きます）",
-                    ]),
-                )
-            }
             Some((s, a, _)) if !topics.is_empty() => {
-                let (sid, aid) = (&model.node(*s).id, &model.node(*a).id);
-                Text::new(
-                    concat(&[
-                        ", or add one of them to the `", skey, "` of ", sid, ", which ", rel, " ",
-                        aid,
-                    ]),
-                    concat(&[
-                        "。または `", rel, "` で ", aid, " を対象とする ", sid, " の `", skey,
-                        "` にそのいずれかを加えてください",
-                    ]),
-                )
+                (sid, aid) = (model.node(*s).id.as_str(), model.node(*a).id.as_str());
+                if model.node(*a).kind == node.kind {
+                    Some(&LINKED_HINT)
+                } else {
+                    let label = model.schema.label(model.node(*a).kind);
+                    alabel = (label.en.as_str(), label.ja.as_str());
+                    Some(&LINKED_THROUGH_HINT)
+                }
             }
-            _ => Text::default(),
+            _ => None,
         };
         // Borrowed, not copied into a `Text` each.
         let number = |name: &str, n: usize| {
@@ -368,19 +348,28 @@ impl Coverage {
             }
         };
         let (count, min) = (number("count", linked.len()), number("min", self.min));
-        let vars = [
+        let mut vars = vec![
             ("source", source_kind, source_kind),
             ("topics", list.as_str(), list.as_str()),
-            (
-                "topics_clause",
-                topics_clause.en.as_str(),
-                topics_clause.ja.as_str(),
-            ),
-            ("linked_hint", linked_hint.en.as_str(), linked_hint.ja.as_str()),
             ("count", count.as_str(), count.as_str()),
             ("min", min.as_str(), min.as_str()),
+            ("clause.skey", skey, skey),
+            ("clause.tkey", tkey, tkey),
+            ("clause.rel", rel, rel),
+            ("clause.sid", sid, sid),
+            ("clause.aid", aid, aid),
+            ("clause.alabel", alabel.0, alabel.1),
         ];
-        let mut f = ctx.finding_with(n, &vars).with_label(Arc::clone(&shared.label));
+        let mut clauses = Vec::with_capacity(2);
+        for (name, clause) in [("topics_clause", topics_clause), ("linked_hint", linked_hint)] {
+            match clause {
+                Some(c) => clauses.push((name, c)),
+                None => vars.push((name, "", "")),
+            }
+        }
+        let mut f = ctx
+            .finding_with_clauses(n, &vars, &clauses)
+            .with_label(Arc::clone(&shared.label));
         if let Some(r) = self.relation {
             f = f.with_relation(model.schema.key_code(r));
         }
@@ -428,6 +417,25 @@ impl Coverage {
         f
     }
 }
+
+/// `{topics_clause}`: the source's tag key must hold one of the node's tags.
+static TOPICS_CLAUSE: StaticText = StaticText {
+    en: " whose `{clause.skey}` includes one of its `{clause.tkey}` ({topics})",
+    ja: "`{clause.tkey}`（{topics}）のいずれかを `{clause.skey}` に含む",
+};
+
+/// `{linked_hint}` for a source linked to the node or an ancestor of its own kind.
+static LINKED_HINT: StaticText = StaticText {
+    en: ", or add one of them to the `{clause.skey}` of {clause.sid}, which {clause.rel} {clause.aid}",
+    ja: "。または `{clause.rel}` で {clause.aid} を対象とする {clause.sid} の `{clause.skey}` にそのいずれかを加えてください",
+};
+
+/// `{linked_hint}` for a source linked to an ancestor of another kind (a program that covers
+/// the item's goal), which reaches the node only through a shared tag.
+static LINKED_THROUGH_HINT: StaticText = StaticText {
+    en: ", or add one of them to the `{clause.skey}` of {clause.sid}: it {clause.rel} {clause.alabel} {clause.aid}, which reaches {id} only through a shared tag",
+    ja: "。または {clause.sid} の `{clause.skey}` にそのいずれかを加えてください（{clause.sid} は `{clause.rel}` で{clause.alabel} {clause.aid} を対象としており、共通のタグがあるときだけ {id} に届きます）",
+};
 
 /// "P1 covers G1, but its \`scope\` has none of these \`topics\`": a source linked to the node
 /// (or to `aid` above it) whose tags miss the node's. Written with `concat`, not `format!`:

@@ -36,6 +36,13 @@ macro_rules! rule_types {
                 }
             }
 
+            /// The clauses the rule may give as placeholder values.
+            fn clauses(&self) -> &'static [&'static crate::base::StaticText] {
+                match self {
+                    $(RuleType::$ty(_) => <$ty as registry::RuleKind>::CLAUSES),*
+                }
+            }
+
             /// The rule's parameters, as `align explain` and docs/rules.md show them.
             pub fn params(&self, schema: &Schema) -> Vec<(String, String)> {
                 match self {
@@ -449,8 +456,13 @@ const PATH_JA: &str = "計画上の位置: ";
 impl<'a> Ctx<'a> {
     fn new(model: &'a Model, rule: &'a Rule, paths: &'a PathMemo) -> Self {
         let mut names = Vec::new();
-        for t in [&rule.message, &rule.help] {
-            for name in message::names(&t.en).chain(message::names(&t.ja)) {
+        let clauses = rule.check.clauses().iter().map(|c| (c.en, c.ja));
+        let texts = [&rule.message, &rule.help]
+            .into_iter()
+            .map(|t| (t.en.as_str(), t.ja.as_str()))
+            .chain(clauses);
+        for (en, ja) in texts {
+            for name in message::names(en).chain(message::names(ja)) {
                 if !names.contains(&name) {
                     names.push(name);
                 }
@@ -504,6 +516,17 @@ impl<'a> Ctx<'a> {
     /// [`Ctx::finding`] with borrowed values: `(name, English, Japanese)`. The message and
     /// help keep the templates and the values they use, and are filled when shown.
     pub(crate) fn finding_with(&self, n: NodeIx, vars: &[(&'static str, &str, &str)]) -> Finding {
+        self.finding_with_clauses(n, vars, &[])
+    }
+
+    /// [`Ctx::finding_with`] with values that are clauses: static templates of the rule type
+    /// ([`registry::RuleKind::CLAUSES`]) filled from the same values when shown.
+    pub(crate) fn finding_with_clauses(
+        &self,
+        n: NodeIx,
+        vars: &[(&'static str, &str, &str)],
+        clauses: &[(&'static str, &'static crate::base::StaticText)],
+    ) -> Finding {
         let node = self.model.node(n);
         let label = self.model.schema.label(node.kind);
         let builtin = [
@@ -515,18 +538,32 @@ impl<'a> Ctx<'a> {
             Vec::with_capacity(builtin.len() + vars.len());
         all.extend(builtin.iter().chain(vars));
         // Only the values the templates name are kept.
-        let (message, help) = if let Some(values) =
-            crate::diag::Values::with_names(&self.shared_names, &all)
-        {
+        let values = crate::diag::Values::with_clauses(&self.shared_names, &all, clauses);
+        let (message, help) = if let Some(values) = values {
             let values = Arc::new(values);
             (
                 Message::Template(Arc::clone(&self.message), Arc::clone(&values)),
                 Message::Template(Arc::clone(&self.help), values),
             )
         } else {
-            // Values past 4 GiB: written out now.
-            let en: Vec<(&str, &str)> = all.iter().map(|&(k, e, _)| (k, e)).collect();
-            let ja: Vec<(&str, &str)> = all.iter().map(|&(k, _, j)| (k, j)).collect();
+            // Values past 4 GiB: written out now (the clauses filled first, from the values).
+            let filled: Vec<(&'static str, String, String)> = clauses
+                .iter()
+                .map(|&(k, c)| {
+                    (
+                        k,
+                        spec::fill(c.en, &pairs(&all, crate::diag::Lang::En)),
+                        spec::fill(c.ja, &pairs(&all, crate::diag::Lang::Ja)),
+                    )
+                })
+                .collect();
+            let all: Vec<(&str, &str, &str)> = all
+                .iter()
+                .copied()
+                .chain(filled.iter().map(|(k, e, j)| (*k, e.as_str(), j.as_str())))
+                .collect();
+            let en = pairs(&all, crate::diag::Lang::En);
+            let ja = pairs(&all, crate::diag::Lang::Ja);
             let fill =
                 |t: &Text| Message::from(Text::new(spec::fill(&t.en, &en), spec::fill(&t.ja, &ja)));
             (fill(&self.rule.message), fill(&self.rule.help))
@@ -545,6 +582,14 @@ impl<'a> Ctx<'a> {
         }
         f
     }
+}
+
+/// `(name, value in lang)` of each `(name, English, Japanese)`.
+fn pairs<'v>(
+    vars: &[(&'static str, &'v str, &'v str)],
+    lang: crate::diag::Lang,
+) -> Vec<(&'static str, &'v str)> {
+    vars.iter().map(|&(k, e, j)| (k, lang.pick(e, j))).collect()
 }
 
 /// The nodes above `n` in the schema's hierarchy, top first and `n` last, and whether the walk

@@ -21,6 +21,9 @@ pub(crate) trait RuleKind: Sized {
     const NAME: &'static str;
     /// Placeholders this type fills, beyond `{id}`, `{title}` and `{kind}`.
     const PLACEHOLDERS: &'static [&'static str];
+    /// The clauses this type may give as placeholder values (see
+    /// [`crate::diag::Values::with_clauses`]): the values they name are kept with a finding.
+    const CLAUSES: &'static [&'static crate::base::StaticText] = &[];
     /// The type's own parameters, every other key of the rule.
     type Params: DeserializeOwned;
 
