@@ -67,6 +67,16 @@ pub struct Values {
     clauses: ThinVec<&'static StaticText>,
 }
 
+/// Where a name of [`Names`] takes its value from (see [`Values::slots`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// The value of that index.
+    Value(usize),
+    /// The clause of that index.
+    Clause(usize),
+    None,
+}
+
 /// A name without a value.
 const NONE: u32 = u32::MAX;
 /// A Japanese value that reads as the English one (most are one string passed twice).
@@ -125,11 +135,47 @@ impl Values {
         vars: &[(&'static str, &str, &str)],
         clauses: &[(&'static str, &'static StaticText)],
     ) -> Option<Values> {
-        let same = |en: &str, ja: &str| std::ptr::eq(en, ja) || en == ja;
-        let value = |name: &str| vars.iter().find(|(n, _, _)| *n == name);
-        let len: usize = names
+        Values::from_slots(names, &Values::slots(names, vars, clauses), vars, clauses)
+    }
+
+    /// Where each of `names` takes its value from among `vars` and `clauses` (see
+    /// [`Values::with_clauses`]): the same for every list of values with the same names in
+    /// the same order, so a caller making many can work it out once ([`Values::from_slots`]).
+    pub fn slots(
+        names: &Names,
+        vars: &[(&'static str, &str, &str)],
+        clauses: &[(&'static str, &'static StaticText)],
+    ) -> Vec<Slot> {
+        names
             .iter()
-            .filter_map(|n| value(n))
+            .map(|n| {
+                let var = vars.iter().position(|(v, _, _)| **v == **n);
+                let clause = || clauses.iter().position(|(c, _)| **c == **n);
+                match (var, var.is_none().then(clause).flatten()) {
+                    (Some(i), _) => Slot::Value(i),
+                    (None, Some(i)) => Slot::Clause(i),
+                    (None, None) => Slot::None,
+                }
+            })
+            .collect()
+    }
+
+    /// [`Values::with_clauses`] with the places of the values worked out by [`Values::slots`]
+    /// for `names` and values with the names of `vars` and `clauses`.
+    pub fn from_slots(
+        names: &Names,
+        slots: &[Slot],
+        vars: &[(&'static str, &str, &str)],
+        clauses: &[(&'static str, &'static StaticText)],
+    ) -> Option<Values> {
+        let same = |en: &str, ja: &str| std::ptr::eq(en, ja) || en == ja;
+        let var = |slot: &Slot| match *slot {
+            Slot::Value(i) => vars.get(i),
+            _ => None,
+        };
+        let len: usize = slots
+            .iter()
+            .filter_map(var)
             .map(|(_, en, ja)| en.len() + if same(en, ja) { 0 } else { ja.len() })
             .sum();
         // Every end is below `CLAUSE` (and `NONE`, `SAME`).
@@ -139,17 +185,10 @@ impl Values {
         let mut text = String::with_capacity(len);
         let mut kept = ThinVec::new();
         let at = |s: &String| u32::try_from(s.len()).unwrap_or(NONE);
-        let ends = names
+        let ends = slots
             .iter()
-            .map(|n| match value(n) {
-                None => match clauses.iter().find(|(c, _)| **c == **n) {
-                    Some(&(_, clause)) => {
-                        kept.push(clause);
-                        [CLAUSE, u32::try_from(kept.len() - 1).unwrap_or(NONE)]
-                    }
-                    None => [NONE, NONE],
-                },
-                Some((_, en, ja)) => {
+            .map(|slot| match (slot, var(slot)) {
+                (_, Some((_, en, ja))) => {
                     text.push_str(en);
                     let e = at(&text);
                     if same(en, ja) {
@@ -159,6 +198,14 @@ impl Values {
                         [e, at(&text)]
                     }
                 }
+                (&Slot::Clause(i), None) => match clauses.get(i) {
+                    Some(&(_, clause)) => {
+                        kept.push(clause);
+                        [CLAUSE, u32::try_from(kept.len() - 1).unwrap_or(NONE)]
+                    }
+                    None => [NONE, NONE],
+                },
+                _ => [NONE, NONE],
             })
             .collect();
         Some(Values {
@@ -178,35 +225,38 @@ impl Values {
     }
 
     fn value(&self, name: &str, lang: Lang) -> Option<Value<'_>> {
-        let mut start = 0;
-        for (n, &[en, ja]) in self.names.iter().zip(self.ends.iter()) {
-            if en == NONE || en == CLAUSE {
-                if en == CLAUSE && **n == *name {
-                    let clause = self.clauses.get(ja as usize)?;
-                    return Some(Value::Clause(clause.get(lang)));
-                }
-                // (The names are distinct: this one's has no text.)
-                continue;
-            }
-            let end = if ja == SAME { en } else { ja };
-            if **n == *name {
+        let i = self.names.iter().position(|n| **n == *name)?;
+        let [en, ja] = *self.ends.get(i)?;
+        match en {
+            NONE => None,
+            CLAUSE => Some(Value::Clause(self.clauses.get(ja as usize)?.get(lang))),
+            _ => {
                 let (from, to) = match (lang, ja) {
                     (Lang::Ja, ja) if ja != SAME => (en, ja),
-                    _ => (start, en),
+                    // The value starts where the last value before it with a text ends.
+                    _ => (self.text_end_before(i), en),
                 };
-                return self.text.get(from as usize..to as usize).map(Value::Text);
+                self.text.get(from as usize..to as usize).map(Value::Text)
             }
-            start = end;
         }
-        None
+    }
+
+    /// Where the text of the values before the `i`-th name ends.
+    fn text_end_before(&self, i: usize) -> u32 {
+        self.ends[..i]
+            .iter()
+            .rev()
+            .find(|[en, _]| *en != NONE && *en != CLAUSE)
+            .map_or(0, |&[en, ja]| if ja == SAME { en } else { ja })
     }
 
     /// `template` in `lang` filled with these values, and each clause it names with them in
     /// turn (see [`fill`] for placeholders without a value).
     pub fn fill(&self, template: &str, lang: Lang) -> String {
-        let mut len = 0;
-        self.pieces(template, lang, true, &mut |piece| len += piece.len());
-        let mut out = String::with_capacity(len);
+        // One pass (each placeholder is looked up once), into room for the template and
+        // every value: a clause's text is at most the value text again.
+        let clauses: usize = self.clauses.iter().map(|c| c.get(lang).len()).sum();
+        let mut out = String::with_capacity(template.len() + clauses + 2 * self.text.len());
         self.pieces(template, lang, true, &mut |piece| out.push_str(piece));
         out
     }

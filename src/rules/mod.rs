@@ -375,9 +375,17 @@ pub(crate) struct Ctx<'a> {
     names: Vec<&'a str>,
     /// The same names, shared by the values of the rule's findings.
     shared_names: crate::diag::message::Names,
+    /// Where each name takes its value from, for the first list of value and clause names a
+    /// finding of this rule was made with (each by its address and length: the same literals
+    /// at one place of a rule's code); a finding made with other names works it out anew.
+    slots: OnceLock<KnownSlots>,
     /// The nodes this run judges (indexed by node); `None`: all.
     scope: Option<&'a [bool]>,
 }
+
+/// The names a finding's values were given with (address and length of each) and the places
+/// of the rule's names among them ([`crate::diag::Values::slots`]).
+type KnownSlots = (Vec<(usize, usize)>, Vec<crate::diag::message::Slot>);
 
 /// The plan-path notes of a run's findings. A note is the path down to the node's parent,
 /// one step per ancestor built once per ancestor and shared by every note through it, and the
@@ -475,6 +483,7 @@ impl<'a> Ctx<'a> {
             message: Arc::new(rule.message.clone()),
             help: Arc::new(rule.help.clone()),
             shared_names: names.iter().map(|&n| Box::from(n)).collect(),
+            slots: OnceLock::new(),
             names,
             scope: None,
         }
@@ -538,7 +547,23 @@ impl<'a> Ctx<'a> {
             Vec::with_capacity(builtin.len() + vars.len());
         all.extend(builtin.iter().chain(vars));
         // Only the values the templates name are kept.
-        let values = crate::diag::Values::with_clauses(&self.shared_names, &all, clauses);
+        // The values' names, then a mark no name has (a name given as a clause is not the
+        // same list as that name given as a value), then the clauses' names.
+        let name = |n: &str| (n.as_ptr() as usize, n.len());
+        let key = all
+            .iter()
+            .map(move |v| name(v.0))
+            .chain(std::iter::once((0, 0)))
+            .chain(clauses.iter().map(move |c| name(c.0)));
+        let (known, slots) = self.slots.get_or_init(|| {
+            let slots = crate::diag::Values::slots(&self.shared_names, &all, clauses);
+            (key.clone().collect(), slots)
+        });
+        let values = if known.iter().copied().eq(key) {
+            crate::diag::Values::from_slots(&self.shared_names, slots, &all, clauses)
+        } else {
+            crate::diag::Values::with_clauses(&self.shared_names, &all, clauses)
+        };
         let (message, help) = if let Some(values) = values {
             let values = Arc::new(values);
             (
@@ -812,6 +837,10 @@ item C "c" { parent A }
 
     #[test]
     fn a_finding_keeps_only_the_values_its_templates_name_and_fills_them_when_shown() {
+        static CLAUSE: crate::base::StaticText = crate::base::StaticText {
+            en: " (clause of {id})",
+            ja: "（{id} の節）",
+        };
         let mut sources = SourceSet::new();
         let set = RuleSet::embedded(&mut sources).unwrap_or_else(|e| panic!("{e:?}"));
         let spec = "item I1 \"Trials\" {}\n";
@@ -848,6 +877,47 @@ item C "c" { parent A }
         assert!(help
             .get(Lang::Ja)
             .starts_with("（ja 節）事業の `covers` に I1 を加えて"));
+        // Other values in another order (their places worked out anew, not those kept from
+        // the first finding), then each list again.
+        let other: &[(&'static str, &str, &str)] = &[
+            ("linked_hint", ", or link it", "、または結ぶ"),
+            ("topics_clause", " (x)", "（x）"),
+        ];
+        let first: &[(&'static str, &str, &str)] = &[
+            ("count", "7", "7"),
+            ("topics_clause", " (en clause)", "（ja 節）"),
+            ("linked_hint", "", ""),
+        ];
+        for _ in 0..2 {
+            for (vars, en) in [
+                (other, "add I1 to the `covers` of a program (x), or link it"),
+                (first, "add I1 to the `covers` of a program (en clause)"),
+            ] {
+                let f = ctx.finding_with(n, vars);
+                assert_eq!(
+                    f.help.as_ref().map(|h| h.en().into_owned()).as_deref(),
+                    Some(en)
+                );
+            }
+        }
+        // The same names given as clauses first, then as values: not the same places.
+        let ctx = Ctx::new(&model, rule, &paths);
+        let f = ctx.finding_with_clauses(
+            n,
+            &first[..1],
+            &[("topics_clause", &CLAUSE), ("linked_hint", &CLAUSE)],
+        );
+        let help = f.help.as_ref().map(|h| h.en().into_owned());
+        assert_eq!(
+            help.as_deref(),
+            Some("add I1 to the `covers` of a program (clause of I1) (clause of I1)")
+        );
+        let f = ctx.finding_with(n, first);
+        let help = f.help.as_ref().map(|h| h.en().into_owned());
+        assert_eq!(
+            help.as_deref(),
+            Some("add I1 to the `covers` of a program (en clause)")
+        );
     }
 
     #[test]
