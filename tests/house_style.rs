@@ -150,7 +150,7 @@ fn every_message_follows_the_house_style() {
                 c.check(&format!("{what} help"), &help.to_text(), false);
             }
             for l in &f.labels {
-                c.check(&format!("{what} secondary label"), &l.text, true);
+                c.check(&format!("{what} secondary label"), &l.text.to_text(), true);
             }
             for n in &f.notes {
                 let n = Text::new(n.get(Lang::En), n.get(Lang::Ja));

@@ -49,9 +49,54 @@ impl fmt::Display for Severity {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
     pub span: Span,
-    /// Shared: a rule gives many findings the same label (the program that covers a goal but
-    /// misses its items' topics is named on every item under the goal).
-    pub text: Arc<Text>,
+    pub text: LabelText,
+}
+
+/// What a related place is: a text, shared where a rule gives many findings the same label
+/// (the program that covers a goal but misses its items' topics is named on every item under
+/// the goal), or a template filled from values when shown (often the finding's own: the
+/// coverage rule's first related place names the source and node its help names).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LabelText {
+    Text(Arc<Text>),
+    Template(Arc<Text>, Arc<Values>),
+}
+
+impl LabelText {
+    /// The text in `lang`, filled now if it is a template.
+    pub fn get(&self, lang: Lang) -> std::borrow::Cow<'_, str> {
+        match self {
+            LabelText::Text(t) => std::borrow::Cow::Borrowed(t.get(lang)),
+            LabelText::Template(t, values) => {
+                std::borrow::Cow::Owned(values.fill(t.get(lang), lang))
+            }
+        }
+    }
+
+    /// The English text (what tests and repeated-place checks read).
+    pub fn en(&self) -> std::borrow::Cow<'_, str> {
+        self.get(Lang::En)
+    }
+
+    /// Both languages, written out.
+    pub fn to_text(&self) -> Text {
+        match self {
+            LabelText::Text(t) => Text::clone(t),
+            LabelText::Template(..) => Text::new(self.get(Lang::En), self.get(Lang::Ja)),
+        }
+    }
+}
+
+impl From<Text> for LabelText {
+    fn from(text: Text) -> Self {
+        LabelText::Text(Arc::new(text))
+    }
+}
+
+impl From<Arc<Text>> for LabelText {
+    fn from(text: Arc<Text>) -> Self {
+        LabelText::Text(text)
+    }
 }
 
 /// Context shown after a finding's snippet. A plan path is kept as its steps, each step the
@@ -198,7 +243,7 @@ impl Finding {
     }
 
     #[must_use]
-    pub fn with_secondary(mut self, span: Span, text: impl Into<Arc<Text>>) -> Self {
+    pub fn with_secondary(mut self, span: Span, text: impl Into<LabelText>) -> Self {
         push_tight(
             &mut self.labels,
             Label {
@@ -207,6 +252,15 @@ impl Finding {
             },
         );
         self
+    }
+
+    /// The values of the finding's message when it is a template (shared with its help, and
+    /// with related places that are templates over the same values).
+    pub fn values(&self) -> Option<&Arc<Values>> {
+        match &self.message {
+            Message::Template(_, values) => Some(values),
+            Message::Text(_) => None,
+        }
     }
 
     #[must_use]
@@ -279,7 +333,7 @@ mod tests {
             (1, 1, 1)
         );
         let f = (0..5).fold(f, |f, i| f.with_secondary(span, Text::same(i.to_string())));
-        let texts: Vec<&str> = f.labels.iter().map(|l| l.text.en.as_str()).collect();
+        let texts: Vec<String> = f.labels.iter().map(|l| l.text.en().into_owned()).collect();
         assert_eq!(texts, ["a", "0", "1", "2", "3", "4"]);
         assert_eq!(f.labels.capacity(), 8);
     }

@@ -278,7 +278,7 @@ fn convert(
         .filter_map(|(l, (uri, range))| {
             Some(DiagnosticRelatedInformation {
                 location: Location::new(uri.clone()?, (*range)?),
-                message: l.text.get(analysis.lang).to_owned(),
+                message: l.text.get(analysis.lang).into_owned(),
             })
         })
         .collect();

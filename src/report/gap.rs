@@ -734,7 +734,7 @@ impl<'a> Ctx<'a> {
                 code: f.code.clone(),
                 node: f.nodes.first().map(|n| clean(n)).unwrap_or_default(),
                 text: clean(&f.message.get(lang)),
-                details: f.labels.iter().map(|l| clean(l.text.get(lang))).collect(),
+                details: f.labels.iter().map(|l| clean(&l.text.get(lang))).collect(),
                 context: f
                     .nodes
                     .first()
@@ -920,7 +920,7 @@ impl<'a> Ctx<'a> {
                 nodes: f.nodes.iter().map(|n| clean(n)).collect(),
                 message: clean(&f.message.get(lang)),
                 missing: f.label.as_ref().map(|l| clean(l.get(lang))),
-                details: f.labels.iter().map(|l| clean(l.text.get(lang))).collect(),
+                details: f.labels.iter().map(|l| clean(&l.text.get(lang))).collect(),
                 notes: f.notes.iter().map(|n| clean(&n.get(lang))).collect(),
                 why,
                 location: self.location(f),

@@ -67,7 +67,7 @@ pub fn annotation(f: &Finding, sources: &SourceSet, lang: Lang) -> String {
             at.file,
             at.start.line,
             at.start.column,
-            line(l.text.get(lang))
+            line(&l.text.get(lang))
         );
     }
     if let Some(help) = &f.help {

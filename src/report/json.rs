@@ -57,7 +57,7 @@ struct JsonFinding<'a> {
 
 #[derive(Serialize)]
 struct Related<'a> {
-    message: &'a str,
+    message: Cow<'a, str>,
     location: Location<'a>,
 }
 
@@ -177,7 +177,7 @@ fn write_finding(w: &mut PrettyJson<'_>, f: &JsonFinding<'_>) {
     for (i, r) in f.related.iter().enumerate() {
         w.element(i == 0);
         w.open(b'{');
-        w.string_field(true, b"\"message\": ", r.message);
+        w.string_field(true, b"\"message\": ", &r.message);
         w.key(false, b"\"location\": ");
         write_location(w, &r.location);
         w.close(b'}');
@@ -256,7 +256,7 @@ mod tests {
                 location: location(&texts[7], n),
                 related: (0..related)
                     .map(|i| Related {
-                        message: &texts[i],
+                        message: Cow::Borrowed(&texts[i]),
                         location: location(&texts[7 - i], n + i),
                     })
                     .collect(),

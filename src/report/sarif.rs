@@ -298,7 +298,7 @@ fn render_unbuffered<'a>(input: &Input<'a>, out: &mut dyn Write) -> io::Result<(
         .collect();
     // Each file's URI, percent-encoded once rather than for every location in it.
     let uris: Vec<String> = sources.files().map(|(_, file)| uri(&file.name)).collect();
-    let location = |span: Span, id: Option<usize>, message: Option<&'a str>| {
+    let location = |span: Span, id: Option<usize>, message: Option<Cow<'a, str>>| {
         let loc = Location::of(span, sources);
         SarifLocation {
             id,
@@ -315,7 +315,7 @@ fn render_unbuffered<'a>(input: &Input<'a>, out: &mut dyn Write) -> io::Result<(
                     byte_length: loc.end.offset - loc.start.offset,
                 },
             },
-            message: message.map(|text| Message { text: text.into() }),
+            message: message.map(|text| Message { text }),
         }
     };
     let result = |i: usize, f: &'a Finding| {

@@ -7,7 +7,7 @@ use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
 use crate::base::text::concat;
-use crate::diag::{Finding, Span, StaticText, Text};
+use crate::diag::{Finding, LabelText, Span, StaticText, Text};
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
@@ -19,6 +19,8 @@ use std::sync::Arc;
 /// that node.
 struct Shared {
     label: Arc<Text>,
+    /// [`MISS`], the first related place of a finding (over the finding's own values).
+    miss: Arc<Text>,
     misses: rustc_hash::FxHashMap<(NodeIx, NodeIx), Arc<Text>>,
 }
 use toml::Spanned;
@@ -73,8 +75,10 @@ impl RuleKind for Coverage {
         "count",
         "min",
     ];
+    // (`MISS` is no placeholder's clause but a related place's template over the same
+    // values: listed so that a finding keeps the values it names.)
     const CLAUSES: &'static [&'static StaticText] =
-        &[&TOPICS_CLAUSE, &LINKED_HINT, &LINKED_THROUGH_HINT];
+        &[&TOPICS_CLAUSE, &LINKED_HINT, &LINKED_THROUGH_HINT, &MISS];
     type Params = CoverageParams;
 
     fn build(kind: KindId, p: CoverageParams, c: &mut Checker<'_>) -> Option<Self> {
@@ -186,6 +190,7 @@ impl Coverage {
         let mut stamp = 0u32;
         let mut shared = Shared {
             label: Arc::clone(label),
+            miss: Arc::new(Text::new(MISS.en, MISS.ja)),
             misses: rustc_hash::FxHashMap::default(),
         };
         for &n in nodes {
@@ -322,13 +327,17 @@ impl Coverage {
         // texts filled when shown from the values they name (two IDs and three key names,
         // not the sentences in two languages per finding).
         let topics_clause = (!topics.is_empty() && ctx.uses("topics_clause")).then_some(&TOPICS_CLAUSE);
-        let (mut sid, mut aid, mut alabel) = ("", "", ("", ""));
+        // The first linked source and the node it links to: named by the linked hint and by
+        // the first related place.
+        let (sid, aid) = linked.first().map_or(("", ""), |(s, a, _)| {
+            (model.node(*s).id.as_str(), model.node(*a).id.as_str())
+        });
+        let mut alabel = ("", "");
         let linked_hint = match linked.first() {
             _ if !ctx.uses("linked_hint") => None,
             // Linked through a node of another kind (a program that covers the item's goal):
             // say that the link reaches the item only through a shared tag.
-            Some((s, a, _)) if !topics.is_empty() => {
-                (sid, aid) = (model.node(*s).id.as_str(), model.node(*a).id.as_str());
+            Some((_, a, _)) if !topics.is_empty() => {
                 if model.node(*a).kind == node.kind {
                     Some(&LINKED_HINT)
                 } else {
@@ -385,7 +394,13 @@ impl Coverage {
                 .as_ref()
                 .and_then(|&(_, key)| src.attr(key))
                 .map_or(*span, |attr| attr.value_span);
-            // The same for every node under `a`: written once per pair.
+            // The first over the finding's values, which name its source and node; others the
+            // same for every node under `a`: written once per pair.
+            if let (0, Some(values)) = (i, f.values()) {
+                let text = LabelText::Template(Arc::clone(&shared.miss), Arc::clone(values));
+                f = f.with_secondary(at, text);
+                continue;
+            }
             let text = shared.misses.entry((*s, *a)).or_insert_with(|| {
                 Arc::new(miss(&src.id, rel, &model.node(*a).id, (skey, tkey)))
             });
@@ -435,6 +450,12 @@ static LINKED_HINT: StaticText = StaticText {
 static LINKED_THROUGH_HINT: StaticText = StaticText {
     en: ", or add one of them to the `{clause.skey}` of {clause.sid}: it {clause.rel} {clause.alabel} {clause.aid}, which reaches {id} only through a shared tag",
     ja: "。または {clause.sid} の `{clause.skey}` にそのいずれかを加えてください（{clause.sid} は `{clause.rel}` で{clause.alabel} {clause.aid} を対象としており、共通のタグがあるときだけ {id} に届きます）",
+};
+
+/// [`miss`] as a template over a finding's values (the first linked source and the node).
+static MISS: StaticText = StaticText {
+    en: "{clause.sid} {clause.rel} {clause.aid}, but its `{clause.skey}` has none of these `{clause.tkey}`",
+    ja: "{clause.sid} は `{clause.rel}` で {clause.aid} を対象とするが、`{clause.skey}` にこれらの `{clause.tkey}` を含まない",
 };
 
 /// "P1 covers G1, but its \`scope\` has none of these \`topics\`": a source linked to the node
@@ -598,10 +619,10 @@ program P1 "p" { covers [I1, I2, I3]; scope [hub] }
             crate::rules::testing::messages(&findings),
             expect(&[("I2", "I2 1/1")])
         );
-        let secondary: Vec<&str> = findings[0]
+        let secondary: Vec<String> = findings[0]
             .labels
             .iter()
-            .map(|l| l.text.en.as_str())
+            .map(|l| l.text.en().into_owned())
             .collect();
         assert_eq!(
             secondary,

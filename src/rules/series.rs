@@ -162,7 +162,11 @@ pub(super) mod tests {
         assert_eq!(found[0].message.en(), "K1 PL");
         // The plan is a node of the finding, and its period and as-of are shown.
         assert_eq!(found[0].nodes, ["K1", "PL"]);
-        let labels: Vec<&str> = found[0].labels.iter().map(|l| l.text.en.as_str()).collect();
+        let labels: Vec<String> = found[0]
+            .labels
+            .iter()
+            .map(|l| l.text.en().into_owned())
+            .collect();
         assert_eq!(
             labels,
             ["period of plan PL", "values recorded up to FY2024"]

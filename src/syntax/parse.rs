@@ -1318,13 +1318,13 @@ item I2.4 "..." { goal G2.1; allow no-kpi "followed up by the implementing body"
         let (_, f) = run("goal G1 \"abc\n");
         assert_eq!(f[0].label.as_ref().unwrap().en, "string starts here");
         let (_, f) = run("goal G1 {\n policy V1\n");
-        assert_eq!(f[0].labels[0].text.en, "block opened here");
+        assert_eq!(f[0].labels[0].text.en(), "block opened here");
         assert_eq!(
             (f[0].labels[0].span.start(), f[0].labels[0].span.end()),
             (8, 9)
         );
         let (_, f) = run("k K { t [a,\n");
-        assert_eq!(f[0].labels[0].text.en, "list opened here");
+        assert_eq!(f[0].labels[0].text.en(), "list opened here");
         let (_, f) = run("g G1\u{3000}{}");
         assert_eq!(f[0].severity, Severity::Warning);
         assert_eq!(

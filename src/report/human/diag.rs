@@ -73,7 +73,7 @@ impl<'a> Diag<'a> {
         )];
         let mut others: Vec<(FileId, String, Vec<Pending>)> = Vec::new();
         for l in &f.labels {
-            let text = for_terminal(l.text.get(lang), CLIP_TEXT);
+            let text = for_terminal(&l.text.get(lang), CLIP_TEXT);
             let (s, e) = (l.span.start(), l.span.end());
             if l.span.file == f.span.file {
                 own.push((s, e, Some(text), false));

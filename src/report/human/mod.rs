@@ -124,7 +124,7 @@ pub fn render_findings(
         kept.push(if f.labels.iter().any(repeated) {
             let mut kept = f.clone();
             kept.labels.retain(|l| {
-                !repeated(l) || shown_related.insert((&f.code, l.span, l.text.en.clone()))
+                !repeated(l) || shown_related.insert((&f.code, l.span, l.text.en().into_owned()))
             });
             Cow::Owned(kept)
         } else {
