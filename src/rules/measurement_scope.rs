@@ -6,7 +6,8 @@ use crate::base::text::concat;
 use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
-use crate::diag::{Finding, Text};
+use crate::diag::{Finding, LabelText, StaticText, Text};
+use std::sync::Arc;
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
@@ -43,6 +44,9 @@ pub(crate) struct MeasurementScopeParams {
 impl RuleKind for MeasurementScope {
     const NAME: &'static str = "measurement-scope";
     const PLACEHOLDERS: &'static [&'static str] = &["program", "program_title"];
+    // (No placeholder's clauses: the related place's templates over a finding's values,
+    // listed so that a finding keeps the values they name.)
+    const CLAUSES: &'static [&'static StaticText] = &[&SERVES, &SERVES_UNDER];
     type Params = MeasurementScopeParams;
 
     fn build(kind: KindId, p: MeasurementScopeParams, c: &mut Checker<'_>) -> Option<Self> {
@@ -83,10 +87,12 @@ impl RuleKind for MeasurementScope {
             .into_par_iter()
             .map(|m| (m, self.serving(model, m)))
             .collect();
+        // The related place's two templates, shared by the rule's findings.
+        let serves = [&SERVES, &SERVES_UNDER].map(|t| Arc::new(Text::new(t.en, t.ja)));
         // The KPIs are independent: checked in chunks in parallel.
         super::check_in_chunks(&targets, 256, out, |kpis, found| {
             for &k in kpis {
-                self.check(ctx, k, &regions, found);
+                self.check(ctx, k, &regions, &serves, found);
             }
         });
     }
@@ -115,6 +121,7 @@ impl MeasurementScope {
         ctx: &Ctx<'_>,
         k: NodeIx,
         regions: &FxHashMap<NodeIx, Vec<Serving>>,
+        serves: &[Arc<Text>; 2],
         out: &mut Vec<Finding>,
     ) {
         let model = ctx.model;
@@ -137,11 +144,15 @@ impl MeasurementScope {
         let kpi = model.node(k);
         for (p, (measured, served, span)) in outside {
             let program = model.node(p);
-            let mut f = ctx.finding(
+            let (mid, sid) = (model.node(measured).id.as_str(), model.node(served).id.as_str());
+            let (pid, title) = (program.id.as_str(), program.title_or_id());
+            let mut f = ctx.finding_with(
                 k,
                 &[
-                    ("program", Text::same(program.id.as_str())),
-                    ("program_title", Text::same(program.title_or_id())),
+                    ("program", pid, pid),
+                    ("program_title", title, title),
+                    ("clause.sid", sid, sid),
+                    ("clause.mid", mid, mid),
                 ],
             );
             let scope = model.schema.key_name(self.scope);
@@ -160,17 +171,18 @@ impl MeasurementScope {
                     concat(&[kid, " に `", scope, "` がない"]),
                 ));
             }
-            let (mid, sid) = (model.node(measured).id.as_str(), model.node(served).id.as_str());
-            // In Japanese no space after the closing parenthesis: `I2.1.1（G2.1 の下位）に資する`.
-            let (how_en, how_ja): (&[&str], &[&str]) = if measured == served {
-                (&[], &[" "])
-            } else {
-                (&[", which is under ", mid], &["（", mid, " の下位）"])
+            // The related place over the finding's values (which name the program, the KPI and
+            // the nodes): no text of its own; written out only if the values are not kept.
+            let serves = serves[usize::from(measured != served)].clone();
+            let text = match f.values() {
+                Some(values) => LabelText::Template(serves, Arc::clone(values)),
+                None => LabelText::from(Text::new(
+                    serving(&serves.en, pid, sid, mid, kid),
+                    serving(&serves.ja, pid, sid, mid, kid),
+                )),
             };
-            let en = [&[pid, " serves ", sid], how_en, &[", measured by ", kid]].concat();
-            let ja = [&[pid, " は ", sid], how_ja, &["に資する（", kid, " の測定対象）"]].concat();
             f = f
-                .with_secondary(span, Text::new(concat(&en), concat(&ja)))
+                .with_secondary(span, text)
                 .with_relation(model.schema.key_code(self.scope));
             f.nodes.push(program.id.clone());
             out.push(f);
@@ -195,8 +207,33 @@ impl MeasurementScope {
     }
 }
 
+/// The related place of a finding: the program serves a node (under the measured one), which
+/// the KPI measures. In Japanese no space after the closing parenthesis:
+/// `I2.1.1（G2.1 の下位）に資する`.
+static SERVES: StaticText = StaticText {
+    en: "{program} serves {clause.sid}, measured by {id}",
+    ja: "{program} は {clause.sid} に資する（{id} の測定対象）",
+};
+
+/// [`SERVES`] for a node under the measured one.
+static SERVES_UNDER: StaticText = StaticText {
+    en: "{program} serves {clause.sid}, which is under {clause.mid}, measured by {id}",
+    ja: "{program} は {clause.sid}（{clause.mid} の下位）に資する（{id} の測定対象）",
+};
+
+/// A template of [`SERVES`] filled with the finding's values written out (when they were
+/// not kept: past 4 GiB of values).
+fn serving(template: &str, pid: &str, sid: &str, mid: &str, kid: &str) -> String {
+    crate::rules::spec::fill(
+        template,
+        &[("program", pid), ("clause.sid", sid), ("clause.mid", mid), ("id", kid)],
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    use super::{serving, SERVES, SERVES_UNDER};
+    use crate::diag::Lang;
     use crate::rules::testing::{check, expect};
     use std::fmt::Write as _;
 
@@ -228,6 +265,41 @@ kpi K1 "k" { measures [G1]; method direct; measured-in [IN] }
             check(&rule(r#"["goal", "parent"]"#), SPEC),
             expect(&[("K1", "UNDER outside K1"), ("K1", "DIRECT outside K1")])
         );
+    }
+
+    /// The related place names the program, what it serves (under the measured node or the
+    /// measured node itself) and the KPI, in both languages; written out from the values
+    /// (when they are not kept) it reads the same.
+    #[test]
+    fn the_related_place_names_program_served_node_and_kpi() {
+        let found = crate::rules::testing::run(&rule(r#"["goal", "parent"]"#), SPEC);
+        let places: Vec<(String, String)> = found
+            .iter()
+            .flat_map(|f| &f.labels)
+            .map(|l| {
+                let (en, ja) = (l.text.get(Lang::En), l.text.get(Lang::Ja));
+                (en.into_owned(), ja.into_owned())
+            })
+            .collect();
+        let want = [
+            (
+                "UNDER serves I1.1, which is under G1, measured by K1",
+                "UNDER は I1.1（G1 の下位）に資する（K1 の測定対象）",
+            ),
+            (
+                "DIRECT serves G1, measured by K1",
+                "DIRECT は G1 に資する（K1 の測定対象）",
+            ),
+        ];
+        assert_eq!(
+            places,
+            want.map(|(en, ja)| (en.to_owned(), ja.to_owned()))
+        );
+        for (t, (pid, sid, mid)) in [(&SERVES_UNDER, ("UNDER", "I1.1", "G1")), (&SERVES, ("DIRECT", "G1", "G1"))] {
+            let i = usize::from(pid == "DIRECT");
+            assert_eq!(serving(t.en, pid, sid, mid, "K1"), want[i].0);
+            assert_eq!(serving(t.ja, pid, sid, mid, "K1"), want[i].1);
+        }
     }
 
     #[test]
