@@ -9,12 +9,14 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use thin_vec::ThinVec;
 
-/// A message or help.
+/// A message, help or related place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Message {
-    /// Written out in both languages (boxed: a finding holds two messages, and most are
-    /// templates, two pointers wide, which a `Text` inline would make three times as wide).
-    Text(Box<Text>),
+    /// Written out in both languages, behind a pointer (a finding holds two messages, and
+    /// most are templates, two pointers wide, which a `Text` inline would make three times as
+    /// wide), shared where a rule gives many findings the same text (the program that covers
+    /// a goal but misses its items' topics is named on every item under the goal).
+    Text(Arc<Text>),
     /// A template in both languages (shared by a rule's findings) and its values (shared by
     /// a finding's message and help).
     Template(Arc<Text>, Arc<Values>),
@@ -45,7 +47,13 @@ impl Message {
 
 impl From<Text> for Message {
     fn from(text: Text) -> Self {
-        Message::Text(Box::new(text))
+        Message::Text(Arc::new(text))
+    }
+}
+
+impl From<Arc<Text>> for Message {
+    fn from(text: Arc<Text>) -> Self {
+        Message::Text(text)
     }
 }
 

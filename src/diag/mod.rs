@@ -49,54 +49,9 @@ impl fmt::Display for Severity {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Label {
     pub span: Span,
-    pub text: LabelText,
-}
-
-/// What a related place is: a text, shared where a rule gives many findings the same label
-/// (the program that covers a goal but misses its items' topics is named on every item under
-/// the goal), or a template filled from values when shown (often the finding's own: the
-/// coverage rule's first related place names the source and node its help names).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LabelText {
-    Text(Arc<Text>),
-    Template(Arc<Text>, Arc<Values>),
-}
-
-impl LabelText {
-    /// The text in `lang`, filled now if it is a template.
-    pub fn get(&self, lang: Lang) -> std::borrow::Cow<'_, str> {
-        match self {
-            LabelText::Text(t) => std::borrow::Cow::Borrowed(t.get(lang)),
-            LabelText::Template(t, values) => {
-                std::borrow::Cow::Owned(values.fill(t.get(lang), lang))
-            }
-        }
-    }
-
-    /// The English text (what tests and repeated-place checks read).
-    pub fn en(&self) -> std::borrow::Cow<'_, str> {
-        self.get(Lang::En)
-    }
-
-    /// Both languages, written out.
-    pub fn to_text(&self) -> Text {
-        match self {
-            LabelText::Text(t) => Text::clone(t),
-            LabelText::Template(..) => Text::new(self.get(Lang::En), self.get(Lang::Ja)),
-        }
-    }
-}
-
-impl From<Text> for LabelText {
-    fn from(text: Text) -> Self {
-        LabelText::Text(Arc::new(text))
-    }
-}
-
-impl From<Arc<Text>> for LabelText {
-    fn from(text: Arc<Text>) -> Self {
-        LabelText::Text(text)
-    }
+    /// A text, or a template filled from values when shown (often the finding's own: the
+    /// coverage rule's first related place names the source and node its help names).
+    pub text: Message,
 }
 
 /// Context shown after a finding's snippet. A plan path is kept as its steps, each step the
@@ -243,7 +198,7 @@ impl Finding {
     }
 
     #[must_use]
-    pub fn with_secondary(mut self, span: Span, text: impl Into<LabelText>) -> Self {
+    pub fn with_secondary(mut self, span: Span, text: impl Into<Message>) -> Self {
         push_tight(
             &mut self.labels,
             Label {
@@ -315,9 +270,6 @@ impl Counts {
 mod tests {
     use super::*;
 
-    /// A run at 100,000 items holds about 60,000 findings at once (twice, while the rules'
-    /// vectors are joined): their size is memory per finding. Code, slug and relation are one
-    /// pointer each, and the lists (most empty or of one element) one pointer each too.
     /// A finding's lists are allocated for what they hold: one related place, one node, one
     /// note take room for one each; more grow by doubling and keep every element in order.
     #[test]
@@ -338,6 +290,9 @@ mod tests {
         assert_eq!(f.labels.capacity(), 8);
     }
 
+    /// A run at 100,000 items holds about 60,000 findings at once (twice, while the rules'
+    /// vectors are joined): their size is memory per finding. Code, slug and relation are one
+    /// pointer each, and the lists (most empty or of one element) one pointer each too.
     #[test]
     fn a_finding_is_at_most_112_bytes() {
         assert_eq!(std::mem::size_of::<Code>(), 8);

@@ -690,20 +690,22 @@ mod tests {
 
     fn inputs(files: &[(PathBuf, String)]) -> Inputs<'_> {
         Inputs {
-            specs: files
-                .iter()
-                .map(|(p, t)| SpecInput {
-                    path: p,
-                    name: p.display().to_string(),
-                    text: t,
-                    shared: None,
-                    valid: true,
-                    finding: None,
-                    open: false,
-                })
-                .collect(),
+            specs: files.iter().map(|(p, t)| spec_input(p, t, None)).collect(),
             config: None,
             client_lang: None,
+        }
+    }
+
+    /// A closed spec file, valid, its text shared when it was read from disk.
+    fn spec_input<'a>(path: &'a Path, text: &'a str, shared: Option<&'a ArcStr>) -> SpecInput<'a> {
+        SpecInput {
+            path,
+            name: path.display().to_string(),
+            text,
+            shared,
+            valid: true,
+            finding: None,
+            open: false,
         }
     }
 
@@ -989,15 +991,7 @@ mod tests {
         Inputs {
             specs: files
                 .iter()
-                .map(|(p, t)| SpecInput {
-                    path: p,
-                    name: p.display().to_string(),
-                    text: t,
-                    shared: Some(t),
-                    valid: true,
-                    finding: None,
-                    open: false,
-                })
+                .map(|(p, t)| spec_input(p, t, Some(t)))
                 .collect(),
             ..inputs(&[])
         }

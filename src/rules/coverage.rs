@@ -7,7 +7,7 @@ use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
 use crate::base::text::concat;
-use crate::diag::{Finding, LabelText, Span, StaticText, Text};
+use crate::diag::{Finding, Message, Span, StaticText, Text};
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
@@ -397,12 +397,20 @@ impl Coverage {
             // The first over the finding's values, which name its source and node; others the
             // same for every node under `a`: written once per pair.
             if let (0, Some(values)) = (i, f.values()) {
-                let text = LabelText::Template(Arc::clone(&shared.miss), Arc::clone(values));
+                let text = Message::Template(Arc::clone(&shared.miss), Arc::clone(values));
                 f = f.with_secondary(at, text);
                 continue;
             }
             let text = shared.misses.entry((*s, *a)).or_insert_with(|| {
-                Arc::new(miss(&src.id, rel, &model.node(*a).id, (skey, tkey)))
+                let aid = model.node(*a).id.as_str();
+                let vars = [
+                    ("clause.sid", src.id.as_str()),
+                    ("clause.rel", rel),
+                    ("clause.aid", aid),
+                    ("clause.skey", skey),
+                    ("clause.tkey", tkey),
+                ];
+                Arc::new(super::written(&shared.miss, &vars))
             });
             f = f.with_secondary(at, Arc::clone(text));
         }
@@ -452,27 +460,13 @@ static LINKED_THROUGH_HINT: StaticText = StaticText {
     ja: "。または {clause.sid} の `{clause.skey}` にそのいずれかを加えてください（{clause.sid} は `{clause.rel}` で{clause.alabel} {clause.aid} を対象としており、共通のタグがあるときだけ {id} に届きます）",
 };
 
-/// [`miss`] as a template over a finding's values (the first linked source and the node).
+/// "P1 covers G1, but its \`scope\` has none of these \`topics\`": a source linked to the node
+/// (or to the node above it it links to) whose tags miss the node's. A template over the
+/// finding's values for its first such source (they name it); written out for the others.
 static MISS: StaticText = StaticText {
     en: "{clause.sid} {clause.rel} {clause.aid}, but its `{clause.skey}` has none of these `{clause.tkey}`",
     ja: "{clause.sid} は `{clause.rel}` で {clause.aid} を対象とするが、`{clause.skey}` にこれらの `{clause.tkey}` を含まない",
 };
-
-/// "P1 covers G1, but its \`scope\` has none of these \`topics\`": a source linked to the node
-/// (or to `aid` above it) whose tags miss the node's. Written with `concat`, not `format!`:
-/// the pairs seldom repeat within a chunk of nodes, and formatting was a quarter of a
-/// finding's cost.
-fn miss(sid: &str, rel: &str, aid: &str, (skey, tkey): (&str, &str)) -> Text {
-    Text::new(
-        concat(&[
-            sid, " ", rel, " ", aid, ", but its `", skey, "` has none of these `", tkey, "`",
-        ]),
-        concat(&[
-            sid, " は `", rel, "` で ", aid, " を対象とするが、`", skey, "` にこれらの `", tkey,
-            "` を含まない",
-        ]),
-    )
-}
 
 #[cfg(test)]
 mod tests {
@@ -628,5 +622,37 @@ program P1 "p" { covers [I1, I2, I3]; scope [hub] }
             secondary,
             ["P1 covers I2, but its `scope` has none of these `topics`"]
         );
+    }
+
+    /// Each linked source whose tags miss is a related place, in both languages: the first
+    /// over the finding's values, the others written out, all reading alike.
+    #[test]
+    fn every_linked_source_that_misses_the_topics_is_named() {
+        let rule = format!("{BY_RELATION}tags = {{ target = \"topics\", source = \"scope\" }}");
+        let spec = r#"
+item I1 "a" { topics [trial] }
+program P1 "p" { covers [I1]; scope [hub] }
+program P2 "q" { covers [I1]; scope [device] }
+program P3 "r" { covers [I1]; scope [export] }
+"#;
+        let findings = crate::rules::testing::run(&rule, spec);
+        let places: Vec<(String, String)> = findings
+            .iter()
+            .flat_map(|f| &f.labels)
+            .map(|l| {
+                let text = l.text.to_text();
+                (text.en, text.ja)
+            })
+            .collect();
+        let want: Vec<(String, String)> = ["P3", "P2", "P1"]
+            .iter()
+            .map(|p| {
+                (
+                    format!("{p} covers I1, but its `scope` has none of these `topics`"),
+                    format!("{p} は `covers` で I1 を対象とするが、`scope` にこれらの `topics` を含まない"),
+                )
+            })
+            .collect();
+        assert_eq!(places, want);
     }
 }

@@ -6,7 +6,7 @@ use crate::base::text::concat;
 use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
-use crate::diag::{Finding, LabelText, StaticText, Text};
+use crate::diag::{Finding, Message, StaticText, Text};
 use std::sync::Arc;
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
@@ -175,11 +175,8 @@ impl MeasurementScope {
             // the nodes): no text of its own; written out only if the values are not kept.
             let serves = serves[usize::from(measured != served)].clone();
             let text = match f.values() {
-                Some(values) => LabelText::Template(serves, Arc::clone(values)),
-                None => LabelText::from(Text::new(
-                    serving(&serves.en, pid, sid, mid, kid),
-                    serving(&serves.ja, pid, sid, mid, kid),
-                )),
+                Some(values) => Message::Template(serves, Arc::clone(values)),
+                None => Message::from(super::written(&serves, &serving(pid, sid, mid, kid))),
             };
             f = f
                 .with_secondary(span, text)
@@ -221,18 +218,16 @@ static SERVES_UNDER: StaticText = StaticText {
     ja: "{program} は {clause.sid}（{clause.mid} の下位）に資する（{id} の測定対象）",
 };
 
-/// A template of [`SERVES`] filled with the finding's values written out (when they were
-/// not kept: past 4 GiB of values).
-fn serving(template: &str, pid: &str, sid: &str, mid: &str, kid: &str) -> String {
-    crate::rules::spec::fill(
-        template,
-        &[("program", pid), ("clause.sid", sid), ("clause.mid", mid), ("id", kid)],
-    )
+/// The values [`SERVES`] names, to write it out when a finding does not keep its values (past
+/// 4 GiB of values).
+fn serving<'a>(pid: &'a str, sid: &'a str, mid: &'a str, kid: &'a str) -> [(&'static str, &'a str); 4] {
+    [("program", pid), ("clause.sid", sid), ("clause.mid", mid), ("id", kid)]
 }
 
 #[cfg(test)]
 mod tests {
     use super::{serving, SERVES, SERVES_UNDER};
+    use crate::diag::Text;
     use crate::diag::Lang;
     use crate::rules::testing::{check, expect};
     use std::fmt::Write as _;
@@ -297,8 +292,9 @@ kpi K1 "k" { measures [G1]; method direct; measured-in [IN] }
         );
         for (t, (pid, sid, mid)) in [(&SERVES_UNDER, ("UNDER", "I1.1", "G1")), (&SERVES, ("DIRECT", "G1", "G1"))] {
             let i = usize::from(pid == "DIRECT");
-            assert_eq!(serving(t.en, pid, sid, mid, "K1"), want[i].0);
-            assert_eq!(serving(t.ja, pid, sid, mid, "K1"), want[i].1);
+            let written = crate::rules::written(&Text::new(t.en, t.ja), &serving(pid, sid, mid, "K1"));
+            assert_eq!(written.en, want[i].0);
+            assert_eq!(written.ja, want[i].1);
         }
     }
 

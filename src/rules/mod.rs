@@ -546,8 +546,8 @@ impl<'a> Ctx<'a> {
         let mut all: Vec<(&'static str, &str, &str)> =
             Vec::with_capacity(builtin.len() + vars.len());
         all.extend(builtin.iter().chain(vars));
-        // Only the values the templates name are kept.
-        // The values' names, then a mark no name has (a name given as a clause is not the
+        // Only the values the templates name are kept, placed as worked out for the first
+        // finding made with these names. The key: the values' names, then a mark no name has (a name given as a clause is not the
         // same list as that name given as a value), then the clauses' names.
         let name = |n: &str| (n.as_ptr() as usize, n.len());
         let key = all
@@ -607,6 +607,15 @@ impl<'a> Ctx<'a> {
         }
         f
     }
+}
+
+/// `template` written out in both languages with the values `vars` (`(name, value)`, the same
+/// in both): a related place's template over values its finding does not keep.
+pub(crate) fn written(template: &Text, vars: &[(&str, &str)]) -> Text {
+    Text::new(
+        spec::fill(&template.en, vars),
+        spec::fill(&template.ja, vars),
+    )
 }
 
 /// `(name, value in lang)` of each `(name, English, Japanese)`.
