@@ -114,7 +114,8 @@ impl Default for Values {
 impl Values {
     /// The values `(name, English, Japanese)`, in order (the first of two with one name is the
     /// one used, as when filling from the list). `None` if their text does not fit 32-bit
-    /// offsets.
+    /// offsets. (Rules use [`Values::with_clauses`] with their shared names.)
+    #[cfg(test)]
     pub fn new(vars: &[(&'static str, &str, &str)]) -> Option<Values> {
         let mut names: Vec<Box<str>> = Vec::with_capacity(vars.len());
         for (name, _, _) in vars {
@@ -128,6 +129,7 @@ impl Values {
     /// The values of `vars` for `names` only (a rule's names, shared by its findings: the
     /// values of names its templates do not have are not kept). `None` if their text does not
     /// fit 32-bit offsets.
+    #[cfg(test)]
     pub fn with_names(names: &Names, vars: &[(&'static str, &str, &str)]) -> Option<Values> {
         Values::with_clauses(names, vars, &[])
     }
