@@ -27,6 +27,32 @@ struct Stored {
     edge: Edge,
 }
 
+impl Stored {
+    fn new(from: NodeIx, to: NodeIx, edge: Edge) -> Self {
+        Stored {
+            from: from.index() as u32,
+            to: to.index() as u32,
+            edge,
+        }
+    }
+}
+
+/// Edges gathered apart from a graph (references resolved chunk by chunk on all cores), then
+/// added to it in order by [`Graph::append`].
+#[derive(Debug, Default)]
+pub struct Edges {
+    list: Vec<Stored>,
+    /// One more than the highest node index an edge names.
+    nodes: usize,
+}
+
+impl Edges {
+    pub fn push(&mut self, from: NodeIx, to: NodeIx, edge: Edge) {
+        self.list.push(Stored::new(from, to, edge));
+        self.nodes = self.nodes.max(from.index() + 1).max(to.index() + 1);
+    }
+}
+
 /// Edges between node indices. Vertex `i` is `Model::nodes[i]`.
 #[derive(Debug, Default)]
 pub struct Graph {
@@ -76,13 +102,17 @@ impl Graph {
     }
 
     pub fn add_edge(&mut self, from: NodeIx, to: NodeIx, edge: Edge) {
-        self.edges.push(Stored {
-            from: from.index() as u32,
-            to: to.index() as u32,
-            edge,
-        });
+        self.edges.push(Stored::new(from, to, edge));
         self.nodes = self.nodes.max(from.index() + 1).max(to.index() + 1);
         // The index, if any was built, no longer holds every edge.
+        self.index = OnceLock::new();
+    }
+
+    /// Adds `edges` after the graph's own, in their order (one copy of the list, where
+    /// [`Graph::add_edge`] for each edge checks the room and the node count edge by edge).
+    pub fn append(&mut self, edges: &mut Edges) {
+        self.edges.append(&mut edges.list);
+        self.nodes = self.nodes.max(edges.nodes);
         self.index = OnceLock::new();
     }
 

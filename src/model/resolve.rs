@@ -2,7 +2,7 @@
 //! cycles in relations the schema marks acyclic.
 
 use super::suggest::{suggest_scan, Index, MAX_CANDIDATES, MAX_TOTAL_CANDIDATES};
-use super::{AttrValue, Edge, Graph, KeyId, Model, Node, NodeIx, Schema};
+use super::{graph, AttrValue, Edge, Graph, KeyId, Model, Node, NodeIx, Schema};
 use crate::base::Substr;
 use crate::diag::{code, with_article, Finding, Text};
 use petgraph::algo::kosaraju_scc;
@@ -50,10 +50,8 @@ pub(super) fn edges(
         })
         .collect();
     let mut misses: Vec<Miss<'_>> = Vec::new();
-    for part in parts {
-        for (from, to, edge) in part.edges {
-            graph.add_edge(from, to, edge);
-        }
+    for mut part in parts {
+        graph.append(&mut part.edges);
         let base = findings.len();
         misses.extend(part.misses.into_iter().map(|m| Miss {
             finding: base + m.finding,
@@ -71,7 +69,7 @@ pub(super) fn edges(
 /// (their `finding` counted within the chunk).
 #[derive(Default)]
 struct Part<'a> {
-    edges: Vec<(NodeIx, NodeIx, Edge)>,
+    edges: graph::Edges,
     findings: Vec<Finding>,
     misses: Vec<Miss<'a>>,
 }
@@ -101,14 +99,14 @@ fn resolve_node<'a>(
         for (target, span) in refs {
             match index.get(nodes, target) {
                 Some(to) if targets.contains(&nodes[to.index()].kind) => {
-                    part.edges.push((
+                    part.edges.push(
                         from,
                         to,
                         Edge {
                             relation,
                             span: *span,
                         },
-                    ));
+                    );
                 }
                 Some(to) => {
                     let names = names();

@@ -11,7 +11,6 @@ use crate::base::{substr, ArcStr, Substr};
 use crate::diag::{code, Finding, Severity, Span};
 use crate::source::FileId;
 use std::cmp::Ordering;
-use std::collections::VecDeque;
 
 /// How many blocks and lists may nest; the first bracket past it is an error (ALN016).
 pub const MAX_NESTING: usize = 64;
@@ -112,9 +111,64 @@ struct Tok {
     end: usize,
     /// The text it is read as when that is not its text in the file (a full-width run read as
     /// ASCII, a recognised notation).
-    shown: Option<String>,
+    shown: Option<Box<str>>,
     /// The value of a string token.
     value: Option<Substr>,
+}
+
+/// The most significant tokens the parser looks ahead at (a declaration header: kind, ID,
+/// title and what follows it).
+const AHEAD: usize = 4;
+
+/// The significant tokens read ahead, in a ring of [`AHEAD`] places: a token is written once,
+/// into its place, and moved out when read (a `VecDeque` took each token by value through a
+/// call, and copying it from there was a tenth of parsing).
+#[derive(Debug, Default)]
+struct Ahead {
+    slots: [Option<Tok>; AHEAD],
+    /// Place of the first token.
+    head: usize,
+    len: usize,
+}
+
+impl Ahead {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn get(&self, i: usize) -> Option<&Tok> {
+        if i >= self.len {
+            return None;
+        }
+        self.slots[(self.head + i) % AHEAD].as_ref()
+    }
+
+    fn front(&self) -> Option<&Tok> {
+        self.get(0)
+    }
+
+    /// Adds a token after the last; the caller holds at most [`AHEAD`] (`Parser::fill`).
+    #[inline]
+    fn push_back(&mut self, tok: Tok) {
+        debug_assert!(self.len < AHEAD);
+        self.slots[(self.head + self.len) % AHEAD] = Some(tok);
+        self.len = (self.len + 1).min(AHEAD);
+    }
+
+    #[inline]
+    fn pop_front(&mut self) -> Option<Tok> {
+        if self.len == 0 {
+            return None;
+        }
+        let tok = self.slots[self.head].take();
+        self.head = (self.head + 1) % AHEAD;
+        self.len -= 1;
+        tok
+    }
+
+    fn clear(&mut self) {
+        while self.pop_front().is_some() {}
+    }
 }
 
 /// Whether a token of this kind may start a notation (see `notation::recognize`, which looks
@@ -144,7 +198,7 @@ struct Parser<'a> {
     /// Index of the next raw token to read.
     raw_at: usize,
     /// The significant tokens read ahead; the first is the next token (none at the end).
-    ahead: VecDeque<Tok>,
+    ahead: Ahead,
     /// Kind of the last significant token read.
     last: Option<TokenKind>,
     cx: notation::Context<'a>,
@@ -170,7 +224,7 @@ impl<'a> Parser<'a> {
             shared,
             raw: Lookahead::new(text),
             raw_at: 0,
-            ahead: VecDeque::new(),
+            ahead: Ahead::default(),
             last: None,
             cx: notation::Context {
                 text,
@@ -208,7 +262,7 @@ impl<'a> Parser<'a> {
 
     /// Reads ahead until `n` significant tokens are held; `false` if the file ends first.
     fn fill(&mut self, n: usize) -> bool {
-        while self.ahead.len() < n {
+        while self.ahead.len() < n.min(AHEAD) {
             if !self.pump() {
                 return false;
             }
@@ -271,7 +325,7 @@ impl<'a> Parser<'a> {
                         line_start,
                         start: t.start,
                         end,
-                        shown: Some(shown),
+                        shown: Some(shown.into_boxed_str()),
                         value: None,
                     });
                     return true;
@@ -313,7 +367,7 @@ impl<'a> Parser<'a> {
                                 ) =>
                         {
                             kind = one.kind;
-                            shown = Some(ascii);
+                            shown = Some(ascii.into_boxed_str());
                         }
                         _ => continue,
                     }
@@ -359,6 +413,7 @@ impl<'a> Parser<'a> {
         self.ahead.front().map(|t| t.kind)
     }
 
+    #[inline]
     fn bump(&mut self) -> Tok {
         // Built only at the end of the file (`unwrap_or` would build it for every token).
         let tok = self.ahead.pop_front().unwrap_or_else(|| Tok {
