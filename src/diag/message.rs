@@ -69,7 +69,7 @@ pub struct Values {
     /// Per name of `names`, the ends of its English and Japanese values in `text`: English
     /// from the end of the previous value to the first, Japanese from there to the second, or
     /// the English value when the second is [`SAME`]; no value when the first is [`NONE`].
-    ends: Box<[[u32; 2]]>,
+    ends: Box<[[End; 2]]>,
     /// The values that are clauses (see [`Values::with_clauses`]): a name whose first end is
     /// [`CLAUSE`] has the clause its second end indexes here.
     clauses: ThinVec<&'static StaticText>,
@@ -85,12 +85,18 @@ pub enum Slot {
     None,
 }
 
+/// An offset in a finding's value text: 16 bits, as a finding's values (IDs, a list of topics)
+/// are a few dozen bytes, and every name of its rule has two ends (with 32-bit ends, 120 of a
+/// coverage finding's about 200 bytes of values). A finding whose values are longer is
+/// written out instead (see [`Values::from_slots`]).
+type End = u16;
+
 /// A name without a value.
-const NONE: u32 = u32::MAX;
+const NONE: End = End::MAX;
 /// A Japanese value that reads as the English one (most are one string passed twice).
-const SAME: u32 = u32::MAX;
+const SAME: End = End::MAX;
 /// A name whose value is a clause.
-const CLAUSE: u32 = u32::MAX - 1;
+const CLAUSE: End = End::MAX - 1;
 
 /// A value as a template reads it.
 #[derive(Clone, Copy)]
@@ -113,7 +119,7 @@ impl Default for Values {
 
 impl Values {
     /// The values `(name, English, Japanese)`, in order (the first of two with one name is the
-    /// one used, as when filling from the list). `None` if their text does not fit 32-bit
+    /// one used, as when filling from the list). `None` if their text does not fit 16-bit
     /// offsets. (Rules use [`Values::with_clauses`] with their shared names.)
     #[cfg(test)]
     pub fn new(vars: &[(&'static str, &str, &str)]) -> Option<Values> {
@@ -128,7 +134,7 @@ impl Values {
 
     /// The values of `vars` for `names` only (a rule's names, shared by its findings: the
     /// values of names its templates do not have are not kept). `None` if their text does not
-    /// fit 32-bit offsets.
+    /// fit 16-bit offsets.
     #[cfg(test)]
     pub fn with_names(names: &Names, vars: &[(&'static str, &str, &str)]) -> Option<Values> {
         Values::with_clauses(names, vars, &[])
@@ -189,12 +195,12 @@ impl Values {
             .map(|(_, en, ja)| en.len() + if same(en, ja) { 0 } else { ja.len() })
             .sum();
         // Every end is below `CLAUSE` (and `NONE`, `SAME`).
-        if u32::try_from(len).ok()? >= CLAUSE {
+        if End::try_from(len).ok()? >= CLAUSE {
             return None;
         }
         let mut text = String::with_capacity(len);
         let mut kept = ThinVec::new();
-        let at = |s: &String| u32::try_from(s.len()).unwrap_or(NONE);
+        let at = |s: &String| End::try_from(s.len()).unwrap_or(NONE);
         let ends = slots
             .iter()
             .map(|slot| match (slot, var(slot)) {
@@ -211,7 +217,7 @@ impl Values {
                 (&Slot::Clause(i), None) => match clauses.get(i) {
                     Some(&(_, clause)) => {
                         kept.push(clause);
-                        [CLAUSE, u32::try_from(kept.len() - 1).unwrap_or(NONE)]
+                        [CLAUSE, End::try_from(kept.len() - 1).unwrap_or(NONE)]
                     }
                     None => [NONE, NONE],
                 },
@@ -252,7 +258,7 @@ impl Values {
     }
 
     /// Where the text of the values before the `i`-th name ends.
-    fn text_end_before(&self, i: usize) -> u32 {
+    fn text_end_before(&self, i: usize) -> End {
         self.ends[..i]
             .iter()
             .rev()

@@ -576,6 +576,36 @@ program P1 "p" { covers [G1]; scope [hub] }
         );
     }
 
+    /// A finding's values are kept with 16-bit offsets; values longer than that are written
+    /// out with the message, which must read the same (here a list of 84 KB of topics, and one
+    /// just short of the limit, which stays a template).
+    #[test]
+    fn values_too_long_to_keep_are_written_out_the_same() {
+        let rule = r#"
+type = "coverage"
+kind = "item"
+source = "program"
+tags = { target = "topics", source = "scope" }
+message = { en = "{id} [{topics}] {source}", ja = "{source} {id} [{topics}]" }
+"#;
+        for (n, template) in [(7_000, false), (5_000, true)] {
+            let topics: Vec<String> = (0..n).map(|i| format!("topic{i:05}")).collect();
+            let spec = format!(
+                "item I1 \"a\" {{ topics [{}] }}\nprogram P1 \"p\" {{ scope [other] }}\n",
+                topics.join(", ")
+            );
+            let found = crate::rules::testing::run(rule, &spec);
+            assert_eq!(found.len(), 1);
+            let list = topics.join(", ");
+            assert_eq!(found[0].message.en(), format!("I1 [{list}] program"));
+            assert_eq!(
+                found[0].message.get(crate::diag::Lang::Ja),
+                format!("program I1 [{list}]")
+            );
+            assert_eq!(found[0].values().is_some(), template, "{n} topics");
+        }
+    }
+
     #[test]
     fn tags_alone_match_sources_sharing_one() {
         let rule = r#"

@@ -571,7 +571,7 @@ impl<'a> Ctx<'a> {
                 Message::Template(Arc::clone(&self.help), values),
             )
         } else {
-            // Values past 4 GiB: written out now (the clauses filled first, from the values).
+            // Values past 64 KiB: written out now (the clauses filled first, from the values).
             let filled: Vec<(&'static str, String, String)> = clauses
                 .iter()
                 .map(|&(k, c)| {
