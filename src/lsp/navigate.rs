@@ -45,11 +45,11 @@ pub(crate) fn id_at(a: &Analysis, file: FileId, offset: usize) -> Option<(&str, 
 fn refs(node: &Node) -> impl Iterator<Item = (&str, Span)> {
     node.attrs
         .iter()
-        .flat_map(|attr| match &attr.value {
-            AttrValue::Refs(refs) => refs.as_slice(),
-            _ => &[],
+        .filter_map(|attr| match &attr.value {
+            AttrValue::Refs(refs) => Some(refs),
+            _ => None,
         })
-        .map(|(id, span)| (id.as_str(), *span))
+        .flat_map(crate::model::Words::iter)
 }
 
 /// Every declaration of `id` (a duplicate too), in file order.

@@ -2,8 +2,10 @@
 //! keys, duplicate keys and IDs, waivers.
 
 use super::suggest::suggest;
-use super::{Attr, AttrValue, KeySchema, KeyType, KindSchema, Node, Schema, SeriesPoint, Waiver};
-use crate::diag::{code, thin_vec, Finding, Span, Substr, Text, ThinVec};
+use super::{
+    Attr, AttrValue, KeySchema, KeyType, KindSchema, Node, Schema, SeriesPoint, Waiver, Words,
+};
+use crate::diag::{code, Finding, Span, Text, ThinVec};
 use crate::syntax::ast::{self, ValueKind};
 
 /// The key every kind takes for waivers.
@@ -164,13 +166,15 @@ fn node(
             continue;
         }
         match typed(schema, key, entry) {
-            Ok((value, value_span)) => attrs.push(Attr {
-                key: key.id,
-                key_span: entry.key.span,
-                span: entry.span,
-                value_span,
-                value,
-            }),
+            Ok((value, value_span)) => {
+                debug_assert_eq!(entry.span.end(), value_span.end());
+                attrs.push(Attr {
+                    key: key.id,
+                    key_span: entry.key.span,
+                    value_span,
+                    value,
+                });
+            }
             Err(errs) => {
                 findings.extend(errs.into_iter().map(|f| f.with_node(&decl.id.text)));
                 // A series keeps its valid entries (the node is reported, so rules hold back).
@@ -179,10 +183,10 @@ fn node(
                 {
                     let (points, _) = series_parts(key, block);
                     if !points.is_empty() {
+                        debug_assert_eq!(entry.span.end(), block.span.end());
                         attrs.push(Attr {
                             key: key.id,
                             key_span: entry.key.span,
-                            span: entry.span,
                             value_span: block.span,
                             value: AttrValue::Series(points),
                         });
@@ -357,10 +361,10 @@ fn typed(schema: &Schema, key: &KeySchema, entry: &mut ast::Entry) -> Typed {
         }
         (KeyType::Tag, ValueKind::Ident(t)) => AttrValue::Tag(std::mem::take(t)),
         (KeyType::Tags, ValueKind::Ident(t)) => {
-            AttrValue::Tags(thin_vec![(std::mem::take(t), span)])
+            AttrValue::Tags(Words::new([(&*t, span)].into_iter()))
         }
         (KeyType::Refs(_) | KeyType::Ref(_), ValueKind::Ident(t)) => {
-            AttrValue::Refs(thin_vec![(std::mem::take(t), span)])
+            AttrValue::Refs(Words::new([(&*t, span)].into_iter()))
         }
         (KeyType::Tags | KeyType::Refs(_), ValueKind::List(items)) => {
             let mut errs = Vec::new();
@@ -381,11 +385,10 @@ fn typed(schema: &Schema, key: &KeySchema, entry: &mut ast::Entry) -> Typed {
             if !errs.is_empty() {
                 return Err(errs);
             }
-            // Every item is an identifier: move them out (into a list of their number: a
-            // node lives as long as the run).
-            let mut out: ThinVec<(Substr, Span)> = ThinVec::with_capacity(items.len());
-            out.extend(items.iter_mut().filter_map(|item| match &mut item.kind {
-                ValueKind::Ident(t) => Some((std::mem::take(t), item.span)),
+            // Every item is an identifier: views into the file's text, held once for the list
+            // (allocated at its length: a node lives as long as the run).
+            let out = Words::new(items.iter().filter_map(|item| match &item.kind {
+                ValueKind::Ident(t) => Some((t, item.span)),
                 _ => None,
             }));
             if matches!(key.ty, KeyType::Tags) {

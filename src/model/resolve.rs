@@ -96,17 +96,10 @@ fn resolve_node<'a>(
         // Kind names for messages, only computed when a reference fails.
         let names = || super::error::a_kind_list(schema, targets);
         let relation = attr.key;
-        for (target, span) in refs {
+        for (target, span) in refs.iter() {
             match index.get(nodes, target) {
                 Some(to) if targets.contains(&nodes[to.index()].kind) => {
-                    part.edges.push(
-                        from,
-                        to,
-                        Edge {
-                            relation,
-                            span: *span,
-                        },
-                    );
+                    part.edges.push(from, to, Edge { relation, span });
                 }
                 Some(to) => {
                     let names = names();
@@ -115,7 +108,7 @@ fn resolve_node<'a>(
                     part.findings.push(
                         Finding::builtin(
                             &code::WRONG_REFERENCE_KIND,
-                            *span,
+                            span,
                             Text::new(
                                 format!(
                                     "`{key_name}` expects {}, but {target} is {}",
@@ -149,14 +142,14 @@ fn resolve_node<'a>(
                     // The did-you-mean is filled in below, for all misses at once.
                     part.misses.push(Miss {
                         finding: part.findings.len(),
-                        target: target.as_str(),
+                        target,
                         targets,
                         names: names.clone(),
                     });
                     part.findings.push(
                         Finding::builtin(
                             &code::UNRESOLVED_REFERENCE,
-                            *span,
+                            span,
                             Text::new(
                                 format!("`{target}` is not declared"),
                                 format!("`{target}` は宣言されていません"),

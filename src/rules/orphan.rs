@@ -6,7 +6,7 @@ use super::registry::RuleKind;
 use super::spec::Checker;
 use crate::diag::{with_article, Finding, Text};
 use crate::model::KindId;
-use crate::model::{KeyId, Schema};
+use crate::model::{Attr, KeyId, Schema};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -69,7 +69,7 @@ impl RuleKind for Orphan {
             if linked {
                 continue;
             }
-            let at = model.node(n).attr(self.relation).map(|a| a.span);
+            let at = model.node(n).attr(self.relation).map(Attr::span);
             let mut f = ctx
                 .finding(n, &[("target", Text::same(&names))])
                 .with_label(Text::new(

@@ -165,7 +165,7 @@ impl RuleKind for SeriesTrend {
                 f = f.with_secondary(first.span, Text::new("the first value", "最初の値"));
             }
             if let Some(attr) = node.attr(self.direction) {
-                f = f.with_secondary(attr.span, Text::new("the target", "目標の方向"));
+                f = f.with_secondary(attr.span(), Text::new("the target", "目標の方向"));
             }
             out.push(f);
         }
