@@ -96,7 +96,7 @@ impl RuleKind for Required {
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
         // Memo of states (node, step) known to reach or not: keeps long chains linear.
-        let mut memo: FxHashMap<(NodeIx, usize), bool> = FxHashMap::default();
+        let mut memo = Memo::new(model.nodes.len(), self.steps.len());
         let mut search = Search::default();
         let reach = model.schema.kind(self.reach).name.clone();
         let label = model.schema.label(self.reach);
@@ -138,12 +138,56 @@ struct Search {
 /// A node and the number of path steps taken to reach it.
 type State = (NodeIx, usize);
 
+/// What is known of each state: one byte per node and number of steps taken, indexed
+/// directly (a hash map of the states visited missed the cache on nearly every lookup at a
+/// million items, most of this rule's time).
+struct Memo {
+    known: Vec<Known>,
+    /// States per node: the number of steps, plus one for the end of the path.
+    per_node: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Known {
+    Unknown,
+    Reaches,
+    Fails,
+}
+
+impl Memo {
+    fn new(nodes: usize, steps: usize) -> Memo {
+        let per_node = steps + 1;
+        Memo {
+            known: vec![Known::Unknown; nodes.saturating_mul(per_node)],
+            per_node,
+        }
+    }
+
+    fn index(&self, (node, i): State) -> usize {
+        node.index() * self.per_node + i
+    }
+
+    fn get(&self, state: State) -> Known {
+        self.known
+            .get(self.index(state))
+            .copied()
+            .unwrap_or(Known::Unknown)
+    }
+
+    fn set(&mut self, state: State, known: Known) {
+        let i = self.index(state);
+        if let Some(k) = self.known.get_mut(i) {
+            *k = known;
+        }
+    }
+}
+
 impl Required {
     fn reaches(
         &self,
         model: &Model,
         start: NodeIx,
-        memo: &mut FxHashMap<State, bool>,
+        memo: &mut Memo,
         search: &mut Search,
     ) -> bool {
         let end = self.steps.len();
@@ -161,13 +205,13 @@ impl Required {
         let mut found = None;
         'search: while let Some(state) = queue.pop_front() {
             let (node, i) = state;
-            match memo.get(&state) {
-                Some(true) => {
+            match memo.get(state) {
+                Known::Reaches => {
                     found = Some(state);
                     break;
                 }
-                Some(false) => continue,
-                None => {}
+                Known::Fails => continue,
+                Known::Unknown => {}
             }
             if i == end {
                 if model.node(node).kind == self.reach && (node != start || !self.steps.is_empty())
@@ -198,14 +242,16 @@ impl Required {
             }
         }
         if let Some(mut s) = found {
-            memo.insert(s, true);
+            memo.set(s, Known::Reaches);
             while let Some(&p) = prev.get(&s) {
-                memo.insert(p, true);
+                memo.set(p, Known::Reaches);
                 s = p;
             }
             true
         } else {
-            memo.extend(seen.drain().map(|s| (s, false)));
+            for s in seen.drain() {
+                memo.set(s, Known::Fails);
+            }
             false
         }
     }
