@@ -129,25 +129,30 @@ pub fn suggest_scan<'a>(
     budget: usize,
 ) -> Option<&'a str> {
     let mut lookup = Lookup::new(name, budget)?;
-    // Each candidate within reach with its place in the order an index visits lengths in.
-    let mut band: Vec<(usize, &'a str)> = candidates
-        .into_iter()
-        .filter(|c| c.len() <= 4 * 256)
-        .filter_map(|c| {
-            let len = if c.is_ascii() {
-                c.len()
-            } else {
-                c.chars().flat_map(char::to_lowercase).count()
-            };
-            lookup.rank(len).map(|rank| (rank, c))
-        })
-        .collect();
-    let order = |a: &(usize, &str), b: &(usize, &str)| a.0.cmp(&b.0).then(a.1.cmp(b.1));
-    if band.len() > budget {
-        band.select_nth_unstable_by(budget, order);
-        band.truncate(budget);
+    // The first `budget` candidates within reach, in the order an index visits them (by the
+    // place of their length in its order, then by text), kept in a heap of at most `budget`
+    // while scanning: collecting every candidate within reach first held most of a large
+    // plan's IDs (IDs are of a few lengths), for each lookup.
+    let mut band: std::collections::BinaryHeap<(usize, &'a str)> =
+        std::collections::BinaryHeap::with_capacity(budget.min(1024));
+    for c in candidates.into_iter().filter(|c| c.len() <= 4 * 256) {
+        let len = if c.is_ascii() {
+            c.len()
+        } else {
+            c.chars().flat_map(char::to_lowercase).count()
+        };
+        let Some(rank) = lookup.rank(len) else {
+            continue;
+        };
+        if band.len() < budget {
+            band.push((rank, c));
+        } else if let Some(mut last) = band.peek_mut() {
+            if (rank, c) < *last {
+                *last = (rank, c);
+            }
+        }
     }
-    band.sort_unstable_by(order);
+    let band = band.into_sorted_vec();
     let mut chars = Vec::new();
     for (rank, c) in band {
         if lookup.beaten(rank.div_ceil(2)) {
