@@ -227,8 +227,8 @@ pub enum AttrValue {
 }
 
 /// The identifiers of a list of tags or references, each with its span: views into one text
-/// held once for the list (the file's), where each identifier held its own view (16 bytes and
-/// a count of the file's references) beside its span, 32 bytes in all, 20 now.
+/// held once for the list (the file's), 20 bytes an identifier (a view of its own beside its
+/// span was 32, and a count on the file's text each).
 #[derive(Clone, Debug, Default)]
 pub struct Words {
     /// The file's text, or, when an identifier reads otherwise than written (a full-width run
@@ -406,6 +406,8 @@ mod tests {
         assert!(std::mem::size_of::<Node>() <= 88);
         assert!(std::mem::size_of::<AttrValue>() <= 24);
         assert!(std::mem::size_of::<Attr>() <= 56);
+        // A tag or reference in a list: its offsets in the list's text and its span.
+        assert!(std::mem::size_of::<Word>() <= 20);
     }
 
     fn node(id: &str) -> Node {
