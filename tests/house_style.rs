@@ -144,7 +144,7 @@ fn every_message_follows_the_house_style() {
             let what = f.code.clone();
             c.check(&format!("{what} message"), &f.message.to_text(), true);
             if let Some(label) = &f.label {
-                c.check(&format!("{what} label"), label, true);
+                c.check(&format!("{what} label"), &label.to_text(), true);
             }
             if let Some(help) = &f.help {
                 c.check(&format!("{what} help"), &help.to_text(), false);

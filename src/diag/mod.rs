@@ -146,8 +146,9 @@ pub struct Finding {
     pub message: Message,
     /// The exact place the problem is.
     pub span: Span,
-    /// What the primary span is, shown under it.
-    pub label: Option<Arc<Text>>,
+    /// What the primary span is, shown under it (a template over the finding's values where a
+    /// rule names its own nodes in it).
+    pub label: Option<Message>,
     /// Other places involved: the other end of a relation, the first declaration.
     pub labels: ThinVec<Label>,
     /// How to fix it.
@@ -192,7 +193,7 @@ impl Finding {
     }
 
     #[must_use]
-    pub fn with_label(mut self, text: impl Into<Arc<Text>>) -> Self {
+    pub fn with_label(mut self, text: impl Into<Message>) -> Self {
         self.label = Some(text.into());
         self
     }
@@ -292,11 +293,14 @@ mod tests {
 
     /// A run at 100,000 items holds about 60,000 findings at once (twice, while the rules'
     /// vectors are joined): their size is memory per finding. Code, slug and relation are one
-    /// pointer each, and the lists (most empty or of one element) one pointer each too.
+    /// pointer each, and the lists (most empty or of one element) one pointer each too. The
+    /// primary label is an optional message, like the help (24 bytes: a template and the
+    /// finding's values, and the tag), 16 bytes more than a pointer to a text of its own, which
+    /// cost each finding of the measurement-scope rule about 150 bytes and three allocations.
     #[test]
-    fn a_finding_is_at_most_112_bytes() {
+    fn a_finding_is_at_most_128_bytes() {
         assert_eq!(std::mem::size_of::<Code>(), 8);
-        assert!(std::mem::size_of::<Finding>() <= 112);
+        assert!(std::mem::size_of::<Finding>() <= 128);
     }
 
     /// A plan path is written top first with ` → ` between its steps and the node's ID last,

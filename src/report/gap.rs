@@ -919,7 +919,7 @@ impl<'a> Ctx<'a> {
                 slug: f.slug.to_string(),
                 nodes: f.nodes.iter().map(|n| clean(n)).collect(),
                 message: clean(&f.message.get(lang)),
-                missing: f.label.as_ref().map(|l| clean(l.get(lang))),
+                missing: f.label.as_ref().map(|l| clean(&l.get(lang))),
                 details: f.labels.iter().map(|l| clean(&l.text.get(lang))).collect(),
                 notes: f.notes.iter().map(|n| clean(&n.get(lang))).collect(),
                 why,

@@ -46,7 +46,7 @@ struct JsonFinding<'a> {
     severity: &'static str,
     message: Cow<'a, str>,
     help: Option<Cow<'a, str>>,
-    label: Option<&'a str>,
+    label: Option<Cow<'a, str>>,
     nodes: &'a [Substr],
     relation: Option<&'a str>,
     fingerprint: String,
@@ -164,7 +164,7 @@ fn write_finding(w: &mut PrettyJson<'_>, f: &JsonFinding<'_>) {
     w.key(false, b"\"help\": ");
     w.optional(f.help.as_deref());
     w.key(false, b"\"label\": ");
-    w.optional(f.label);
+    w.optional(f.label.as_deref());
     w.key(false, b"\"nodes\": ");
     w.strings(f.nodes);
     w.key(false, b"\"relation\": ");
@@ -249,7 +249,7 @@ mod tests {
                 severity: "warning",
                 message: Cow::Borrowed(&texts[2]),
                 help: some[0].then(|| Cow::Borrowed(texts[3].as_str())),
-                label: some[1].then_some(texts[4].as_str()),
+                label: some[1].then(|| Cow::Borrowed(texts[4].as_str())),
                 nodes: &nodes.iter().map(|n| Substr::from(n.as_str())).collect::<Vec<_>>(),
                 relation: some[2].then_some(texts[5].as_str()),
                 fingerprint: texts[6].clone(),

@@ -46,7 +46,7 @@ impl RuleKind for MeasurementScope {
     const PLACEHOLDERS: &'static [&'static str] = &["program", "program_title"];
     // (No placeholder's clauses: the related place's templates over a finding's values,
     // listed so that a finding keeps the values they name.)
-    const CLAUSES: &'static [&'static StaticText] = &[&SERVES, &SERVES_UNDER];
+    const CLAUSES: &'static [&'static StaticText] = &[&SERVES, &SERVES_UNDER, &NOT_LISTED];
     type Params = MeasurementScopeParams;
 
     fn build(kind: KindId, p: MeasurementScopeParams, c: &mut Checker<'_>) -> Option<Self> {
@@ -88,7 +88,7 @@ impl RuleKind for MeasurementScope {
             .map(|m| (m, self.serving(model, m)))
             .collect();
         // The related place's two templates, shared by the rule's findings.
-        let serves = [&SERVES, &SERVES_UNDER].map(|t| Arc::new(Text::new(t.en, t.ja)));
+        let serves = [&SERVES, &SERVES_UNDER, &NOT_LISTED].map(|t| Arc::new(Text::new(t.en, t.ja)));
         // The KPIs are independent: checked in chunks in parallel.
         super::check_in_chunks(&targets, 256, out, |kpis, found| {
             for &k in kpis {
@@ -121,7 +121,7 @@ impl MeasurementScope {
         ctx: &Ctx<'_>,
         k: NodeIx,
         regions: &FxHashMap<NodeIx, Vec<Serving>>,
-        serves: &[Arc<Text>; 2],
+        serves: &[Arc<Text>; 3],
         out: &mut Vec<Finding>,
     ) {
         let model = ctx.model;
@@ -161,10 +161,13 @@ impl MeasurementScope {
             let (pid, kid) = (program.id.as_str(), kpi.id.as_str());
             if let Some(attr) = kpi.attr(self.scope) {
                 f.span = attr.value_span;
-                f = f.with_label(Text::new(
-                    concat(&[pid, " is not in this list"]),
-                    concat(&[pid, " がこの一覧にない"]),
-                ));
+                // Over the finding's values, which name the program: no text of its own.
+                let not_listed = &serves[2];
+                let label = match f.values() {
+                    Some(values) => Message::Template(Arc::clone(not_listed), Arc::clone(values)),
+                    None => Message::from(super::written(not_listed, &[("program", pid)])),
+                };
+                f = f.with_label(label);
             } else {
                 f = f.with_label(Text::new(
                     concat(&[kid, " has no `", scope, "`"]),
@@ -173,7 +176,7 @@ impl MeasurementScope {
             }
             // The related place over the finding's values (which name the program, the KPI and
             // the nodes): no text of its own; written out only if the values are not kept.
-            let serves = serves[usize::from(measured != served)].clone();
+            let serves = Arc::clone(&serves[usize::from(measured != served)]);
             let text = match f.values() {
                 Some(values) => Message::Template(serves, Arc::clone(values)),
                 None => Message::from(super::written(&serves, &serving(pid, sid, mid, kid))),
@@ -218,8 +221,14 @@ static SERVES_UNDER: StaticText = StaticText {
     ja: "{program} は {clause.sid}（{clause.mid} の下位）に資する（{id} の測定対象）",
 };
 
+/// The primary label when the KPI has a scope list: the program is not in it.
+static NOT_LISTED: StaticText = StaticText {
+    en: "{program} is not in this list",
+    ja: "{program} がこの一覧にない",
+};
+
 /// The values [`SERVES`] names, to write it out when a finding does not keep its values (past
-/// 4 GiB of values).
+/// 64 KiB of values).
 fn serving<'a>(pid: &'a str, sid: &'a str, mid: &'a str, kid: &'a str) -> [(&'static str, &'a str); 4] {
     [("program", pid), ("clause.sid", sid), ("clause.mid", mid), ("id", kid)]
 }

@@ -187,7 +187,7 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].message.en(), "old: FY2015..FY2018 / PL FY2024..FY2028");
         assert_eq!(
-            found[0].label.as_ref().map(|l| l.en.as_str()),
+            found[0].label.as_ref().map(|l| l.en().into_owned()).as_deref(),
             Some("ends 6 years before the plan starts")
         );
         assert_eq!(found[0].nodes, ["old", "PL"]);

@@ -105,7 +105,7 @@ mod tests {
         // Sorted by year: FY2023 (a percentage) is first, FY2024 is the odd one.
         assert_eq!(found[0].message.en(), "K1: FY2023 / FY2024");
         assert_eq!(
-            found[0].label.as_ref().map(|l| l.en.as_str()),
+            found[0].label.as_ref().map(|l| l.en().into_owned()).as_deref(),
             Some("a plain number")
         );
     }

@@ -1371,7 +1371,7 @@ item I2.4 "..." { goal G2.1; allow no-kpi "followed up by the implementing body"
         let (_, f) = run("goal Ｇ１．３ {}");
         assert_eq!(f[0].help.as_ref().unwrap().en(), "did you mean `G1.3`?");
         let (_, f) = run("goal G1 \"abc\n");
-        assert_eq!(f[0].label.as_ref().unwrap().en, "string starts here");
+        assert_eq!(f[0].label.as_ref().unwrap().en(), "string starts here");
         let (_, f) = run("goal G1 {\n policy V1\n");
         assert_eq!(f[0].labels[0].text.en(), "block opened here");
         assert_eq!(

@@ -68,7 +68,7 @@ impl<'a> Diag<'a> {
             f.span.end(),
             f.label
                 .as_ref()
-                .map(|l| for_terminal(l.get(lang), CLIP_TEXT)),
+                .map(|l| for_terminal(&l.get(lang), CLIP_TEXT)),
             true,
         )];
         let mut others: Vec<(FileId, String, Vec<Pending>)> = Vec::new();
