@@ -273,44 +273,13 @@ impl Values {
         // every value: a clause's text is at most the value text again.
         let clauses: usize = self.clauses.iter().map(|c| c.get(lang).len()).sum();
         let mut out = String::with_capacity(template.len() + clauses + 2 * self.text.len());
-        self.pieces(template, lang, true, &mut |piece| out.push_str(piece));
+        pieces(
+            template,
+            &|name| self.value(name, lang),
+            true,
+            &mut |piece| out.push_str(piece),
+        );
         out
-    }
-
-    fn pieces<'a>(
-        &'a self,
-        template: &'a str,
-        lang: Lang,
-        clauses: bool,
-        piece: &mut impl FnMut(&'a str),
-    ) {
-        let mut rest = template;
-        while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
-            piece(&rest[..open]);
-            let after = &rest[open + 1..];
-            let known = memchr::memchr(b'}', after.as_bytes()).and_then(|close| {
-                let value = match self.value(&after[..close], lang)? {
-                    Value::Clause(_) if !clauses => return None,
-                    value => value,
-                };
-                Some((close, value))
-            });
-            match known {
-                Some((close, Value::Text(v))) => {
-                    piece(v);
-                    rest = &after[close + 1..];
-                }
-                Some((close, Value::Clause(c))) => {
-                    self.pieces(c, lang, false, piece);
-                    rest = &after[close + 1..];
-                }
-                None => {
-                    piece("{");
-                    rest = after;
-                }
-            }
-        }
-        piece(rest);
     }
 }
 
@@ -326,35 +295,50 @@ pub fn names(template: &str) -> impl Iterator<Item = &str> {
 /// Replaces the `{name}` placeholders of `template` whose value `value` knows; others are left
 /// as written.
 pub fn fill<'a>(template: &'a str, value: impl Fn(&str) -> Option<&'a str>) -> String {
+    let value = |name: &str| value(name).map(Value::Text);
     // Two passes over the template: the first measures the text, so the second writes it into
     // a string of exactly its size.
     let mut len = 0;
-    pieces(template, &value, |piece| len += piece.len());
+    pieces(template, &value, false, &mut |piece| len += piece.len());
     let mut out = String::with_capacity(len);
-    pieces(template, &value, |piece| out.push_str(piece));
+    pieces(template, &value, false, &mut |piece| out.push_str(piece));
     out
 }
 
 /// The pieces of `template` filled by `value`, in order: the text between placeholders, the
-/// values of known placeholders, unknown ones as written.
+/// values of known placeholders, unknown ones as written. A value that is a clause is filled
+/// in turn from the same values when `clauses` (one level: a clause in a clause is left as
+/// written).
 fn pieces<'a>(
     template: &'a str,
-    value: &impl Fn(&str) -> Option<&'a str>,
-    mut piece: impl FnMut(&'a str),
+    value: &impl Fn(&str) -> Option<Value<'a>>,
+    clauses: bool,
+    piece: &mut impl FnMut(&'a str),
 ) {
     let mut rest = template;
     // `{` and `}` are ASCII: a byte found is never inside a multi-byte character.
     while let Some(open) = memchr::memchr(b'{', rest.as_bytes()) {
         piece(&rest[..open]);
         let after = &rest[open + 1..];
-        let known = memchr::memchr(b'}', after.as_bytes())
-            .and_then(|close| Some((close, value(&after[..close])?)));
-        if let Some((close, v)) = known {
-            piece(v);
-            rest = &after[close + 1..];
-        } else {
-            piece("{");
-            rest = after;
+        let known = memchr::memchr(b'}', after.as_bytes()).and_then(|close| {
+            match value(&after[..close])? {
+                Value::Clause(_) if !clauses => None,
+                v => Some((close, v)),
+            }
+        });
+        match known {
+            Some((close, Value::Text(v))) => {
+                piece(v);
+                rest = &after[close + 1..];
+            }
+            Some((close, Value::Clause(c))) => {
+                pieces(c, value, false, piece);
+                rest = &after[close + 1..];
+            }
+            None => {
+                piece("{");
+                rest = after;
+            }
         }
     }
     piece(rest);

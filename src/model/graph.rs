@@ -101,18 +101,20 @@ impl Graph {
         }
     }
 
+    /// Adds one edge (tests build small graphs edge by edge; the model adds its edges in
+    /// lists, [`Graph::append`]).
+    #[cfg(test)]
     pub fn add_edge(&mut self, from: NodeIx, to: NodeIx, edge: Edge) {
-        self.edges.push(Stored::new(from, to, edge));
-        self.nodes = self.nodes.max(from.index() + 1).max(to.index() + 1);
-        // The index, if any was built, no longer holds every edge.
-        self.index = OnceLock::new();
+        let mut one = Edges::default();
+        one.push(from, to, edge);
+        self.append(&mut one);
     }
 
-    /// Adds `edges` after the graph's own, in their order (one copy of the list, where
-    /// [`Graph::add_edge`] for each edge checks the room and the node count edge by edge).
+    /// Adds `edges` after the graph's own, in their order (one copy of the list).
     pub fn append(&mut self, edges: &mut Edges) {
         self.edges.append(&mut edges.list);
         self.nodes = self.nodes.max(edges.nodes);
+        // The index, if any was built, no longer holds every edge.
         self.index = OnceLock::new();
     }
 

@@ -247,15 +247,23 @@ struct Word {
 impl Words {
     /// The identifiers `words` (views, as the syntax tree holds them) with their spans.
     pub fn new<'a>(words: impl Iterator<Item = (&'a Substr, Span)> + Clone) -> Words {
-        let mut parents = words.clone().map(|(w, _)| w.parent());
-        let first = parents.next();
+        // One look at the words first: how many, and whether they view one text.
+        let first = words.clone().next().map(|(w, _)| w.parent());
+        let (count, one_text) = words.clone().fold((0, true), |(n, one), (w, _)| {
+            (
+                n + 1,
+                one && first.is_some_and(|p| ArcStr::ptr_eq(p, w.parent())),
+            )
+        });
+        let own = !one_text;
         let text = match first {
-            Some(p) if parents.all(|q| ArcStr::ptr_eq(p, q)) => p.clone(),
+            Some(p) if one_text => p.clone(),
             None => ArcStr::new(),
             Some(_) => ArcStr::from(words.clone().map(|(w, _)| w.as_str()).collect::<String>()),
         };
-        let own = first.is_some_and(|p| !ArcStr::ptr_eq(p, &text));
-        let mut items = ThinVec::with_capacity(words.clone().count());
+        // Offsets in a file fit 32 bits (as spans do); a word past them reads as empty.
+        let cut = |n: usize| u32::try_from(n).unwrap_or(0);
+        let mut items = ThinVec::with_capacity(count);
         let mut end = 0;
         for (w, span) in words {
             let range = if own {
@@ -264,8 +272,6 @@ impl Words {
             } else {
                 w.range()
             };
-            // Offsets in a file fit 32 bits (as spans do); a word past them reads as empty.
-            let cut = |n: usize| u32::try_from(n).unwrap_or(0);
             items.push(Word {
                 at: [cut(range.start), cut(range.end)],
                 span,

@@ -75,9 +75,7 @@ impl RuleKind for Coverage {
         "count",
         "min",
     ];
-    // (`MISS` is no placeholder's clause but a related place's template over the same
-    // values: listed so that a finding keeps the values it names.)
-    const CLAUSES: &'static [&'static StaticText] =
+    const TEMPLATES: &'static [&'static StaticText] =
         &[&TOPICS_CLAUSE, &LINKED_HINT, &LINKED_THROUGH_HINT, &MISS];
     type Params = CoverageParams;
 

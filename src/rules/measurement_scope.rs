@@ -6,7 +6,7 @@ use crate::base::text::concat;
 use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
-use crate::diag::{Finding, Message, StaticText, Text};
+use crate::diag::{Finding, StaticText, Text};
 use std::sync::Arc;
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
@@ -46,7 +46,7 @@ impl RuleKind for MeasurementScope {
     const PLACEHOLDERS: &'static [&'static str] = &["program", "program_title"];
     // (No placeholder's clauses: the related place's templates over a finding's values,
     // listed so that a finding keeps the values they name.)
-    const CLAUSES: &'static [&'static StaticText] = &[&SERVES, &SERVES_UNDER, &NOT_LISTED];
+    const TEMPLATES: &'static [&'static StaticText] = &[&SERVES, &SERVES_UNDER, &NOT_LISTED];
     type Params = MeasurementScopeParams;
 
     fn build(kind: KindId, p: MeasurementScopeParams, c: &mut Checker<'_>) -> Option<Self> {
@@ -87,12 +87,17 @@ impl RuleKind for MeasurementScope {
             .into_par_iter()
             .map(|m| (m, self.serving(model, m)))
             .collect();
-        // The related place's two templates, shared by the rule's findings.
-        let serves = [&SERVES, &SERVES_UNDER, &NOT_LISTED].map(|t| Arc::new(Text::new(t.en, t.ja)));
+        // The related place's two templates and the label's, shared by the rule's findings.
+        let [serves, serves_under, not_listed] =
+            [&SERVES, &SERVES_UNDER, &NOT_LISTED].map(|t| Arc::new(Text::new(t.en, t.ja)));
+        let templates = Templates {
+            serves: [serves, serves_under],
+            not_listed,
+        };
         // The KPIs are independent: checked in chunks in parallel.
         super::check_in_chunks(&targets, 256, out, |kpis, found| {
             for &k in kpis {
-                self.check(ctx, k, &regions, &serves, found);
+                self.check(ctx, k, &regions, &templates, found);
             }
         });
     }
@@ -110,6 +115,13 @@ impl RuleKind for MeasurementScope {
     }
 }
 
+/// The rule's templates over its findings' values ([`RuleKind::TEMPLATES`]), made once per
+/// run: the related place ([`SERVES`], [`SERVES_UNDER`]) and the label ([`NOT_LISTED`]).
+struct Templates {
+    serves: [Arc<Text>; 2],
+    not_listed: Arc<Text>,
+}
+
 /// A source serving a measured node's region: (the source, the node it serves, the edge span).
 type Serving = (NodeIx, NodeIx, crate::diag::Span);
 
@@ -121,7 +133,7 @@ impl MeasurementScope {
         ctx: &Ctx<'_>,
         k: NodeIx,
         regions: &FxHashMap<NodeIx, Vec<Serving>>,
-        serves: &[Arc<Text>; 3],
+        templates: &Templates,
         out: &mut Vec<Finding>,
     ) {
         let model = ctx.model;
@@ -161,12 +173,7 @@ impl MeasurementScope {
             let (pid, kid) = (program.id.as_str(), kpi.id.as_str());
             if let Some(attr) = kpi.attr(self.scope) {
                 f.span = attr.value_span;
-                // Over the finding's values, which name the program: no text of its own.
-                let not_listed = &serves[2];
-                let label = match f.values() {
-                    Some(values) => Message::Template(Arc::clone(not_listed), Arc::clone(values)),
-                    None => Message::from(super::written(not_listed, &[("program", pid)])),
-                };
+                let label = super::over_values(&f, &templates.not_listed, &[("program", pid)]);
                 f = f.with_label(label);
             } else {
                 f = f.with_label(Text::new(
@@ -175,12 +182,9 @@ impl MeasurementScope {
                 ));
             }
             // The related place over the finding's values (which name the program, the KPI and
-            // the nodes): no text of its own; written out only if the values are not kept.
-            let serves = Arc::clone(&serves[usize::from(measured != served)]);
-            let text = match f.values() {
-                Some(values) => Message::Template(serves, Arc::clone(values)),
-                None => Message::from(super::written(&serves, &serving(pid, sid, mid, kid))),
-            };
+            // the nodes).
+            let serves = &templates.serves[usize::from(measured != served)];
+            let text = super::over_values(&f, serves, &serving(pid, sid, mid, kid));
             f = f
                 .with_secondary(span, text)
                 .with_relation(model.schema.key_code(self.scope));

@@ -36,10 +36,10 @@ macro_rules! rule_types {
                 }
             }
 
-            /// The clauses the rule may give as placeholder values.
-            fn clauses(&self) -> &'static [&'static crate::base::StaticText] {
+            /// The static templates the rule fills from its findings' values.
+            fn templates(&self) -> &'static [&'static crate::base::StaticText] {
                 match self {
-                    $(RuleType::$ty(_) => <$ty as registry::RuleKind>::CLAUSES),*
+                    $(RuleType::$ty(_) => <$ty as registry::RuleKind>::TEMPLATES),*
                 }
             }
 
@@ -464,11 +464,11 @@ const PATH_JA: &str = "計画上の位置: ";
 impl<'a> Ctx<'a> {
     fn new(model: &'a Model, rule: &'a Rule, paths: &'a PathMemo) -> Self {
         let mut names = Vec::new();
-        let clauses = rule.check.clauses().iter().map(|c| (c.en, c.ja));
+        let templates = rule.check.templates().iter().map(|c| (c.en, c.ja));
         let texts = [&rule.message, &rule.help]
             .into_iter()
             .map(|t| (t.en.as_str(), t.ja.as_str()))
-            .chain(clauses);
+            .chain(templates);
         for (en, ja) in texts {
             for name in message::names(en).chain(message::names(ja)) {
                 if !names.contains(&name) {
@@ -529,7 +529,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// [`Ctx::finding_with`] with values that are clauses: static templates of the rule type
-    /// ([`registry::RuleKind::CLAUSES`]) filled from the same values when shown.
+    /// ([`registry::RuleKind::TEMPLATES`]) filled from the same values when shown.
     pub(crate) fn finding_with_clauses(
         &self,
         n: NodeIx,
@@ -572,15 +572,13 @@ impl<'a> Ctx<'a> {
             )
         } else {
             // Values past 64 KiB: written out now (the clauses filled first, from the values).
+            let (en, ja) = (
+                pairs(&all, crate::diag::Lang::En),
+                pairs(&all, crate::diag::Lang::Ja),
+            );
             let filled: Vec<(&'static str, String, String)> = clauses
                 .iter()
-                .map(|&(k, c)| {
-                    (
-                        k,
-                        spec::fill(c.en, &pairs(&all, crate::diag::Lang::En)),
-                        spec::fill(c.ja, &pairs(&all, crate::diag::Lang::Ja)),
-                    )
-                })
+                .map(|&(k, c)| (k, spec::fill(c.en, &en), spec::fill(c.ja, &ja)))
                 .collect();
             let all: Vec<(&str, &str, &str)> = all
                 .iter()
@@ -616,6 +614,16 @@ pub(crate) fn written(template: &Text, vars: &[(&str, &str)]) -> Text {
         spec::fill(&template.en, vars),
         spec::fill(&template.ja, vars),
     )
+}
+
+/// `template` over the values of `f` when it keeps them (the rule's templates list it, so
+/// they hold what it names: see [`registry::RuleKind::TEMPLATES`]), else written out with
+/// `vars`: a related place or label that names what the finding names, with no text of its own.
+pub(crate) fn over_values(f: &Finding, template: &Arc<Text>, vars: &[(&str, &str)]) -> Message {
+    match f.values() {
+        Some(values) => Message::Template(Arc::clone(template), Arc::clone(values)),
+        None => Message::from(written(template, vars)),
+    }
 }
 
 /// `(name, value in lang)` of each `(name, English, Japanese)`.

@@ -21,9 +21,11 @@ pub(crate) trait RuleKind: Sized {
     const NAME: &'static str;
     /// Placeholders this type fills, beyond `{id}`, `{title}` and `{kind}`.
     const PLACEHOLDERS: &'static [&'static str];
-    /// The clauses this type may give as placeholder values (see
-    /// [`crate::diag::Values::with_clauses`]): the values they name are kept with a finding.
-    const CLAUSES: &'static [&'static crate::base::StaticText] = &[];
+    /// The static templates this type fills from a finding's values: clauses it gives as
+    /// placeholder values (see [`crate::diag::Values::with_clauses`]) and related places or
+    /// labels over the finding's values (see [`super::over_values`]). The values they name
+    /// are kept with a finding, as those the rule's message and help name.
+    const TEMPLATES: &'static [&'static crate::base::StaticText] = &[];
     /// The type's own parameters, every other key of the rule.
     type Params: DeserializeOwned;
 
