@@ -61,7 +61,14 @@ pub(super) fn place<'a>(
 }
 
 impl<'a> Diag<'a> {
-    pub(super) fn new(f: &'a Finding, lang: Lang, views: &'a [Option<FileView<'a>>]) -> Self {
+    /// The layout of `f`, without its labels at the indices `hidden` (places another finding
+    /// already showed).
+    pub(super) fn new(
+        f: &'a Finding,
+        hidden: &[usize],
+        lang: Lang,
+        views: &'a [Option<FileView<'a>>],
+    ) -> Self {
         let view = |file: FileId| views.get(file.0 as usize).and_then(Option::as_ref);
         let mut own: Vec<Pending> = vec![(
             f.span.start(),
@@ -72,7 +79,12 @@ impl<'a> Diag<'a> {
             true,
         )];
         let mut others: Vec<(FileId, String, Vec<Pending>)> = Vec::new();
-        for l in &f.labels {
+        for (_, l) in f
+            .labels
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !hidden.contains(i))
+        {
             let text = for_terminal(&l.text.get(lang), CLIP_TEXT);
             let (s, e) = (l.span.start(), l.span.end());
             if l.span.file == f.span.file {

@@ -896,7 +896,7 @@ mod tests {
             .iter()
             .map(|&id| Some(FileView::new(sources.get(id))))
             .collect();
-        let diag = Diag::new(&f, Lang::En, &views);
+        let diag = Diag::new(&f, &[], Lang::En, &views);
         let opts = HumanOptions {
             color,
             width,

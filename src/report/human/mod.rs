@@ -118,21 +118,24 @@ pub fn render_findings(
     // the findings are rendered in parallel, a chunk per task, and written in order.
     let mut shown_related: std::collections::HashSet<(&str, crate::diag::Span, String)> =
         std::collections::HashSet::new();
-    let mut kept: Vec<Cow<'_, Finding>> = Vec::with_capacity(findings.len());
-    for f in findings {
-        let repeated = |l: &crate::diag::Label| l.span.file != f.span.file;
-        kept.push(if f.labels.iter().any(repeated) {
-            let mut kept = f.clone();
-            kept.labels.retain(|l| {
-                !repeated(l) || shown_related.insert((&f.code, l.span, l.text.en().into_owned()))
-            });
-            Cow::Owned(kept)
-        } else {
-            Cow::Borrowed(f)
-        });
-    }
-    let one = |f: &Finding| -> io::Result<String> {
-        let diag = Diag::new(f, lang, &views);
+    // Per finding, the places it does not show (by index in its labels): most hide none, and
+    // an empty list costs no allocation (the findings are not copied to drop them).
+    let hidden: Vec<Vec<usize>> = findings
+        .iter()
+        .map(|f| {
+            f.labels
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| {
+                    l.span.file != f.span.file
+                        && !shown_related.insert((&f.code, l.span, l.text.en().into_owned()))
+                })
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .collect();
+    let one = |f: &Finding, hidden: &[usize]| -> io::Result<String> {
+        let diag = Diag::new(f, hidden, lang, &views);
         // Most findings take one to two kilobytes: no growth from empty.
         let mut text = String::with_capacity(2048);
         // The same bytes as miette's handler, written by align (`graphical`).
@@ -140,26 +143,17 @@ pub fn render_findings(
         rendered.map_err(|e| io::Error::other(format!("rendering a finding failed: {e}")))?;
         // Related places (other files) are rendered by miette under an empty "Advice:" header;
         // their own message line says what they are.
-        let text = text.trim_end().replace("\nAdvice: \n", "\n");
+        text.truncate(text.trim_end().len());
+        if memchr::memmem::find(text.as_bytes(), ADVICE.as_bytes()).is_some() {
+            text = text.replace(ADVICE, "\n");
+        }
         // miette renders the help where it belongs (before related places) as a marker; the
         // line is replaced by align's own wrapping, in the reader's language.
-        let mut text = match &f.help {
-            Some(help) => {
-                let help = for_terminal(&help.get(lang), CLIP_TEXT);
-                let line = prefixed(lang.pick("help", "ヒント"), &help, opts);
-                text.lines()
-                    .map(|l| {
-                        if l.contains(HELP_MARK) {
-                            line.as_str()
-                        } else {
-                            l
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            }
-            None => text,
-        };
+        if let Some(help) = &f.help {
+            let help = for_terminal(&help.get(lang), CLIP_TEXT);
+            let line = prefixed(lang.pick("help", "ヒント"), &help, opts);
+            text = with_help_line(text, &line);
+        }
         for note in &f.notes {
             let note = for_terminal(&note.get(lang), CLIP_TEXT);
             text.push('\n');
@@ -168,10 +162,41 @@ pub fn render_findings(
         text.push_str("\n\n");
         Ok(text)
     };
-    super::write_in_parallel(out, &kept, 256, b"", |_, f, part| {
-        part.extend_from_slice(one(f)?.as_bytes());
+    let kept: Vec<(&Finding, &[usize])> = findings
+        .iter()
+        .zip(&hidden)
+        .map(|(f, h)| (f, h.as_slice()))
+        .collect();
+    super::write_in_parallel(out, &kept, 256, b"", |_, &(f, hidden), part| {
+        part.extend_from_slice(one(f, hidden)?.as_bytes());
         Ok(())
     })
+}
+
+/// The header miette writes above a related place, which align leaves out (the place's own
+/// message line says what it is).
+const ADVICE: &str = "\nAdvice: \n";
+
+/// `text` with each line that holds [`HELP_MARK`] replaced by `line`: spliced in place,
+/// where splitting into lines and joining them again copied every finding's text. A text
+/// with a carriage return goes the long way, whose `lines` drops it before a line end.
+fn with_help_line(mut text: String, line: &str) -> String {
+    if memchr::memchr(b'\r', text.as_bytes()).is_some() {
+        return text
+            .lines()
+            .map(|l| if l.contains(HELP_MARK) { line } else { l })
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    let mut from = 0;
+    while let Some(k) = memchr::memmem::find(&text.as_bytes()[from..], HELP_MARK.as_bytes()) {
+        let at = from + k;
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        text.replace_range(start..end, line);
+        from = start + line.len();
+    }
+    text
 }
 
 /// What miette is given as help: its line is replaced by [`prefixed`] help.
@@ -281,7 +306,7 @@ mod tests {
             Some(FileView::new(sources.get(here))),
             Some(FileView::new(sources.get(there))),
         ];
-        let diag = Diag::new(&f, Lang::En, &views);
+        let diag = Diag::new(&f, &[], Lang::En, &views);
         let opts = HumanOptions {
             color,
             width,
@@ -341,5 +366,39 @@ mod tests {
                 proptest::prop_assert_eq!(w, p);
             }
         }
+    }
+
+    /// The help marker's line is replaced in place by align's help line, as splitting the
+    /// text into lines and joining them did: wherever the marker is, however many times, and
+    /// the same way when a carriage return is in the text.
+    #[test]
+    fn the_help_line_replaces_the_markers_line_as_splitting_and_joining_did() {
+        let by_lines = |text: &str, line: &str| {
+            text.lines()
+                .map(|l| if l.contains(HELP_MARK) { line } else { l })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let help = "  help: add a program";
+        let texts = [
+            format!("  × msg\n   ╭─\n  help: {HELP_MARK}\n\n  ☞ related"),
+            format!("  × msg\n  help: {HELP_MARK}"),
+            format!("  help: {HELP_MARK}\nafter"),
+            format!("a {HELP_MARK}\nb\nc {HELP_MARK} d\ne"),
+            "no marker\nat all".to_owned(),
+            format!("with\r\ncarriage returns\r\n  help: {HELP_MARK}\r\nend"),
+            String::new(),
+        ];
+        for text in texts {
+            assert_eq!(
+                with_help_line(text.clone(), help),
+                by_lines(&text, help),
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            with_help_line(format!("x\n  help: {HELP_MARK}\ny"), help),
+            "x\n  help: add a program\ny"
+        );
     }
 }
