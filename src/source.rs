@@ -220,7 +220,7 @@ impl SourceSet {
 }
 
 /// Sorts findings into the one stable order every renderer sees: file path, offset, code.
-pub fn sort(findings: &mut [Finding], sources: &SourceSet) {
+pub fn sort<F: std::borrow::Borrow<Finding> + Sync>(findings: &mut [F], sources: &SourceSet) {
     // Each file's rank in path order, computed once (files with one path share a rank), so
     // a comparison of findings compares two integers rather than two paths.
     let mut by_path: Vec<usize> = (0..sources.len()).collect();
@@ -238,10 +238,10 @@ pub fn sort(findings: &mut [Finding], sources: &SourceSet) {
     let mut keys: Vec<(Option<usize>, usize, usize)> = findings
         .iter()
         .enumerate()
-        .map(|(i, f)| (rank_of(f), f.span.start(), i))
+        .map(|(i, f)| (rank_of(f.borrow()), f.borrow().span.start(), i))
         .collect();
     keys.par_sort_unstable_by(|&(ra, sa, a), &(rb, sb, b)| {
-        let (fa, fb) = (&findings[a], &findings[b]);
+        let (fa, fb) = (findings[a].borrow(), findings[b].borrow());
         ra.cmp(&rb)
             .then(sa.cmp(&sb))
             .then_with(|| fa.code.cmp(&fb.code))

@@ -61,9 +61,7 @@ fn render_unbuffered(input: &Input<'_>, opts: HumanOptions, out: &mut dyn Write)
     let mut shown = cap_per_file(input.findings, input.sources);
     if opts.order == Order::Severity {
         // Stable: the place order stays within each severity.
-        shown
-            .to_mut()
-            .sort_by_key(|f| std::cmp::Reverse(f.severity));
+        shown.sort_by_key(|f| std::cmp::Reverse(f.severity));
     }
     render_findings(&shown, input.sources, input.lang, opts, out)?;
     if let Some(line) = super::held_back_line(input.summary, input.lang) {
@@ -89,17 +87,18 @@ fn handler(opts: HumanOptions) -> GraphicalReportHandler {
 }
 
 /// Renders every finding, each followed by a blank line.
-pub fn render_findings(
-    findings: &[Finding],
+pub fn render_findings<F: std::borrow::Borrow<Finding> + Sync>(
+    findings: &[F],
     sources: &SourceSet,
     lang: Lang,
     opts: HumanOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let findings: Vec<&Finding> = findings.iter().map(std::borrow::Borrow::borrow).collect();
     // The files snippets are shown from, each masked whole once: in parallel (a scan of
     // every byte of every such file).
     let mut shown_from = vec![false; sources.len()];
-    for f in findings {
+    for f in &findings {
         for span in std::iter::once(f.span).chain(f.labels.iter().map(|l| l.span)) {
             if let Some(shown) = shown_from.get_mut(span.file.0 as usize) {
                 *shown = true;
@@ -165,7 +164,7 @@ pub fn render_findings(
     let kept: Vec<(&Finding, &[usize])> = findings
         .iter()
         .zip(&hidden)
-        .map(|(f, h)| (f, h.as_slice()))
+        .map(|(&f, h)| (f, h.as_slice()))
         .collect();
     super::write_in_parallel(out, &kept, 256, b"", |_, &(f, hidden), part| {
         part.extend_from_slice(one(f, hidden)?.as_bytes());
@@ -220,7 +219,7 @@ pub const MAX_FINDINGS_PER_CODE: usize = 200;
 /// are sorted) and replaces the rest with one ALN022 info per file and code, at the first
 /// finding not shown. Syntax errors have their own cap (ALN021). Only human output is capped:
 /// machine formats and baselines need every finding, and summaries count every finding.
-pub fn cap_per_file<'a>(findings: &'a [Finding], sources: &SourceSet) -> Cow<'a, [Finding]> {
+pub fn cap_per_file<'a>(findings: &'a [Finding], sources: &SourceSet) -> Vec<Cow<'a, Finding>> {
     use std::collections::HashMap;
     let mut seen: HashMap<(FileId, &str), usize> = HashMap::new();
     let mut dropped: Vec<(&Finding, usize)> = Vec::new();
@@ -240,13 +239,14 @@ pub fn cap_per_file<'a>(findings: &'a [Finding], sources: &SourceSet) -> Cow<'a,
             None => dropped.push((f, 1)),
         }
     }
+    // The findings shown are borrowed, not copied: only the notes of those not shown are new.
+    let mut shown: Vec<Cow<'a, Finding>> = kept.into_iter().map(Cow::Borrowed).collect();
     if dropped.is_empty() {
-        return Cow::Borrowed(findings);
+        return shown;
     }
-    let mut shown: Vec<Finding> = kept.into_iter().cloned().collect();
     for (first, count) in dropped {
         let code = &first.code;
-        shown.push(
+        shown.push(Cow::Owned(
             Finding::builtin(
                 &code::TOO_MANY_FINDINGS,
                 first.span,
@@ -263,10 +263,10 @@ pub fn cap_per_file<'a>(findings: &'a [Finding], sources: &SourceSet) -> Cow<'a,
                 format!("fix the {MAX_FINDINGS_PER_CODE} shown (they often share one cause) and run align again"),
                 format!("表示された {MAX_FINDINGS_PER_CODE} 件を修正し（多くは原因が共通です）、もう一度実行してください"),
             )),
-        );
+        ));
     }
     crate::source::sort(&mut shown, sources);
-    Cow::Owned(shown)
+    shown
 }
 
 /// Context lines wider than this many columns are clipped to a window around the labels,
