@@ -105,6 +105,28 @@ impl SourceFile {
         (line + 1, self.chars_between(start, offset).0 + 1)
     }
 
+    /// [`SourceFile::line_col`] of `start` and of `end` (a span's two ends): when `end` is on
+    /// `start`'s line, its column is counted on from `start`'s rather than found again (a
+    /// second search of the line starts and a second count from the line's start; machine
+    /// formats place two ends per span).
+    pub fn line_cols(&self, start: usize, end: usize) -> ((usize, usize), (usize, usize)) {
+        let first = self.line_col(start);
+        let (a, b) = (start.min(self.text.len()), end.min(self.text.len()));
+        let next_line = self.starts().get(first.0).copied();
+        // On the same line, both on character boundaries, and past a leading BOM's columns:
+        // otherwise the general answer (which gives an offset inside a character column 1).
+        let same_line = a <= b
+            && next_line.is_none_or(|n| b < n)
+            && self.text.is_char_boundary(a)
+            && self.text.is_char_boundary(b)
+            && !(first.0 == 1 && a < 3 && self.text.starts_with('\u{feff}'));
+        if same_line {
+            (first, (first.0, first.1 + self.chars_between(a, b).0))
+        } else {
+            (first, self.line_col(end))
+        }
+    }
+
     /// Characters in `text[start..end]` (`start` ≤ `end`, on one line), and how many bytes
     /// were counted to know it: at most about two [`CHAR_STRIDE`]s, whatever the distance.
     fn chars_between(&self, start: usize, end: usize) -> (usize, usize) {
@@ -916,6 +938,39 @@ mod tests {
         assert_eq!(f.line_col(4), (1, 2));
         let x = f.text.find('x').unwrap();
         assert_eq!(f.line_col(x), (2, 3));
+    }
+
+    /// A span's two ends placed together are placed as each alone: on one line or across
+    /// lines, inside characters, after a BOM, past the end, and on a line longer than the
+    /// character checkpoints' stride.
+    #[test]
+    fn both_ends_of_a_span_are_placed_as_each_alone() {
+        let long = format!("{}\n", "日x".repeat(CHAR_STRIDE));
+        for text in [
+            "\u{feff}ab\r\n日本x\n\nlast".to_owned(),
+            "goal G1 \"目標\"\nitem I1\n".to_owned(),
+            format!("a\n{long}b{long}"),
+            String::new(),
+        ] {
+            let f = SourceFile::new(
+                "a".into(),
+                "a".into(),
+                SourceKind::Spec,
+                text.as_str(),
+                true,
+            );
+            let n = text.len() + 2;
+            let step = (n / 300).max(1);
+            for start in (0..=n).step_by(step) {
+                for end in (start..=n).step_by(step).chain(start..(start + 8).min(n)) {
+                    assert_eq!(
+                        f.line_cols(start, end),
+                        (f.line_col(start), f.line_col(end)),
+                        "{start}..{end}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

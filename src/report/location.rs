@@ -28,18 +28,17 @@ pub struct Location<'a> {
 impl<'a> Location<'a> {
     pub fn of(span: Span, sources: &'a SourceSet) -> Location<'a> {
         let file = sources.get(span.file);
-        let at = |offset: usize| {
-            let (line, column) = file.line_col(offset);
-            Position {
-                line,
-                column,
-                offset: offset.min(file.text.len()),
-            }
+        let at = |offset: usize, (line, column): (usize, usize)| Position {
+            line,
+            column,
+            offset: offset.min(file.text.len()),
         };
+        let (start, end) = (span.start(), span.end().max(span.start()));
+        let (a, b) = file.line_cols(start, end);
         Location {
             file: &file.name,
-            start: at(span.start()),
-            end: at(span.end().max(span.start())),
+            start: at(start, a),
+            end: at(end, b),
         }
     }
 }
