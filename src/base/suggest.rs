@@ -168,9 +168,7 @@ pub fn suggest_scan<'a>(
         if lookup.beaten(rank.div_ceil(2)) {
             break;
         }
-        chars.clear();
-        chars.extend(c.chars().flat_map(char::to_lowercase));
-        if !lookup.visit(c, &chars, mask(&chars)) {
+        if !lookup.visit_str(c, &mut chars) {
             break;
         }
     }
@@ -189,6 +187,8 @@ struct Lookup<'a, 'n> {
     limit: usize,
     budget: usize,
     best: Option<(usize, &'a str)>,
+    /// The two rows of the distance, reused from candidate to candidate.
+    rows: (Vec<usize>, Vec<usize>),
 }
 
 impl<'a, 'n> Lookup<'a, 'n> {
@@ -207,6 +207,7 @@ impl<'a, 'n> Lookup<'a, 'n> {
             name: chars,
             budget,
             best: None,
+            rows: (Vec::new(), Vec::new()),
         })
     }
 
@@ -238,11 +239,49 @@ impl<'a, 'n> Lookup<'a, 'n> {
             return false;
         }
         self.budget -= 1;
-        let limit = self.limit;
-        if cand == self.written || (self.name_mask ^ mask).count_ones() as usize > 2 * limit {
+        if self.skips(cand, mask) {
             return true;
         }
-        if let Some(d) = distance(&self.name, chars, limit) {
+        self.compare(cand, chars);
+        true
+    }
+
+    /// [`Lookup::visit`] of a candidate not lower-cased yet: an ASCII one is masked from its
+    /// bytes and lower-cased into `buf` only if the mask lets it through (most candidates of
+    /// a scan are not).
+    fn visit_str(&mut self, cand: &'a str, buf: &mut Vec<char>) -> bool {
+        if self.budget == 0 {
+            return false;
+        }
+        self.budget -= 1;
+        buf.clear();
+        let m = if cand.is_ascii() {
+            cand.bytes()
+                .fold(0, |m, b| m | 1 << (u32::from(b.to_ascii_lowercase()) % 64))
+        } else {
+            buf.extend(cand.chars().flat_map(char::to_lowercase));
+            mask(buf)
+        };
+        if self.skips(cand, m) {
+            return true;
+        }
+        if buf.is_empty() {
+            buf.extend(cand.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        }
+        self.compare(cand, buf);
+        true
+    }
+
+    /// The candidate is the name as written, or its characters differ too much to be within
+    /// the limit (one edit changes at most two bits of the mask).
+    fn skips(&self, cand: &str, mask: u64) -> bool {
+        cand == self.written || (self.name_mask ^ mask).count_ones() as usize > 2 * self.limit
+    }
+
+    /// Keeps `cand` if it is closer than the best so far (ties to the smaller text).
+    fn compare(&mut self, cand: &'a str, chars: &[char]) {
+        let limit = self.limit;
+        if let Some(d) = distance_in(&self.name, chars, limit, &mut self.rows) {
             if self
                 .best
                 .is_none_or(|(bd, bc)| d < bd || (d == bd && cand < bc))
@@ -250,19 +289,30 @@ impl<'a, 'n> Lookup<'a, 'n> {
                 self.best = Some((d, cand));
             }
         }
-        true
     }
 }
 
 /// Levenshtein distance, or `None` when it exceeds `limit`. Only the diagonal band of width
 /// `2 * limit + 1` is computed, and a row whose minimum exceeds the limit stops early.
 pub fn distance(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+    distance_in(a, b, limit, &mut (Vec::new(), Vec::new()))
+}
+
+/// [`distance`] in the caller's two rows (a lookup compares thousands of candidates).
+fn distance_in(
+    a: &[char],
+    b: &[char],
+    limit: usize,
+    (prev, cur): &mut (Vec<usize>, Vec<usize>),
+) -> Option<usize> {
     if a.len().abs_diff(b.len()) > limit {
         return None;
     }
     let inf = limit + 1;
-    let mut prev: Vec<usize> = (0..=b.len()).map(|j| j.min(inf)).collect();
-    let mut cur = vec![inf; b.len() + 1];
+    prev.clear();
+    prev.extend((0..=b.len()).map(|j| j.min(inf)));
+    cur.clear();
+    cur.resize(b.len() + 1, inf);
     for (i, ca) in a.iter().enumerate() {
         let lo = (i + 1).saturating_sub(limit);
         let hi = (i + 1 + limit).min(b.len());
@@ -282,7 +332,7 @@ pub fn distance(a: &[char], b: &[char], limit: usize) -> Option<usize> {
         if row_min > limit {
             return None;
         }
-        std::mem::swap(&mut prev, &mut cur);
+        std::mem::swap(prev, cur);
     }
     let d = prev[b.len()];
     (d <= limit).then_some(d)
@@ -311,6 +361,7 @@ mod tests {
         let words = [
             "", "a", "ab", "abc", "kitten", "sitting", "G1.3", "G1.4", "I1.3.2.a", "l1.3.2.a",
         ];
+        let mut rows = (Vec::new(), Vec::new());
         for a in words {
             for b in words {
                 let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
@@ -318,6 +369,9 @@ mod tests {
                 for limit in 0..4 {
                     let expect = (full <= limit).then_some(full);
                     assert_eq!(distance(&ac, &bc, limit), expect, "{a} {b} {limit}");
+                    // The rows a lookup reuses, left as the previous pair left them.
+                    let reused = distance_in(&ac, &bc, limit, &mut rows);
+                    assert_eq!(reused, expect, "{a} {b} {limit}, rows reused");
                 }
             }
         }
