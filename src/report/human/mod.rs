@@ -17,7 +17,6 @@ use graphical::Theme;
 #[cfg(test)]
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use rayon::prelude::*;
-use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// How to render.
@@ -219,7 +218,7 @@ pub const MAX_FINDINGS_PER_CODE: usize = 200;
 /// are sorted) and replaces the rest with one ALN022 info per file and code, at the first
 /// finding not shown. Syntax errors have their own cap (ALN021). Only human output is capped:
 /// machine formats and baselines need every finding, and summaries count every finding.
-pub fn cap_per_file<'a>(findings: &'a [Finding], sources: &SourceSet) -> Vec<Cow<'a, Finding>> {
+pub fn cap_per_file<'a>(findings: &'a [Finding], sources: &SourceSet) -> Vec<Shown<'a>> {
     use std::collections::HashMap;
     let mut seen: HashMap<(FileId, &str), usize> = HashMap::new();
     let mut dropped: Vec<(&Finding, usize)> = Vec::new();
@@ -240,13 +239,13 @@ pub fn cap_per_file<'a>(findings: &'a [Finding], sources: &SourceSet) -> Vec<Cow
         }
     }
     // The findings shown are borrowed, not copied: only the notes of those not shown are new.
-    let mut shown: Vec<Cow<'a, Finding>> = kept.into_iter().map(Cow::Borrowed).collect();
+    let mut shown: Vec<Shown<'a>> = kept.into_iter().map(Shown::Found).collect();
     if dropped.is_empty() {
         return shown;
     }
     for (first, count) in dropped {
         let code = &first.code;
-        shown.push(Cow::Owned(
+        shown.push(Shown::Note(Box::new(
             Finding::builtin(
                 &code::TOO_MANY_FINDINGS,
                 first.span,
@@ -263,10 +262,34 @@ pub fn cap_per_file<'a>(findings: &'a [Finding], sources: &SourceSet) -> Vec<Cow
                 format!("fix the {MAX_FINDINGS_PER_CODE} shown (they often share one cause) and run align again"),
                 format!("表示された {MAX_FINDINGS_PER_CODE} 件を修正し（多くは原因が共通です）、もう一度実行してください"),
             )),
-        ));
+        )));
     }
     crate::source::sort(&mut shown, sources);
     shown
+}
+
+/// A finding the human output shows: one of the run's (borrowed), or the note that stands for
+/// those of a file and code not shown.
+#[derive(Debug)]
+pub enum Shown<'a> {
+    Found(&'a Finding),
+    Note(Box<Finding>),
+}
+
+impl std::borrow::Borrow<Finding> for Shown<'_> {
+    fn borrow(&self) -> &Finding {
+        match self {
+            Shown::Found(f) => f,
+            Shown::Note(f) => f,
+        }
+    }
+}
+
+impl std::ops::Deref for Shown<'_> {
+    type Target = Finding;
+    fn deref(&self) -> &Finding {
+        std::borrow::Borrow::borrow(self)
+    }
 }
 
 /// Context lines wider than this many columns are clipped to a window around the labels,
