@@ -47,6 +47,15 @@ pub struct Edges {
 }
 
 impl Edges {
+    /// How many edges are gathered.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
     pub fn push(&mut self, from: NodeIx, to: NodeIx, edge: Edge) {
         self.list.push(Stored::new(from, to, edge));
         self.nodes = self.nodes.max(from.index() + 1).max(to.index() + 1);

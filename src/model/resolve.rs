@@ -17,16 +17,6 @@ pub(super) fn edges(
     findings: &mut Vec<Finding>,
     memo: Option<&mut SuggestMemo>,
 ) -> Graph {
-    // Every reference may become an edge: one allocation for all of them.
-    let refs = nodes
-        .iter()
-        .flat_map(|n| &n.attrs)
-        .map(|a| match &a.value {
-            AttrValue::Refs(r) => r.len(),
-            _ => 0,
-        })
-        .sum();
-    let mut graph = Graph::with_capacity(nodes.len(), refs);
     // The nodes are resolved in chunks in parallel (each lookup is independent), then the
     // chunks' edges, findings and misses are joined in node order: the same graph and findings
     // as one pass in order.
@@ -49,6 +39,9 @@ pub(super) fn edges(
             part
         })
         .collect();
+    // The chunks' edges joined in one allocation (sized from the chunks: a pass over every
+    // node's attributes to count the references first was a stage of its own, on one core).
+    let mut graph = Graph::with_capacity(nodes.len(), parts.iter().map(|p| p.edges.len()).sum());
     let mut misses: Vec<Miss<'_>> = Vec::new();
     for mut part in parts {
         graph.append(&mut part.edges);
