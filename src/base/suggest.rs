@@ -235,25 +235,29 @@ impl<'a, 'n> Lookup<'a, 'n> {
     /// Looks at one candidate (`chars` lower-cased, `mask` their mask); `false` once the
     /// budget is spent (the candidate is then not looked at).
     fn visit(&mut self, cand: &'a str, chars: &[char], mask: u64) -> bool {
-        if self.budget == 0 {
+        if !self.spend() {
             return false;
         }
-        self.budget -= 1;
-        if self.skips(cand, mask) {
-            return true;
+        if !self.skips(cand, mask) {
+            self.compare(cand, chars);
         }
-        self.compare(cand, chars);
         true
+    }
+
+    /// Takes one candidate from the budget; `false` once it is spent.
+    fn spend(&mut self) -> bool {
+        let left = self.budget > 0;
+        self.budget = self.budget.saturating_sub(1);
+        left
     }
 
     /// [`Lookup::visit`] of a candidate not lower-cased yet: an ASCII one is masked from its
     /// bytes and lower-cased into `buf` only if the mask lets it through (most candidates of
     /// a scan are not).
     fn visit_str(&mut self, cand: &'a str, buf: &mut Vec<char>) -> bool {
-        if self.budget == 0 {
+        if !self.spend() {
             return false;
         }
-        self.budget -= 1;
         buf.clear();
         let m = if cand.is_ascii() {
             cand.bytes()

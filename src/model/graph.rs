@@ -224,8 +224,8 @@ impl Graph {
         self.dir(to, relation, Direction::Incoming)
     }
 
-    /// The slots of `node` through `relation` on one side: its slots are sorted by relation,
-    /// and most nodes have a few (read in turn); a node with many is searched.
+    /// The slots of `node` through `relation` on one side: two binary searches in the node's
+    /// slots, which are sorted by relation and hold it (one read of a few contiguous slots).
     #[inline]
     fn group(&self, node: NodeIx, relation: KeyId, dir: Direction) -> &[Slot] {
         let adjacency = self.adjacency();
@@ -240,16 +240,6 @@ impl Graph {
             return &[];
         };
         let all = &side.slots[a as usize..b as usize];
-        if all.len() <= 8 {
-            let Some(lo) = all.iter().position(|s| s.relation >= relation) else {
-                return &[];
-            };
-            let n = all[lo..]
-                .iter()
-                .position(|s| s.relation != relation)
-                .unwrap_or(all.len() - lo);
-            return &all[lo..lo + n];
-        }
         let lo = all.partition_point(|s| s.relation < relation);
         let hi = lo + all[lo..].partition_point(|s| s.relation <= relation);
         &all[lo..hi]
@@ -397,11 +387,10 @@ mod tests {
         assert!(std::mem::size_of::<Slot>() <= 12);
     }
 
-    /// A node's edges of one relation are those of the whole list, newest first, whether
-    /// the node has a few (read in turn) or many (searched): degrees 0 to 40 over three
-    /// relations, against a filter of every edge.
+    /// A node's edges of one relation are those of the whole list, newest first, at any
+    /// degree: 0 to 40 over three relations, against a filter of every edge.
     #[test]
-    fn a_nodes_few_or_many_edges_of_one_relation_are_found_alike() {
+    fn a_nodes_edges_of_one_relation_are_found_at_any_degree() {
         let nodes = 41;
         let mut g = Graph::with_nodes(nodes);
         let mut at = 0;

@@ -116,12 +116,13 @@ pub fn render_findings<F: std::borrow::Borrow<Finding> + Sync>(
     // the findings are rendered in parallel, a chunk per task, and written in order.
     let mut shown_related: std::collections::HashSet<(&str, crate::diag::Span, String)> =
         std::collections::HashSet::new();
-    // Per finding, the places it does not show (by index in its labels): most hide none, and
-    // an empty list costs no allocation (the findings are not copied to drop them).
-    let hidden: Vec<Vec<usize>> = findings
+    // Each finding with the places it does not show (by index in its labels): most hide
+    // none, and an empty list costs no allocation (the findings are not copied to drop them).
+    let kept: Vec<(&Finding, Vec<usize>)> = findings
         .iter()
-        .map(|f| {
-            f.labels
+        .map(|&f| {
+            let hidden = f
+                .labels
                 .iter()
                 .enumerate()
                 .filter(|(_, l)| {
@@ -129,7 +130,8 @@ pub fn render_findings<F: std::borrow::Borrow<Finding> + Sync>(
                         && !shown_related.insert((&f.code, l.span, l.text.en().into_owned()))
                 })
                 .map(|(i, _)| i)
-                .collect()
+                .collect();
+            (f, hidden)
         })
         .collect();
     let one = |f: &Finding, hidden: &[usize]| -> io::Result<String> {
@@ -160,12 +162,7 @@ pub fn render_findings<F: std::borrow::Borrow<Finding> + Sync>(
         text.push_str("\n\n");
         Ok(text)
     };
-    let kept: Vec<(&Finding, &[usize])> = findings
-        .iter()
-        .zip(&hidden)
-        .map(|(&f, h)| (f, h.as_slice()))
-        .collect();
-    super::write_in_parallel(out, &kept, 256, b"", |_, &(f, hidden), part| {
+    super::write_in_parallel(out, &kept, 256, b"", |_, (f, hidden), part| {
         part.extend_from_slice(one(f, hidden)?.as_bytes());
         Ok(())
     })
