@@ -22,6 +22,7 @@ use super::Ctx;
 use crate::analysis::series::period_years;
 use crate::diag::{Finding, Text};
 use crate::model::{KeyId, KindId, Model, NodeIx, Schema};
+use std::ops::ControlFlow;
 use toml::Spanned;
 
 #[derive(Debug)]
@@ -118,13 +119,24 @@ impl RuleKind for PlanEnd {
             if super::has_child(model, n, self.leaf_relation, self.kind) {
                 continue;
             }
+            let Some(plan) = self.first_plan(model, n, &mut first_plans) else {
+                continue;
+            };
+            // Most nodes have a source that runs to the plan's end (or whose end is unknown):
+            // no judgement, known at the first such source, without listing the others.
+            let runs_on = self.visit_sources(ctx, n, &mut buf, |s| {
+                match period_years(model.node(s), self.period) {
+                    Some((_, end, _)) if end < plan.end => ControlFlow::Continue(()),
+                    _ => ControlFlow::Break(()),
+                }
+            });
+            if runs_on.is_break() {
+                continue;
+            }
             let sources = self.sources(ctx, n, &mut buf);
             if sources.is_empty() {
                 continue;
             }
-            let Some(plan) = self.first_plan(model, n, &mut first_plans) else {
-                continue;
-            };
             // Every source's period, or no judgement: one unknown end may run to the plan's.
             let Some(periods) = sources
                 .iter()
@@ -257,6 +269,24 @@ impl PlanEnd {
     /// The sources linked to `n` or an ancestor that share a tag with it (when it has tags),
     /// in model order, each once.
     fn sources<'m>(&self, ctx: &Ctx<'m>, n: NodeIx, buf: &mut Buffers<'m>) -> Vec<NodeIx> {
+        let mut found = Vec::new();
+        let _ = self.visit_sources(ctx, n, buf, |s| {
+            found.push(s);
+            ControlFlow::<()>::Continue(())
+        });
+        found.sort_unstable();
+        found
+    }
+
+    /// Hands `visit` the sources of [`PlanEnd::sources`], each once, in the order they are
+    /// found (by ancestor, then by link), until it breaks.
+    fn visit_sources<'m, B>(
+        &self,
+        ctx: &Ctx<'m>,
+        n: NodeIx,
+        buf: &mut Buffers<'m>,
+        mut visit: impl FnMut(NodeIx) -> ControlFlow<B>,
+    ) -> ControlFlow<B> {
         let model = ctx.model;
         buf.stamp += 1;
         let stamp = buf.stamp;
@@ -274,7 +304,6 @@ impl PlanEnd {
             &mut buf.in_chain,
             stamp,
         );
-        let mut found = Vec::new();
         for &a in &buf.chain {
             for (s, _) in model.graph.incoming(a, self.relation) {
                 if model.node(s).kind != self.source || buf.found[s.index()] == stamp {
@@ -289,12 +318,11 @@ impl PlanEnd {
                 };
                 if shares {
                     buf.found[s.index()] = stamp;
-                    found.push(s);
+                    visit(s)?;
                 }
             }
         }
-        found.sort_unstable();
-        found
+        ControlFlow::Continue(())
     }
 }
 
