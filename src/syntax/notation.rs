@@ -124,7 +124,15 @@ pub(crate) fn recognize(
         }
         TokenKind::Numeric => {
             let n0 = s(first);
-            let next = tok(1).filter(|_| glued(2));
+            // The notations but the bare year need a token glued to the number that starts
+            // with `/`, `,` or a non-ASCII character: a number followed by anything else (a
+            // space or a line break, most numbers) is not lexed ahead for them.
+            let may_glue = matches!(text.as_bytes().get(first.end), Some(b'/' | b',' | 0x80..));
+            let next = if may_glue {
+                tok(1).filter(|_| glued(2))
+            } else {
+                None
+            };
             // Every notation below but the bare year has a token glued to the number: a number
             // followed by a space or a line break (most numbers) is looked at only for that one.
             // 2025年度, 2027年3月31日.
@@ -180,7 +188,8 @@ pub(crate) fn recognize(
             }
             // 2024/03/29.
             // (The cheap tests first: each token looked at is lexed ahead and held.)
-            if tok(1).is_some_and(|t| s(t) == "/")
+            if may_glue
+                && tok(1).is_some_and(|t| s(t) == "/")
                 && tok(3).is_some_and(|t| s(t) == "/")
                 && glued(5)
             {

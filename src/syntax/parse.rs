@@ -502,12 +502,17 @@ impl<'a> Parser<'a> {
     /// `KIND ID "title"` at the end of a line, or `KIND ID {`. An entry never has this shape
     /// (`goal G1` has no title or block; `en "…"` has no ID).
     fn starts_declaration(&mut self) -> bool {
+        // An entry is most often indented: no need to read the tokens after it.
+        if !self
+            .ahead
+            .front()
+            .is_some_and(|first| self.at_column_0(first))
+        {
+            return false;
+        }
         self.fill(4);
         let kind_at = |i: usize| self.ahead.get(i).map(|t| t.kind);
-        let Some(first) = self.ahead.front() else {
-            return false;
-        };
-        if !self.at_column_0(first) || kind_at(1) != Some(TokenKind::Ident) {
+        if kind_at(1) != Some(TokenKind::Ident) {
             return false;
         }
         match kind_at(2) {
