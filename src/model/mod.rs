@@ -351,17 +351,28 @@ impl Model {
         let (nodes, index) = timing::time("model: ID index", || {
             build::index(files.into_iter().map(|f| f.1).collect(), &mut findings)
         });
-        let graph = timing::time("model: references", || {
-            resolve::edges(&schema, &nodes, &index, &mut findings, memo)
-        });
-        let model = Model {
+        let mut model = Model {
             schema,
             nodes,
             index,
-            graph,
+            graph: Graph::default(),
             files: file_ids,
         };
-        timing::time("model: cycles", || resolve::cycles(&model, &mut findings));
+        let (graph, misses) = timing::time("model: references", || {
+            resolve::edges(&model.schema, &model.nodes, &model.index, &mut findings)
+        });
+        model.graph = graph;
+        // The did-you-mean of the unresolved references (a few long scans, which leave a core
+        // idle when there are fewer than cores) and the cycle check (mostly one core) are
+        // independent: run side by side. The cycles' findings come after the others, as
+        // before.
+        let mut cycles = Vec::new();
+        rayon::join(
+            || resolve::suggest(&model.nodes, &misses, &mut findings, memo),
+            || timing::time("model: cycles", || resolve::cycles(&model, &mut cycles)),
+        );
+        drop(misses);
+        findings.append(&mut cycles);
         (model, findings)
     }
 

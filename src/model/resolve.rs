@@ -10,13 +10,12 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
-pub(super) fn edges(
-    schema: &Schema,
-    nodes: &[Node],
+pub(super) fn edges<'a>(
+    schema: &'a Schema,
+    nodes: &'a [Node],
     index: &super::IdIndex,
     findings: &mut Vec<Finding>,
-    memo: Option<&mut SuggestMemo>,
-) -> Graph {
+) -> (Graph, Vec<Miss<'a>>) {
     // The nodes are resolved in chunks in parallel (each lookup is independent), then the
     // chunks' edges, findings and misses are joined in node order: the same graph and findings
     // as one pass in order.
@@ -52,10 +51,19 @@ pub(super) fn edges(
         }));
         findings.extend(part.findings);
     }
+    (graph, misses)
+}
+
+/// Fills the help of the unresolved references `misses` (from [`edges`]) with a did-you-mean.
+pub(super) fn suggest(
+    nodes: &[Node],
+    misses: &[Miss<'_>],
+    findings: &mut [Finding],
+    memo: Option<&mut SuggestMemo>,
+) {
     crate::base::timing::time("model: did-you-mean", || {
-        suggest_all(nodes, &misses, findings, memo);
+        suggest_all(nodes, misses, findings, memo);
     });
-    graph
 }
 
 /// What resolving a chunk of nodes found: edges, findings, and the unresolved references
@@ -165,7 +173,7 @@ fn resolve_node<'a>(
 }
 
 /// An unresolved reference awaiting its did-you-mean.
-struct Miss<'a> {
+pub(super) struct Miss<'a> {
     /// Index of its finding.
     finding: usize,
     target: &'a str,
