@@ -6,7 +6,7 @@ pub mod summary;
 
 pub use crate::base::{or_list, with_article, Lang, Span, StaticText, Substr, Text};
 pub use code::Code;
-pub use message::{Message, Values};
+pub use message::{Message, Template, Values};
 use std::fmt;
 use std::sync::Arc;
 pub use summary::{KindCount, Summary};

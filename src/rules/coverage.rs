@@ -7,7 +7,7 @@ use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
 use crate::base::text::concat;
-use crate::diag::{Finding, Message, Span, StaticText, Text};
+use crate::diag::{Finding, Message, Span, StaticText, Template, Text};
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
@@ -20,7 +20,7 @@ use std::sync::Arc;
 struct Shared {
     label: Arc<Text>,
     /// [`MISS`], the first related place of a finding (over the finding's own values).
-    miss: Arc<Text>,
+    miss: Arc<Template>,
     misses: rustc_hash::FxHashMap<(NodeIx, NodeIx), Arc<Text>>,
 }
 use toml::Spanned;
@@ -188,7 +188,7 @@ impl Coverage {
         let mut stamp = 0u32;
         let mut shared = Shared {
             label: Arc::clone(label),
-            miss: Arc::new(Text::new(MISS.en, MISS.ja)),
+            miss: Arc::new(Template::new(Text::new(MISS.en, MISS.ja))),
             misses: rustc_hash::FxHashMap::default(),
         };
         for &n in nodes {

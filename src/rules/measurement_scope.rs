@@ -6,7 +6,7 @@ use crate::base::text::concat;
 use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
-use crate::diag::{Finding, StaticText, Text};
+use crate::diag::{Finding, StaticText, Template, Text};
 use std::sync::Arc;
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
@@ -89,7 +89,7 @@ impl RuleKind for MeasurementScope {
             .collect();
         // The related place's two templates and the label's, shared by the rule's findings.
         let [serves, serves_under, not_listed] =
-            [&SERVES, &SERVES_UNDER, &NOT_LISTED].map(|t| Arc::new(Text::new(t.en, t.ja)));
+            [&SERVES, &SERVES_UNDER, &NOT_LISTED].map(|t| Arc::new(Template::new(Text::new(t.en, t.ja))));
         let templates = Templates {
             serves: [serves, serves_under],
             not_listed,
@@ -118,8 +118,8 @@ impl RuleKind for MeasurementScope {
 /// The rule's templates over its findings' values ([`RuleKind::TEMPLATES`]), made once per
 /// run: the related place ([`SERVES`], [`SERVES_UNDER`]) and the label ([`NOT_LISTED`]).
 struct Templates {
-    serves: [Arc<Text>; 2],
-    not_listed: Arc<Text>,
+    serves: [Arc<Template>; 2],
+    not_listed: Arc<Template>,
 }
 
 /// A source serving a measured node's region: (the source, the node it serves, the edge span).

@@ -90,7 +90,7 @@ rule_types! {
 }
 
 use crate::base::{timing, Substr};
-use crate::diag::{message, Finding, Message, Note, PathStep, Text};
+use crate::diag::{message, Finding, Message, Note, PathStep, Template, Text};
 use crate::model::{Model, NodeIx, Schema};
 use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
 use crate::syntax::ast::Date;
@@ -368,8 +368,8 @@ pub(crate) struct Ctx<'a> {
     /// The plan-path notes of the run, shared by every rule.
     paths: &'a PathMemo,
     /// The rule's message and help templates, shared by its findings.
-    message: Arc<Text>,
-    help: Arc<Text>,
+    message: Arc<Template>,
+    help: Arc<Template>,
     /// Every name a placeholder of the templates can have (the text between a `{` and the
     /// next `}`): a finding keeps only the values of these.
     names: Vec<&'a str>,
@@ -480,8 +480,8 @@ impl<'a> Ctx<'a> {
             model,
             rule,
             paths,
-            message: Arc::new(rule.message.clone()),
-            help: Arc::new(rule.help.clone()),
+            message: Arc::new(Template::new(rule.message.clone())),
+            help: Arc::new(Template::new(rule.help.clone())),
             shared_names: names.iter().map(|&n| Box::from(n)).collect(),
             slots: OnceLock::new(),
             names,
@@ -619,7 +619,7 @@ pub(crate) fn written(template: &Text, vars: &[(&str, &str)]) -> Text {
 /// `template` over the values of `f` when it keeps them (the rule's templates list it, so
 /// they hold what it names: see [`registry::RuleKind::TEMPLATES`]), else written out with
 /// `vars`: a related place or label that names what the finding names, with no text of its own.
-pub(crate) fn over_values(f: &Finding, template: &Arc<Text>, vars: &[(&str, &str)]) -> Message {
+pub(crate) fn over_values(f: &Finding, template: &Arc<Template>, vars: &[(&str, &str)]) -> Message {
     match f.values() {
         Some(values) => Message::Template(Arc::clone(template), Arc::clone(values)),
         None => Message::from(written(template, vars)),
