@@ -189,6 +189,9 @@ struct Lookup<'a, 'n> {
     best: Option<(usize, &'a str)>,
     /// The two rows of the distance, reused from candidate to candidate.
     rows: (Vec<usize>, Vec<usize>),
+    /// The name's characters as bit masks, when it is at most 64 characters long (every
+    /// name of a plan): its distance to a candidate is then counted by [`myers`].
+    peq: Option<Peq>,
 }
 
 impl<'a, 'n> Lookup<'a, 'n> {
@@ -204,6 +207,7 @@ impl<'a, 'n> Lookup<'a, 'n> {
             name_mask: mask(&chars),
             limit: max_distance(chars.len()),
             written: name,
+            peq: Peq::new(&chars),
             name: chars,
             budget,
             best: None,
@@ -285,7 +289,14 @@ impl<'a, 'n> Lookup<'a, 'n> {
     /// Keeps `cand` if it is closer than the best so far (ties to the smaller text).
     fn compare(&mut self, cand: &'a str, chars: &[char]) {
         let limit = self.limit;
-        if let Some(d) = distance_in(&self.name, chars, limit, &mut self.rows) {
+        let distance = match &self.peq {
+            // The same answer as the banded rows: the distance when it is within the limit.
+            Some(peq) => (self.name.len().abs_diff(chars.len()) <= limit)
+                .then(|| myers(peq, self.name.len(), chars))
+                .filter(|&d| d <= limit),
+            None => distance_in(&self.name, chars, limit, &mut self.rows),
+        };
+        if let Some(d) = distance {
             if self
                 .best
                 .is_none_or(|(bd, bc)| d < bd || (d == bd && cand < bc))
@@ -294,6 +305,76 @@ impl<'a, 'n> Lookup<'a, 'n> {
             }
         }
     }
+}
+
+/// Where each character occurs in a name of at most 64 characters: bit `i` of a character's
+/// mask is set when the name's `i`-th character is that one.
+struct Peq {
+    ascii: [u64; 128],
+    /// The other characters, each once (a name has few).
+    other: Vec<(char, u64)>,
+}
+
+impl Peq {
+    fn new(name: &[char]) -> Option<Peq> {
+        if name.is_empty() || name.len() > 64 {
+            return None;
+        }
+        let mut peq = Peq {
+            ascii: [0; 128],
+            other: Vec::new(),
+        };
+        for (i, &c) in name.iter().enumerate() {
+            let bit = 1u64 << i;
+            match peq.ascii.get_mut(c as usize) {
+                Some(m) => *m |= bit,
+                None => match peq.other.iter_mut().find(|(o, _)| *o == c) {
+                    Some((_, m)) => *m |= bit,
+                    None => peq.other.push((c, bit)),
+                },
+            }
+        }
+        Some(peq)
+    }
+
+    #[inline]
+    fn get(&self, c: char) -> u64 {
+        match self.ascii.get(c as usize) {
+            Some(&m) => m,
+            None => self
+                .other
+                .iter()
+                .find(|(o, _)| *o == c)
+                .map_or(0, |&(_, m)| m),
+        }
+    }
+}
+
+/// The Levenshtein distance between the name of `peq` (`m` characters, 1 to 64) and `b`, by
+/// Myers' bit-parallel algorithm in Hyyrö's form for the whole strings: one column of the
+/// distance table per character of `b`, kept as the vertical differences of its cells in two
+/// words, so a candidate costs a few word operations per character rather than a row of cells.
+fn myers(peq: &Peq, m: usize, b: &[char]) -> usize {
+    let top = 1u64 << (m - 1);
+    let (mut pv, mut mv, mut score) = (!0u64, 0u64, m);
+    for &c in b {
+        let eq = peq.get(c);
+        let xv = eq | mv;
+        let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
+        let ph = mv | !(xh | pv);
+        let mh = pv & xh;
+        if ph & top != 0 {
+            score += 1;
+        } else if mh & top != 0 {
+            score = score.saturating_sub(1);
+        }
+        // The first row grows by one a column: a difference of +1 enters at the top.
+        let ph = (ph << 1) | 1;
+        let mh = mh << 1;
+        pv = mh | !(xv | ph);
+        mv = ph & xv;
+    }
+    score
 }
 
 /// Levenshtein distance, or `None` when it exceeds `limit`. Only the diagonal band of width
@@ -381,6 +462,38 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_bit_parallel_distance_is_the_full_one() {
+        let words = [
+            "a",
+            "ab",
+            "abc",
+            "kitten",
+            "sitting",
+            "G1.3",
+            "g1.4",
+            "i1.3.2.a",
+            "l1.3.2.a",
+            "医療機器",
+            "医療器",
+            "ßİ",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab",
+            "",
+        ];
+        for a in words.iter().filter(|a| !a.is_empty()) {
+            let ac: Vec<char> = a.chars().collect();
+            let peq = Peq::new(&ac);
+            assert!(peq.is_some(), "{a}");
+            for b in words {
+                let bc: Vec<char> = b.chars().collect();
+                let got = peq.as_ref().map(|p| myers(p, ac.len(), &bc));
+                assert_eq!(got, Some(full_distance(&ac, &bc)), "{a} {b}");
+            }
+        }
+        assert!(Peq::new(&['x'; 65]).is_none() && Peq::new(&[]).is_none());
+    }
+
     fn full_distance(a: &[char], b: &[char]) -> usize {
         let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
         for (i, row) in d.iter_mut().enumerate() {
@@ -401,6 +514,20 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Myers' distance is the full table's for any two names (the first 1 to 64
+        /// characters, with non-ASCII ones), whatever their lengths.
+        #[test]
+        fn the_bit_parallel_distance_is_the_full_one_for_any_names(
+            a in "[ab.1İß医療]{1,64}",
+            b in "[ab.1İß医療]{0,70}",
+        ) {
+            let (ac, bc): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            let peq = Peq::new(&ac);
+            proptest::prop_assert!(peq.is_some());
+            let got = peq.as_ref().map(|p| myers(p, ac.len(), &bc));
+            proptest::prop_assert_eq!(got, Some(full_distance(&ac, &bc)));
+        }
+
         /// The scan answers as the index does, for any candidates, name and budget: the same
         /// candidates looked at in the same order (mixed case, and `İ`, which lower-cases to
         /// two chars, so byte, char and lower-cased lengths differ).
