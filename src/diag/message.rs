@@ -394,26 +394,75 @@ impl Values {
             return self.fill(text, lang);
         };
         let mut out = self.room(text, lang);
-        let value = |name: &str| self.value(name, lang);
-        for &piece in split {
-            match piece {
-                Piece::Text(a, b) => out.push_str(text.get(a as usize..b as usize).unwrap_or("")),
-                Piece::Name(i, open) => match i.and_then(|i| self.value_at(i as usize, lang)) {
-                    Some(Value::Text(v)) => out.push_str(v),
-                    Some(Value::Clause(c)) => {
-                        pieces(c, &value, false, &mut |piece| out.push_str(piece));
-                    }
-                    // Left as written, and the rest read on from inside it, as `pieces` does.
-                    None => {
-                        out.push('{');
-                        let rest = text.get(open as usize + 1..).unwrap_or("");
-                        pieces(rest, &value, true, &mut |piece| out.push_str(piece));
-                        break;
-                    }
-                },
-            }
-        }
+        split_pieces(
+            text,
+            split,
+            |i| self.value_at(i, lang),
+            &|name| self.value(name, lang),
+            true,
+            &mut |piece| out.push_str(piece),
+        );
         out
+    }
+}
+
+impl Template {
+    /// The template in both languages with `values[i]` for the `i`-th of `names` (in both
+    /// languages): what [`fill`] writes with those values, from the template's pieces when
+    /// they were worked out for `names` (the template is then for this use only).
+    pub fn written(&self, names: &Names, values: &[&str]) -> Text {
+        let at = |i: usize| values.get(i).map(|v| Value::Text(v));
+        let named = |name: &str| names.iter().position(|n| **n == *name).and_then(at);
+        let one = |lang: Lang| {
+            let text = self.text.get(lang);
+            let Some(split) = self.pieces(names, lang) else {
+                return fill(text, |name| {
+                    names
+                        .iter()
+                        .position(|n| **n == *name)
+                        .and_then(|i| values.get(i).copied())
+                });
+            };
+            // Measured, then written into a string of exactly its size, as `fill` does.
+            let mut len = 0;
+            split_pieces(text, split, at, &named, false, &mut |piece| {
+                len += piece.len();
+            });
+            let mut out = String::with_capacity(len);
+            split_pieces(text, split, at, &named, false, &mut |piece| {
+                out.push_str(piece);
+            });
+            out
+        };
+        Text::new(one(Lang::En), one(Lang::Ja))
+    }
+}
+
+/// `text` given piece by piece from `split` (its pieces for the names `at` answers by index):
+/// what [`pieces`] gives with `named` answering by name. A placeholder without a value is
+/// left as written and the rest read on from inside it, as `pieces` does.
+fn split_pieces<'a>(
+    text: &'a str,
+    split: &[Piece],
+    at: impl Fn(usize) -> Option<Value<'a>>,
+    named: &impl Fn(&str) -> Option<Value<'a>>,
+    clauses: bool,
+    piece: &mut impl FnMut(&'a str),
+) {
+    for &p in split {
+        match p {
+            Piece::Text(a, b) => piece(text.get(a as usize..b as usize).unwrap_or("")),
+            Piece::Name(i, open) => match i.and_then(|i| at(i as usize)) {
+                Some(Value::Text(v)) => piece(v),
+                Some(Value::Clause(c)) if clauses => pieces(c, named, false, piece),
+                _ => {
+                    piece("{");
+                    let rest = text.get(open as usize + 1..).unwrap_or("");
+                    pieces(rest, named, clauses, piece);
+                    return;
+                }
+            },
+        }
     }
 }
 
@@ -670,6 +719,25 @@ mod tests {
                     proptest::prop_assert_eq!(m.get(lang), values.fill(text.get(lang), lang));
                 }
             }
+            // Written with plain values, by index: as `fill` writes it, looking names up.
+            let plain = ["事項", "I1", "{id}", ""];
+            let plain_names: Names = ["kind", "id", "hint", "empty"].into_iter().map(Box::from).collect();
+            let fresh = Template::new(text.clone());
+            for _ in 0..2 {
+                let got = fresh.written(&plain_names, &plain);
+                for lang in [Lang::En, Lang::Ja] {
+                    let expect = fill(text.get(lang), |name| {
+                        plain_names.iter().position(|n| **n == *name).and_then(|i| plain.get(i).copied())
+                    });
+                    proptest::prop_assert_eq!(got.get(lang), expect.as_str());
+                }
+            }
+            // A template split for other names is written by search, the same text.
+            let got = template.written(&plain_names, &plain);
+            let expect = fill(text.get(Lang::En), |name| {
+                plain_names.iter().position(|n| **n == *name).and_then(|i| plain.get(i).copied())
+            });
+            proptest::prop_assert_eq!(got.get(Lang::En), expect.as_str());
         }
     }
 }

@@ -7,7 +7,7 @@ use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
 use crate::base::text::concat;
-use crate::diag::{Finding, Message, Span, StaticText, Template, Text};
+use crate::diag::{message, Finding, Message, Span, StaticText, Template, Text};
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
@@ -22,7 +22,19 @@ struct Shared {
     /// [`MISS`], the first related place of a finding (over the finding's own values).
     miss: Arc<Template>,
     misses: rustc_hash::FxHashMap<(NodeIx, NodeIx), Arc<Text>>,
+    /// [`MISS`] written out for a pair, split once for [`MISS_NAMES`].
+    written: Template,
+    written_names: message::Names,
 }
+
+/// The values of [`MISS`] written out for a pair, in this order.
+const MISS_NAMES: [&str; 5] = [
+    "clause.sid",
+    "clause.rel",
+    "clause.aid",
+    "clause.skey",
+    "clause.tkey",
+];
 use toml::Spanned;
 
 #[derive(Debug)]
@@ -190,6 +202,8 @@ impl Coverage {
             label: Arc::clone(label),
             miss: Arc::new(Template::new(Text::new(MISS.en, MISS.ja))),
             misses: rustc_hash::FxHashMap::default(),
+            written: Template::new(Text::new(MISS.en, MISS.ja)),
+            written_names: MISS_NAMES.into_iter().map(Box::from).collect(),
         };
         for &n in nodes {
             if super::has_child(model, n, self.leaf_relation, self.kind) {
@@ -399,16 +413,12 @@ impl Coverage {
                 f = f.with_secondary(at, text);
                 continue;
             }
+            let (written, names) = (&shared.written, &shared.written_names);
             let text = shared.misses.entry((*s, *a)).or_insert_with(|| {
                 let aid = model.node(*a).id.as_str();
-                let vars = [
-                    ("clause.sid", src.id.as_str()),
-                    ("clause.rel", rel),
-                    ("clause.aid", aid),
-                    ("clause.skey", skey),
-                    ("clause.tkey", tkey),
-                ];
-                Arc::new(super::written(&shared.miss, &vars))
+                // In the order of `MISS_NAMES`.
+                let values = [src.id.as_str(), rel, aid, skey, tkey];
+                Arc::new(written.written(names, &values))
             });
             f = f.with_secondary(at, Arc::clone(text));
         }
