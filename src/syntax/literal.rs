@@ -52,7 +52,7 @@ pub(crate) fn string(file: FileId, text: &ArcStr, token: Token, out: &mut Vec<Fi
         .unwrap_or("");
     let base = start + open;
     let open_span = Span::new(file, start, start + open);
-    if body.bytes().all(is_plain) {
+    if plain_prefix(body.as_bytes()) == body.len() {
         if !terminated {
             out.push(error::unterminated(open_span, open == 3));
         }
@@ -77,10 +77,7 @@ fn cooked(
     let mut rest = body;
     while let Some(c) = rest.chars().next() {
         // A run of characters taken as written is copied at once.
-        let plain = rest
-            .bytes()
-            .position(|b| !is_plain(b))
-            .unwrap_or(rest.len());
+        let plain = plain_prefix(rest.as_bytes());
         if plain > 0 {
             cooked.push_str(rest.get(..plain).unwrap_or(""));
             rest = rest.get(plain..).unwrap_or("");
@@ -133,6 +130,40 @@ fn cooked(
 /// U+202A–U+202E, U+2066–U+2069: `0xE2`). Continuation bytes (`0x80`–`0xBF`) are plain.
 fn is_plain(b: u8) -> bool {
     PLAIN[usize::from(b)]
+}
+
+/// How many bytes at the start of `bytes` are [`is_plain`]: eight at a time while a word has
+/// none of the bytes that may not be (a C0 control, `\`, DEL, `0xC2`, `0xE2`: the classic
+/// tests for a zero byte and a byte below a bound, on every byte of the word at once), then
+/// byte by byte. Titles are most of a file's bytes, and nearly all plain.
+fn plain_prefix(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let may_stop = |w: u64| {
+        (w.wrapping_sub(ONES * 0x20) & !w & HIGH)
+            | zero_in(w ^ (ONES * u64::from(b'\\')))
+            | zero_in(w ^ (ONES * 0x7f))
+            | zero_in(w ^ (ONES * 0xc2))
+            | zero_in(w ^ (ONES * 0xe2))
+            != 0
+    };
+    let words = bytes
+        .chunks_exact(8)
+        .take_while(|w| {
+            !may_stop(u64::from_le_bytes([
+                w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
+            ]))
+        })
+        .count()
+        * 8;
+    words
+        + bytes
+            .get(words..)
+            .unwrap_or_default()
+            .iter()
+            .position(|&b| !is_plain(b))
+            .unwrap_or(bytes.len() - words)
 }
 
 /// [`is_plain`] for every byte, looked up rather than decided by branches: strings are most of
@@ -320,6 +351,39 @@ fn numeric_checked(text: &str, span: Span) -> Result<ValueKind, Box<Finding>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_plain_prefix_stops_where_a_byte_is_not_plain() {
+        let plain_count = |b: &[u8]| b.iter().position(|&c| !is_plain(c)).unwrap_or(b.len());
+        for stop in (0u8..=0xff).filter(|&c| !is_plain(c)) {
+            for at in 0..20 {
+                let mut bytes = b"abcdefghijklmnopqrstuvwxyz".to_vec();
+                bytes[at] = stop;
+                assert_eq!(plain_prefix(&bytes), at, "{stop:#x} at {at}");
+            }
+        }
+        for text in [
+            "",
+            "plain",
+            "医療機器の研究開発 with\ttabs\nand lines",
+            "“quoted”",
+            "a\\b",
+        ] {
+            assert_eq!(
+                plain_prefix(text.as_bytes()),
+                plain_count(text.as_bytes()),
+                "{text:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_plain_prefix_is_the_count_of_plain_bytes(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)) {
+            let expect = bytes.iter().position(|&c| !is_plain(c)).unwrap_or(bytes.len());
+            proptest::prop_assert_eq!(plain_prefix(&bytes), expect);
+        }
+    }
 
     proptest::proptest! {
         /// The quick path for plain numbers reads every number it takes as the grammar does.
