@@ -10,6 +10,7 @@ pub mod date;
 pub mod sanitize;
 pub mod span;
 pub mod suggest;
+pub mod swar;
 pub mod text;
 pub mod timing;
 

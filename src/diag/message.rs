@@ -104,6 +104,35 @@ impl Template {
             Lang::Ja => &*pieces.ja,
         })
     }
+
+    /// The template in both languages with `values[i]` for the `i`-th of `names` (in both
+    /// languages): what [`fill`] writes with those values, from the template's pieces when
+    /// they were worked out for `names` (the template is then for this use only).
+    pub fn written(&self, names: &Names, values: &[&str]) -> Text {
+        let value = |name: &str| {
+            let i = names.iter().position(|n| **n == *name)?;
+            values.get(i).copied()
+        };
+        let at = |i: usize| values.get(i).map(|v| Value::Text(v));
+        let named = |name: &str| value(name).map(Value::Text);
+        let one = |lang: Lang| {
+            let text = self.text.get(lang);
+            let Some(split) = self.pieces(names, lang) else {
+                return fill(text, value);
+            };
+            // Measured, then written into a string of exactly its size, as `fill` does.
+            let mut len = 0;
+            split_pieces(text, split, at, &named, false, &mut |piece| {
+                len += piece.len();
+            });
+            let mut out = String::with_capacity(len);
+            split_pieces(text, split, at, &named, false, &mut |piece| {
+                out.push_str(piece);
+            });
+            out
+        };
+        Text::new(one(Lang::En), one(Lang::Ja))
+    }
 }
 
 impl std::ops::Deref for Template {
@@ -403,38 +432,6 @@ impl Values {
             &mut |piece| out.push_str(piece),
         );
         out
-    }
-}
-
-impl Template {
-    /// The template in both languages with `values[i]` for the `i`-th of `names` (in both
-    /// languages): what [`fill`] writes with those values, from the template's pieces when
-    /// they were worked out for `names` (the template is then for this use only).
-    pub fn written(&self, names: &Names, values: &[&str]) -> Text {
-        let at = |i: usize| values.get(i).map(|v| Value::Text(v));
-        let named = |name: &str| names.iter().position(|n| **n == *name).and_then(at);
-        let one = |lang: Lang| {
-            let text = self.text.get(lang);
-            let Some(split) = self.pieces(names, lang) else {
-                return fill(text, |name| {
-                    names
-                        .iter()
-                        .position(|n| **n == *name)
-                        .and_then(|i| values.get(i).copied())
-                });
-            };
-            // Measured, then written into a string of exactly its size, as `fill` does.
-            let mut len = 0;
-            split_pieces(text, split, at, &named, false, &mut |piece| {
-                len += piece.len();
-            });
-            let mut out = String::with_capacity(len);
-            split_pieces(text, split, at, &named, false, &mut |piece| {
-                out.push_str(piece);
-            });
-            out
-        };
-        Text::new(one(Lang::En), one(Lang::Ja))
     }
 }
 

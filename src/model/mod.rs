@@ -368,7 +368,11 @@ impl Model {
         // before.
         let mut cycles = Vec::new();
         rayon::join(
-            || resolve::suggest(&model.nodes, &misses, &mut findings, memo),
+            || {
+                timing::time("model: did-you-mean", || {
+                    resolve::suggest_all(&model.nodes, &misses, &mut findings, memo);
+                });
+            },
             || timing::time("model: cycles", || resolve::cycles(&model, &mut cycles)),
         );
         drop(misses);

@@ -54,18 +54,6 @@ pub(super) fn edges<'a>(
     (graph, misses)
 }
 
-/// Fills the help of the unresolved references `misses` (from [`edges`]) with a did-you-mean.
-pub(super) fn suggest(
-    nodes: &[Node],
-    misses: &[Miss<'_>],
-    findings: &mut [Finding],
-    memo: Option<&mut SuggestMemo>,
-) {
-    crate::base::timing::time("model: did-you-mean", || {
-        suggest_all(nodes, misses, findings, memo);
-    });
-}
-
 /// What resolving a chunk of nodes found: edges, findings, and the unresolved references
 /// (their `finding` counted within the chunk).
 #[derive(Default)]
@@ -197,10 +185,11 @@ fn candidates<'n>(
 /// (sorting a set into an index costs about as much as this many scans of it).
 const SCAN_LOOKUPS: usize = 16;
 
-/// Fills the help of every unresolved reference: one suggestion index per set of target kinds
-/// (or, for a few lookups, a scan of the set), lookups in parallel (each is independent; the
-/// budget bounds the total work). Answers in `memo` are reused, and the new ones kept there.
-fn suggest_all(
+/// Fills the help of every unresolved reference of `misses` (from [`edges`]): one suggestion
+/// index per set of target kinds (or, for a few lookups, a scan of the set), lookups in
+/// parallel (each is independent; the budget bounds the total work). Answers in `memo` are
+/// reused, and the new ones kept there.
+pub(super) fn suggest_all(
     nodes: &[Node],
     misses: &[Miss<'_>],
     findings: &mut [Finding],

@@ -33,18 +33,11 @@ static ESCAPE: [u8; 256] = {
     table
 };
 
-/// Whether one of the eight bytes of `word` is escaped: a C0 control, `"` or `\` (the
-/// classic tests for a zero byte and a byte below a bound, on every byte at once).
+/// Whether one of the eight bytes of `word` is escaped: a C0 control, `"` or `\`.
 #[inline]
 fn needs_escape(word: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
-    (below_space
-        | zero_in(word ^ (ONES * u64::from(b'"')))
-        | zero_in(word ^ (ONES * u64::from(b'\\'))))
-        != 0
+    use crate::base::swar::{byte, byte_below};
+    byte_below(word, 0x20) | byte(word, b'"') | byte(word, b'\\') != 0
 }
 
 // Small and called per key and value from the outputs' modules: inlined across them.
@@ -139,15 +132,7 @@ impl<'a> PrettyJson<'a> {
         // Eight bytes at a time while none of them is escaped (most strings have none: a
         // lookup per byte was a fifth of writing a finding), then byte by byte from the first
         // word that has one.
-        let plain = bytes
-            .chunks_exact(8)
-            .take_while(|w| {
-                !needs_escape(u64::from_le_bytes([
-                    w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
-                ]))
-            })
-            .count()
-            * 8;
+        let plain = crate::base::swar::clear_words(bytes, needs_escape);
         for (i, &b) in bytes.iter().enumerate().skip(plain) {
             let named = ESCAPE[usize::from(b)];
             if named == 0 {

@@ -13,6 +13,7 @@ use crate::model::{KeyId, KindId, NodeIx};
 use serde::Deserialize;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
+use toml::Spanned;
 
 /// Texts shared by the findings of a chunk of nodes: the rule's primary label, and the related
 /// label of each (source, node it links to) pair whose tags miss, the same on every node under
@@ -35,7 +36,6 @@ const MISS_NAMES: [&str; 5] = [
     "clause.skey",
     "clause.tkey",
 ];
-use toml::Spanned;
 
 #[derive(Debug)]
 pub struct Coverage {

@@ -133,30 +133,13 @@ fn is_plain(b: u8) -> bool {
 }
 
 /// How many bytes at the start of `bytes` are [`is_plain`]: eight at a time while a word has
-/// none of the bytes that may not be (a C0 control, `\`, DEL, `0xC2`, `0xE2`: the classic
-/// tests for a zero byte and a byte below a bound, on every byte of the word at once), then
-/// byte by byte. Titles are most of a file's bytes, and nearly all plain.
+/// none of the bytes that may not be (a C0 control, `\`, DEL, `0xC2`, `0xE2`), then byte by
+/// byte. Titles are most of a file's bytes, and nearly all plain.
 fn plain_prefix(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero_in = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let may_stop = |w: u64| {
-        (w.wrapping_sub(ONES * 0x20) & !w & HIGH)
-            | zero_in(w ^ (ONES * u64::from(b'\\')))
-            | zero_in(w ^ (ONES * 0x7f))
-            | zero_in(w ^ (ONES * 0xc2))
-            | zero_in(w ^ (ONES * 0xe2))
-            != 0
-    };
-    let words = bytes
-        .chunks_exact(8)
-        .take_while(|w| {
-            !may_stop(u64::from_le_bytes([
-                w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
-            ]))
-        })
-        .count()
-        * 8;
+    use crate::base::swar::{byte, byte_below, clear_words};
+    let words = clear_words(bytes, |w| {
+        byte_below(w, 0x20) | byte(w, b'\\') | byte(w, 0x7f) | byte(w, 0xc2) | byte(w, 0xe2) != 0
+    });
     words
         + bytes
             .get(words..)

@@ -124,17 +124,16 @@ pub(crate) fn recognize(
         }
         TokenKind::Numeric => {
             let n0 = s(first);
-            // The notations but the bare year need a token glued to the number that starts
+            // Every notation below but the bare year has a token glued to the number, starting
             // with `/`, `,` or a non-ASCII character: a number followed by anything else (a
-            // space or a line break, most numbers) is not lexed ahead for them.
+            // space or a line break, most numbers) is looked at only for the bare year, and
+            // nothing after it is lexed ahead.
             let may_glue = matches!(text.as_bytes().get(first.end), Some(b'/' | b',' | 0x80..));
             let next = if may_glue {
                 tok(1).filter(|_| glued(2))
             } else {
                 None
             };
-            // Every notation below but the bare year has a token glued to the number: a number
-            // followed by a space or a line break (most numbers) is looked at only for that one.
             // 2025年度, 2027年3月31日.
             if let Some(r) = next.and_then(|_| western_year(file, tokens, i, text)) {
                 return Some(r);
