@@ -333,29 +333,32 @@ impl<'a> Parser<'a> {
                 continue;
             }
             self.raw.release(self.raw_at);
-            let s = t.text(text);
-            let span = Span::new(file, t.start, t.end);
+            // The token's text and span are worked out only where a finding needs them: most
+            // tokens are identifiers, strings and brackets, which report nothing here.
+            let s = || t.text(text);
+            let span = || Span::new(file, t.start, t.end);
             let mut kind = t.kind;
             let mut shown = None;
             let mut value = None;
             let out = &mut self.lexed;
             match t.kind {
-                TokenKind::IdeographicSpace => out.push(error::ideographic_space(span)),
+                TokenKind::IdeographicSpace => out.push(error::ideographic_space(span())),
                 TokenKind::Unexpected => {
-                    if let Some(c) = s.chars().next() {
+                    if let Some(c) = s().chars().next() {
                         let one = Span::new(file, t.start, t.start + c.len_utf8());
                         out.push(error::unexpected_char(one, c));
                     }
                 }
-                TokenKind::Foreign => out.push(error::foreign(span, s)),
-                TokenKind::Comment => check_comment(file, s, t.start, out),
+                TokenKind::Foreign => out.push(error::foreign(span(), s())),
+                TokenKind::Comment => check_comment(file, s(), t.start, out),
                 TokenKind::LoneCr => {
-                    out.push(error::lone_cr(span));
+                    out.push(error::lone_cr(span()));
                     kind = TokenKind::Newline;
                 }
                 TokenKind::FullWidth => {
+                    let s = s();
                     let ascii = lex::to_ascii(s);
-                    out.push(error::full_width(span, s, &ascii));
+                    out.push(error::full_width(span(), s, &ascii));
                     // Read the run as its ASCII form when that is one token, so the rest of
                     // the declaration parses without a cascade of errors.
                     match tokenize(&ascii).as_slice() {
