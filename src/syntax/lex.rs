@@ -194,6 +194,23 @@ impl<'a> Lookahead<'a> {
         Some(t)
     }
 
+    /// Token `i` lexed and passed over, when it is the next one to lex, no token is held, and
+    /// it is a [`plain`] token (`None`, and nothing done, otherwise): the identifiers,
+    /// brackets, line breaks and strings that make most of a file, which never start a
+    /// notation and report nothing when lexed, so the parser takes them without the window.
+    #[inline]
+    pub(crate) fn take_plain(&mut self, i: usize) -> Option<Token> {
+        let w = self.window.get_mut();
+        if w.base != i || !w.held.is_empty() {
+            return None;
+        }
+        let start = w.next;
+        let (kind, end) = plain(self.text.as_bytes(), start)?;
+        w.next = end;
+        w.base += 1;
+        Some(Token { kind, start, end })
+    }
+
     /// The most tokens held at once so far.
     #[cfg(test)]
     pub(crate) fn most_held(&self) -> usize {
@@ -224,23 +241,25 @@ impl<'a> Lookahead<'a> {
 pub(crate) fn next_token(text: &str, pos: usize) -> Option<Token> {
     let bytes = text.as_bytes();
     let &b = bytes.get(pos)?;
-    let (kind, end) = match b {
-        b' ' | b'\t' => (
-            TokenKind::Whitespace,
-            scan(bytes, pos + 1, |c| c == b' ' || c == b'\t'),
-        ),
+    let (kind, end) = match plain(bytes, pos) {
+        Some(plain) => plain,
+        None => other(text, bytes, pos, b)?,
+    };
+    Some(Token {
+        kind,
+        start: pos,
+        end,
+    })
+}
+
+/// The kind and end of the token at `pos` when its first byte alone says it is an identifier,
+/// a bracket, `,`, `;`, a line break or a string (`None` for any other token, and at the end).
+#[inline]
+fn plain(bytes: &[u8], pos: usize) -> Option<(TokenKind, usize)> {
+    Some(match *bytes.get(pos)? {
+        b'a'..=b'z' | b'A'..=b'Z' | b'_' => (TokenKind::Ident, ident_end(bytes, pos + 1)),
         b'\n' => (TokenKind::Newline, pos + 1),
         b'\r' if bytes.get(pos + 1) == Some(&b'\n') => (TokenKind::Newline, pos + 2),
-        b'\r' => (TokenKind::LoneCr, pos + 1),
-        b'#' => (
-            TokenKind::Comment,
-            scan(bytes, pos + 1, |c| c != b'\n' && c != b'\r'),
-        ),
-        b'a'..=b'z' | b'A'..=b'Z' | b'_' => (TokenKind::Ident, ident_end(bytes, pos + 1)),
-        b'0'..=b'9' => (TokenKind::Numeric, numeric_end(bytes, pos + 1)),
-        b'-' if bytes.get(pos + 1).is_some_and(u8::is_ascii_digit) => {
-            (TokenKind::Numeric, numeric_end(bytes, pos + 2))
-        }
         b'"' => string_end(bytes, pos),
         b'{' => (TokenKind::LBrace, pos + 1),
         b'}' => (TokenKind::RBrace, pos + 1),
@@ -248,16 +267,31 @@ pub(crate) fn next_token(text: &str, pos: usize) -> Option<Token> {
         b']' => (TokenKind::RBracket, pos + 1),
         b',' => (TokenKind::Comma, pos + 1),
         b';' => (TokenKind::Semicolon, pos + 1),
+        _ => return None,
+    })
+}
+
+/// The kind and end of any token [`plain`] does not read, whose first byte is `b`.
+fn other(text: &str, bytes: &[u8], pos: usize, b: u8) -> Option<(TokenKind, usize)> {
+    Some(match b {
+        b' ' | b'\t' => (
+            TokenKind::Whitespace,
+            scan(bytes, pos + 1, |c| c == b' ' || c == b'\t'),
+        ),
+        b'\r' => (TokenKind::LoneCr, pos + 1),
+        b'#' => (
+            TokenKind::Comment,
+            scan(bytes, pos + 1, |c| c != b'\n' && c != b'\r'),
+        ),
+        b'0'..=b'9' => (TokenKind::Numeric, numeric_end(bytes, pos + 1)),
+        b'-' if bytes.get(pos + 1).is_some_and(u8::is_ascii_digit) => {
+            (TokenKind::Numeric, numeric_end(bytes, pos + 2))
+        }
         b'.' if bytes.get(pos + 1) == Some(&b'.') => (TokenKind::DotDot, pos + 2),
         b'.' => (TokenKind::Dot, pos + 1),
         0..=0x1f | 0x7f => (TokenKind::Unexpected, pos + 1),
         0x20..=0x7e => (TokenKind::Punct, pos + 1),
         0x80.. => non_ascii(text, pos)?,
-    };
-    Some(Token {
-        kind,
-        start: pos,
-        end,
     })
 }
 

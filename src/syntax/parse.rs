@@ -290,6 +290,15 @@ impl<'a> Parser<'a> {
                 self.raw_at += 1;
                 continue;
             }
+            // Most tokens: read without the window, reporting nothing but a string's escapes.
+            if let Some(t) = self.raw.take_plain(self.raw_at) {
+                self.raw_at += 1;
+                self.cx.line_start = self.last.is_none_or(|k| k == TokenKind::Newline);
+                let value = matches!(t.kind, TokenKind::Str | TokenKind::UnterminatedStr)
+                    .then(|| literal::string(file, self.shared, t, &mut self.lexed));
+                self.emit(t, t.kind, None, value);
+                return true;
+            }
             let i = self.raw_at;
             let Some(t) = self
                 .raw
@@ -383,28 +392,41 @@ impl<'a> Parser<'a> {
             if kind.is_trivia() {
                 continue;
             }
-            let line_start = self.cx.line_start;
-            match kind {
-                TokenKind::LBrace => self.cx.braces += 1,
-                TokenKind::RBrace => self.cx.braces = self.cx.braces.saturating_sub(1),
-                TokenKind::LBracket => self.cx.brackets += 1,
-                TokenKind::RBracket => self.cx.brackets = self.cx.brackets.saturating_sub(1),
-                _ => {}
-            }
-            if kind != TokenKind::Newline {
-                self.cx.prev = Some((t, line_start));
-            }
-            self.push(Tok {
-                kind,
-                line_start,
-                start: t.start,
-                end: t.end,
-                shown,
-                value,
-            });
+            self.emit(t, kind, shown, value);
             return true;
         }
         false
+    }
+
+    /// Appends raw token `t` to `ahead` as a significant token of `kind`, and keeps the
+    /// context the notations are recognised in.
+    #[inline]
+    fn emit(
+        &mut self,
+        t: lex::Token,
+        kind: TokenKind,
+        shown: Option<Box<str>>,
+        value: Option<Substr>,
+    ) {
+        let line_start = self.cx.line_start;
+        match kind {
+            TokenKind::LBrace => self.cx.braces += 1,
+            TokenKind::RBrace => self.cx.braces = self.cx.braces.saturating_sub(1),
+            TokenKind::LBracket => self.cx.brackets += 1,
+            TokenKind::RBracket => self.cx.brackets = self.cx.brackets.saturating_sub(1),
+            _ => {}
+        }
+        if kind != TokenKind::Newline {
+            self.cx.prev = Some((t, line_start));
+        }
+        self.push(Tok {
+            kind,
+            line_start,
+            start: t.start,
+            end: t.end,
+            shown,
+            value,
+        });
     }
 
     fn peek(&self) -> &Tok {
