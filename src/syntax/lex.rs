@@ -195,9 +195,10 @@ impl<'a> Lookahead<'a> {
     }
 
     /// Token `i` lexed and passed over, when it is the next one to lex, no token is held, and
-    /// it is a [`plain`] token (`None`, and nothing done, otherwise): the identifiers,
-    /// brackets, line breaks and strings that make most of a file, which never start a
-    /// notation and report nothing when lexed, so the parser takes them without the window.
+    /// its first byte makes it an identifier, a bracket, `,`, `;`, a line break or a string
+    /// (`None`, and nothing done, otherwise): the tokens that make most of a file, which never
+    /// start a notation and report nothing when lexed, so the parser takes them without the
+    /// window.
     #[inline]
     pub(crate) fn take_plain(&mut self, i: usize) -> Option<Token> {
         let w = self.window.get_mut();
@@ -241,9 +242,35 @@ impl<'a> Lookahead<'a> {
 pub(crate) fn next_token(text: &str, pos: usize) -> Option<Token> {
     let bytes = text.as_bytes();
     let &b = bytes.get(pos)?;
-    let (kind, end) = match plain(bytes, pos) {
-        Some(plain) => plain,
-        None => other(text, bytes, pos, b)?,
+    let (kind, end) = match b {
+        b' ' | b'\t' => (
+            TokenKind::Whitespace,
+            scan(bytes, pos + 1, |c| c == b' ' || c == b'\t'),
+        ),
+        b'\n' => (TokenKind::Newline, pos + 1),
+        b'\r' if bytes.get(pos + 1) == Some(&b'\n') => (TokenKind::Newline, pos + 2),
+        b'\r' => (TokenKind::LoneCr, pos + 1),
+        b'#' => (
+            TokenKind::Comment,
+            scan(bytes, pos + 1, |c| c != b'\n' && c != b'\r'),
+        ),
+        b'a'..=b'z' | b'A'..=b'Z' | b'_' => (TokenKind::Ident, ident_end(bytes, pos + 1)),
+        b'0'..=b'9' => (TokenKind::Numeric, numeric_end(bytes, pos + 1)),
+        b'-' if bytes.get(pos + 1).is_some_and(u8::is_ascii_digit) => {
+            (TokenKind::Numeric, numeric_end(bytes, pos + 2))
+        }
+        b'"' => string_end(bytes, pos),
+        b'{' => (TokenKind::LBrace, pos + 1),
+        b'}' => (TokenKind::RBrace, pos + 1),
+        b'[' => (TokenKind::LBracket, pos + 1),
+        b']' => (TokenKind::RBracket, pos + 1),
+        b',' => (TokenKind::Comma, pos + 1),
+        b';' => (TokenKind::Semicolon, pos + 1),
+        b'.' if bytes.get(pos + 1) == Some(&b'.') => (TokenKind::DotDot, pos + 2),
+        b'.' => (TokenKind::Dot, pos + 1),
+        0..=0x1f | 0x7f => (TokenKind::Unexpected, pos + 1),
+        0x20..=0x7e => (TokenKind::Punct, pos + 1),
+        0x80.. => non_ascii(text, pos)?,
     };
     Some(Token {
         kind,
@@ -252,14 +279,14 @@ pub(crate) fn next_token(text: &str, pos: usize) -> Option<Token> {
     })
 }
 
-/// The kind and end of the token at `pos` when its first byte alone says it is an identifier,
-/// a bracket, `,`, `;`, a line break or a string (`None` for any other token, and at the end).
+/// The kind and end of the token at `pos` when its first byte alone makes it an identifier, a
+/// bracket, `,`, `;`, a line break or a string (`None` for any other token, and at the end):
+/// [`next_token`]'s arms for those bytes.
 #[inline]
 fn plain(bytes: &[u8], pos: usize) -> Option<(TokenKind, usize)> {
     Some(match *bytes.get(pos)? {
         b'a'..=b'z' | b'A'..=b'Z' | b'_' => (TokenKind::Ident, ident_end(bytes, pos + 1)),
         b'\n' => (TokenKind::Newline, pos + 1),
-        b'\r' if bytes.get(pos + 1) == Some(&b'\n') => (TokenKind::Newline, pos + 2),
         b'"' => string_end(bytes, pos),
         b'{' => (TokenKind::LBrace, pos + 1),
         b'}' => (TokenKind::RBrace, pos + 1),
@@ -268,30 +295,6 @@ fn plain(bytes: &[u8], pos: usize) -> Option<(TokenKind, usize)> {
         b',' => (TokenKind::Comma, pos + 1),
         b';' => (TokenKind::Semicolon, pos + 1),
         _ => return None,
-    })
-}
-
-/// The kind and end of any token [`plain`] does not read, whose first byte is `b`.
-fn other(text: &str, bytes: &[u8], pos: usize, b: u8) -> Option<(TokenKind, usize)> {
-    Some(match b {
-        b' ' | b'\t' => (
-            TokenKind::Whitespace,
-            scan(bytes, pos + 1, |c| c == b' ' || c == b'\t'),
-        ),
-        b'\r' => (TokenKind::LoneCr, pos + 1),
-        b'#' => (
-            TokenKind::Comment,
-            scan(bytes, pos + 1, |c| c != b'\n' && c != b'\r'),
-        ),
-        b'0'..=b'9' => (TokenKind::Numeric, numeric_end(bytes, pos + 1)),
-        b'-' if bytes.get(pos + 1).is_some_and(u8::is_ascii_digit) => {
-            (TokenKind::Numeric, numeric_end(bytes, pos + 2))
-        }
-        b'.' if bytes.get(pos + 1) == Some(&b'.') => (TokenKind::DotDot, pos + 2),
-        b'.' => (TokenKind::Dot, pos + 1),
-        0..=0x1f | 0x7f => (TokenKind::Unexpected, pos + 1),
-        0x20..=0x7e => (TokenKind::Punct, pos + 1),
-        0x80.. => non_ascii(text, pos)?,
     })
 }
 
@@ -881,6 +884,40 @@ mod tests {
     /// The parser reads tokens through `skip_blank` and `take` where it can, `get` otherwise,
     /// releasing each once read: in every mix of the three it reads the tokens `next_token`
     /// gives, in order, and passes over only blanks.
+    /// `plain` repeats some of `next_token`'s arms (the parser's fast path): they must read
+    /// every such token as `next_token` does, and leave every other to it.
+    #[test]
+    fn plain_reads_what_next_token_reads() {
+        let mut read = 0;
+        for b in 0u8..0x80 {
+            for rest in ["", "a", "b.c d", "\"x\" y", "\n", "\r\n", "1", "..", "]"] {
+                let text = format!("{}{rest}", char::from(b));
+                let Some(t) = super::next_token(&text, 0) else {
+                    continue;
+                };
+                if let Some(p) = super::plain(text.as_bytes(), 0) {
+                    read += 1;
+                    assert_eq!(p, (t.kind, t.end), "{text:?}");
+                    continue;
+                }
+                let plain_kind = matches!(
+                    t.kind,
+                    TokenKind::Ident
+                        | TokenKind::Str
+                        | TokenKind::LBrace
+                        | TokenKind::RBrace
+                        | TokenKind::LBracket
+                        | TokenKind::RBracket
+                        | TokenKind::Comma
+                        | TokenKind::Semicolon
+                );
+                let line_feed = t.kind == TokenKind::Newline && b == b'\n';
+                assert!(!plain_kind && !line_feed, "{text:?}");
+            }
+        }
+        assert!(read > 500, "{read}");
+    }
+
     #[test]
     fn take_and_skip_blank_read_the_tokens_get_reads() {
         let texts = [
