@@ -86,11 +86,11 @@ fn resolve_node<'a>(
         let names = || super::error::a_kind_list(schema, targets);
         let relation = attr.key;
         for (target, span) in refs.iter() {
-            match index.get(nodes, target) {
-                Some(to) if targets.contains(&nodes[to.index()].kind) => {
+            match index.get_kind(nodes, target) {
+                Some((to, kind)) if targets.contains(&kind) => {
                     part.edges.push(from, to, Edge { relation, span });
                 }
-                Some(to) => {
+                Some((to, _)) => {
                     let names = names();
                     let other = &nodes[to.index()];
                     let is = super::error::kind_word(schema, other.kind);
