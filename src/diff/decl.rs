@@ -56,7 +56,7 @@ pub fn decls(model: &Model) -> Vec<Decl<'_>> {
             for a in &n.attrs {
                 match &a.value {
                     AttrValue::Refs(targets) => {
-                        refs.push((key(a.key), targets.iter().map(|(t, _)| t).collect()));
+                        refs.push((key(a.key), targets.texts().collect()));
                     }
                     v => {
                         if matches!(v, AttrValue::Tag(_) | AttrValue::Tags(_)) {
@@ -99,13 +99,13 @@ pub fn value_text(v: &AttrValue) -> String {
         AttrValue::Range(r) => format!("{}..{}", ast_value_text(&r.0), ast_value_text(&r.1)),
         AttrValue::Tag(t) | AttrValue::Enum(t) => t.to_string(),
         AttrValue::Tags(ts) => {
-            let mut ts: Vec<&str> = ts.iter().map(|(t, _)| t).collect();
+            let mut ts: Vec<&str> = ts.texts().collect();
             ts.sort_unstable();
             ts.dedup();
             format!("[{}]", ts.join(", "))
         }
         AttrValue::Refs(rs) => {
-            let rs: Vec<&str> = rs.iter().map(|(t, _)| t).collect();
+            let rs: Vec<&str> = rs.texts().collect();
             format!("[{}]", rs.join(", "))
         }
         AttrValue::Series(points) => {

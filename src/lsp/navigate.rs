@@ -49,7 +49,7 @@ fn refs(node: &Node) -> impl Iterator<Item = (&str, Span)> {
             AttrValue::Refs(refs) => Some(refs),
             _ => None,
         })
-        .flat_map(crate::model::Words::iter)
+        .flat_map(|refs| refs.iter(node.span.file))
 }
 
 /// Every declaration of `id` (a duplicate too), in file order.

@@ -234,7 +234,7 @@ impl Node {
             _ => (None, None),
         };
         one.into_iter()
-            .chain(many.into_iter().flat_map(|ts| ts.iter().map(|(t, _)| t)))
+            .chain(many.into_iter().flat_map(Words::texts))
     }
 
     /// The identifier value of a `tag` or `enum` key.
@@ -300,76 +300,107 @@ pub enum AttrValue {
 }
 
 /// The identifiers of a list of tags or references, each with its span: views into one text
-/// held once for the list (the file's), 20 bytes an identifier (a view of its own beside its
-/// span was 32, and a count on the file's text each).
+/// held once for the list (the file's), 8 bytes an identifier: its offsets in the file, which
+/// are its span's (a view of its own beside its span was 32 bytes, and a count on the file's
+/// text each; the offsets and the span side by side, 20).
 #[derive(Clone, Debug, Default)]
 pub struct Words {
     /// The file's text, or, when an identifier reads otherwise than written (a full-width run
     /// read as ASCII), a text of the list's own made of its identifiers.
     text: ArcStr,
-    items: ThinVec<Word>,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Word {
-    /// Where the identifier is in [`Words::text`].
-    at: [u32; 2],
-    span: Span,
+    /// Each identifier's offsets in `text`. With a text of the list's own, a first entry
+    /// [`Words::OWN`] says so, and the identifiers' spans in the file follow their offsets.
+    items: ThinVec<[u32; 2]>,
 }
 
 impl Words {
+    /// The mark of a list with a text of its own: no identifier is empty, so no identifier's
+    /// offsets are equal.
+    const OWN: [u32; 2] = [u32::MAX, u32::MAX];
+
     /// The identifiers `words` (views, as the syntax tree holds them) with their spans.
     pub fn new<'a>(words: impl Iterator<Item = (&'a Substr, Span)> + Clone) -> Words {
-        // One look at the words first: how many, and whether they view one text.
+        // One look at the words first: how many, and whether they view one text, each at its
+        // span (as an identifier read as written does).
         let first = words.clone().next().map(|(w, _)| w.parent());
-        let (count, one_text) = words.clone().fold((0, true), |(n, one), (w, _)| {
+        let (count, one_text) = words.clone().fold((0, true), |(n, one), (w, span)| {
             (
                 n + 1,
-                one && first.is_some_and(|p| ArcStr::ptr_eq(p, w.parent())),
+                one && first.is_some_and(|p| ArcStr::ptr_eq(p, w.parent()))
+                    && w.range() == span.range(),
             )
         });
-        let own = !one_text;
-        let text = match first {
-            Some(p) if one_text => p.clone(),
-            None => ArcStr::new(),
-            Some(_) => ArcStr::from(words.clone().map(|(w, _)| w.as_str()).collect::<String>()),
-        };
         // Offsets in a file fit 32 bits (as spans do); a word past them reads as empty.
         let cut = |n: usize| u32::try_from(n).unwrap_or(0);
-        let mut items = ThinVec::with_capacity(count);
-        let mut end = 0;
-        for (w, span) in words {
-            let range = if own {
-                end += w.len();
-                end - w.len()..end
-            } else {
-                w.range()
-            };
-            items.push(Word {
-                at: [cut(range.start), cut(range.end)],
-                span,
-            });
+        match first {
+            None => Words::default(),
+            Some(p) if one_text => {
+                let mut items = ThinVec::with_capacity(count);
+                for (w, _) in words {
+                    let range = w.range();
+                    items.push([cut(range.start), cut(range.end)]);
+                }
+                Words {
+                    text: p.clone(),
+                    items,
+                }
+            }
+            Some(_) => {
+                let text = ArcStr::from(words.clone().map(|(w, _)| w.as_str()).collect::<String>());
+                let mut items = ThinVec::with_capacity(1 + 2 * count);
+                items.push(Words::OWN);
+                let mut end = 0;
+                for (w, _) in words.clone() {
+                    end += w.len();
+                    items.push([cut(end - w.len()), cut(end)]);
+                }
+                for (_, span) in words {
+                    items.push([cut(span.start()), cut(span.end())]);
+                }
+                Words { text, items }
+            }
         }
-        Words { text, items }
+    }
+
+    /// The offsets of the identifiers in [`Words::text`], and their spans' when those are
+    /// other offsets (in the file).
+    fn parts(&self) -> (&[[u32; 2]], Option<&[[u32; 2]]>) {
+        match self.items.split_first() {
+            Some((&Words::OWN, rest)) => {
+                let (at, spans) = rest.split_at(rest.len() / 2);
+                (at, Some(spans))
+            }
+            _ => (&self.items, None),
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.items.len()
+        self.parts().0.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
+        self.len() == 0
     }
 
-    /// The identifiers and their spans, in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, Span)> + DoubleEndedIterator + '_ {
-        self.items.iter().map(|w| {
-            let text = self
-                .text
-                .get(w.at[0] as usize..w.at[1] as usize)
-                .unwrap_or("");
-            (text, w.span)
-        })
+    /// The identifiers, in order.
+    pub fn texts(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator + '_ {
+        self.parts()
+            .0
+            .iter()
+            .map(|&[a, b]| self.text.get(a as usize..b as usize).unwrap_or(""))
+    }
+
+    /// The identifiers and their spans in `file` (the file of the node that holds them), in
+    /// order.
+    pub fn iter(
+        &self,
+        file: FileId,
+    ) -> impl ExactSizeIterator<Item = (&str, Span)> + DoubleEndedIterator + '_ {
+        let (at, spans) = self.parts();
+        let spans = spans.unwrap_or(at);
+        self.texts()
+            .zip(spans)
+            .map(move |(text, &[a, b])| (text, Span::new(file, a as usize, b as usize)))
     }
 }
 
@@ -526,8 +557,9 @@ mod tests {
         assert!(std::mem::size_of::<Node>() <= 88);
         assert!(std::mem::size_of::<AttrValue>() <= 24);
         assert!(std::mem::size_of::<Attr>() <= 56);
-        // A tag or reference in a list: its offsets in the list's text and its span.
-        assert!(std::mem::size_of::<Word>() <= 20);
+        // A tag or reference in a list: its offsets in the file, which are its span's.
+        assert!(std::mem::size_of::<[u32; 2]>() == 8);
+        assert!(std::mem::size_of::<Words>() <= 16);
     }
 
     fn node(id: &str) -> Node {
@@ -629,7 +661,7 @@ mod tests {
         let viewed = Words::new([(&ai, span(8, 10)), (&rare, span(23, 35))].into_iter());
         assert!(ArcStr::ptr_eq(&viewed.text, &file));
         assert_eq!(
-            viewed.iter().collect::<Vec<_>>(),
+            viewed.iter(FileId(3)).collect::<Vec<_>>(),
             [("ai", span(8, 10)), ("rare-disease", span(23, 35))]
         );
         let own = Words::new(
@@ -642,7 +674,7 @@ mod tests {
         );
         assert!(!ArcStr::ptr_eq(&own.text, &file) && own.text.len() == 17);
         assert_eq!(
-            own.iter().collect::<Vec<_>>(),
+            own.iter(FileId(3)).collect::<Vec<_>>(),
             [
                 ("ai", span(8, 10)),
                 ("sme", span(12, 21)),
@@ -650,9 +682,25 @@ mod tests {
             ]
         );
         let one = Words::new([(&sme, span(12, 21))].into_iter());
-        assert_eq!(one.iter().collect::<Vec<_>>(), [("sme", span(12, 21))]);
+        assert_eq!(
+            one.iter(FileId(3)).collect::<Vec<_>>(),
+            [("sme", span(12, 21))]
+        );
+        assert_eq!((own.len(), one.len()), (3, 1));
+        assert_eq!(
+            own.texts().collect::<Vec<_>>(),
+            ["ai", "sme", "rare-disease"]
+        );
+        // Views whose spans are not their offsets (no identifier read as written has one):
+        // kept with a text of their own, spans and all.
+        let moved = Words::new([(&ai, span(40, 42))].into_iter());
+        assert!(!ArcStr::ptr_eq(&moved.text, &file));
+        assert_eq!(
+            moved.iter(FileId(3)).collect::<Vec<_>>(),
+            [("ai", span(40, 42))]
+        );
         let none = Words::new(std::iter::empty());
-        assert!(none.is_empty() && none.iter().next().is_none());
+        assert!(none.is_empty() && none.iter(FileId(3)).next().is_none());
     }
 
     /// A node's ID, title, references and tags are views into its file's text, not copies
@@ -694,7 +742,7 @@ mod tests {
         {
             Some(AttrValue::Refs(refs)) => {
                 assert!(ArcStr::ptr_eq(&refs.text, second.id.parent()));
-                assert_eq!(refs.iter().map(|(r, _)| r).collect::<Vec<_>>(), ["I1"]);
+                assert_eq!(refs.texts().collect::<Vec<_>>(), ["I1"]);
             }
             other => panic!("parent: {other:?}"),
         }

@@ -85,7 +85,7 @@ fn resolve_node<'a>(
         // Kind names for messages, only computed when a reference fails.
         let names = || super::error::a_kind_list(schema, targets);
         let relation = attr.key;
-        for (target, span) in refs.iter() {
+        for (target, span) in refs.iter(node.span.file) {
             match index.get_kind(nodes, target) {
                 Some((to, kind)) if targets.contains(&kind) => {
                     part.edges.push(from, to, Edge { relation, span });

@@ -510,7 +510,7 @@ impl<'a> Ctx<'a> {
         }
         for attr in &self.model.node(n).attrs {
             if let AttrValue::Refs(refs) = &attr.value {
-                for (id, _) in refs.iter() {
+                for id in refs.texts() {
                     if let Some(m) = self.model.get(id) {
                         let p = self.levels_above(m);
                         if !p.is_empty() {
@@ -1261,9 +1261,7 @@ pub fn attr_text(v: &AttrValue) -> String {
         AttrValue::Date(d) => d.to_string(),
         AttrValue::Bool(b) => b.to_string(),
         AttrValue::Range(r) => format!("{}..{}", value_text(&r.0), value_text(&r.1)),
-        AttrValue::Tags(ts) | AttrValue::Refs(ts) => {
-            ts.iter().map(|(t, _)| t).collect::<Vec<_>>().join(", ")
-        }
+        AttrValue::Tags(ts) | AttrValue::Refs(ts) => ts.texts().collect::<Vec<_>>().join(", "),
         AttrValue::Series(points) => points
             .iter()
             .map(|p| {
