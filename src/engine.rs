@@ -371,24 +371,22 @@ fn unread(sources: &SourceSet, errors: &[SourceError]) -> bool {
             .any(|(_, f)| f.kind == SourceKind::Spec && !f.valid)
 }
 
-/// Nodes per kind, in schema order, kinds with no node left out (one pass over the nodes).
+/// Nodes per kind, in schema order, kinds with no node left out (the model lists each kind's).
 fn kind_counts(model: &Model) -> Vec<KindCount> {
-    let mut per_kind = vec![0usize; model.schema.kinds.len()];
-    for node in &model.nodes {
-        if let Some(c) = per_kind.get_mut(usize::from(node.kind.0)) {
-            *c += 1;
-        }
-    }
     model
         .schema
         .kinds
         .iter()
-        .zip(per_kind)
-        .filter(|(_, count)| *count > 0)
-        .map(|(k, count)| KindCount {
-            name: k.name.clone(),
-            label: k.label.clone(),
-            count,
+        .enumerate()
+        .filter_map(|(i, k)| {
+            let count = model
+                .nodes_of(crate::model::KindId(u16::try_from(i).ok()?))
+                .len();
+            (count > 0).then(|| KindCount {
+                name: k.name.clone(),
+                label: k.label.clone(),
+                count,
+            })
         })
         .collect()
 }

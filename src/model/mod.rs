@@ -503,11 +503,11 @@ impl Model {
     }
 
     /// Indices of the nodes of a kind, in declaration order.
-    pub fn nodes_of(&self, kind: KindId) -> impl Iterator<Item = NodeIx> + '_ {
+    pub fn nodes_of(&self, kind: KindId) -> impl ExactSizeIterator<Item = NodeIx> + '_ {
         self.by_kind
             .get(usize::from(kind.0))
-            .into_iter()
-            .flatten()
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
             .copied()
     }
 

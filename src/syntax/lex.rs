@@ -119,6 +119,16 @@ struct Window {
     most: usize,
 }
 
+impl Window {
+    /// Whether token `i` is the next one to lex and no token is held: then it can be read
+    /// straight from the text, without the window ([`Lookahead::skip_blank`],
+    /// [`Lookahead::take`], [`Lookahead::take_plain`]).
+    #[inline]
+    fn idle_at(&self, i: usize) -> bool {
+        self.base == i && self.held.is_empty()
+    }
+}
+
 impl<'a> Lookahead<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         Lookahead {
@@ -154,7 +164,7 @@ impl<'a> Lookahead<'a> {
         // `&mut self`: the window is reached without the cell's borrow flag (this, `take` and
         // `release` run for every token; only `get` is called through a shared reference).
         let w = self.window.get_mut();
-        if w.base != i || !w.held.is_empty() {
+        if !w.idle_at(i) {
             return false;
         }
         let bytes = self.text.as_bytes();
@@ -177,7 +187,7 @@ impl<'a> Lookahead<'a> {
         look_again: impl Fn(TokenKind) -> bool,
     ) -> Option<Token> {
         let w = self.window.get_mut();
-        if w.base != i || !w.held.is_empty() {
+        if !w.idle_at(i) {
             return None;
         }
         let t = next_token(self.text, w.next)?;
@@ -202,7 +212,7 @@ impl<'a> Lookahead<'a> {
     #[inline]
     pub(crate) fn take_plain(&mut self, i: usize) -> Option<Token> {
         let w = self.window.get_mut();
-        if w.base != i || !w.held.is_empty() {
+        if !w.idle_at(i) {
             return None;
         }
         let start = w.next;
@@ -878,9 +888,6 @@ mod tests {
         }
     }
 
-    /// The parser reads tokens through `skip_blank` and `take` where it can, `get` otherwise,
-    /// releasing each once read: in every mix of the three it reads the tokens `next_token`
-    /// gives, in order, and passes over only blanks.
     /// `plain` (the tokens the parser takes past the look-ahead window) reads exactly the
     /// identifiers, strings, brackets, commas, semicolons and line feeds, by their first
     /// byte: never a token that may start a notation or that the pump reports on, and none of
@@ -922,6 +929,9 @@ mod tests {
         assert!(read > 500, "{read}");
     }
 
+    /// The parser reads tokens through `skip_blank` and `take` where it can, `get` otherwise,
+    /// releasing each once read: in every mix of the three it reads the tokens `next_token`
+    /// gives, in order, and passes over only blanks.
     #[test]
     fn take_and_skip_blank_read_the_tokens_get_reads() {
         let texts = [
