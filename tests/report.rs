@@ -114,7 +114,7 @@ fn a_report_of_another_rule_set() {
         md.contains("O1 Every pupil reads fluently by age 9"),
         "{md}"
     );
-    assert!(md.contains("task: 1 of 2 have no grant"), "{md}");
+    assert!(md.contains("A task with no grant: 1 of 2"), "{md}");
     let html = stdout(&report(&[dir, "--rules", &rules, "--lang", "ja"]));
     assert!(html.contains("data-node=\"T2\""));
 }
@@ -243,6 +243,51 @@ proptest! {
         for (i, _) in c.match_indices('|') {
             let slashes = c[..i].chars().rev().take_while(|&ch| ch == '\\').count();
             prop_assert!(slashes % 2 == 1, "unescaped `|` in {:?}", c);
+        }
+    }
+}
+
+/// The English summary reads as one list: every line names a kind of declaration with its
+/// article, upper case first, then its count, whichever rule type made it (coverage,
+/// measurement scope, orphan, or a rule's own summary).
+#[test]
+fn summary_lines_read_alike_for_every_rule_type() {
+    let cases = [
+        ("specs", "- An item with no program: 1 of 8 (ALN101"),
+        (
+            "specs",
+            "- A program outside the measurement scope of a KPI that measures what it serves: 1 (ALN104",
+        ),
+        (
+            "tests/fixtures/rules/ALN103-program-without-item",
+            "- A program with no `covers`: 1 (ALN103",
+        ),
+        (
+            "tests/fixtures/rules/ALN107-item-without-goal",
+            "- An item that belongs to no goal, directly or through its parent: 2 (ALN107",
+        ),
+    ];
+    for (dir, line) in cases {
+        let md = stdout(&report(&[dir, "--format", "md", "--lang", "en"]));
+        // The section's list: up to its table or the next section.
+        let summary: Vec<&str> = md
+            .split("## Summary")
+            .nth(1)
+            .unwrap_or_default()
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.starts_with('|') && !l.starts_with("## "))
+            .filter(|l| l.starts_with("- "))
+            .collect();
+        assert!(
+            summary.iter().any(|l| l.starts_with(line)),
+            "{dir}: {summary:?}"
+        );
+        for l in &summary {
+            assert!(
+                l.chars().nth(2).is_some_and(char::is_uppercase),
+                "{dir}: {l}"
+            );
         }
     }
 }

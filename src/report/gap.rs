@@ -14,7 +14,7 @@ use super::sanitize::line as sanitized;
 use super::stats::{self, GateSection, SeriesRow};
 use super::Input;
 use crate::analysis::format_number;
-use crate::base::{Lang, Text};
+use crate::base::{with_article, Lang, Text};
 use crate::diag::Code;
 use crate::diag::{code, Finding, Severity};
 use crate::model::{AttrValue, KindId, Model, NodeIx};
@@ -778,8 +778,8 @@ impl<'a> Ctx<'a> {
                         .count();
                     Text::new(
                         format!(
-                            "{}: {n} of {checked} have no {} ({tag}).",
-                            l(c.kind),
+                            "{} with no {}: {n} of {checked} ({tag}).",
+                            upper_first(&with_article(&l(c.kind))),
                             l(c.source)
                         ),
                         format!(
@@ -791,9 +791,9 @@ impl<'a> Ctx<'a> {
                 }
                 RuleType::MeasurementScope(m) => Text::new(
                     format!(
-                        "{} outside the measurement scope of a {} that measures what it serves: {n} ({tag}).",
-                        l(m.source),
-                        l(m.kind)
+                        "{} outside the measurement scope of {} that measures what it serves: {n} ({tag}).",
+                        upper_first(&with_article(&l(m.source))),
+                        with_article(&l(m.kind))
                     ),
                     format!(
                         "{}の測定対象に資するが測定範囲外にある{}: {n} 件（{tag}）。",
@@ -803,8 +803,8 @@ impl<'a> Ctx<'a> {
                 ),
                 RuleType::Orphan(o) => Text::new(
                     format!(
-                        "{}: {n} with no `{}` ({tag}).",
-                        l(o.kind),
+                        "{} with no `{}`: {n} ({tag}).",
+                        upper_first(&with_article(&l(o.kind))),
                         model.schema.key_name(o.relation)
                     ),
                     format!(
