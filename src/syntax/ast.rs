@@ -37,7 +37,7 @@ pub struct Block {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     pub key: Ident,
-    pub values: Vec<Value>,
+    pub values: smallvec::SmallVec<[Value; 1]>,
     pub block: Option<Block>,
     /// From the key to the end of its last value or block (separator excluded).
     pub span: Span,

@@ -805,7 +805,7 @@ impl<'a> Parser<'a> {
         self.expect_no_trailing_dot();
         // Nearly every entry has one value: room for exactly one (growing from empty would
         // allocate room for four and go through the growth path).
-        let mut values = Vec::with_capacity(1);
+        let mut values = smallvec::SmallVec::new();
         let mut block = None;
         let mut end = key.span.end();
         loop {
