@@ -41,6 +41,14 @@ pub struct Options {
     pub max_file_size: u64,
     /// `--select` / `--ignore`: the codes to report (checked against the rule set).
     pub select: select::Request,
+    /// The files' texts live until the process exits (a command that checks once and
+    /// exits: `check`, `report`, `stats`, `graph`). The syntax tree, the model and the
+    /// findings hold hundreds of thousands of views into the texts; each copy and drop of one
+    /// otherwise writes the count of its file's text, an atomic write that waits for the
+    /// core's pending stores (a tenth of the parser's time, docs/performance.md). Off by
+    /// default: a program that checks again and again (the language server, tests) would
+    /// keep every text it ever read.
+    pub texts_live_to_exit: bool,
 }
 
 impl Options {
@@ -58,6 +66,7 @@ impl Options {
             today: Date::today_utc(),
             max_file_size: source::DEFAULT_MAX_FILE_SIZE,
             select: select::Request::default(),
+            texts_live_to_exit: false,
         }
     }
 }
@@ -156,6 +165,12 @@ pub fn run(opts: &Options) -> Result<Checked, Stop> {
     let mut loaded = timing::time("read", || {
         source::load_into(sources, &opts.paths, opts.max_file_size, &excluded)
     });
+    if opts.texts_live_to_exit {
+        for (_, file) in loaded.sources.files() {
+            // Leaked on purpose: freed by the process's exit (see the option).
+            let _ = file.text.leak();
+        }
+    }
     if let Some(c) = &config {
         loaded
             .errors
@@ -609,6 +624,40 @@ mod tests {
         let mut v: Vec<String> = findings.into_iter().map(|f| format!("{f:?}")).collect();
         v.sort();
         v
+    }
+
+    /// Texts kept to the process's exit are the one-shot commands' choice only, and change no
+    /// finding: the bundled specs and a fixture with syntax errors give the same findings,
+    /// in the same order, either way.
+    #[test]
+    fn texts_kept_to_the_exit_change_no_finding_and_are_off_by_default() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["specs", "tests/fixtures/syntax"] {
+            let mut opts = Options::new(vec![root.join(dir)]);
+            opts.today = Date::new(2026, 11, 24).unwrap();
+            assert!(!opts.texts_live_to_exit);
+            let Ok(counted) = run(&opts) else {
+                panic!("{dir}: the run stopped")
+            };
+            assert!(counted
+                .sources
+                .files()
+                .all(|(_, f)| !arcstr::ArcStr::is_static(&f.text)));
+            opts.texts_live_to_exit = true;
+            let Ok(kept) = run(&opts) else {
+                panic!("{dir}: the run stopped")
+            };
+            assert!(kept
+                .sources
+                .files()
+                .filter(|(_, f)| f.kind == SourceKind::Spec)
+                .all(|(_, f)| arcstr::ArcStr::is_static(&f.text)));
+            let debug = |c: &Checked| -> Vec<String> {
+                c.findings.iter().map(|f| format!("{f:?}")).collect()
+            };
+            assert!(!counted.findings.is_empty(), "{dir}");
+            assert_eq!(debug(&counted), debug(&kept), "{dir}");
+        }
     }
 
     #[test]

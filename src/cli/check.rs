@@ -134,6 +134,7 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
             select: args.select.clone(),
             ignore: args.ignore.clone(),
         },
+        texts_live_to_exit: true,
     };
     let checked = match engine::run(&opts) {
         Ok(c) => c,

@@ -48,6 +48,7 @@ enum Format {
 /// Exit 0 with the diagram (findings only mark nodes); 2 on a usage or I/O error.
 pub(super) fn run(args: &GraphArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     let mut opts = Options::new(args.paths.clone());
+    opts.texts_live_to_exit = true;
     opts.rules.clone_from(&args.rule_set.rules);
     opts.config.clone_from(&args.config);
     opts.lang = args.rule_set.explicit_lang();

@@ -59,6 +59,7 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<u8, Failure>
         today: args.today.unwrap_or_else(Date::today_utc),
         max_file_size: args.files.max_file_size,
         select: crate::select::Request::default(),
+        texts_live_to_exit: true,
     };
     let checked = match engine::run(&opts) {
         Ok(c) => c,

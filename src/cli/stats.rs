@@ -35,6 +35,7 @@ enum StatsFormat {
 /// shows them); 2 on a usage or I/O error.
 pub(super) fn run(args: &StatsArgs, out: &mut dyn Write) -> Result<u8, Failure> {
     let mut opts = Options::new(args.paths.clone());
+    opts.texts_live_to_exit = true;
     opts.rules.clone_from(&args.rule_set.rules);
     opts.lang = args.rule_set.explicit_lang();
     opts.fallback_lang = args.rule_set.lang();
