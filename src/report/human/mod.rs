@@ -145,7 +145,7 @@ pub fn render_findings<F: std::borrow::Borrow<Finding> + Sync>(
         // their own message line says what they are.
         text.truncate(text.trim_end().len());
         if memchr::memmem::find(text.as_bytes(), ADVICE.as_bytes()).is_some() {
-            text = text.replace(ADVICE, "\n");
+            text = without_advice(&text);
         }
         // miette renders the help where it belongs (before related places) as a marker; the
         // line is replaced by align's own wrapping, in the reader's language.
@@ -171,6 +171,23 @@ pub fn render_findings<F: std::borrow::Borrow<Finding> + Sync>(
 /// The header miette writes above a related place, which align leaves out (the place's own
 /// message line says what it is).
 const ADVICE: &str = "\nAdvice: \n";
+
+/// `text` with each [`ADVICE`] header replaced by a line feed: found by `memmem` (SIMD), where
+/// `str::replace`'s two-way search took 1% of a 100k run's human output.
+fn without_advice(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for at in memchr::memmem::find_iter(text.as_bytes(), ADVICE.as_bytes()) {
+        // `find_iter` gives matches that do not overlap, in order.
+        if let Some(before) = text.get(from..at) {
+            out.push_str(before);
+            out.push('\n');
+            from = at + ADVICE.len();
+        }
+    }
+    out.push_str(text.get(from..).unwrap_or(""));
+    out
+}
 
 /// `text` with each line that holds [`HELP_MARK`] replaced by `line`: spliced in place,
 /// where splitting into lines and joining them again copied every finding's text. A text
@@ -299,6 +316,23 @@ pub const CLIP_TEXT: usize = 300;
 mod tests {
     use super::*;
     use crate::diag::{Severity, Span};
+
+    /// The headers go as `str::replace` takes them out: each, left to right, back to back
+    /// (sharing a line feed) and at either end, and text without one is left as it is.
+    #[test]
+    fn advice_headers_go_as_str_replace_takes_them_out() {
+        for text in [
+            "",
+            "no header",
+            ADVICE,
+            "a\nAdvice: \nb",
+            "\nAdvice: \nAdvice: \nc",
+            "x\nAdvice: \n\nAdvice: \ny\nAdvice: \n",
+            "日本語\nAdvice: \n語\nAdvice:\n",
+        ] {
+            assert_eq!(without_advice(text), text.replace(ADVICE, "\n"), "{text:?}");
+        }
+    }
 
     /// A finding with `message`, a label, help and a related place in another file whose
     /// message is `related`, rendered by miette with and without wrapping; and whether
