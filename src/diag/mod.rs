@@ -71,13 +71,51 @@ pub struct Note {
 #[derive(Debug, PartialEq, Eq)]
 pub struct PathStep {
     up: Option<Arc<PathStep>>,
-    text: Text,
+    what: StepText,
 }
+
+/// What a step shows. A node's step keeps views of its ID and title (the model's) and is
+/// written out, in the reader's language, only when the note is shown: making one is an
+/// allocation, not two strings with a copy of the title each (a step is made for every
+/// ancestor of a node with a finding: tens of thousands in a large plan).
+#[derive(Debug, PartialEq, Eq)]
+enum StepText {
+    /// The top of a path: `plan path: ID`.
+    Top(Substr),
+    /// A node between the top and the last: `ID “title”` (`ID 「title」`), the bare ID when
+    /// it has no title.
+    Titled(Substr, Option<Substr>),
+    /// A text of its own (a path cut short, written out whole).
+    Text(Text),
+}
+
+/// How a plan path starts, in English and Japanese.
+pub const PATH_EN: &str = "plan path: ";
+pub const PATH_JA: &str = "計画上の位置: ";
 
 impl PathStep {
     /// `text` after the steps of `up` (a first step when `None`).
     pub fn new(up: Option<Arc<PathStep>>, text: Text) -> Arc<PathStep> {
-        Arc::new(PathStep { up, text })
+        Arc::new(PathStep {
+            up,
+            what: StepText::Text(text),
+        })
+    }
+
+    /// The top of a path, the node with this ID: `plan path: ID`.
+    pub fn top(id: Substr) -> Arc<PathStep> {
+        Arc::new(PathStep {
+            up: None,
+            what: StepText::Top(id),
+        })
+    }
+
+    /// The step of a node under `up`: `ID “title”` (the bare ID without a title).
+    pub fn titled(up: Arc<PathStep>, id: Substr, title: Option<Substr>) -> Arc<PathStep> {
+        Arc::new(PathStep {
+            up: Some(up),
+            what: StepText::Titled(id, title),
+        })
     }
 }
 
@@ -92,8 +130,8 @@ impl Note {
 
     pub fn get(&self, lang: Lang) -> std::borrow::Cow<'_, str> {
         let head = &self.head;
-        if head.up.is_none() && self.tail.is_none() {
-            return head.text.get(lang).into();
+        if let (None, None, StepText::Text(text)) = (&head.up, &self.tail, &head.what) {
+            return text.get(lang).into();
         }
         let mut out = String::new();
         head.write(lang, &mut out);
@@ -112,7 +150,23 @@ impl PathStep {
             up.write(lang, out);
             out.push_str(" → ");
         }
-        out.push_str(self.text.get(lang));
+        match &self.what {
+            StepText::Top(id) => {
+                out.push_str(lang.pick(PATH_EN, PATH_JA));
+                out.push_str(id);
+            }
+            StepText::Titled(id, title) => {
+                out.push_str(id);
+                if let Some(t) = title.as_ref().filter(|t| !t.is_empty()) {
+                    let (open, close) = lang.pick(("“", "”"), ("「", "」"));
+                    out.push(' ');
+                    out.push_str(open);
+                    out.push_str(t);
+                    out.push_str(close);
+                }
+            }
+            StepText::Text(text) => out.push_str(text.get(lang)),
+        }
     }
 }
 

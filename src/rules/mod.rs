@@ -89,8 +89,8 @@ rule_types! {
     series_units::SeriesUnits,
 }
 
-use crate::base::{timing, Substr};
-use crate::diag::{message, Finding, Message, Note, PathStep, Template, Text};
+use crate::base::timing;
+use crate::diag::{message, Finding, Message, Note, PathStep, Template, Text, PATH_EN, PATH_JA};
 use crate::model::{Model, NodeIx, Schema};
 use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
 use crate::syntax::ast::Date;
@@ -435,31 +435,12 @@ impl PathMemo {
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let node = model.node(last);
             if up.is_empty() {
-                return PathStep::new(
-                    None,
-                    Text::new(
-                        format!("{PATH_EN}{}", node.id),
-                        format!("{PATH_JA}{}", node.id),
-                    ),
-                );
+                return PathStep::top(node.id.clone());
             }
-            let part = |open: &str, close: &str| {
-                let mut s = String::with_capacity(
-                    8 + node.id.len() + node.title.as_ref().map_or(0, Substr::len),
-                );
-                push_part(&mut s, node, true, open, close);
-                s
-            };
-            PathStep::new(
-                Some(self.head(model, up)),
-                Text::new(part("“", "”"), part("「", "」")),
-            )
+            PathStep::titled(self.head(model, up), node.id.clone(), node.title.clone())
         }))
     }
 }
-
-const PATH_EN: &str = "plan path: ";
-const PATH_JA: &str = "計画上の位置: ";
 
 impl<'a> Ctx<'a> {
     fn new(model: &'a Model, rule: &'a Rule, paths: &'a PathMemo) -> Self {
@@ -784,7 +765,7 @@ program P "p" { covers [G1]; scope [sme] }
         // the recovered declaration: a run after them leaves them as they are.
         let on = |id: &str| {
             let mut f = uncovered.clone();
-            f.nodes[0] = Substr::from(id);
+            f.nodes[0] = crate::base::Substr::from(id);
             f
         };
         let first = vec![on("I1"), on("I3"), on("I2")];
