@@ -252,28 +252,39 @@ pub fn sort<F: std::borrow::Borrow<Finding> + Sync>(findings: &mut [F], sources:
         let same = i > 0 && sources.files[by_path[i - 1]].name == sources.files[*w].name;
         rank[*w] = if same { rank[by_path[i - 1]] } else { i };
     }
-    let rank_of = |f: &Finding| rank.get(f.span.file.0 as usize).copied();
-    // The order is decided on small keys (file rank, start, position), with the rest of a
-    // finding compared only on a tie; the findings themselves (a few hundred bytes each) are
-    // then moved once into place instead of at every step of a merge sort. The position last
-    // keeps the sort stable, and makes the order total: sorted on all cores, the same order.
-    let mut keys: Vec<(Option<usize>, usize, usize)> = findings
+    // A file's rank, counted from 1: a file no rank knows (none should: every finding's file
+    // is in `sources`) comes first, as before.
+    let rank_of = |f: &Finding| {
+        rank.get(f.span.file.0 as usize)
+            .map_or(0, |&r| r as u64 + 1)
+    };
+    // The order is decided on small keys (file rank and start in one word, then position),
+    // with the rest of a finding compared only on a tie; the findings themselves (a hundred
+    // bytes and more each) are then moved once into place instead of at every step of a merge
+    // sort. The position last keeps the sort stable, and makes the order total: sorted on all
+    // cores, the same order.
+    let mut keys: Vec<(u64, usize)> = findings
         .iter()
         .enumerate()
-        .map(|(i, f)| (rank_of(f.borrow()), f.borrow().span.start(), i))
+        .map(|(i, f)| {
+            let f = f.borrow();
+            // A span's offsets are 32-bit; a model holds fewer than 2^32 files.
+            ((rank_of(f) << 32) | f.span.start() as u64, i)
+        })
         .collect();
-    keys.par_sort_unstable_by(|&(ra, sa, a), &(rb, sb, b)| {
-        let (fa, fb) = (findings[a].borrow(), findings[b].borrow());
-        ra.cmp(&rb)
-            .then(sa.cmp(&sb))
-            .then_with(|| fa.code.cmp(&fb.code))
-            .then(fa.span.end().cmp(&fb.span.end()))
-            .then_with(|| fa.nodes.cmp(&fb.nodes))
-            .then_with(|| fa.message.get(Lang::En).cmp(&fb.message.get(Lang::En)))
-            .then(a.cmp(&b))
+    keys.par_sort_unstable_by(|&(ka, a), &(kb, b)| {
+        ka.cmp(&kb).then_with(|| {
+            let (fa, fb) = (findings[a].borrow(), findings[b].borrow());
+            fa.code
+                .cmp(&fb.code)
+                .then(fa.span.end().cmp(&fb.span.end()))
+                .then_with(|| fa.nodes.cmp(&fb.nodes))
+                .then_with(|| fa.message.get(Lang::En).cmp(&fb.message.get(Lang::En)))
+                .then(a.cmp(&b))
+        })
     });
     // Apply the permutation in place by following its cycles.
-    let mut order: Vec<usize> = keys.into_iter().map(|k| k.2).collect();
+    let mut order: Vec<usize> = keys.into_iter().map(|k| k.1).collect();
     for i in 0..order.len() {
         let mut cur = i;
         while order[cur] != i {
@@ -903,6 +914,8 @@ mod tests {
             f(a, 1, "ALN2", "m"),
             f(b, 0, "ALN9", "m"),
             f(b, 5, "ALN2", "t1"),
+            // A far offset in the first file still comes before the second file's start.
+            f(a, 4_000_000_000, "ALN1", "m"),
         ];
         findings[7].notes.push(Text::same("second").into());
         let mut expected = findings.clone();
@@ -922,7 +935,7 @@ mod tests {
         });
         sort(&mut findings, &sources);
         assert_eq!(findings, expected);
-        assert!(findings[5].notes.is_empty() && findings[6].notes.len() == 1);
+        assert!(findings[6].notes.is_empty() && findings[7].notes.len() == 1);
     }
 
     #[test]
