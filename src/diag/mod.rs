@@ -85,13 +85,13 @@ enum StepText {
     /// A node between the top and the last: `ID “title”` (`ID 「title」`), the bare ID when
     /// it has no title.
     Titled(Substr, Option<Substr>),
-    /// A text of its own (a path cut short, written out whole).
+    /// A text of its own (a note made from a text).
     Text(Text),
 }
 
 /// How a plan path starts, in English and Japanese.
-pub const PATH_EN: &str = "plan path: ";
-pub const PATH_JA: &str = "計画上の位置: ";
+const PATH_EN: &str = "plan path: ";
+const PATH_JA: &str = "計画上の位置: ";
 
 impl PathStep {
     /// `text` after the steps of `up` (a first step when `None`).

@@ -90,7 +90,7 @@ rule_types! {
 }
 
 use crate::base::timing;
-use crate::diag::{message, Finding, Message, Note, PathStep, Template, Text, PATH_EN, PATH_JA};
+use crate::diag::{message, Finding, Message, Note, PathStep, Template, Text};
 use crate::model::{Model, NodeIx, Schema};
 use crate::source::{self, FileId, SourceFile, SourceKind, SourceSet};
 use crate::syntax::ast::Date;
@@ -419,7 +419,7 @@ impl PathMemo {
             }
             // Cut short by a cycle or the depth limit: the path of an ancestor would not be a
             // prefix of this one.
-            _ => Some(Note::from(path_text(model, &chain))),
+            _ => unshared_note(model, &chain),
         }
     }
 
@@ -648,49 +648,27 @@ fn path_up(model: &Model, n: NodeIx) -> (Vec<NodeIx>, bool) {
     (chain, whole)
 }
 
-/// `id “title”` (with the language's quotes) or the bare ID when `titled` is false or the
-/// node has no title.
-fn push_part(s: &mut String, node: &crate::model::Node, titled: bool, open: &str, close: &str) {
-    s.push_str(&node.id);
-    match &node.title {
-        Some(t) if titled && !t.is_empty() => {
-            s.push(' ');
-            s.push_str(open);
-            s.push_str(t);
-            s.push_str(close);
-        }
-        _ => {}
-    }
+/// The note of a path cut short by a cycle or the depth limit (`chain`, top first, the node
+/// last): steps of its own, shared with no other path (an ancestor's path is not a prefix of
+/// it), read as a whole path reads. `None` for a node with nothing above it.
+fn unshared_note(model: &Model, chain: &[NodeIx]) -> Option<Note> {
+    let (&last, up) = chain.split_last()?;
+    let (&top, middle) = up.split_first()?;
+    let head = middle
+        .iter()
+        .fold(PathStep::top(model.node(top).id.clone()), |up, &x| {
+            let node = model.node(x);
+            PathStep::titled(up, node.id.clone(), node.title.clone())
+        });
+    Some(Note::joined(head, model.node(last).id.clone()))
 }
 
-/// `plan path: V1 → G1.3 “…” → I1.3.2 “…” → I1.3.2.a` for `chain` (top first): the titles of
-/// the nodes between the top and the last, in the language's quotes (“…” in English, 「…」 in
-/// Japanese).
-fn path_text(model: &Model, chain: &[NodeIx]) -> Text {
-    let build = |prefix: &str, open: &str, close: &str| {
-        let mut s = String::from(prefix);
-        for (i, &x) in chain.iter().enumerate() {
-            if i > 0 {
-                s.push_str(" → ");
-            }
-            push_part(
-                &mut s,
-                model.node(x),
-                i > 0 && i + 1 < chain.len(),
-                open,
-                close,
-            );
-        }
-        s
-    };
-    Text::new(build(PATH_EN, "“", "”"), build(PATH_JA, "「", "」"))
-}
-
-/// The plan path of `n` following the schema's hierarchy, if it has anything above it.
+/// The plan path of `n` following the schema's hierarchy, if it has anything above it, made
+/// without the memo.
 #[cfg(test)]
-fn plan_path(model: &Model, n: NodeIx) -> Option<Text> {
+fn plan_path(model: &Model, n: NodeIx) -> Option<Note> {
     let (chain, _) = path_up(model, n);
-    (chain.len() >= 2).then(|| path_text(model, &chain))
+    unshared_note(model, &chain)
 }
 
 #[cfg(test)]
@@ -949,10 +927,15 @@ goal G2 "h" { policy V1 }
                     let notes: Vec<String> =
                         f.notes.iter().map(|t| t.get(Lang::En).into()).collect();
                     let path = plan_path(&model, n);
-                    assert_eq!(notes, path.iter().map(|t| t.en.clone()).collect::<Vec<_>>());
+                    let text = |lang| {
+                        path.iter()
+                            .map(|t| t.get(lang).into())
+                            .collect::<Vec<String>>()
+                    };
+                    assert_eq!(notes, text(Lang::En));
                     let notes: Vec<String> =
                         f.notes.iter().map(|t| t.get(Lang::Ja).into()).collect();
-                    assert_eq!(notes, path.iter().map(|t| t.ja.clone()).collect::<Vec<_>>());
+                    assert_eq!(notes, text(Lang::Ja));
                 }
             }
         }

@@ -803,8 +803,7 @@ impl<'a> Parser<'a> {
             ));
         }
         self.expect_no_trailing_dot();
-        // Nearly every entry has one value: room for exactly one (growing from empty would
-        // allocate room for four and go through the growth path).
+        // Nearly every entry has one value: kept inline, with no allocation.
         let mut values = smallvec::SmallVec::new();
         let mut block = None;
         let mut end = key.span.end();
