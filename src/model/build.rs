@@ -34,8 +34,11 @@ pub(super) fn index(
 ) -> (Vec<Node>, super::IdIndex) {
     let total: usize = files.iter().map(Vec::len).sum();
     let mut nodes: Vec<Node> = Vec::with_capacity(total);
-    // Each file's vector is freed once moved.
-    nodes.extend(files.into_iter().flatten());
+    // Each file's vector is copied in one piece (a flattening iterator moved node by node,
+    // twice as slow) and freed.
+    for mut file in files {
+        nodes.append(&mut file);
+    }
     let (index, repeated) = super::IdIndex::build(&nodes);
     if repeated.is_empty() {
         return (nodes, index);

@@ -281,16 +281,38 @@ impl<'a> Parser<'a> {
 
     /// Lexes raw tokens up to the next significant one, reporting bad characters, strings and
     /// notations, and appends it to `ahead`; `false` at the end of the file.
+    ///
+    /// The common case, blanks then a plain token, is read here, inlined where tokens are
+    /// asked for; every other token in [`Parser::pump_rest`] (its frame, which the notations
+    /// and bad characters need, cost a tenth of parsing when set up for every token).
+    #[inline]
     fn pump(&mut self) -> bool {
+        // Blanks change nothing the loop below keeps (they are trivia, and the start of a
+        // line is worked out again at the next token from the same last token).
+        if self.raw.skip_blank(self.raw_at) {
+            self.raw_at += 1;
+        }
+        // Most tokens: read without the window, reporting nothing but a string's escapes.
+        if let Some(t) = self.raw.take_plain(self.raw_at) {
+            self.raw_at += 1;
+            self.cx.line_start = self.last.is_none_or(|k| k == TokenKind::Newline);
+            let value = matches!(t.kind, TokenKind::Str | TokenKind::UnterminatedStr)
+                .then(|| literal::string(self.file, self.shared, t, &mut self.lexed));
+            self.emit(t.kind, t.kind, t.start, t.end, None, value);
+            return true;
+        }
+        self.pump_rest()
+    }
+
+    /// [`Parser::pump`] from a token that is not plain.
+    #[inline(never)]
+    fn pump_rest(&mut self) -> bool {
         let (file, text) = (self.file, self.text);
         loop {
-            // Blanks change nothing the loop below keeps (they are trivia, and the start of a
-            // line is worked out again at the next token from the same last token).
             if self.raw.skip_blank(self.raw_at) {
                 self.raw_at += 1;
                 continue;
             }
-            // Most tokens: read without the window, reporting nothing but a string's escapes.
             if let Some(t) = self.raw.take_plain(self.raw_at) {
                 self.raw_at += 1;
                 self.cx.line_start = self.last.is_none_or(|k| k == TokenKind::Newline);
