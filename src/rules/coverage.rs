@@ -369,7 +369,9 @@ impl Coverage {
             }
         };
         let (count, min) = (number("count", linked.len()), number("min", self.min));
-        let mut vars = vec![
+        // On the stack, like the clauses (two allocations a finding as vectors): a clause the
+        // help does not show is given as an empty value.
+        let mut vars = [
             ("source", source_kind, source_kind),
             ("topics", list.as_str(), list.as_str()),
             ("count", count.as_str(), count.as_str()),
@@ -380,16 +382,24 @@ impl Coverage {
             ("clause.sid", sid, sid),
             ("clause.aid", aid, aid),
             ("clause.alabel", alabel.0, alabel.1),
+            ("", "", ""),
+            ("", "", ""),
         ];
-        let mut clauses = Vec::with_capacity(2);
+        let mut given = 10;
+        let mut clauses = [("", &TOPICS_CLAUSE); 2];
+        let mut shown = 0;
         for (name, clause) in [("topics_clause", topics_clause), ("linked_hint", linked_hint)] {
-            match clause {
-                Some(c) => clauses.push((name, c)),
-                None => vars.push((name, "", "")),
+            if let Some(c) = clause {
+                clauses[shown] = (name, c);
+                shown += 1;
+            } else {
+                vars[given] = (name, "", "");
+                given += 1;
             }
         }
+        let (vars, clauses) = (&vars[..given], &clauses[..shown]);
         let mut f = ctx
-            .finding_with_clauses(n, &vars, &clauses)
+            .finding_with_clauses(n, vars, clauses)
             .with_label(Arc::clone(&shared.label));
         if let Some(r) = self.relation {
             f = f.with_relation(model.schema.key_code(r));

@@ -496,7 +496,7 @@ impl<'a> Ctx<'a> {
     /// and help and the values of their placeholders from `vars` (plus `id`, `title`, `kind`),
     /// and the plan path as a note.
     pub(crate) fn finding(&self, n: NodeIx, vars: &[(&'static str, Text)]) -> Finding {
-        let vars: Vec<(&'static str, &str, &str)> = vars
+        let vars: smallvec::SmallVec<[(&'static str, &str, &str); 8]> = vars
             .iter()
             .map(|(k, v)| (*k, v.en.as_str(), v.ja.as_str()))
             .collect();
@@ -524,9 +524,12 @@ impl<'a> Ctx<'a> {
             ("title", node.title_or_id(), node.title_or_id()),
             ("kind", label.en.as_str(), label.ja.as_str()),
         ];
-        let mut all: Vec<(&'static str, &str, &str)> =
-            Vec::with_capacity(builtin.len() + vars.len());
-        all.extend(builtin.iter().chain(vars));
+        // On the stack for the values of every bundled rule (a vector was an allocation a
+        // finding).
+        let mut all: smallvec::SmallVec<[(&'static str, &str, &str); 16]> =
+            smallvec::SmallVec::from_buf_and_len([("", "", ""); 16], 0);
+        all.extend_from_slice(&builtin);
+        all.extend_from_slice(vars);
         // Only the values the templates name are kept, placed as worked out for the first
         // finding made with these names. The key: the values' names, then a mark no name has (a name given as a clause is not the
         // same list as that name given as a value), then the clauses' names.
