@@ -12,6 +12,7 @@
 //!   value: a decline is not carried forward as a target).
 
 use crate::diag::Span;
+use crate::model::above::TargetsAbove;
 use crate::model::{AttrValue, KeyId, KindId, Model, Node, NodeIx};
 use crate::syntax::ast::{Value, ValueKind};
 
@@ -217,6 +218,21 @@ impl PlanKeys {
             .find_map(|p| self.window_of(model, p))
     }
 
+    /// [`PlanKeys::window`] for the nodes of one rule run: the plans above each node are worked
+    /// out once per node ([`TargetsAbove`]), and walked for only when there are several.
+    pub(crate) fn windows<'m>(
+        &'m self,
+        model: &'m Model,
+    ) -> Windows<'m, impl Fn(NodeIx) -> bool + 'm> {
+        Windows {
+            keys: self,
+            model,
+            above: TargetsAbove::new(model, &self.walk_up, move |p| {
+                model.node(p).kind == self.kind && self.window_of(model, p).is_some()
+            }),
+        }
+    }
+
     fn window_of(&self, model: &Model, p: NodeIx) -> Option<PlanWindow> {
         let node = model.node(p);
         let attr = node.attr(self.period)?;
@@ -282,6 +298,26 @@ pub fn stats(model: &Model, kind: KindId, series: KeyId, target: KeyId) -> Vec<S
             })
         })
         .collect()
+}
+
+/// The plan windows of many nodes, for one rule run (see [`PlanKeys::windows`]).
+pub(crate) struct Windows<'m, F> {
+    keys: &'m PlanKeys,
+    model: &'m Model,
+    above: TargetsAbove<'m, F>,
+}
+
+impl<F: Fn(NodeIx) -> bool> Windows<'_, F> {
+    /// [`PlanKeys::window`] of `n`.
+    pub(crate) fn window(&mut self, n: NodeIx) -> Option<PlanWindow> {
+        match self.above.of(n) {
+            Some(plans) if plans.is_empty() => None,
+            Some(plans) if plans.only().is_some() => plans
+                .only()
+                .and_then(|p| self.keys.window_of(self.model, p)),
+            _ => self.keys.window(self.model, n),
+        }
+    }
 }
 
 #[cfg(test)]

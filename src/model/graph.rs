@@ -214,6 +214,25 @@ impl Graph {
         self.dir(from, relation, Direction::Outgoing)
     }
 
+    /// The `i`-th edge out of `from` through any relation, as its relation and the node it
+    /// points at (ordered by relation): for a walk over several relations that stops at a
+    /// node and comes back to it later, reading the node's edges once rather than looking up
+    /// each relation.
+    #[inline]
+    pub fn outgoing_nth(&self, from: NodeIx, i: usize) -> Option<(KeyId, NodeIx)> {
+        let side = &self.adjacency().outgoing;
+        let start = *side.start.get(from.index())?;
+        let end = *side.start.get(from.index() + 1)?;
+        let at = (start as usize)
+            .checked_add(i)
+            .filter(|&at| at < end as usize)?;
+        let slot = side.slots.get(at)?;
+        if let Some(w) = &self.work {
+            w.fetch_add(1, Ordering::Relaxed);
+        }
+        Some((slot.relation, NodeIx::new(slot.other as usize)))
+    }
+
     /// Nodes that point at `to` through `relation`, with the edge.
     #[inline]
     pub fn incoming(

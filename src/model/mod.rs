@@ -4,6 +4,7 @@
 //!
 //! Third stage of the pipeline: it reads `syntax::ast` and knows nothing of rules or output.
 
+pub(crate) mod above;
 mod build;
 pub(crate) mod error;
 pub mod graph;

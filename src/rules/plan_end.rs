@@ -14,7 +14,8 @@
 //! A node with no source is left to `coverage`. When any of its sources has no readable
 //! period, its end is unknown and the node is not judged; nor is a node whose plan has none.
 
-use super::plan_period::{plan_label, plans_of, PlanSpan};
+use crate::model::above::TargetsAbove;
+use super::plan_period::{plan_label, plan_span, plans_above, plans_of, PlanSpan};
 use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
@@ -115,11 +116,12 @@ impl RuleKind for PlanEnd {
         let model = ctx.model;
         let mut buf = Buffers::new(model.nodes.len());
         let mut first_plans = rustc_hash::FxHashMap::default();
+        let mut above = plans_above(model, self.plan, &self.plan_walk_up, self.period);
         for n in ctx.targets(self.kind) {
             if super::has_child(model, n, self.leaf_relation, self.kind) {
                 continue;
             }
-            let Some(plan) = self.first_plan(model, n, &mut first_plans) else {
+            let Some(plan) = self.first_plan(model, n, &mut first_plans, &mut above) else {
                 continue;
             };
             // Most nodes have a source that runs to the plan's end (or whose end is unknown):
@@ -247,11 +249,17 @@ impl PlanEnd {
         model: &Model,
         n: NodeIx,
         memo: &mut rustc_hash::FxHashMap<NodeIx, Option<PlanSpan>>,
+        above: &mut TargetsAbove<'_, impl Fn(NodeIx) -> bool>,
     ) -> Option<PlanSpan> {
-        let first = |m: NodeIx| {
-            plans_of(model, m, self.plan, &self.plan_walk_up, self.period)
+        // The set of plans says which is first when it holds one; walked otherwise.
+        let mut first = |m: NodeIx| match above.of(m) {
+            Some(plans) if plans.is_empty() => None,
+            Some(plans) if plans.only().is_some() => plans
+                .only()
+                .and_then(|p| plan_span(model, p, self.period)),
+            _ => plans_of(model, m, self.plan, &self.plan_walk_up, self.period)
                 .first()
-                .copied()
+                .copied(),
         };
         if model.node(n).kind == self.plan {
             return first(n);

@@ -17,6 +17,7 @@ use super::spec::Checker;
 use super::Ctx;
 use crate::analysis::series::period_years;
 use crate::diag::{Finding, Span, Text};
+use crate::model::above::TargetsAbove;
 use crate::model::{KeyId, KindId, Model, NodeIx, Schema};
 use toml::Spanned;
 
@@ -69,16 +70,32 @@ pub(super) fn plans_of(
     candidates
         .into_iter()
         .filter(|&p| model.node(p).kind == plan)
-        .filter_map(|p| {
-            let (start, end, span) = period_years(model.node(p), period)?;
-            Some(PlanSpan {
-                plan: p,
-                start,
-                end,
-                span,
-            })
-        })
+        .filter_map(|p| plan_span(model, p, period))
         .collect()
+}
+
+/// Node `p` as a plan with its period, if the period is readable.
+pub(super) fn plan_span(model: &Model, p: NodeIx, period: KeyId) -> Option<PlanSpan> {
+    let (start, end, span) = period_years(model.node(p), period)?;
+    Some(PlanSpan {
+        plan: p,
+        start,
+        end,
+        span,
+    })
+}
+
+/// The plans of [`plans_of`] as a set, worked out once per node for a rule run (see
+/// [`TargetsAbove`]).
+pub(super) fn plans_above<'m>(
+    model: &'m Model,
+    plan: KindId,
+    walk_up: &'m [KeyId],
+    period: KeyId,
+) -> TargetsAbove<'m, impl Fn(NodeIx) -> bool + 'm> {
+    TargetsAbove::new(model, walk_up, move |p| {
+        model.node(p).kind == plan && period_years(model.node(p), period).is_some()
+    })
 }
 
 /// The plan label under a finding: "period of plan P".
@@ -112,12 +129,25 @@ impl RuleKind for PlanPeriod {
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
+        let mut above = plans_above(model, self.plan, &self.walk_up, self.period);
+        let overlaps = |p: &PlanSpan, start: i32, end: i32| start <= p.end && p.start <= end;
         for n in ctx.targets(self.kind) {
             let Some((start, end, span)) = period_years(model.node(n), self.period) else {
                 continue;
             };
+            // Judged on the set of its plans; walked for their order only for a finding.
+            if let Some(plans) = above.of(n) {
+                let judged = plans.is_empty()
+                    || plans
+                        .iter()
+                        .filter_map(|p| plan_span(model, p, self.period))
+                        .any(|p| overlaps(&p, start, end));
+                if judged {
+                    continue;
+                }
+            }
             let plans = plans_of(model, n, self.plan, &self.walk_up, self.period);
-            if plans.is_empty() || plans.iter().any(|p| start <= p.end && p.start <= end) {
+            if plans.is_empty() || plans.iter().any(|p| overlaps(p, start, end)) {
                 continue;
             }
             let first = &plans[0];

@@ -24,12 +24,13 @@ impl RuleKind for SeriesGap {
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
+        let mut windows = self.0.plan.windows(model);
         for n in ctx.targets(self.0.kind) {
             let node = model.node(n);
             let Some(points) = series::points(node, self.0.series).filter(|p| !p.is_empty()) else {
                 continue;
             };
-            let Some(window) = self.0.plan.window(model, n) else {
+            let Some(window) = windows.window(n) else {
                 continue;
             };
             let last = points.last().map_or(window.start, |p| p.year);

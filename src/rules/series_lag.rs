@@ -53,12 +53,13 @@ impl RuleKind for SeriesLag {
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
+        let mut windows = self.plan.windows(model);
         for n in ctx.targets(self.kind) {
             let node = model.node(n);
             let Some(lag) = node.number(self.lag) else {
                 continue;
             };
-            let Some(window) = self.plan.window(model, n) else {
+            let Some(window) = windows.window(n) else {
                 continue;
             };
             let left = window.years_left();

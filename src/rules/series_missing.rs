@@ -24,13 +24,14 @@ impl RuleKind for SeriesMissing {
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
+        let mut windows = self.0.plan.windows(model);
         for n in ctx.targets(self.0.kind) {
             let node = model.node(n);
             if series::points(node, self.0.series).is_some_and(|p| !p.is_empty()) {
                 continue;
             }
             // Only once the plan says values are recorded up to a year of its period.
-            let Some(window) = self.0.plan.window(model, n) else {
+            let Some(window) = windows.window(n) else {
                 continue;
             };
             let Some(as_of) = window.as_of.filter(|y| *y >= window.start) else {

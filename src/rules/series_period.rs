@@ -29,11 +29,12 @@ impl RuleKind for SeriesPeriod {
 
     fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
         let model = ctx.model;
+        let mut windows = self.0.plan.windows(model);
         for n in ctx.targets(self.0.kind) {
             let Some(points) = series::points(model.node(n), self.0.series) else {
                 continue;
             };
-            let Some(window) = self.0.plan.window(model, n) else {
+            let Some(window) = windows.window(n) else {
                 continue;
             };
             let after: Vec<&series::Point> =
