@@ -549,11 +549,19 @@ impl<'a> Parser<'a> {
 
     /// After an identifier: a `.` glued to it with no segment after (`G1.`) is reported and
     /// skipped, and the identifier is kept.
+    #[inline]
     fn expect_no_trailing_dot(&mut self) {
         if self.kind() == Some(TokenKind::Dot) && self.peek().start == self.prev_end {
-            let dot = self.bump();
-            self.out.push(error::missing_segment(self.tok_span(&dot)));
+            self.trailing_dot();
         }
+    }
+
+    /// [`Parser::expect_no_trailing_dot`] when there is one (out of line: after every
+    /// identifier, the test is all that runs).
+    #[cold]
+    fn trailing_dot(&mut self) {
+        let dot = self.bump();
+        self.out.push(error::missing_segment(self.tok_span(&dot)));
     }
 
     fn report_unclosed(&mut self, open: Span, list: bool) {
