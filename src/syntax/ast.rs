@@ -38,7 +38,9 @@ pub struct Block {
 pub struct Entry {
     pub key: Ident,
     pub values: smallvec::SmallVec<[Value; 1]>,
-    pub block: Option<Block>,
+    /// Boxed: few entries have a block (a series), and every entry is moved into its block's
+    /// list when parsed (an inline block made an entry 40 bytes wider).
+    pub block: Option<Box<Block>>,
     /// From the key to the end of its last value or block (separator excluded).
     pub span: Span,
     /// A syntax error lies inside this entry: some of its values were dropped.

@@ -153,7 +153,7 @@ pub(crate) fn strip(file: &ast::File) -> Vec<Decl> {
             .map(|e| Entry {
                 key: e.key.text.to_string(),
                 values: e.values.iter().map(value).collect(),
-                block: e.block.as_ref().map(entries),
+                block: e.block.as_deref().map(entries),
             })
             .collect()
     }
