@@ -205,7 +205,7 @@ impl Coverage {
             written: Template::new(Text::new(MISS.en, MISS.ja)),
             written_names: MISS_NAMES.into_iter().map(Box::from).collect(),
         };
-        let mut numbers = TagNumbers::default();
+        let mut numbers = super::tags::TagNumbers::default();
         let mut node_numbers: Vec<u32> = Vec::new();
         for &n in nodes {
             if super::has_child(model, n, self.leaf_relation, self.kind) {
@@ -225,7 +225,7 @@ impl Coverage {
             let node_numbers = &node_numbers;
             let mut shares_tag = |s: NodeIx| match self.tags {
                 Some((_, key)) if !node_numbers.is_empty() => {
-                    share(node_numbers, numbers.of_source(model, s, key))
+                    super::tags::share(node_numbers, numbers.of_source(model, s, key))
                 }
                 _ => true,
             };
@@ -491,66 +491,10 @@ static MISS: StaticText = StaticText {
     ja: "{clause.sid} は `{clause.rel}` で {clause.aid} を対象とするが、`{clause.skey}` にこれらの `{clause.tkey}` を含まない",
 };
 
-/// Tags as numbers, for one chunk of a coverage rule's nodes: each source's tags are read and
-/// numbered once, then compared with each node's as sorted integers (compared as text, once
-/// per node and source, through the tag lists' iterators, they were 3% of a check at 100,000
-/// items).
-#[derive(Default)]
-struct TagNumbers<'m> {
-    numbers: FxHashMap<&'m str, u32>,
-    /// Per source read, its tags' numbers, sorted.
-    sources: FxHashMap<NodeIx, Box<[u32]>>,
-}
-
-impl<'m> TagNumbers<'m> {
-    /// The number of a tag (the same for the same text).
-    fn number(&mut self, tag: &'m str) -> u32 {
-        let next = u32::try_from(self.numbers.len()).unwrap_or(u32::MAX);
-        *self.numbers.entry(tag).or_insert(next)
-    }
-
-    /// The numbers of the tags of source `s` under `key`, sorted.
-    fn of_source(&mut self, model: &'m crate::model::Model, s: NodeIx, key: KeyId) -> &[u32] {
-        if !self.sources.contains_key(&s) {
-            let mut numbers: Vec<u32> = model.node(s).tags(key).map(|t| self.number(t)).collect();
-            numbers.sort_unstable();
-            self.sources.insert(s, numbers.into_boxed_slice());
-        }
-        self.sources.get(&s).map_or(&[], |n| n)
-    }
-}
-
-/// Whether two sorted lists of numbers share one.
-fn share(a: &[u32], b: &[u32]) -> bool {
-    let (mut i, mut j) = (0, 0);
-    while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
-        match x.cmp(&y) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => return true,
-        }
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::{check, expect};
 
-    /// Two sorted lists of tag numbers share a tag exactly when they have a number in common;
-    /// one text has one number.
-    #[test]
-    fn tag_numbers_compare_as_the_texts_do() {
-        use super::{share, TagNumbers};
-        assert!(share(&[1, 3, 5], &[2, 3]));
-        assert!(share(&[7], &[0, 7, 9]));
-        assert!(!share(&[1, 4], &[2, 3, 5]));
-        assert!(!share(&[], &[1]));
-        let mut n = TagNumbers::default();
-        let (ai, ai2, hub) = (n.number("ai"), n.number(&String::from("ai")), n.number("hub"));
-        assert_eq!(ai, ai2);
-        assert_ne!(ai, hub);
-    }
 
     const BY_RELATION: &str = r#"
 type = "coverage"

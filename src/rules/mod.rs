@@ -7,6 +7,7 @@ mod knock_on;
 mod registry;
 mod series;
 mod spec;
+mod tags;
 #[cfg(test)]
 mod testing;
 mod waiver;

@@ -19,6 +19,7 @@ use super::plan_period::{plan_label, plan_span, plans_above, plans_of, PlanSpan}
 use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
+use super::tags::{share, TagNumbers};
 use super::Ctx;
 use crate::analysis::series::period_years;
 use crate::diag::{Finding, Text};
@@ -220,7 +221,9 @@ impl RuleKind for PlanEnd {
 /// Buffers reused from node to node (nothing is cleared between nodes: a mark is the number
 /// of the node being judged).
 struct Buffers<'m> {
-    tags: Vec<&'m str>,
+    /// The node's tags as numbers, sorted, and the numbers of every tag met.
+    tag_numbers: Vec<u32>,
+    numbers: TagNumbers<'m>,
     chain: Vec<NodeIx>,
     in_chain: Vec<u32>,
     found: Vec<u32>,
@@ -230,7 +233,8 @@ struct Buffers<'m> {
 impl Buffers<'_> {
     fn new(nodes: usize) -> Self {
         Buffers {
-            tags: Vec::new(),
+            tag_numbers: Vec::new(),
+            numbers: TagNumbers::default(),
             chain: Vec::new(),
             in_chain: vec![0; nodes],
             found: vec![0; nodes],
@@ -298,11 +302,16 @@ impl PlanEnd {
         let model = ctx.model;
         buf.stamp += 1;
         let stamp = buf.stamp;
-        buf.tags.clear();
+        buf.tag_numbers.clear();
         if let Some((t, _)) = self.tags {
-            buf.tags.extend(model.node(n).tags(t));
-            buf.tags.sort_unstable();
-            buf.tags.dedup();
+            let Buffers {
+                tag_numbers,
+                numbers,
+                ..
+            } = &mut *buf;
+            tag_numbers.extend(model.node(n).tags(t).map(|t| numbers.number(t)));
+            tag_numbers.sort_unstable();
+            tag_numbers.dedup();
         }
         super::walk_up(
             model,
@@ -318,10 +327,9 @@ impl PlanEnd {
                     continue;
                 }
                 let shares = match self.tags {
-                    Some((_, key)) if !buf.tags.is_empty() => model
-                        .node(s)
-                        .tags(key)
-                        .any(|t| buf.tags.binary_search(&t).is_ok()),
+                    Some((_, key)) if !buf.tag_numbers.is_empty() => {
+                        share(&buf.tag_numbers, buf.numbers.of_source(model, s, key))
+                    }
                     _ => true,
                 };
                 if shares {
