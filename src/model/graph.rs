@@ -233,6 +233,30 @@ impl Graph {
         Some((slot.relation, NodeIx::new(slot.other as usize)))
     }
 
+    /// The first node `from` points at through the first of `relations` (in their order) that
+    /// it has an edge through: what `outgoing(from, r).next()` gives for the first such `r`,
+    /// found in one read of the node's edges rather than one lookup per relation.
+    pub fn first_outgoing(&self, from: NodeIx, relations: &[KeyId]) -> Option<NodeIx> {
+        let side = &self.adjacency().outgoing;
+        let start = *side.start.get(from.index())? as usize;
+        let end = *side.start.get(from.index() + 1)? as usize;
+        let mut best: Option<(usize, u32)> = None;
+        for slot in side.slots.get(start..end)? {
+            let Some(rank) = relations.iter().position(|&r| r == slot.relation) else {
+                continue;
+            };
+            // A relation's slots are together, the first of them first.
+            if best.is_none_or(|(b, _)| rank < b) {
+                best = Some((rank, slot.other));
+            }
+        }
+        let (_, other) = best?;
+        if let Some(w) = &self.work {
+            w.fetch_add(1, Ordering::Relaxed);
+        }
+        Some(NodeIx::new(other as usize))
+    }
+
     /// Nodes that point at `to` through `relation`, with the edge.
     #[inline]
     pub fn incoming(
@@ -439,6 +463,47 @@ mod tests {
                 assert_eq!(ids(g.outgoing(node, key)), out, "out {n} {rel}");
                 assert_eq!(ids(g.incoming(node, key)), inc, "in {n} {rel}");
             }
+        }
+    }
+
+    /// `first_outgoing` and `outgoing_nth` read a node's edges whole and give what the
+    /// per-relation queries give: the first edge of the first relation listed that the node
+    /// has, and every edge once, with its relation.
+    #[test]
+    fn reads_of_a_nodes_whole_edges_agree_with_the_queries() {
+        let nodes = 23;
+        let mut g = Graph::with_nodes(nodes);
+        let mut at = 0;
+        for from in 1..nodes {
+            for k in 0..from % 6 {
+                let rel = [4, 1, 2, 1, 4, 3][(k * 5 + from) % 6];
+                g.add_edge(
+                    NodeIx::new(from),
+                    NodeIx::new((k + from) % 7),
+                    edge(rel, at),
+                );
+                at += 1;
+            }
+        }
+        let orders: [&[u32]; 4] = [&[1, 2, 4], &[4, 2, 1], &[3], &[2, 5, 4]];
+        for n in (0..nodes).map(NodeIx::new) {
+            for order in orders {
+                let rels: Vec<KeyId> = order.iter().map(|&r| KeyId(r)).collect();
+                let want = rels
+                    .iter()
+                    .find_map(|&r| g.outgoing(n, r).next().map(|(m, _)| m));
+                assert_eq!(g.first_outgoing(n, &rels), want, "{} {order:?}", n.index());
+            }
+            let mut whole: Vec<(u32, usize)> = (0..)
+                .map_while(|i| g.outgoing_nth(n, i))
+                .map(|(r, m)| (r.0, m.index()))
+                .collect();
+            let mut each: Vec<(u32, usize)> = (0..6)
+                .flat_map(|r| g.outgoing(n, KeyId(r)).map(move |(m, _)| (r, m.index())))
+                .collect();
+            whole.sort_unstable();
+            each.sort_unstable();
+            assert_eq!(whole, each, "{}", n.index());
         }
     }
 

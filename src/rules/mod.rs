@@ -644,15 +644,13 @@ fn path_up(model: &Model, n: NodeIx) -> (Vec<NodeIx>, bool) {
         if chain.len() >= 16 {
             break false;
         }
-        for &rel in hierarchy {
-            if let Some((up, _)) = model.graph.outgoing(cur, rel).next() {
-                if chain.contains(&up) {
-                    break 'up false;
-                }
-                chain.push(up);
-                cur = up;
-                continue 'up;
+        if let Some(up) = model.graph.first_outgoing(cur, hierarchy) {
+            if chain.contains(&up) {
+                break 'up false;
             }
+            chain.push(up);
+            cur = up;
+            continue 'up;
         }
         break true;
     };
