@@ -12,7 +12,7 @@
 //!   value: a decline is not carried forward as a target).
 
 use crate::diag::Span;
-use crate::model::above::TargetsAbove;
+use crate::model::above::{First, TargetsAbove};
 use crate::model::{AttrValue, KeyId, KindId, Model, Node, NodeIx};
 use crate::syntax::ast::{Value, ValueKind};
 
@@ -310,12 +310,10 @@ pub(crate) struct Windows<'m, F> {
 impl<F: Fn(NodeIx) -> bool> Windows<'_, F> {
     /// [`PlanKeys::window`] of `n`.
     pub(crate) fn window(&mut self, n: NodeIx) -> Option<PlanWindow> {
-        match self.above.of(n) {
-            Some(plans) if plans.is_empty() => None,
-            Some(plans) if plans.only().is_some() => plans
-                .only()
-                .and_then(|p| self.keys.window_of(self.model, p)),
-            _ => self.keys.window(self.model, n),
+        match self.above.first(n) {
+            First::None => None,
+            First::Only(p) => self.keys.window_of(self.model, p),
+            First::ByWalk => self.keys.window(self.model, n),
         }
     }
 }

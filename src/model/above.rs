@@ -84,6 +84,16 @@ impl<'m, F: Fn(NodeIx) -> bool> TargetsAbove<'m, F> {
         })
     }
 
+    /// The first target a breadth-first walk from `n` meets, as far as the set says (see
+    /// [`First`]).
+    pub(crate) fn first(&mut self, n: NodeIx) -> First {
+        match self.of(n) {
+            Some(t) if t.is_empty() => First::None,
+            Some(t) => t.only().map_or(First::ByWalk, First::Only),
+            None => First::ByWalk,
+        }
+    }
+
     /// Finishes `start` and every node it reaches that is not finished yet.
     fn walk(&mut self, start: NodeIx) {
         self.open(start);
@@ -158,6 +168,15 @@ impl<'m, F: Fn(NodeIx) -> bool> TargetsAbove<'m, F> {
             edge: 0,
         });
     }
+}
+
+/// The first target above a node, from its set: none, the only one, or one that only a
+/// breadth-first walk can tell (several targets, or no set).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum First {
+    None,
+    Only(NodeIx),
+    ByWalk,
 }
 
 /// A set of targets of [`TargetsAbove`].
@@ -267,6 +286,19 @@ item D "d" { parent C1 }
             assert_eq!(got, walked, "{}", model.node(n).id);
             assert_eq!(set.is_empty(), walked.is_empty());
             assert_eq!(set.only(), (walked.len() == 1).then(|| walked[0]));
+        }
+        for n in (0..model.nodes.len()).map(NodeIx::new) {
+            let walked: Vec<NodeIx> = std::iter::once(n)
+                .chain(model.graph.ancestors(n, &rels))
+                .filter(|&p| is_plan(p))
+                .collect();
+            let want = match walked.as_slice() {
+                _ if above.of(n).is_none() => First::ByWalk,
+                [] => First::None,
+                [one] => First::Only(*one),
+                _ => First::ByWalk,
+            };
+            assert_eq!(above.first(n), want, "{}", model.node(n).id);
         }
         // All but the three on or below the cycle.
         assert_eq!(given, model.nodes.len() - 3);

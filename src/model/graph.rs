@@ -220,16 +220,8 @@ impl Graph {
     /// each relation.
     #[inline]
     pub fn outgoing_nth(&self, from: NodeIx, i: usize) -> Option<(KeyId, NodeIx)> {
-        let side = &self.adjacency().outgoing;
-        let start = *side.start.get(from.index())?;
-        let end = *side.start.get(from.index() + 1)?;
-        let at = (start as usize)
-            .checked_add(i)
-            .filter(|&at| at < end as usize)?;
-        let slot = side.slots.get(at)?;
-        if let Some(w) = &self.work {
-            w.fetch_add(1, Ordering::Relaxed);
-        }
+        let slot = self.slots(from, Direction::Outgoing).get(i)?;
+        self.count(1);
         Some((slot.relation, NodeIx::new(slot.other as usize)))
     }
 
@@ -237,11 +229,8 @@ impl Graph {
     /// it has an edge through: what `outgoing(from, r).next()` gives for the first such `r`,
     /// found in one read of the node's edges rather than one lookup per relation.
     pub fn first_outgoing(&self, from: NodeIx, relations: &[KeyId]) -> Option<NodeIx> {
-        let side = &self.adjacency().outgoing;
-        let start = *side.start.get(from.index())? as usize;
-        let end = *side.start.get(from.index() + 1)? as usize;
         let mut best: Option<(usize, u32)> = None;
-        for slot in side.slots.get(start..end)? {
+        for slot in self.slots(from, Direction::Outgoing) {
             let Some(rank) = relations.iter().position(|&r| r == slot.relation) else {
                 continue;
             };
@@ -251,9 +240,7 @@ impl Graph {
             }
         }
         let (_, other) = best?;
-        if let Some(w) = &self.work {
-            w.fetch_add(1, Ordering::Relaxed);
-        }
+        self.count(1);
         Some(NodeIx::new(other as usize))
     }
 
@@ -271,6 +258,15 @@ impl Graph {
     /// slots, which are sorted by relation and hold it (one read of a few contiguous slots).
     #[inline]
     fn group(&self, node: NodeIx, relation: KeyId, dir: Direction) -> &[Slot] {
+        let all = self.slots(node, dir);
+        let lo = all.partition_point(|s| s.relation < relation);
+        let hi = lo + all[lo..].partition_point(|s| s.relation <= relation);
+        &all[lo..hi]
+    }
+
+    /// All the slots of `node` on one side, sorted by relation.
+    #[inline]
+    fn slots(&self, node: NodeIx, dir: Direction) -> &[Slot] {
         let adjacency = self.adjacency();
         let side = match dir {
             Direction::Outgoing => &adjacency.outgoing,
@@ -282,10 +278,15 @@ impl Graph {
         ) else {
             return &[];
         };
-        let all = &side.slots[a as usize..b as usize];
-        let lo = all.partition_point(|s| s.relation < relation);
-        let hi = lo + all[lo..].partition_point(|s| s.relation <= relation);
-        &all[lo..hi]
+        side.slots.get(a as usize..b as usize).unwrap_or_default()
+    }
+
+    /// Adds `n` edges handed out to the work count, when counting.
+    #[inline]
+    fn count(&self, n: usize) {
+        if let Some(w) = &self.work {
+            w.fetch_add(n, Ordering::Relaxed);
+        }
     }
 
     #[inline]
@@ -296,9 +297,7 @@ impl Graph {
         dir: Direction,
     ) -> impl Iterator<Item = (NodeIx, &Edge)> + '_ {
         self.group(node, relation, dir).iter().map(move |slot| {
-            if let Some(w) = &self.work {
-                w.fetch_add(1, Ordering::Relaxed);
-            }
+            self.count(1);
             (
                 NodeIx::new(slot.other as usize),
                 &self.edges[slot.edge as usize].edge,

@@ -495,7 +495,6 @@ static MISS: StaticText = StaticText {
 mod tests {
     use crate::rules::testing::{check, expect};
 
-
     const BY_RELATION: &str = r#"
 type = "coverage"
 kind = "item"

@@ -528,30 +528,23 @@ impl<'a> Ctx<'a> {
         // On the stack for the values of every bundled rule (a vector was an allocation a
         // finding).
         let mut all: smallvec::SmallVec<[(&'static str, &str, &str); 16]> =
-            smallvec::SmallVec::from_buf_and_len([("", "", ""); 16], 0);
+            smallvec::SmallVec::new();
         all.extend_from_slice(&builtin);
         all.extend_from_slice(vars);
         // Only the values the templates name are kept, placed as worked out for the first
-        // finding made with these names. The key: the values' names, then a mark no name has (a name given as a clause is not the
-        // same list as that name given as a value), then the clauses' names.
+        // finding made with these names. The key: the values' names, then a mark no name has
+        // (a name given as a clause is not the same list as that name given as a value), then
+        // the clauses' names.
         let name = |n: &str| (n.as_ptr() as usize, n.len());
-        let key = all
-            .iter()
-            .map(move |v| name(v.0))
-            .chain(std::iter::once((0, 0)))
-            .chain(clauses.iter().map(move |c| name(c.0)));
+        let mut key: smallvec::SmallVec<[(usize, usize); 20]> = smallvec::SmallVec::new();
+        key.extend(all.iter().map(|v| name(v.0)));
+        key.push((0, 0));
+        key.extend(clauses.iter().map(|c| name(c.0)));
         let (known, slots) = self.slots.get_or_init(|| {
             let slots = crate::diag::Values::slots(&self.shared_names, &all, clauses);
-            (key.clone().collect(), slots)
+            (key.to_vec(), slots)
         });
-        // Compared place by place (an iterator chain's `eq` took 350 instructions a finding).
-        let same = known.len() == all.len() + 1 + clauses.len()
-            && all.iter().zip(known).all(|(v, &k)| name(v.0) == k)
-            && known.get(all.len()) == Some(&(0, 0))
-            && clauses
-                .iter()
-                .zip(known.iter().skip(all.len() + 1))
-                .all(|(c, &k)| name(c.0) == k);
+        let same = known[..] == key[..];
         let values = if same {
             crate::diag::Values::from_slots(&self.shared_names, slots, &all, clauses)
         } else {
@@ -640,19 +633,18 @@ fn path_up(model: &Model, n: NodeIx) -> (Vec<NodeIx>, bool) {
     let mut cur = n;
     // Each step takes the first hierarchy relation the node has; a node seen before ends a
     // cycle (the chain is at most 16 long: a scan of it is cheaper than a hash set).
-    let whole = 'up: loop {
+    let whole = loop {
         if chain.len() >= 16 {
             break false;
         }
-        if let Some(up) = model.graph.first_outgoing(cur, hierarchy) {
-            if chain.contains(&up) {
-                break 'up false;
-            }
-            chain.push(up);
-            cur = up;
-            continue 'up;
+        let Some(up) = model.graph.first_outgoing(cur, hierarchy) else {
+            break true;
+        };
+        if chain.contains(&up) {
+            break false;
         }
-        break true;
+        chain.push(up);
+        cur = up;
     };
     chain.reverse();
     (chain, whole)

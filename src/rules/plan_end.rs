@@ -14,7 +14,7 @@
 //! A node with no source is left to `coverage`. When any of its sources has no readable
 //! period, its end is unknown and the node is not judged; nor is a node whose plan has none.
 
-use crate::model::above::TargetsAbove;
+use crate::model::above::{First, TargetsAbove};
 use super::plan_period::{plan_label, plan_span, plans_above, plans_of, PlanSpan};
 use super::registry::RuleKind;
 use super::series::key_names;
@@ -256,12 +256,10 @@ impl PlanEnd {
         above: &mut TargetsAbove<'_, impl Fn(NodeIx) -> bool>,
     ) -> Option<PlanSpan> {
         // The set of plans says which is first when it holds one; walked otherwise.
-        let mut first = |m: NodeIx| match above.of(m) {
-            Some(plans) if plans.is_empty() => None,
-            Some(plans) if plans.only().is_some() => plans
-                .only()
-                .and_then(|p| plan_span(model, p, self.period)),
-            _ => plans_of(model, m, self.plan, &self.plan_walk_up, self.period)
+        let mut first = |m: NodeIx| match above.first(m) {
+            First::None => None,
+            First::Only(p) => plan_span(model, p, self.period),
+            First::ByWalk => plans_of(model, m, self.plan, &self.plan_walk_up, self.period)
                 .first()
                 .copied(),
         };

@@ -209,8 +209,8 @@ impl Required {
         }
         *number += 1;
         let number = *number;
-        // Found now, unless out of the memo's range (no state is: then it is searched again,
-        // as a hash set never said).
+        // Whether a state is found for the first time in this search. Every state is in the
+        // memo's range (a node of the model and at most `end` steps).
         let mut first_time = |s: State| match seen.get_mut(memo.index(s)) {
             Some(mark) if *mark == number => false,
             Some(mark) => {
