@@ -2,7 +2,7 @@
 //! linked to it (or to an ancestor, walking up given relations) by a relation, and/or sharing
 //! a tag (item `topics` ∩ program `scope`).
 
-use super::Ctx;
+use super::{Ctx, Found};
 use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
@@ -131,7 +131,7 @@ impl RuleKind for Coverage {
         })
     }
 
-    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Found) {
         let model = ctx.model;
         // Sources by tag, built once, so matching by tag stays linear in the model.
         let mut by_tag: FxHashMap<&str, Vec<NodeIx>> = FxHashMap::default();
@@ -231,23 +231,37 @@ impl Coverage {
             };
             linked.clear();
             if let Some(rel) = self.relation {
-                super::walk_up(model, n, &self.walk_up, &mut chain, &mut in_chain, stamp);
-                // Covered as soon as `min` sources share a tag: stop there (every item under a
-                // goal measured by many KPIs would otherwise read all of them). At most `min`
-                // sources are held, so a scan of them is enough.
+                // Covered as soon as `min` sources share a tag: stop there, walking up no
+                // further (every item under a goal measured by many KPIs would otherwise read
+                // all of them, and an item covered by a program of its own, its whole chain).
+                // At most `min` sources are held, so a scan of them is enough.
                 sources.clear();
                 let enough = self.min == 0
-                    || chain.iter().any(|&a| {
-                        model.graph.incoming(a, rel).any(|(s, _)| {
-                            model.node(s).kind == self.source
-                                && shares_tag(s)
-                                && !sources.contains(&s)
-                                && {
-                                    sources.push(s);
-                                    sources.len() >= self.min
-                                }
-                        })
-                    });
+                    || super::walk_up_until(
+                        model,
+                        n,
+                        &self.walk_up,
+                        &mut chain,
+                        &mut in_chain,
+                        stamp,
+                        |a| {
+                            let found = model.graph.incoming(a, rel).any(|(s, _)| {
+                                model.node(s).kind == self.source
+                                    && shares_tag(s)
+                                    && !sources.contains(&s)
+                                    && {
+                                        sources.push(s);
+                                        sources.len() >= self.min
+                                    }
+                            });
+                            if found {
+                                std::ops::ControlFlow::Break(())
+                            } else {
+                                std::ops::ControlFlow::Continue(())
+                            }
+                        },
+                    )
+                    .is_break();
                 if enough {
                     continue;
                 }

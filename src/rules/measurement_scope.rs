@@ -1,7 +1,7 @@
 //! Rule type `measurement-scope`: a source (program) that serves what a node (KPI) measures
 //! must be in the node's measurement scope (`measured-in`).
 
-use super::Ctx;
+use super::{Ctx, Found};
 use crate::base::text::concat;
 use super::registry::RuleKind;
 use super::series::key_names;
@@ -73,7 +73,7 @@ impl RuleKind for MeasurementScope {
         })
     }
 
-    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Found) {
         let model = ctx.model;
         let targets = ctx.targets(self.kind);
         // The sources serving each measured node's region, computed once per measured node

@@ -31,7 +31,7 @@ macro_rules! rule_types {
 
         impl RuleType {
             /// Runs the check on the model, adding its findings to `out`.
-            pub(crate) fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+            pub(crate) fn run(&self, ctx: &Ctx<'_>, out: &mut Found) {
                 match self {
                     $(RuleType::$ty(r) => registry::RuleKind::run(r, ctx, out)),*
                 }
@@ -233,14 +233,14 @@ impl RuleSet {
     ) -> Vec<Finding> {
         // Rules are independent: run them in parallel, keeping their order in the result.
         let paths = PathMemo::new(model);
-        let per_rule: Vec<Vec<Finding>> = self
+        let per_rule: Vec<Found> = self
             .rules
             .par_iter()
             .filter(|rule| on(rule))
             .map(|rule| {
                 let mut ctx = Ctx::new(model, rule, &paths);
                 ctx.scope = scope;
-                let mut out = Vec::new();
+                let mut out = Found::default();
                 timing::time(&rule.code, || rule.check.run(&ctx, &mut out));
                 out
             })
@@ -248,9 +248,9 @@ impl RuleSet {
         let from = first.len();
         let mut findings = timing::time("waivers", || {
             let mut all = first;
-            all.reserve_exact(per_rule.iter().map(Vec::len).sum());
-            for rule in per_rule {
-                all.extend(rule);
+            all.reserve_exact(per_rule.iter().map(Found::len).sum());
+            for part in per_rule.into_iter().flat_map(|rule| rule.parts) {
+                all.extend(part);
             }
             waiver::apply(self, model, all, from, today, scope)
         });
@@ -292,13 +292,35 @@ fn config(sources: &mut SourceSet, name: &str, text: &str) -> FileId {
     ))
 }
 
+/// A rule's findings, in the lists its run made them in (one per chunk of a rule checked in
+/// chunks on all cores): the run joins every rule's into one list, so each finding is moved
+/// once (joined into the rule's list first, the findings of the largest rules were each
+/// moved twice, and held twice at the run's peak).
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    parts: Vec<Vec<Finding>>,
+}
+
+impl Found {
+    pub(crate) fn push(&mut self, finding: Finding) {
+        match self.parts.last_mut() {
+            Some(last) => last.push(finding),
+            None => self.parts.push(vec![finding]),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.parts.iter().map(Vec::len).sum()
+    }
+}
+
 /// `check` run over `nodes` in chunks (at least `min_chunk` nodes each) on all cores, its
-/// findings appended to `out` in the nodes' order: a rule that is the last of a run to finish
+/// findings added to `out` in the nodes' order: a rule that is the last of a run to finish
 /// would otherwise hold the other cores idle.
 pub(crate) fn check_in_chunks(
     nodes: &[NodeIx],
     min_chunk: usize,
-    out: &mut Vec<Finding>,
+    out: &mut Found,
     check: impl Fn(&[NodeIx], &mut Vec<Finding>) + Sync,
 ) {
     let chunk = crate::base::chunk_len(nodes.len(), min_chunk);
@@ -310,24 +332,28 @@ pub(crate) fn check_in_chunks(
             found
         })
         .collect();
-    out.reserve(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        out.extend(part);
-    }
+    out.parts
+        .extend(parts.into_iter().filter(|p| !p.is_empty()));
 }
 
 /// `n` and its ancestors through `relations`, breadth first (the order of
 /// `Graph::ancestors`, with `n` first), into `chain`, reusing the caller's buffers: a node is
 /// in the chain when its mark is `stamp` (a number the caller changes for each node it walks
 /// from, so the marks are never cleared).
-pub(crate) fn walk_up(
+///
+/// Each node of the chain is handed to `visit` in the chain's order before the edges up from
+/// it are read, and the walk stops when `visit` breaks: a rule answered by the first nodes
+/// (an item covered by a program of its own) does not walk its whole chain. On `Continue`,
+/// `chain` is the whole chain.
+pub(crate) fn walk_up_until<B>(
     model: &Model,
     n: NodeIx,
     relations: &[crate::model::KeyId],
     chain: &mut Vec<NodeIx>,
     marks: &mut [u32],
     stamp: u32,
-) {
+    mut visit: impl FnMut(NodeIx) -> std::ops::ControlFlow<B>,
+) -> std::ops::ControlFlow<B> {
     chain.clear();
     chain.push(n);
     marks[n.index()] = stamp;
@@ -335,6 +361,7 @@ pub(crate) fn walk_up(
     while i < chain.len() {
         let cur = chain[i];
         i += 1;
+        visit(cur)?;
         for &rel in relations {
             for (up, _) in model.graph.outgoing(cur, rel) {
                 if marks[up.index()] != stamp {
@@ -344,6 +371,7 @@ pub(crate) fn walk_up(
             }
         }
     }
+    std::ops::ControlFlow::Continue(())
 }
 
 /// Whether a node of `kind` points at `n` through `relation`: with a rule's `leaf-relation`,
@@ -685,6 +713,48 @@ mod tests {
         assert!(set.rule("aln101").is_some());
         assert!(set.rule("Item-Without-Program").is_some());
         assert_eq!(sources.len(), 2);
+    }
+
+    /// The walk up hands out the nodes of the whole chain in breadth-first order (that of
+    /// `Graph::ancestors`, the node first), and stops reading edges where `visit` breaks.
+    #[test]
+    fn the_walk_up_visits_the_chain_in_order_and_stops_where_asked() {
+        let mut sources = SourceSet::new();
+        let set = RuleSet::embedded(&mut sources).unwrap_or_else(|e| panic!("{e:?}"));
+        let spec = "plan PL \"p\" { period FY2024..FY2028 }\npolicy V1 \"v\" { plan PL }\n\
+                    goal G1 \"g\" { policy V1 }\ngoal G2 \"g\" { policy V1 }\n\
+                    item I1 \"i\" { goal G1 }\nitem I1.1 \"i\" { parent I1; goal G2 }\n";
+        let (ast, errors) = crate::syntax::parse(FileId(9), spec);
+        assert!(errors.is_empty(), "{errors:?}");
+        let (nodes, _) = crate::model::lower(&set.schema, ast);
+        let (mut model, _) = Model::assemble(set.schema.clone(), vec![(FileId(9), nodes)]);
+        model.graph.count_work();
+        let key = |k: &str| model.schema.key_id(k).unwrap_or_else(|| panic!("{k}"));
+        let up = [key("parent"), key("goal"), key("policy")];
+        let id = |n: NodeIx| model.node(n).id.to_string();
+        let n = model.get("I1.1").unwrap_or_else(|| panic!("I1.1"));
+        let (mut chain, mut marks) = (Vec::new(), vec![0; model.nodes.len()]);
+        let mut seen = Vec::new();
+        let all = walk_up_until(&model, n, &up, &mut chain, &mut marks, 1, |a| {
+            seen.push(id(a));
+            std::ops::ControlFlow::<()>::Continue(())
+        });
+        assert!(all.is_continue());
+        let whole: Vec<String> = std::iter::once(n)
+            .chain(model.graph.ancestors(n, &up))
+            .map(id)
+            .collect();
+        assert_eq!(seen, ["I1.1", "I1", "G2", "G1", "V1"]);
+        assert_eq!(chain.iter().map(|&a| id(a)).collect::<Vec<_>>(), whole);
+        assert_eq!(seen, whole);
+        // Stopped at the node itself: its edges up are not read.
+        let before = model.graph.work();
+        let stopped = walk_up_until(&model, n, &up, &mut chain, &mut marks, 2, |a| {
+            std::ops::ControlFlow::Break(id(a))
+        });
+        assert_eq!(stopped, std::ops::ControlFlow::Break("I1.1".to_owned()));
+        assert_eq!(model.graph.work(), before);
+        assert_eq!(chain.len(), 1);
     }
 
     /// The notes of `ids` in a model of `spec`, in English then Japanese.

@@ -1,10 +1,10 @@
 //! Rule type `orphan`: every node of a kind links out through a relation to at least one
 //! node of the target kinds.
 
-use super::Ctx;
+use super::{Ctx, Found};
 use super::registry::RuleKind;
 use super::spec::Checker;
-use crate::diag::{with_article, Finding, Text};
+use crate::diag::{with_article, Text};
 use crate::model::KindId;
 use crate::model::{Attr, KeyId, Schema};
 use serde::Deserialize;
@@ -42,7 +42,7 @@ impl RuleKind for Orphan {
         })
     }
 
-    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Found) {
         let model = ctx.model;
         let names: Vec<&str> = self
             .target

@@ -20,9 +20,9 @@ use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
 use super::tags::{share, TagNumbers};
-use super::Ctx;
+use super::{Ctx, Found};
 use crate::analysis::series::period_years;
-use crate::diag::{Finding, Text};
+use crate::diag::{Text};
 use crate::model::{KeyId, KindId, Model, NodeIx, Schema};
 use std::ops::ControlFlow;
 use toml::Spanned;
@@ -113,7 +113,7 @@ impl RuleKind for PlanEnd {
         })
     }
 
-    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Found) {
         let model = ctx.model;
         let mut buf = Buffers::new(model.nodes.len());
         let mut first_plans = rustc_hash::FxHashMap::default();
@@ -311,32 +311,33 @@ impl PlanEnd {
             tag_numbers.sort_unstable();
             tag_numbers.dedup();
         }
-        super::walk_up(
-            model,
-            n,
-            &self.walk_up,
-            &mut buf.chain,
-            &mut buf.in_chain,
-            stamp,
-        );
-        for &a in &buf.chain {
+        let Buffers {
+            tag_numbers,
+            numbers,
+            chain,
+            in_chain,
+            found,
+            ..
+        } = buf;
+        // Walked up only as far as `visit` reads.
+        super::walk_up_until(model, n, &self.walk_up, chain, in_chain, stamp, |a| {
             for (s, _) in model.graph.incoming(a, self.relation) {
-                if model.node(s).kind != self.source || buf.found[s.index()] == stamp {
+                if model.node(s).kind != self.source || found[s.index()] == stamp {
                     continue;
                 }
                 let shares = match self.tags {
-                    Some((_, key)) if !buf.tag_numbers.is_empty() => {
-                        share(&buf.tag_numbers, buf.numbers.of_source(model, s, key))
+                    Some((_, key)) if !tag_numbers.is_empty() => {
+                        share(tag_numbers, numbers.of_source(model, s, key))
                     }
                     _ => true,
                 };
                 if shares {
-                    buf.found[s.index()] = stamp;
+                    found[s.index()] = stamp;
                     visit(s)?;
                 }
             }
-        }
-        ControlFlow::Continue(())
+            ControlFlow::Continue(())
+        })
     }
 }
 

@@ -14,9 +14,9 @@
 use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
-use super::Ctx;
+use super::{Ctx, Found};
 use crate::analysis::series::period_years;
-use crate::diag::{Finding, Span, Text};
+use crate::diag::{Span, Text};
 use crate::model::above::TargetsAbove;
 use crate::model::{KeyId, KindId, Model, NodeIx, Schema};
 use toml::Spanned;
@@ -127,7 +127,7 @@ impl RuleKind for PlanPeriod {
         })
     }
 
-    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Found) {
         let model = ctx.model;
         let mut above = plans_above(model, self.plan, &self.walk_up, self.period);
         let overlaps = |p: &PlanSpan, start: i32, end: i32| start <= p.end && p.start <= end;

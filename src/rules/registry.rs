@@ -4,7 +4,7 @@
 //! The types themselves are listed once, in the `rule_types!` invocation in `rules/mod.rs`.
 
 use super::spec::Checker;
-use super::Ctx;
+use super::{Ctx, Found};
 use crate::diag::{Finding, Text};
 use crate::model::schema::{config_error, toml_error};
 use crate::model::suggest::suggest;
@@ -33,7 +33,7 @@ pub(crate) trait RuleKind: Sized {
     fn build(kind: KindId, params: Self::Params, c: &mut Checker<'_>) -> Option<Self>;
 
     /// Runs the check on the model, adding its findings to `out`.
-    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>);
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Found);
 
     /// The rule's parameters as `align explain` and docs/rules.md show them.
     fn params_doc(&self, schema: &Schema) -> Vec<(String, String)>;

@@ -4,10 +4,10 @@
 //! A path is a sequence of steps: `rel` (follow once), `rel*` (zero or more times), `rel?`
 //! (at most once), `<rel` (against the edge), `a|b` (either relation).
 
-use super::Ctx;
+use super::{Ctx, Found};
 use super::registry::RuleKind;
 use super::spec::Checker;
-use crate::diag::{Finding, Text};
+use crate::diag::{Text};
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, Model, NodeIx};
 use serde::Deserialize;
@@ -91,7 +91,7 @@ impl RuleKind for Required {
         })
     }
 
-    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Found) {
         let model = ctx.model;
         // Memo of states (node, step) known to reach or not: keeps long chains linear.
         let mut memo = Memo::new(model.nodes.len(), self.steps.len());

@@ -1,12 +1,12 @@
 //! Rule type `series-gap`: a node's series has no value for a fiscal year inside its plan's
 //! period, up to the plan's `as-of` (or up to the last value, when the plan has none).
 
-use super::Ctx;
+use super::{Ctx, Found};
 use super::registry::RuleKind;
 use super::series::{as_of_texts, with_window, SeriesParams, PlanSeries};
 use super::spec::Checker;
 use crate::analysis::series;
-use crate::diag::{Finding, Text};
+use crate::diag::{Text};
 use crate::model::{KindId, Schema};
 
 /// A rule of this type: a kind, its series and its plan.
@@ -22,7 +22,7 @@ impl RuleKind for SeriesGap {
         PlanSeries::build(kind, &p, c).map(SeriesGap)
     }
 
-    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Found) {
         let model = ctx.model;
         let mut windows = self.0.plan.windows(model);
         for n in ctx.targets(self.0.kind) {

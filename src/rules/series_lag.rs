@@ -2,12 +2,12 @@
 //! values) longer than the years left of its plan's period after `as-of`, so its values cannot
 //! reflect this plan's measures.
 
-use super::Ctx;
+use super::{Ctx, Found};
 use super::registry::RuleKind;
 use super::series::{plan_keys, plan_params, with_window};
 use super::spec::Checker;
 use crate::analysis::format_number;
-use crate::diag::{Finding, Text};
+use crate::diag::{Text};
 use crate::model::{KeyId, KindId, Schema};
 use toml::Spanned;
 
@@ -51,7 +51,7 @@ impl RuleKind for SeriesLag {
         })
     }
 
-    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Found) {
         let model = ctx.model;
         let mut windows = self.plan.windows(model);
         for n in ctx.targets(self.kind) {

@@ -1,12 +1,12 @@
 //! Rule type `series-missing`: a node (a directly measured KPI, through the rule's filter) has
 //! no value at all although its plan records values up to an `as-of` year inside its period.
 
-use super::Ctx;
+use super::{Ctx, Found};
 use super::registry::RuleKind;
 use super::series::{with_window, SeriesParams, PlanSeries};
 use super::spec::Checker;
 use crate::analysis::series;
-use crate::diag::{Finding, Text};
+use crate::diag::{Text};
 use crate::model::{KindId, Schema};
 
 /// A rule of this type: a kind, its series and its plan.
@@ -22,7 +22,7 @@ impl RuleKind for SeriesMissing {
         PlanSeries::build(kind, &p, c).map(SeriesMissing)
     }
 
-    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Found) {
         let model = ctx.model;
         let mut windows = self.0.plan.windows(model);
         for n in ctx.targets(self.0.kind) {

@@ -9,9 +9,9 @@
 use super::registry::RuleKind;
 use super::series::{with_window, SeriesParams, PlanSeries};
 use super::spec::Checker;
-use super::Ctx;
+use super::{Ctx, Found};
 use crate::analysis::series;
-use crate::diag::{Finding, Text};
+use crate::diag::{Text};
 use crate::model::{KindId, Schema};
 
 /// A rule of this type: a kind, its series and its plan.
@@ -27,7 +27,7 @@ impl RuleKind for SeriesPeriod {
         PlanSeries::build(kind, &p, c).map(SeriesPeriod)
     }
 
-    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Found) {
         let model = ctx.model;
         let mut windows = self.0.plan.windows(model);
         for n in ctx.targets(self.0.kind) {

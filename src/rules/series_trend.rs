@@ -3,12 +3,12 @@
 //! Two values are enough: the latest is compared with the one before (issue 9: two values are
 //! the normal state of a plan's first years).
 
-use super::Ctx;
+use super::{Ctx, Found};
 use super::registry::RuleKind;
 use super::spec::Checker;
 use crate::analysis::format_number;
 use crate::analysis::series::{self, Point, Target};
-use crate::diag::{Finding, Text};
+use crate::diag::{Text};
 use crate::model::{KeyId, KindId, Schema};
 use serde::Deserialize;
 use toml::Spanned;
@@ -83,7 +83,7 @@ impl RuleKind for SeriesTrend {
         })
     }
 
-    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Found) {
         let model = ctx.model;
         for n in ctx.targets(self.kind) {
             let node = model.node(n);

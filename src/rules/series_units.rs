@@ -7,9 +7,9 @@
 
 use super::registry::RuleKind;
 use super::spec::Checker;
-use super::Ctx;
+use super::{Ctx, Found};
 use crate::analysis::series;
-use crate::diag::{Finding, Text};
+use crate::diag::{Text};
 use crate::model::{KeyId, KindId, Schema};
 use toml::Spanned;
 
@@ -49,7 +49,7 @@ impl RuleKind for SeriesUnits {
         })
     }
 
-    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Found) {
         let model = ctx.model;
         for n in ctx.targets(self.kind) {
             let Some(points) = series::points(model.node(n), self.series) else {

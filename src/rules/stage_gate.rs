@@ -2,12 +2,12 @@
 //! (in percent, compared with the rate as printed, to one decimal), counting only themes
 //! adopted at the given stages, and only when it has at least `min-themes` of them.
 
-use super::Ctx;
+use super::{Ctx, Found};
 use super::registry::RuleKind;
 use super::spec::Checker;
 use crate::analysis::stage_gate::{self, GateKeys, Theme};
 use crate::analysis::{format_number, format_tenths};
-use crate::diag::{Finding, Text};
+use crate::diag::{Text};
 use crate::model::{KindId, NodeIx, Schema};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -82,7 +82,7 @@ impl RuleKind for StageGate {
         })
     }
 
-    fn run(&self, ctx: &Ctx<'_>, out: &mut Vec<Finding>) {
+    fn run(&self, ctx: &Ctx<'_>, out: &mut Found) {
         let model = ctx.model;
         // Themes that count, by program: one pass over the themes.
         let mut by_program: HashMap<NodeIx, Vec<Theme>> = HashMap::new();
