@@ -154,11 +154,12 @@ fn cause(f: &mut String, message: &str, icon: &str, ink: Ink, width: usize) {
         let mut rest = String::from("  ");
         paint_char(&mut rest, ink, VBAR);
         rest.push(' ');
-        let opts = textwrap::Options::new(width.saturating_sub(2))
-            .initial_indent(&first)
-            .subsequent_indent(&rest)
-            .break_words(true);
-        f.push_str(&textwrap::fill(message, opts));
+        f.push_str(&super::fill::fill(
+            message,
+            width.saturating_sub(2),
+            &first,
+            &rest,
+        ));
     }
     f.push('\n');
 }

@@ -4,6 +4,7 @@
 
 mod clip;
 mod diag;
+mod fill;
 mod graphical;
 
 use super::sanitize::for_terminal;
