@@ -17,7 +17,7 @@ use std::fmt::Write;
 /// separators are escaped as `\u{1b}`; the output holds none of them, so sanitising twice
 /// changes nothing.
 pub fn line(s: &str) -> Cow<'_, str> {
-    if first_where(s, |_, c| breaks_line(c)).is_none() {
+    if first_where(s, &SUSPECT, |_, c| breaks_line(c)).is_none() {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -61,7 +61,7 @@ pub fn mask_controls(s: &str) -> Cow<'_, str> {
             is_unsafe(c)
         }
     };
-    if first_where(s, unsafe_at).is_none() {
+    if first_where(s, &SUSPECT_MASKED, unsafe_at).is_none() {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -75,9 +75,19 @@ pub fn mask_controls(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether [`mask_controls`] may change `s`: `false` only when it gives `s` back as it is (a
+/// byte scan, no decoding: `s` holds no byte that starts a character it masks).
+pub fn may_need_mask(s: &str) -> bool {
+    s.bytes().any(|b| SUSPECT_MASKED[usize::from(b)])
+}
+
 /// At most `max` characters of `s`, with `…` at the end when text was cut (a 100 MB title
 /// in a message would otherwise be printed whole).
 pub fn clip(s: &str, max: usize) -> Cow<'_, str> {
+    // No more characters than bytes: most texts are known short without counting.
+    if s.len() <= max {
+        return Cow::Borrowed(s);
+    }
     match s.char_indices().nth(max) {
         None => Cow::Borrowed(s),
         Some((at, _)) => Cow::Owned(format!("{}…", &s[..at])),
@@ -108,16 +118,30 @@ const SUSPECT: [bool; 256] = {
     table
 };
 
+/// [`SUSPECT`] without the line feed and the tab, which [`mask_controls`] keeps: a source
+/// file is scanned whole for its snippets, and stopping at every line's end to decode it was
+/// most of the scan.
+const SUSPECT_MASKED: [bool; 256] = {
+    let mut table = SUSPECT;
+    table[b'\n' as usize] = false;
+    table[b'\t' as usize] = false;
+    table
+};
+
 /// The byte offset of the first character of `s` for which `unsafe_at(offset, char)` holds,
-/// decoding only characters with a [`SUSPECT`] lead byte (a source file is scanned whole for
-/// every snippet it shows: byte by byte, not char by char).
-fn first_where(s: &str, unsafe_at: impl Fn(usize, char) -> bool) -> Option<usize> {
+/// decoding only characters whose lead byte `suspect` marks (every character `unsafe_at` may
+/// hold for must be marked): byte by byte, not char by char.
+fn first_where(
+    s: &str,
+    suspect: &[bool; 256],
+    unsafe_at: impl Fn(usize, char) -> bool,
+) -> Option<usize> {
     let bytes = s.as_bytes();
     let mut from = 0;
     while let Some(k) = bytes
         .get(from..)?
         .iter()
-        .position(|&b| SUSPECT[usize::from(b)])
+        .position(|&b| suspect[usize::from(b)])
     {
         let i = from + k;
         // A suspect byte is ASCII or a lead byte: always the start of a character.
@@ -160,8 +184,13 @@ mod tests {
             s in "(\\PC|[\\x00-\\x1f\\x7f-\\u{a0}\\u{61c}\\u{2000}-\\u{206f}\\u{3000}あ漢\r\n])*"
         ) {
             let by_char = |f: &dyn Fn(char) -> bool| s.char_indices().find(|&(_, c)| f(c)).map(|(i, _)| i);
-            proptest::prop_assert_eq!(first_where(&s, |_, c| breaks_line(c)), by_char(&breaks_line));
-            proptest::prop_assert_eq!(first_where(&s, |_, c| is_unsafe(c)), by_char(&is_unsafe));
+            proptest::prop_assert_eq!(first_where(&s, &SUSPECT, |_, c| breaks_line(c)), by_char(&breaks_line));
+            proptest::prop_assert_eq!(first_where(&s, &SUSPECT, |_, c| is_unsafe(c)), by_char(&is_unsafe));
+            let masked = |c: char| is_unsafe(c) || c == '\r';
+            proptest::prop_assert_eq!(first_where(&s, &SUSPECT_MASKED, |_, c| masked(c)), by_char(&masked));
+            if !may_need_mask(&s) {
+                proptest::prop_assert_eq!(mask_controls(&s), s.as_str());
+            }
         }
     }
 
@@ -172,6 +201,9 @@ mod tests {
                 let mut buf = [0u8; 4];
                 let lead = c.encode_utf8(&mut buf).as_bytes()[0];
                 assert!(SUSPECT[usize::from(lead)], "{c:?}");
+                if is_unsafe(c) {
+                    assert!(SUSPECT_MASKED[usize::from(lead)], "{c:?}");
+                }
             }
         }
     }
@@ -204,6 +236,9 @@ mod tests {
     fn clip_cuts_on_char_boundaries() {
         assert_eq!(clip("日本語", 2), "日本…");
         assert_eq!(clip("日本語", 3), "日本語");
+        assert_eq!(clip("日本語", 9), "日本語");
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("abcd", 3), "abc…");
         assert_eq!(for_terminal("a\x1bb", 10), "a\\u{1b}b");
     }
 

@@ -68,9 +68,15 @@ pub fn wrap(prefix: &str, text: &str, width: usize) -> String {
 /// The text cut into units that a line may end after: a word with its trailing spaces, a code
 /// span with what is glued to it, or one Japanese character with any closing punctuation after
 /// it.
+///
+/// Read by position rather than through a character iterator: a code span or quoted title is
+/// passed over with one search for its closing mark, and a run of ASCII letters byte by byte
+/// (each was a character decoded and classified, most of wrapping's cost).
 struct Units<'a> {
     text: &'a str,
-    chars: std::iter::Peekable<std::str::CharIndices<'a>>,
+    /// Where the next character starts.
+    pos: usize,
+    /// Where the unit being read starts.
     start: usize,
     /// The closing mark of the code span or quoted title the cursor is in.
     closing: Option<char>,
@@ -80,7 +86,7 @@ impl<'a> Units<'a> {
     fn new(text: &'a str) -> Self {
         Units {
             text,
-            chars: text.char_indices().peekable(),
+            pos: 0,
             start: 0,
             closing: None,
         }
@@ -91,28 +97,43 @@ impl<'a> Iterator for Units<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        while let Some((i, c)) = self.chars.next() {
-            match self.closing {
-                Some(end) if c == end => self.closing = None,
-                Some(_) => continue,
-                None => match c {
-                    '`' => {
-                        self.closing = Some('`');
-                        continue;
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        while self.pos < text.len() {
+            let c = if let Some(end) = self.closing {
+                // Nothing inside the span ends a unit: on to its closing mark.
+                let Some(k) = text.get(self.pos..).and_then(|rest| rest.find(end)) else {
+                    self.pos = text.len();
+                    break;
+                };
+                self.pos += k + end.len_utf8();
+                self.closing = None;
+                end
+            } else {
+                // Inside an ASCII word (not a space, nor a code span's mark) followed by
+                // ASCII other than a space: no break.
+                while let (Some(&b), Some(&n)) = (bytes.get(self.pos), bytes.get(self.pos + 1)) {
+                    if !b.is_ascii() || b == b' ' || b == b'`' || !n.is_ascii() || n == b' ' {
+                        break;
                     }
-                    '“' => {
-                        self.closing = Some('”');
-                        continue;
-                    }
-                    '「' => {
-                        self.closing = Some('」');
-                        continue;
-                    }
-                    _ => {}
-                },
-            }
-            let next = self.chars.peek().map(|&(_, n)| n);
-            let end = i + c.len_utf8();
+                    self.pos += 1;
+                }
+                let Some(c) = text.get(self.pos..).and_then(|rest| rest.chars().next()) else {
+                    break;
+                };
+                self.pos += c.len_utf8();
+                let opens = match c {
+                    '`' => Some('`'),
+                    '“' => Some('”'),
+                    '「' => Some('」'),
+                    _ => None,
+                };
+                if opens.is_some() {
+                    self.closing = opens;
+                    continue;
+                }
+                c
+            };
+            let next = text.get(self.pos..).and_then(|rest| rest.chars().next());
             let breaks_after = match next {
                 None => true,
                 // After a run of spaces.
@@ -124,14 +145,14 @@ impl<'a> Iterator for Units<'a> {
                 }
             };
             if breaks_after {
-                let unit = &self.text[self.start..end];
-                self.start = end;
+                let unit = &text[self.start..self.pos];
+                self.start = self.pos;
                 return Some(unit);
             }
         }
-        if self.start < self.text.len() {
-            let unit = &self.text[self.start..];
-            self.start = self.text.len();
+        if self.start < text.len() {
+            let unit = &text[self.start..];
+            self.start = text.len();
             return Some(unit);
         }
         None
@@ -150,6 +171,10 @@ fn columns(s: &str) -> usize {
 /// The columns of `s` as the sum of its characters' widths, when every character is one among
 /// which no sequence of different width can occur (`None` otherwise).
 fn fast_columns(s: &str) -> Option<usize> {
+    // Printable ASCII: a column a byte.
+    if s.bytes().all(|b| matches!(b, b' '..=b'~')) {
+        return Some(s.len());
+    }
     let mut w = 0;
     for c in s.chars() {
         w += match c {

@@ -115,8 +115,9 @@ pub fn render_findings<F: std::borrow::Borrow<Finding> + Sync>(
     // A place in another file that earlier findings of the same code already showed (the
     // plan's period under every KPI without values) is shown once: decided in order, then
     // the findings are rendered in parallel, a chunk per task, and written in order.
-    let mut shown_related: std::collections::HashSet<(&str, crate::diag::Span, String)> =
-        std::collections::HashSet::new();
+    // (Fx: hashed for every related place; nothing depends on the set's order.)
+    let mut shown_related: rustc_hash::FxHashSet<(&str, crate::diag::Span, String)> =
+        rustc_hash::FxHashSet::default();
     // Each finding with the places it does not show (by index in its labels): most hide
     // none, and an empty list costs no allocation (the findings are not copied to drop them).
     let kept: Vec<(&Finding, Vec<usize>)> = findings
@@ -234,8 +235,8 @@ pub const MAX_FINDINGS_PER_CODE: usize = 200;
 /// finding not shown. Syntax errors have their own cap (ALN021). Only human output is capped:
 /// machine formats and baselines need every finding, and summaries count every finding.
 pub fn cap_per_file<'a>(findings: &'a [Finding], sources: &SourceSet) -> Vec<Shown<'a>> {
-    use std::collections::HashMap;
-    let mut seen: HashMap<(FileId, &str), usize> = HashMap::new();
+    // Fx: a count per finding, read in no order.
+    let mut seen: rustc_hash::FxHashMap<(FileId, &str), usize> = rustc_hash::FxHashMap::default();
     let mut dropped: Vec<(&Finding, usize)> = Vec::new();
     let mut kept: Vec<&Finding> = Vec::new();
     for f in findings {
