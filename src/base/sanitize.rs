@@ -78,7 +78,23 @@ pub fn mask_controls(s: &str) -> Cow<'_, str> {
 /// Whether [`mask_controls`] may change `s`: `false` only when it gives `s` back as it is (a
 /// byte scan, no decoding: `s` holds no byte that starts a character it masks).
 pub fn may_need_mask(s: &str) -> bool {
-    s.bytes().any(|b| SUSPECT_MASKED[usize::from(b)])
+    use crate::base::swar::{byte, byte_below};
+    let suspect = |b: &u8| SUSPECT_MASKED[usize::from(*b)];
+    let mut words = s.as_bytes().chunks_exact(8);
+    // Eight bytes at a time; a word that holds a control (a line feed, mostly) or a lead byte
+    // of the table is looked at byte by byte.
+    for w in &mut words {
+        let word = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        let may = byte_below(word, 0x20)
+            | byte(word, 0x7f)
+            | byte(word, 0xc2)
+            | byte(word, 0xd8)
+            | byte(word, 0xe2);
+        if may != 0 && w.iter().any(suspect) {
+            return true;
+        }
+    }
+    words.remainder().iter().any(suspect)
 }
 
 /// At most `max` characters of `s`, with `…` at the end when text was cut (a 100 MB title
@@ -191,6 +207,10 @@ mod tests {
             if !may_need_mask(&s) {
                 proptest::prop_assert_eq!(mask_controls(&s), s.as_str());
             }
+            proptest::prop_assert_eq!(
+                may_need_mask(&s),
+                s.bytes().any(|b| SUSPECT_MASKED[usize::from(b)])
+            );
         }
     }
 
@@ -203,6 +223,35 @@ mod tests {
                 assert!(SUSPECT[usize::from(lead)], "{c:?}");
                 if is_unsafe(c) {
                     assert!(SUSPECT_MASKED[usize::from(lead)], "{c:?}");
+                }
+            }
+        }
+    }
+
+    /// Every character masking changes is seen at every place of a word, among text that
+    /// needs none (ASCII, kana, kanji, a line feed and a tab).
+    #[test]
+    fn a_text_that_may_need_masking_is_seen_at_any_place() {
+        for clean in [
+            "ab\tあ漢c\nd efgh ijk",
+            "abcdefghijklmnopqrstuvwx",
+            "あいうえおかきくけこ漢字",
+        ] {
+            assert!(!may_need_mask(clean));
+            seen_at_any_place(clean);
+        }
+    }
+
+    fn seen_at_any_place(clean: &str) {
+        for c in [
+            '\u{1b}', '\r', '\u{7f}', '\u{85}', '\u{61c}', '\u{202e}', '\u{2066}',
+        ] {
+            for at in clean.char_indices().map(|(i, _)| i).chain([clean.len()]) {
+                let s = format!("{}{c}{}", &clean[..at], &clean[at..]);
+                assert!(may_need_mask(&s), "{s:?}");
+                // (A CRLF's carriage return is kept.)
+                if !(c == '\r' && clean[at..].starts_with('\n')) {
+                    assert_ne!(mask_controls(&s), s.as_str(), "{s:?}");
                 }
             }
         }
