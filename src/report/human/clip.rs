@@ -289,20 +289,15 @@ impl Snippet {
         let last = (line_of(end.saturating_sub(1).max(start)) + after).min(lines.len() - 1);
         let win_start = lines[first].virt;
         let win_end = lines[last].virt_end;
-        let window = self
-            .text
-            .get(win_start..win_end)
-            .ok_or(MietteError::OutOfBounds)?;
-        let inner = Contents::read(
-            window.as_bytes(),
-            start - win_start,
-            end - start,
+        let (inner, offset) = Contents::in_window(
+            self.text.get(win_start..win_end),
+            win_start,
+            start,
+            end,
             before,
             after,
-        )
-        .ok_or(MietteError::OutOfBounds)?;
+        )?;
         let data: &'b [u8] = inner.data;
-        let offset = win_start + inner.start;
         // The column in the header is the file's, in characters, not the copy's.
         let column = if before == 0 {
             let at = self.unmap(start);
@@ -339,19 +334,15 @@ impl SourceCode for FileView<'_> {
             .min(self.file.line_count() - 1);
         let win_start = self.file.line_start(first);
         let win_end = self.file.line_start(last + 1).min(len);
-        let window = self
-            .get(win_start, win_end)
-            .ok_or(MietteError::OutOfBounds)?;
-        let inner = Contents::read(
-            window.as_bytes(),
-            start - win_start,
-            end - start,
+        let (inner, offset) = Contents::in_window(
+            self.get(win_start, win_end),
+            win_start,
+            start,
+            end,
             before,
             after,
-        )
-        .ok_or(MietteError::OutOfBounds)?;
+        )?;
         let data: &'b [u8] = inner.data;
-        let offset = win_start + inner.start;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             data,
@@ -383,6 +374,33 @@ struct Contents<'a> {
 }
 
 impl<'a> Contents<'a> {
+    /// [`Contents::read`] of the span `start..end` (offsets in the file) in `window`, the
+    /// lines from `win_start` that hold it and its context, with where the contents start in
+    /// the file.
+    fn in_window(
+        window: Option<&'a str>,
+        win_start: usize,
+        start: usize,
+        end: usize,
+        before: usize,
+        after: usize,
+    ) -> Result<(Self, usize), MietteError> {
+        let window = window.ok_or(MietteError::OutOfBounds)?;
+        let at = start
+            .checked_sub(win_start)
+            .ok_or(MietteError::OutOfBounds)?;
+        let inner = Contents::read(
+            window.as_bytes(),
+            at,
+            end.saturating_sub(start),
+            before,
+            after,
+        )
+        .ok_or(MietteError::OutOfBounds)?;
+        let offset = win_start + inner.start;
+        Ok((inner, offset))
+    }
+
     /// The contents of `input` for the span of `len` bytes at `at`, with `before` and `after`
     /// context lines: `None` where miette reads out of bounds (or would cut a range that
     /// does not exist).
