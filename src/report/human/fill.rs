@@ -42,19 +42,24 @@ pub(super) fn fill(text: &str, width: usize, first: &str, rest: &str) -> String 
         width.saturating_sub(textwrap::core::display_width(first)),
         width.saturating_sub(textwrap::core::display_width(rest)),
     ];
-    let mut words = vec![Word {
+    // About one word for every three bytes of a Japanese text: room for them at once.
+    let mut words = Vec::with_capacity(text.len() / 3 + 2);
+    words.push(Word {
         start: 0,
         end: 0,
         ws_end: 0,
         width: 0,
-    }];
+    });
     // The words, split at hyphens, then broken where wider than a continuation line.
     find_words(text, |start, ws_end| {
         let end = start + text[start..ws_end].trim_end_matches(' ').len();
         let mut from = start;
-        for cut in hyphen_splits(&text[start..end]) {
-            push_broken(&mut words, text, from, start + cut, start + cut, widths[1]);
-            from = start + cut;
+        // (Most words hold no hyphen: a Japanese text's are one character each.)
+        if memchr::memchr(b'-', &text.as_bytes()[start..end]).is_some() {
+            for cut in hyphen_splits(&text[start..end]) {
+                push_broken(&mut words, text, from, start + cut, start + cut, widths[1]);
+                from = start + cut;
+            }
         }
         push_broken(&mut words, text, from, end, ws_end, widths[1]);
     });
@@ -99,21 +104,20 @@ fn options<'a>(width: usize, first: &'a str, rest: &'a str) -> textwrap::Options
 /// split at its break opportunities but the last (its end), leaving out those after `-` (the
 /// hyphen splitter's) and after a soft hyphen, as textwrap's `find_words` does.
 fn find_words(line: &str, mut word: impl FnMut(usize, usize)) {
-    let mut breaks: Vec<usize> = SEGMENTER
-        .segment_str(line)
-        .filter(|&at| {
-            at > 0
-                && !matches!(
-                    line.get(..at).and_then(|before| before.chars().next_back()),
-                    Some('-' | SHY)
-                )
-        })
-        .collect();
-    breaks.pop();
-    let mut start = 0;
+    let breaks = SEGMENTER.segment_str(line).filter(|&at| {
+        at > 0
+            && !matches!(
+                line.get(..at).and_then(|before| before.chars().next_back()),
+                Some('-' | SHY)
+            )
+    });
+    // Each break handed on when the next is known: the last is left out.
+    let (mut start, mut pending) = (0, None);
     for at in breaks {
-        word(start, at);
-        start = at;
+        if let Some(cut) = pending.replace(at) {
+            word(start, cut);
+            start = cut;
+        }
     }
     if start < line.len() {
         word(start, line.len());
