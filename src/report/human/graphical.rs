@@ -14,6 +14,7 @@
 //! after tabs and wide characters), in colour and not.
 
 use super::diag::{fits_one_line, Diag};
+#[cfg(test)]
 use super::HELP_MARK;
 use crate::diag::Severity;
 use miette::{LabeledSpan, SourceCode, SpanContents};
@@ -63,6 +64,7 @@ impl Theme {
         self.ink("\x1b[36m")
     }
 
+    #[cfg(test)]
     fn help(self) -> Ink {
         self.ink("\x1b[36m")
     }
@@ -103,8 +105,30 @@ fn paint_char(f: &mut String, ink: Ink, c: char) {
     paint(f, ink, |f| f.push(c));
 }
 
-/// Writes `diag` as miette's handler with `theme`, `width` columns, wrapping on, would.
-pub(super) fn render(diag: &Diag<'_>, theme: Theme, width: usize, f: &mut String) -> fmt::Result {
+/// How the help and the related places' headers are written.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Finish<'h> {
+    /// As miette's handler writes them: the help as a marker line (`"  help: "` then
+    /// [`HELP_MARK`]), an empty `Advice: ` header above each related place (what tests
+    /// compare with miette).
+    #[cfg(test)]
+    Miette,
+    /// As align shows them: this help line (already laid out, the whole line) where the marker
+    /// line would be, a blank line above each related place (the marker and the headers were
+    /// searched for and spliced out of every finding's text).
+    Align { help: Option<&'h str> },
+}
+
+/// Writes `diag` as miette's handler with `theme`, `width` columns, wrapping on, would (with
+/// [`Finish::Miette`]; with [`Finish::Align`], the same with the help line and headers
+/// align shows in their place).
+pub(super) fn render(
+    diag: &Diag<'_>,
+    theme: Theme,
+    width: usize,
+    finish: Finish<'_>,
+    f: &mut String,
+) -> fmt::Result {
     let severity = theme.severity(diag.severity);
     // Header: the code, then a blank line.
     paint(f, severity, |f| f.push_str(&diag.code));
@@ -122,14 +146,23 @@ pub(super) fn render(diag: &Diag<'_>, theme: Theme, width: usize, f: &mut String
         &diag.labels,
     )?;
     if diag.help.is_some() {
-        // The marker the caller replaces with align's own help line.
-        paint(f, theme.help(), |f| f.push_str("  help: "));
-        f.push_str(HELP_MARK);
+        match finish {
+            #[cfg(test)]
+            Finish::Miette => {
+                paint(f, theme.help(), |f| f.push_str("  help: "));
+                f.push_str(HELP_MARK);
+            }
+            Finish::Align { help } => f.push_str(help.unwrap_or_default()),
+        }
         f.push('\n');
     }
     for rel in &diag.related {
         // miette writes a blank line, `Advice: ` and a header without a code (a line end).
-        f.push_str("\nAdvice: \n");
+        f.push_str(match finish {
+            #[cfg(test)]
+            Finish::Miette => "\nAdvice: \n",
+            Finish::Align { .. } => "\n",
+        });
         cause(f, &rel.message, "☞", theme.advice(), width);
         let source = rel
             .source
@@ -924,9 +957,42 @@ mod tests {
         let mut theirs = String::new();
         let mut ours = String::new();
         let a = handler(opts).render_report(&mut theirs, &diag);
-        let b = render(&diag, Theme { color }, width, &mut ours);
+        let b = render(&diag, Theme { color }, width, Finish::Miette, &mut ours);
         assert_eq!(a.is_ok(), b.is_ok(), "{a:?} {b:?}");
+        aligns_finish_is_the_splice(diag, &ours, Theme { color }, width);
         (theirs, ours)
+    }
+
+    /// What [`Finish::Align`] writes (then tidied) is what align made of miette's text (`ours`,
+    /// written with [`Finish::Miette`]) by splicing: the trailing blank space cut, the
+    /// `Advice:` headers taken out, the help marker's line replaced by the help line. With and
+    /// without a help, and with a help line that ends in blank space of its own.
+    fn aligns_finish_is_the_splice(mut diag: Diag<'_>, ours: &str, theme: Theme, width: usize) {
+        use super::super::{tidy, with_help_line, without_advice, ADVICE};
+        let related = !diag.related.is_empty();
+        for help in [
+            Some("  help: add a program"),
+            Some("  help: wide\u{3000}"),
+            None,
+        ] {
+            if help.is_none() {
+                diag.help = None;
+            }
+            let mut spliced = String::new();
+            let _ = render(&diag, theme, width, Finish::Miette, &mut spliced);
+            assert!(help.is_none() || spliced == ours);
+            spliced.truncate(spliced.trim_end().len());
+            if spliced.contains(ADVICE) {
+                spliced = without_advice(&spliced);
+            }
+            if let Some(line) = help {
+                spliced = with_help_line(spliced, line);
+            }
+            let mut direct = String::new();
+            let _ = render(&diag, theme, width, Finish::Align { help }, &mut direct);
+            tidy(&mut direct, help.is_some(), related);
+            assert_eq!(direct, spliced, "{help:?}");
+        }
     }
 
     const PLAN: &str = "# the plan\nitem I1 \"医療機器の研究開発\" {\n\tgoal G1\n  topics [a, b]\n}\n\ngoal G1 \"x\"\n";

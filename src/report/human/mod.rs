@@ -141,21 +141,25 @@ pub fn render_findings<F: std::borrow::Borrow<Finding> + Sync>(
         // Most findings take one to two kilobytes: no growth from empty.
         let mut text = String::with_capacity(2048);
         // The same bytes as miette's handler, written by align (`graphical`).
-        let rendered = graphical::render(&diag, Theme { color: opts.color }, opts.width, &mut text);
-        rendered.map_err(|e| io::Error::other(format!("rendering a finding failed: {e}")))?;
-        // Related places (other files) are rendered by miette under an empty "Advice:" header;
-        // their own message line says what they are.
-        text.truncate(text.trim_end().len());
-        if memchr::memmem::find(text.as_bytes(), ADVICE.as_bytes()).is_some() {
-            text = without_advice(&text);
-        }
-        // miette renders the help where it belongs (before related places) as a marker; the
-        // line is replaced by align's own wrapping, in the reader's language.
-        if let Some(help) = &f.help {
+        // The help where miette puts it (before related places), in align's own wrapping and
+        // the reader's language; related places (other files) without miette's empty
+        // "Advice:" header (their own message line says what they are).
+        let help = f.help.as_ref().map(|help| {
             let help = for_terminal(&help.get(lang), CLIP_TEXT);
-            let line = prefixed(lang.pick("help", "ヒント"), &help, opts);
-            text = with_help_line(text, &line);
-        }
+            prefixed(lang.pick("help", "ヒント"), &help, opts)
+        });
+        let finish = graphical::Finish::Align {
+            help: help.as_deref(),
+        };
+        let rendered = graphical::render(
+            &diag,
+            Theme { color: opts.color },
+            opts.width,
+            finish,
+            &mut text,
+        );
+        rendered.map_err(|e| io::Error::other(format!("rendering a finding failed: {e}")))?;
+        tidy(&mut text, help.is_some(), !diag.related.is_empty());
         for note in &f.notes {
             let note = for_terminal(&note.get(lang), CLIP_TEXT);
             text.push('\n');
@@ -170,12 +174,31 @@ pub fn render_findings<F: std::borrow::Borrow<Finding> + Sync>(
     })
 }
 
+/// A finding's text as [`graphical::render`] wrote it with [`graphical::Finish::Align`],
+/// made what align showed when it spliced its help line and headers into miette's text
+/// (`tests` compare the two): the trailing blank space cut (a help line that ends the text was
+/// a marker there, with no blank space of its own to lose), and a text with a carriage
+/// return split into lines and joined when it has a help line.
+fn tidy(text: &mut String, help: bool, related: bool) {
+    if help && !related {
+        text.truncate(text.len() - usize::from(text.ends_with('\n')));
+    } else {
+        text.truncate(text.trim_end().len());
+    }
+    if help && memchr::memchr(b'\r', text.as_bytes()).is_some() {
+        *text = text.lines().collect::<Vec<_>>().join("\n");
+    }
+}
+
 /// The header miette writes above a related place, which align leaves out (the place's own
 /// message line says what it is).
+#[cfg(test)]
 const ADVICE: &str = "\nAdvice: \n";
 
 /// `text` with each [`ADVICE`] header replaced by a line feed: found by `memmem` (SIMD), where
-/// `str::replace`'s two-way search took 1% of a 100k run's human output.
+/// `str::replace`'s two-way search took 1% of a 100k run's human output. (What align did to
+/// miette's text before [`graphical::Finish::Align`]; tests compare the two.)
+#[cfg(test)]
 fn without_advice(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut from = 0;
@@ -194,6 +217,7 @@ fn without_advice(text: &str) -> String {
 /// `text` with each line that holds [`HELP_MARK`] replaced by `line`: spliced in place,
 /// where splitting into lines and joining them again copied every finding's text. A text
 /// with a carriage return goes the long way, whose `lines` drops it before a line end.
+#[cfg(test)]
 fn with_help_line(mut text: String, line: &str) -> String {
     if memchr::memchr(b'\r', text.as_bytes()).is_some() {
         return text
@@ -317,6 +341,26 @@ pub const CLIP_TEXT: usize = 300;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A text with a carriage return is split into lines and joined by `tidy` as by the splice
+    /// of the help line it replaces, with and without related places after the help.
+    #[test]
+    fn tidy_joins_a_text_with_a_carriage_return_as_the_splice_did() {
+        for (marked, related) in [
+            (
+                format!("  × m\r\n  help: {HELP_MARK}\n\n  ☞ rel\r\n x \n"),
+                true,
+            ),
+            (format!("  × m\r\n  help: {HELP_MARK}\n"), false),
+        ] {
+            let mut spliced = marked.clone();
+            spliced.truncate(spliced.trim_end().len());
+            let spliced = with_help_line(spliced, "  help: h ");
+            let mut direct = marked.replace(&format!("  help: {HELP_MARK}"), "  help: h ");
+            tidy(&mut direct, true, related);
+            assert_eq!(direct, spliced, "{marked:?}");
+        }
+    }
     use crate::diag::{Severity, Span};
 
     /// The headers go as `str::replace` takes them out: each, left to right, back to back
