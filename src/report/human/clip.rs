@@ -48,6 +48,25 @@ impl<'a> FileView<'a> {
         }
     }
 
+    /// The length in bytes of the line's text without its line ending (what [`FileView::line`]
+    /// gives, without masking it).
+    fn line_len(&self, line: usize) -> usize {
+        let start = self.file.line_start(line);
+        let end = self.file.line_start(line + 1).min(self.file.text.len());
+        let text = self
+            .file
+            .text
+            .as_bytes()
+            .get(start..end)
+            .unwrap_or_default();
+        // A carriage return is a line ending only before a line feed (a lone one, at the end
+        // of the file, is masked as `?` and kept).
+        match text.strip_suffix(b"\n") {
+            Some(body) => body.strip_suffix(b"\r").unwrap_or(body).len(),
+            None => text.len(),
+        }
+    }
+
     /// The line's text without its line ending, and the offset where it starts.
     fn line(&self, line: usize) -> (usize, &str) {
         let start = self.file.line_start(line);
@@ -75,9 +94,10 @@ impl<'a> FileView<'a> {
                 (first, last)
             })
             .collect();
+        // A line's length is the same masked or not: read from the file's own text.
         let long = ranges
             .iter()
-            .any(|&(a, b)| (a..=b).any(|l| self.line(l).1.len() > CLIP_COLUMNS));
+            .any(|&(a, b)| (a..=b).any(|l| self.line_len(l) > CLIP_COLUMNS));
         if !long {
             return (Source::Whole(self), spans.to_vec());
         }
@@ -522,6 +542,26 @@ mod tests {
                         assert_eq!(ours, theirs, "{at} {len} {before} {after}");
                     }
                 }
+            }
+        }
+    }
+
+    /// A line's length read from the file's text is that of the line as masked and shown.
+    #[test]
+    fn line_lengths_are_those_of_the_lines_shown() {
+        use crate::source::SourceSet;
+        for text in [
+            "a\nbb\r\nc\x1bc\rd\n\n\u{202e}x\r",
+            "only\r",
+            "crlf\r\n",
+            "",
+            "\n",
+        ] {
+            let mut sources = SourceSet::new();
+            let id = sources.add_spec("f.align", text);
+            let view = super::FileView::new(sources.get(id));
+            for l in 0..sources.get(id).line_count() {
+                assert_eq!(view.line_len(l), view.line(l).1.len(), "{text:?} line {l}");
             }
         }
     }
