@@ -78,13 +78,13 @@ pub fn mask_controls(s: &str) -> Cow<'_, str> {
 /// Whether [`mask_controls`] may change `s`: `false` only when it gives `s` back as it is (a
 /// byte scan, no decoding: `s` holds no byte that starts a character it masks).
 pub fn may_need_mask(s: &str) -> bool {
-    use crate::base::swar::{byte, byte_below};
+    use crate::base::swar::{self, byte, byte_below};
     let suspect = |b: &u8| SUSPECT_MASKED[usize::from(*b)];
     let mut words = s.as_bytes().chunks_exact(8);
     // Eight bytes at a time; a word that holds a control (a line feed, mostly) or a lead byte
     // of the table is looked at byte by byte.
     for w in &mut words {
-        let word = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        let word = swar::load(w);
         let may = byte_below(word, 0x20)
             | byte(word, 0x7f)
             | byte(word, 0xc2)

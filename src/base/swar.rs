@@ -23,6 +23,19 @@ pub fn byte_below(word: u64, bound: u8) -> u64 {
     word.wrapping_sub(ONES * u64::from(bound)) & !word & HIGH
 }
 
+/// A chunk of eight bytes (from `chunks_exact(8)`) as one little-endian word; a shorter
+/// chunk is read as if padded with zeros.
+#[inline]
+pub fn load(w: &[u8]) -> u64 {
+    if let Ok(word) = <[u8; 8]>::try_from(w) {
+        return u64::from_le_bytes(word);
+    }
+    let mut word = [0u8; 8];
+    let n = w.len().min(8);
+    word[..n].copy_from_slice(&w[..n]);
+    u64::from_le_bytes(word)
+}
+
 /// How many bytes at the start of `bytes` lie in whole words of eight for which `stops` is
 /// false: the bytes before the first word that may hold one the caller looks for (a multiple
 /// of eight; the caller looks at the rest byte by byte).
@@ -30,11 +43,7 @@ pub fn byte_below(word: u64, bound: u8) -> u64 {
 pub fn clear_words(bytes: &[u8], stops: impl Fn(u64) -> bool) -> usize {
     bytes
         .chunks_exact(8)
-        .take_while(|w| {
-            !stops(u64::from_le_bytes([
-                w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
-            ]))
-        })
+        .take_while(|w| !stops(load(w)))
         .count()
         * 8
 }
@@ -45,6 +54,16 @@ mod tests {
 
     /// Each test answers "is there such a byte in the word" exactly, for every byte value at
     /// every place among bytes that are not one (and higher bytes above a low one).
+    #[test]
+    fn a_chunk_is_loaded_little_endian_and_a_short_one_padded() {
+        assert_eq!(
+            load(b"\x01\x02\x03\x04\x05\x06\x07\x08"),
+            0x0807_0605_0403_0201
+        );
+        assert_eq!(load(b"\x01\x02"), 0x0201);
+        assert_eq!(load(b""), 0);
+    }
+
     #[test]
     fn every_byte_is_found_at_every_place_and_no_other() {
         for b in 0u8..=0xff {

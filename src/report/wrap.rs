@@ -191,9 +191,10 @@ fn fast_columns(s: &str) -> Option<usize> {
 }
 
 /// The columns of one character as `unicode-width` counts it alone (0 for a control), with
-/// ASCII, kanji and kana, most of a text, answered without the width tables.
+/// ASCII, kanji and kana, most of a text, answered without the width tables (also what
+/// textwrap counts a character as: `human::fill` measures with it).
 #[inline]
-fn char_columns(c: char) -> usize {
+pub(crate) fn char_columns(c: char) -> usize {
     match c {
         ' '..='~' => 1,
         '\u{4E00}'..='\u{9FFF}' | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' => 2,
@@ -285,6 +286,7 @@ mod tests {
     #[test]
     fn columns_of_one_character_are_its_string_width() {
         for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            assert_eq!(char_columns(c), c.width().unwrap_or(0), "{c:?}");
             let one = c.encode_utf8(&mut [0; 4]).to_owned();
             assert_eq!(columns(&one), one.width(), "{c:?}");
         }

@@ -48,11 +48,19 @@ impl<'a> FileView<'a> {
         }
     }
 
+    /// Where the line starts and ends in the file, its line ending included.
+    fn bounds(&self, line: usize) -> (usize, usize) {
+        let start = self.file.line_start(line);
+        (
+            start,
+            self.file.line_start(line + 1).min(self.file.text.len()),
+        )
+    }
+
     /// The length in bytes of the line's text without its line ending (what [`FileView::line`]
     /// gives, without masking it).
     fn line_len(&self, line: usize) -> usize {
-        let start = self.file.line_start(line);
-        let end = self.file.line_start(line + 1).min(self.file.text.len());
+        let (start, end) = self.bounds(line);
         let text = self
             .file
             .text
@@ -69,8 +77,7 @@ impl<'a> FileView<'a> {
 
     /// The line's text without its line ending, and the offset where it starts.
     fn line(&self, line: usize) -> (usize, &str) {
-        let start = self.file.line_start(line);
-        let end = self.file.line_start(line + 1).min(self.file.text.len());
+        let (start, end) = self.bounds(line);
         let text = self.get(start, end).unwrap_or("");
         let body = text.strip_suffix('\n').unwrap_or(text);
         (start, body.strip_suffix('\r').unwrap_or(body))

@@ -8,9 +8,9 @@
 //! [`fill`] gives textwrap's bytes exactly; a text this module does not lay out itself (a line
 //! feed, an escape sequence) is handed to textwrap. Tests compare the two.
 
+use crate::report::wrap::char_columns;
 use icu_segmenter::options::LineBreakOptions;
 use icu_segmenter::{LineSegmenter, LineSegmenterBorrowed};
-use unicode_width::UnicodeWidthChar;
 
 /// The segmenter textwrap's `unicode-linebreak` feature builds (without the complex scripts,
 /// as align builds textwrap): the same break opportunities.
@@ -159,7 +159,7 @@ fn push_broken(
     }
     let (mut from, mut used) = (start, 0);
     for (at, c) in piece.char_indices() {
-        let cw = char_width(c);
+        let cw = char_columns(c);
         if used > 0 && used + cw > room {
             words.push(Word {
                 start: from,
@@ -181,20 +181,9 @@ fn push_broken(
 }
 
 /// textwrap's `display_width` of a text without escape sequences: the sum of its characters'
-/// widths.
+/// widths (`unicode-width`'s, a control none).
 fn display_width(s: &str) -> usize {
-    s.chars().map(char_width).sum()
-}
-
-/// A character's width as textwrap counts it (`unicode-width`, a control none), printable
-/// ASCII answered without the tables.
-#[inline]
-fn char_width(c: char) -> usize {
-    if (' '..='~').contains(&c) {
-        1
-    } else {
-        UnicodeWidthChar::width(c).unwrap_or(0)
-    }
+    s.chars().map(char_columns).sum()
 }
 
 #[cfg(test)]
