@@ -221,6 +221,12 @@ struct Parser<'a> {
     out: Vec<Finding>,
     /// Only the innermost unclosed bracket is reported at the end of the file.
     unclosed_reported: bool,
+    /// The entries of the blocks being read, innermost last: a block's are moved out into a
+    /// list of their exact number when it ends (a list of its own grown entry by entry was
+    /// reallocated and copied for most declarations, with room left over).
+    entries: Vec<Entry>,
+    /// The same for the items of the lists being read.
+    items: Vec<Value>,
     /// The most tokens `ahead` held at once.
     #[cfg(test)]
     most_ahead: usize,
@@ -252,6 +258,8 @@ impl<'a> Parser<'a> {
             lexed: Vec::new(),
             out: Vec::new(),
             unclosed_reported: false,
+            entries: Vec::new(),
+            items: Vec::new(),
             #[cfg(test)]
             most_ahead: 0,
         };
@@ -745,18 +753,21 @@ impl<'a> Parser<'a> {
             self.skip_balanced(open_span);
             return None;
         }
-        let mut entries = Vec::new();
+        let base = self.entries.len();
         loop {
             match self.kind() {
                 None => {
                     self.report_unclosed(open_span, false);
                     let span = self.span(open.start, self.text.len());
-                    return Some(Block { entries, span });
+                    return Some(Block {
+                        entries: self.entries_from(base),
+                        span,
+                    });
                 }
                 Some(TokenKind::RBrace) => {
                     let close = self.bump();
                     return Some(Block {
-                        entries,
+                        entries: self.entries_from(base),
                         span: self.span(open.start, close.end),
                     });
                 }
@@ -769,15 +780,26 @@ impl<'a> Parser<'a> {
                     let next = self.tok_span(self.peek());
                     self.out.push(error::unclosed_before_decl(open_span, next));
                     let span = self.span(open.start, self.prev_end);
-                    return Some(Block { entries, span });
+                    return Some(Block {
+                        entries: self.entries_from(base),
+                        span,
+                    });
                 }
-                Some(TokenKind::Ident) => entries.push(self.parse_entry(depth)),
+                Some(TokenKind::Ident) => {
+                    let entry = self.parse_entry(depth);
+                    self.entries.push(entry);
+                }
                 Some(_) => {
                     self.expect_error(("`}` or an entry key", "`}` または項目のキー"));
                     self.recover_in_block();
                 }
             }
         }
+    }
+
+    /// The entries of the block whose first is at `base` in [`Parser::entries`], moved out.
+    fn entries_from(&mut self, base: usize) -> Vec<Entry> {
+        self.entries.split_off(base)
     }
 
     /// Skips the bracket just read and everything up to its matching close, by counting.
@@ -1046,7 +1068,7 @@ impl<'a> Parser<'a> {
             self.skip_balanced(open_span);
             return None;
         }
-        let mut items = Vec::new();
+        let base = self.items.len();
         let mut need_value = true;
         let mut errored = false;
         loop {
@@ -1096,7 +1118,7 @@ impl<'a> Parser<'a> {
                         errored = true;
                     }
                     match self.parse_value(depth, VALUE_IN_LIST) {
-                        Ok(Some(v)) => items.push(v),
+                        Ok(Some(v)) => self.items.push(v),
                         Ok(None) => {}
                         Err(Skip) => {
                             errored = true;
@@ -1108,7 +1130,7 @@ impl<'a> Parser<'a> {
             }
         }
         Some(Value {
-            kind: ValueKind::List(items),
+            kind: ValueKind::List(self.items.split_off(base)),
             span: self.span(open.start, self.prev_end.max(open.end)),
         })
     }
