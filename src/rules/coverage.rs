@@ -185,7 +185,7 @@ impl Coverage {
         nodes: &[NodeIx],
         by_tag: &FxHashMap<&str, Vec<NodeIx>>,
         label: &Arc<Text>,
-        out: &mut Vec<Finding>,
+        out: &mut Found,
     ) {
         let model = ctx.model;
         // Buffers reused from node to node: the node's tags (sorted, without repeats), its

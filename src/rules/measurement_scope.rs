@@ -6,7 +6,7 @@ use crate::base::text::concat;
 use super::registry::RuleKind;
 use super::series::key_names;
 use super::spec::Checker;
-use crate::diag::{Finding, StaticText, Template, Text};
+use crate::diag::{StaticText, Template, Text};
 use std::sync::Arc;
 use crate::model::Schema;
 use crate::model::{KeyId, KindId, NodeIx};
@@ -134,7 +134,7 @@ impl MeasurementScope {
         k: NodeIx,
         regions: &FxHashMap<NodeIx, Vec<Serving>>,
         templates: &Templates,
-        out: &mut Vec<Finding>,
+        out: &mut Found,
     ) {
         let model = ctx.model;
         let in_scope: FxHashSet<NodeIx> = model

@@ -292,21 +292,32 @@ fn config(sources: &mut SourceSet, name: &str, text: &str) -> FileId {
     ))
 }
 
-/// A rule's findings, in the lists its run made them in (one per chunk of a rule checked in
-/// chunks on all cores): the run joins every rule's into one list, so each finding is moved
-/// once (joined into the rule's list first, the findings of the largest rules were each
-/// moved twice, and held twice at the run's peak).
+/// A rule's findings, in the lists its run made them in: blocks of at most [`Found::BLOCK`]
+/// findings, the first ones smaller (one list per rule grown by doubling held up to twice its
+/// findings' room until the run joined them, and copied them at every doubling; the run joins
+/// every rule's blocks into one list, so each finding is moved once).
 #[derive(Debug, Default)]
 pub(crate) struct Found {
     parts: Vec<Vec<Finding>>,
 }
 
 impl Found {
+    /// The most findings a block holds (a block is 32 KiB: findings are 128 bytes).
+    const BLOCK: usize = 256;
+    /// The room of a rule's first block (most rules find a few things or none).
+    const FIRST: usize = 8;
+
     pub(crate) fn push(&mut self, finding: Finding) {
-        match self.parts.last_mut() {
-            Some(last) => last.push(finding),
-            None => self.parts.push(vec![finding]),
-        }
+        let cap = match self.parts.last_mut() {
+            Some(last) if last.len() < last.capacity() => return last.push(finding),
+            Some(last) => last.capacity(),
+            None => 0,
+        };
+        // Each block twice the last, up to `BLOCK`: the room left over is at most that of
+        // one block.
+        let mut block = Vec::with_capacity((cap * 2).clamp(Found::FIRST, Found::BLOCK));
+        block.push(finding);
+        self.parts.push(block);
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -321,19 +332,23 @@ pub(crate) fn check_in_chunks(
     nodes: &[NodeIx],
     min_chunk: usize,
     out: &mut Found,
-    check: impl Fn(&[NodeIx], &mut Vec<Finding>) + Sync,
+    check: impl Fn(&[NodeIx], &mut Found) + Sync,
 ) {
     let chunk = crate::base::chunk_len(nodes.len(), min_chunk);
-    let parts: Vec<Vec<Finding>> = nodes
+    let parts: Vec<Found> = nodes
         .par_chunks(chunk)
         .map(|part| {
-            let mut found = Vec::new();
+            let mut found = Found::default();
             check(part, &mut found);
             found
         })
         .collect();
-    out.parts
-        .extend(parts.into_iter().filter(|p| !p.is_empty()));
+    out.parts.extend(
+        parts
+            .into_iter()
+            .flat_map(|p| p.parts)
+            .filter(|p| !p.is_empty()),
+    );
 }
 
 /// `n` and its ancestors through `relations`, breadth first (the order of
