@@ -623,7 +623,12 @@ impl<'a> Parser<'a> {
 
     /// `file = { decl } EOF`
     fn parse_file(&mut self) -> Vec<Decl> {
-        let mut decls = Vec::new();
+        // Room for a declaration per `DECL_BYTES` of text, so that a file of the usual shape
+        // is read without growing the list (each doubling copied every declaration read so
+        // far: 1% of a check of the peers' 100k corpus). A file of longer declarations leaves
+        // room unused, which is never touched (not resident); a denser one grows as before.
+        const DECL_BYTES: usize = 128;
+        let mut decls = Vec::with_capacity((self.text.len() / DECL_BYTES).min(1 << 16));
         while let Some(kind) = self.kind() {
             match kind {
                 TokenKind::Newline => {
