@@ -1432,6 +1432,75 @@ item I2.4 "..." { goal G2.1; allow no-kpi "followed up by the implementing body"
         assert_eq!(value("\"\"\"a\r\nb\"\"\""), ValueKind::Str("a\nb".into()));
     }
 
+    /// Blocks and lists keep their own entries and items, however deep and wherever they
+    /// end (the parser gathers them on one stack: a block or list that took another's, or
+    /// left its own behind, would show here).
+    #[test]
+    fn nested_blocks_and_lists_keep_their_own_entries() {
+        fn shape(v: &Value) -> String {
+            match &v.kind {
+                ValueKind::List(items) => {
+                    let inner: Vec<String> = items.iter().map(shape).collect();
+                    format!("[{}]", inner.join(","))
+                }
+                ValueKind::Number(n) => n.value.to_string(),
+                ValueKind::Ident(s) | ValueKind::Str(s) => s.to_string(),
+                other => other.describe().to_owned(),
+            }
+        }
+        fn entries(block: Option<&Block>) -> Vec<String> {
+            block.map_or(Vec::new(), |b| {
+                b.entries
+                    .iter()
+                    .map(|e| {
+                        let values: Vec<String> = e.values.iter().map(shape).collect();
+                        let inner = entries(e.block.as_deref());
+                        format!("{}={}{{{}}}", e.key.text, values.join(" "), inner.join(";"))
+                    })
+                    .collect()
+            })
+        }
+        let (file, findings) = run(
+            "k A { a [[1, 2], [3]]; s { FY2022 1; FY2023 [4, [5]] }; b [x, [y, z]] }\n\
+             k B { c []; d [[]] }\n",
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+        let got: Vec<Vec<String>> = file
+            .decls
+            .iter()
+            .map(|d| entries(d.block.as_ref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                vec![
+                    "a=[[1,2],[3]]{}".to_owned(),
+                    "s={FY2022=1{};FY2023=[4,[5]]{}}".to_owned(),
+                    "b=[x,[y,z]]{}".to_owned(),
+                ],
+                vec!["c=[]{}".to_owned(), "d=[[]]{}".to_owned()],
+            ]
+        );
+        // A block left open before the next declaration, and a list and a block left open at
+        // the end of the file: what each held is its own, and the next declaration starts
+        // with nothing of theirs.
+        let (file, findings) = run("k A { a [1, [2, 3]]\nk B { s { t 1 }; b 1 }\nk C { c [4, [5");
+        assert!(!findings.is_empty());
+        let got: Vec<Vec<String>> = file
+            .decls
+            .iter()
+            .map(|d| entries(d.block.as_ref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                vec!["a=[1,[2,3]]{}".to_owned()],
+                vec!["s={t=1{}}".to_owned(), "b=1{}".to_owned()],
+                vec!["c=[4,[5]]{}".to_owned()],
+            ]
+        );
+    }
+
     #[test]
     fn spans_and_separators() {
         let text = "goal G1 \"t\" { a 1; b 2\n c [x,\n y] }";
