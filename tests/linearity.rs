@@ -146,6 +146,23 @@ fn program_covering_n_items(n: usize) -> String {
     s
 }
 
+/// One item with N topics and N programs linked to it, each with a scope of its own (none
+/// shared): each program's tags are compared with the item's N topics.
+fn item_with_n_topics(n: usize) -> String {
+    let mut s = TOP.to_owned();
+    let topics: Vec<String> = (0..n).map(|i| format!("t{i}")).collect();
+    writeln!(
+        s,
+        "item I \"item\" {{ goal G; topics [{}] }}",
+        topics.join(", ")
+    )
+    .ok();
+    for i in 0..n {
+        writeln!(s, "program P{i} \"p\" {{ covers [I]; scope [s{i}] }}").ok();
+    }
+    s
+}
+
 #[test]
 fn one_goal_with_n_items() {
     assert_linear("one goal with N items", 1000, goal_with_n_items);
@@ -177,4 +194,9 @@ fn one_program_covering_n_items() {
         1000,
         program_covering_n_items,
     );
+}
+
+#[test]
+fn one_item_with_n_topics() {
+    assert_linear("one item with N topics", 1000, item_with_n_topics);
 }

@@ -221,7 +221,7 @@ impl Graph {
     #[inline]
     pub fn outgoing_nth(&self, from: NodeIx, i: usize) -> Option<(KeyId, NodeIx)> {
         let slot = self.slots(from, Direction::Outgoing).get(i)?;
-        self.count(1);
+        self.add_work(1);
         Some((slot.relation, NodeIx::new(slot.other as usize)))
     }
 
@@ -240,7 +240,7 @@ impl Graph {
             }
         }
         let (_, other) = best?;
-        self.count(1);
+        self.add_work(1);
         Some(NodeIx::new(other as usize))
     }
 
@@ -281,9 +281,10 @@ impl Graph {
         side.slots.get(a as usize..b as usize).unwrap_or_default()
     }
 
-    /// Adds `n` edges handed out to the work count, when counting.
+    /// Adds `n` to the work count, when counting: edges handed out, or the steps of other work
+    /// a rule does per edge (comparing tags).
     #[inline]
-    fn count(&self, n: usize) {
+    pub(crate) fn add_work(&self, n: usize) {
         if let Some(w) = &self.work {
             w.fetch_add(n, Ordering::Relaxed);
         }
@@ -297,7 +298,7 @@ impl Graph {
         dir: Direction,
     ) -> impl Iterator<Item = (NodeIx, &Edge)> + '_ {
         self.group(node, relation, dir).iter().map(move |slot| {
-            self.count(1);
+            self.add_work(1);
             (
                 NodeIx::new(slot.other as usize),
                 &self.edges[slot.edge as usize].edge,

@@ -225,7 +225,7 @@ impl Coverage {
             let node_numbers = &node_numbers;
             let mut shares_tag = |s: NodeIx| match self.tags {
                 Some((_, key)) if !node_numbers.is_empty() => {
-                    super::tags::share(node_numbers, numbers.of_source(model, s, key))
+                    super::tags::share(&model.graph, node_numbers, numbers.of_source(model, s, key))
                 }
                 _ => true,
             };

@@ -327,7 +327,7 @@ impl PlanEnd {
                 }
                 let shares = match self.tags {
                     Some((_, key)) if !tag_numbers.is_empty() => {
-                        share(tag_numbers, numbers.of_source(model, s, key))
+                        share(&model.graph, tag_numbers, numbers.of_source(model, s, key))
                     }
                     _ => true,
                 };

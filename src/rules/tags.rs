@@ -33,17 +33,54 @@ impl<'m> TagNumbers<'m> {
     }
 }
 
-/// Whether two sorted lists of numbers share one.
-pub(crate) fn share(a: &[u32], b: &[u32]) -> bool {
-    let (mut i, mut j) = (0, 0);
+/// Whether two sorted lists of numbers share one, the steps it took added to `graph`'s work
+/// count (the rules' work, which tests pin as linear).
+///
+/// A short list is looked for in a long one by binary search, and lists whose ranges do not
+/// meet are told apart at once: a merge of the two walked the whole long list for every short
+/// one (an item with N topics against each of its N linked programs of one scope each was N²).
+pub(crate) fn share(graph: &crate::model::Graph, a: &[u32], b: &[u32]) -> bool {
+    let (found, steps) = share_steps(a, b);
+    graph.add_work(steps);
+    found
+}
+
+/// [`share`], and the comparisons it made.
+fn share_steps(a: &[u32], b: &[u32]) -> (bool, usize) {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let (Some(&s0), Some(&s1), Some(&l0), Some(&l1)) =
+        (short.first(), short.last(), long.first(), long.last())
+    else {
+        return (false, 1);
+    };
+    if s1 < l0 || l1 < s0 {
+        return (false, 1);
+    }
+    if short.len().saturating_mul(8) < long.len() {
+        // Each of the few in what is left of the many (both sorted): about
+        // `short · log2(long)` comparisons.
+        let mut rest = long;
+        let mut steps = 1;
+        for &x in short {
+            let i = rest.partition_point(|&y| y < x);
+            steps += 1 + rest.len().max(1).ilog2() as usize;
+            if rest.get(i) == Some(&x) {
+                return (true, steps);
+            }
+            rest = rest.get(i..).unwrap_or_default();
+        }
+        return (false, steps);
+    }
+    let (mut i, mut j, mut steps) = (0, 0, 1);
     while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+        steps += 1;
         match x.cmp(&y) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Equal => return (true, steps),
         }
     }
-    false
+    (false, steps)
 }
 
 #[cfg(test)]
@@ -52,8 +89,59 @@ mod tests {
 
     /// Two sorted lists of tag numbers share a tag exactly when they have a number in common;
     /// one text has one number.
+    /// A few numbers are looked for in many by binary search: the steps grow with the
+    /// logarithm of the long list, whether the ranges meet or not, and the answer is the
+    /// merge's.
+    #[test]
+    fn a_short_list_is_searched_in_a_long_one() {
+        let evens = |n: u32| (0..n).map(|i| 2 * i).collect::<Vec<u32>>();
+        for n in [1_000, 2_000, 4_000] {
+            let long = evens(n);
+            // Within the range, not in it (odd), and in it.
+            let (found, steps) = share_steps(&long, &[n - 1, n + 1]);
+            assert!(!found);
+            assert!(steps <= 2 * (1 + n.ilog2() as usize) + 1, "{n}: {steps}");
+            let (found, steps) = share_steps(&[n], &long);
+            assert!(found && steps <= 2 + n.ilog2() as usize, "{n}: {steps}");
+            // Past its end: one step.
+            assert_eq!(share_steps(&long, &[3 * n]), (false, 1));
+        }
+        // Against the plain definition, on lists of every pair of lengths up to 40 (short in
+        // long, like in like), drawn from a small range so that some share a number.
+        let mut seed = 0x2545_f491_u32;
+        let mut draw = |len: usize| {
+            let mut v: Vec<u32> = (0..len)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    (seed >> 16) % 120
+                })
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        for la in 0..40 {
+            for lb in [0, 1, 2, 3, 5, 8, 13, 21, 34] {
+                let (a, b) = (draw(la), draw(lb));
+                let plain = a.iter().any(|x| b.contains(x));
+                assert_eq!(share_steps(&a, &b).0, plain, "{a:?} {b:?}");
+                assert_eq!(share_steps(&b, &a).0, plain, "{b:?} {a:?}");
+            }
+        }
+        // Lists of like length are merged: the same answers.
+        for (a, b) in [
+            (vec![1, 3, 5, 7], vec![2, 4, 6, 7]),
+            (vec![1, 3, 5, 7], vec![0, 2, 4, 6, 8]),
+        ] {
+            let merged = a.iter().any(|x| b.contains(x));
+            assert_eq!(share_steps(&a, &b).0, merged);
+            assert_eq!(share_steps(&b, &a).0, merged);
+        }
+    }
+
     #[test]
     fn tag_numbers_compare_as_the_texts_do() {
+        let share = |a: &[u32], b: &[u32]| share_steps(a, b).0;
         assert!(share(&[1, 3, 5], &[2, 3]));
         assert!(share(&[7], &[0, 7, 9]));
         assert!(!share(&[1, 4], &[2, 3, 5]));
