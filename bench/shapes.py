@@ -10,6 +10,8 @@ Shapes (each is linear in align; each was quadratic in some stage before issue 1
   deep-chain       an N-deep `parent` chain
   program-covers   one program covering N items
   topics           one item with N topics, N programs linked to it with other scopes
+  scopes           one program with N/2 scopes covering N items with a topic each (the
+                   first item has every topic, so the topics' numbers lie among the scopes')
   one-line         N declarations on one line (every one a finding: no program covers it)
   files            N files of one declaration each
   brackets         one file of N KiB of `[` (a syntax error that nests without end)
@@ -64,6 +66,14 @@ def shape(name, n, out):
         topics = ", ".join(f"t{i}" for i in range(n))
         s = [TOP, f'item I "item" {{ goal G; topics [{topics}] }}\n']
         s += [f'program P{i} "p" {{ covers [I]; scope [s{i}] }}\n' for i in range(n)]
+        write(main, "".join(s))
+    elif name == "scopes":
+        every = ", ".join(f"t{i}" for i in range(n))
+        s = [TOP, f'item I0 "item" {{ goal G; topics [{every}] }}\n']
+        s += [f'item I{i} "事項 {i}" {{ goal G; topics [t{i}] }}\n' for i in range(1, n)]
+        covers = ", ".join(f"I{i}" for i in range(n))
+        scopes = ", ".join(f"t{i}" for i in range(0, n, 2))
+        s.append(f'program P "p" {{ covers [{covers}]; scope [{scopes}] }}\n')
         write(main, "".join(s))
     elif name == "one-line":
         s = [TOP, " ".join(f'item I{i} "事項 {i}" {{ goal G }}' for i in range(n)), "\n"]

@@ -163,6 +163,33 @@ fn item_with_n_topics(n: usize) -> String {
     s
 }
 
+/// One program with N/2 scopes covering N items with a topic each: each item's topic is
+/// looked for among the program's scopes (every topic is numbered first, by the first item,
+/// which has them all, so a topic's number lies among the scopes').
+fn program_with_n_scopes(n: usize) -> String {
+    let mut s = TOP.to_owned();
+    let all: Vec<String> = (0..n).map(|i| format!("t{i}")).collect();
+    writeln!(
+        s,
+        "item I0 \"item\" {{ goal G; topics [{}] }}",
+        all.join(", ")
+    )
+    .ok();
+    for i in 1..n {
+        writeln!(s, "item I{i} \"item {i}\" {{ goal G; topics [t{i}] }}").ok();
+    }
+    let covers: Vec<String> = (0..n).map(|i| format!("I{i}")).collect();
+    let scopes: Vec<String> = (0..n).step_by(2).map(|i| format!("t{i}")).collect();
+    writeln!(
+        s,
+        "program P \"p\" {{ covers [{}]; scope [{}] }}",
+        covers.join(", "),
+        scopes.join(", ")
+    )
+    .ok();
+    s
+}
+
 #[test]
 fn one_goal_with_n_items() {
     assert_linear("one goal with N items", 1000, goal_with_n_items);
@@ -199,4 +226,9 @@ fn one_program_covering_n_items() {
 #[test]
 fn one_item_with_n_topics() {
     assert_linear("one item with N topics", 1000, item_with_n_topics);
+}
+
+#[test]
+fn one_program_with_n_scopes() {
+    assert_linear("one program with N scopes", 1000, program_with_n_scopes);
 }
