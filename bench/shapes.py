@@ -12,6 +12,8 @@ Shapes (each is linear in align; each was quadratic in some stage before issue 1
   topics           one item with N topics, N programs linked to it with other scopes
   scopes           one program with N/2 scopes covering N items with a topic each (the
                    first item has every topic, so the topics' numbers lie among the scopes')
+  unlinked         one item with N topics, a program with the same N topics in its scope
+                   linked to another item (the finding names the tags they share)
   one-line         N declarations on one line (every one a finding: no program covers it)
   files            N files of one declaration each
   brackets         one file of N KiB of `[` (a syntax error that nests without end)
@@ -74,6 +76,12 @@ def shape(name, n, out):
         covers = ", ".join(f"I{i}" for i in range(n))
         scopes = ", ".join(f"t{i}" for i in range(0, n, 2))
         s.append(f'program P "p" {{ covers [{covers}]; scope [{scopes}] }}\n')
+        write(main, "".join(s))
+    elif name == "unlinked":
+        topics = ", ".join(f"t{i}" for i in range(n))
+        s = [TOP, f'item I "item" {{ goal G; topics [{topics}] }}\n',
+             'item J "other" { goal G }\n',
+             f'program P "p" {{ covers [J]; scope [{topics}] }}\n']
         write(main, "".join(s))
     elif name == "one-line":
         s = [TOP, " ".join(f'item I{i} "事項 {i}" {{ goal G }}' for i in range(n)), "\n"]

@@ -190,6 +190,18 @@ fn program_with_n_scopes(n: usize) -> String {
     s
 }
 
+/// One item with N topics, and a program with the same N topics in its scope that is linked
+/// to another item: the item's finding names the tags the two share.
+fn unlinked_program_sharing_n_topics(n: usize) -> String {
+    let mut s = TOP.to_owned();
+    let topics: Vec<String> = (0..n).map(|i| format!("t{i}")).collect();
+    let topics = topics.join(", ");
+    writeln!(s, "item I \"item\" {{ goal G; topics [{topics}] }}").ok();
+    writeln!(s, "item J \"other\" {{ goal G }}").ok();
+    writeln!(s, "program P \"p\" {{ covers [J]; scope [{topics}] }}").ok();
+    s
+}
+
 #[test]
 fn one_goal_with_n_items() {
     assert_linear("one goal with N items", 1000, goal_with_n_items);
@@ -231,4 +243,13 @@ fn one_item_with_n_topics() {
 #[test]
 fn one_program_with_n_scopes() {
     assert_linear("one program with N scopes", 1000, program_with_n_scopes);
+}
+
+#[test]
+fn an_unlinked_program_sharing_n_topics() {
+    assert_linear(
+        "an unlinked program sharing N topics",
+        1000,
+        unlinked_program_sharing_n_topics,
+    );
 }

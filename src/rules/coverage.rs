@@ -454,9 +454,11 @@ impl Coverage {
         // A source whose tags match but which is linked to no part of the chain.
         if let (Some(s), Some((_, key)), Some(_)) = (unlinked, self.tags, self.relation) {
             let src = model.node(s);
+            // Each of the source's tags looked up in the node's (a scan of them for each
+            // compared N² pairs for a source and a node with N tags each).
             let shared: Vec<&str> = src
                 .tags(key)
-                .filter(|t| node_tags.contains(t))
+                .filter(|t| super::tags::has(&model.graph, node_tags, t))
                 .collect();
             let at = src.attr(key).map_or(src.header, |a| a.value_span);
             let (sid, tags, id) = (src.id.as_str(), shared.join(", "), node.id.as_str());

@@ -45,6 +45,20 @@ pub(crate) fn share(graph: &crate::model::Graph, a: &[u32], b: &[u32]) -> bool {
     found
 }
 
+/// Whether `sorted` (sorted, without repeats) holds `tag`, by binary search, the comparisons
+/// added to `graph`'s work count.
+pub(crate) fn has(graph: &crate::model::Graph, sorted: &[&str], tag: &str) -> bool {
+    let mut steps = 0;
+    let found = sorted
+        .binary_search_by(|x| {
+            steps += 1;
+            (*x).cmp(tag)
+        })
+        .is_ok();
+    graph.add_work(steps);
+    found
+}
+
 /// [`share`], and the comparisons it made.
 fn share_steps(a: &[u32], b: &[u32]) -> (bool, usize) {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
