@@ -14,6 +14,8 @@ Shapes (each is linear in align; each was quadratic in some stage before issue 1
                    first item has every topic, so the topics' numbers lie among the scopes')
   unlinked         one item with N topics, a program with the same N topics in its scope
                    linked to another item (the finding names the tags they share)
+  deep-periods     an N-deep `parent` chain with a program outside the plan's period
+                   covering each item
   one-line         N declarations on one line (every one a finding: no program covers it)
   files            N files of one declaration each
   brackets         one file of N KiB of `[` (a syntax error that nests without end)
@@ -82,6 +84,11 @@ def shape(name, n, out):
         s = [TOP, f'item I "item" {{ goal G; topics [{topics}] }}\n',
              'item J "other" { goal G }\n',
              f'program P "p" {{ covers [J]; scope [{topics}] }}\n']
+        write(main, "".join(s))
+    elif name == "deep-periods":
+        s = [TOP, 'item I0 "item" { goal G }\n']
+        s += [f'item I{i} "事項 {i}" {{ parent I{i - 1} }}\n' for i in range(1, n)]
+        s += [f'program Q{i} "q" {{ covers [I{i}]; period FY2010..FY2012 }}\n' for i in range(n)]
         write(main, "".join(s))
     elif name == "one-line":
         s = [TOP, " ".join(f'item I{i} "事項 {i}" {{ goal G }}' for i in range(n)), "\n"]

@@ -202,6 +202,20 @@ fn unlinked_program_sharing_n_topics(n: usize) -> String {
     s
 }
 
+/// An N-deep `parent` chain with a program outside the plan's period covering each item: each
+/// program's finding names the plans above what it covers.
+fn deep_chain_with_programs_outside_the_period(n: usize) -> String {
+    let mut s = deep_parent_chain(n);
+    for i in 0..n {
+        writeln!(
+            s,
+            "program Q{i} \"q\" {{ covers [I{i}]; period FY2010..FY2012 }}"
+        )
+        .ok();
+    }
+    s
+}
+
 #[test]
 fn one_goal_with_n_items() {
     assert_linear("one goal with N items", 1000, goal_with_n_items);
@@ -251,5 +265,14 @@ fn an_unlinked_program_sharing_n_topics() {
         "an unlinked program sharing N topics",
         1000,
         unlinked_program_sharing_n_topics,
+    );
+}
+
+#[test]
+fn a_deep_chain_with_programs_outside_the_period() {
+    assert_linear(
+        "an N-deep chain with a program outside the period on each item",
+        1000,
+        deep_chain_with_programs_outside_the_period,
     );
 }

@@ -17,7 +17,7 @@ use super::spec::Checker;
 use super::{Ctx, Found};
 use crate::analysis::series::period_years;
 use crate::diag::{Span, Text};
-use crate::model::above::TargetsAbove;
+use crate::model::above::{First, TargetsAbove};
 use crate::model::{KeyId, KindId, Model, NodeIx, Schema};
 use toml::Spanned;
 
@@ -146,7 +146,14 @@ impl RuleKind for PlanPeriod {
                     continue;
                 }
             }
-            let plans = plans_of(model, n, self.plan, &self.walk_up, self.period);
+            // A node under one plan has it as its first (and only) plan: a walk is needed for
+            // the order of several. (Walked for every finding, a chain N deep with a program
+            // outside the period on each of its items was N².)
+            let plans = match above.first(n) {
+                First::Only(p) => plan_span(model, p, self.period).into_iter().collect(),
+                First::None => Vec::new(),
+                First::ByWalk => plans_of(model, n, self.plan, &self.walk_up, self.period),
+            };
             if plans.is_empty() || plans.iter().any(|p| overlaps(p, start, end)) {
                 continue;
             }
