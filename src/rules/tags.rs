@@ -39,11 +39,19 @@ impl<'m> TagNumbers<'m> {
 /// A short list is looked for in a long one by binary search, and lists whose ranges do not
 /// meet are told apart at once: a merge of the two walked the whole long list for every short
 /// one (an item with N topics against each of its N linked programs of one scope each was N²).
+#[inline]
 pub(crate) fn share(graph: &crate::model::Graph, a: &[u32], b: &[u32]) -> bool {
-    let (found, steps) = share_steps(a, b);
+    let (found, steps) = if a.len() <= SHORT && b.len() <= SHORT {
+        merge(a, b)
+    } else {
+        share_steps(a, b)
+    };
     graph.add_work(steps);
     found
 }
+
+/// Lists this short are merged without looking further (most nodes have a few tags).
+const SHORT: usize = 8;
 
 /// Whether `sorted` (sorted, without repeats) holds `tag`, by binary search, the comparisons
 /// added to `graph`'s work count.
@@ -85,6 +93,12 @@ fn share_steps(a: &[u32], b: &[u32]) -> (bool, usize) {
         }
         return (false, steps);
     }
+    merge(a, b)
+}
+
+/// Whether two sorted lists share a number, by walking both, and the comparisons made.
+#[inline]
+fn merge(a: &[u32], b: &[u32]) -> (bool, usize) {
     let (mut i, mut j, mut steps) = (0, 0, 1);
     while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
         steps += 1;
