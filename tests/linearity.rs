@@ -23,6 +23,12 @@ const TOP: &str = "plan PL \"plan\" { period FY2022..FY2026 }\n\
                    policy V \"policy\" { plan PL }\n\
                    goal G \"goal\" { policy V }\n";
 
+/// `prefix` followed by each number of `numbers`, joined by commas: the identifiers of a list.
+fn list(prefix: &str, numbers: impl Iterator<Item = usize>) -> String {
+    let ids: Vec<String> = numbers.map(|i| format!("{prefix}{i}")).collect();
+    ids.join(", ")
+}
+
 /// Edges handed out to the rules checking `spec`, and the number of findings.
 fn work(spec: &str) -> (usize, usize) {
     let mut sources = SourceSet::new();
@@ -71,11 +77,10 @@ fn goal_with_n_items(n: usize) -> String {
         .ok();
     }
     for p in 0..4 {
-        let covers: Vec<String> = (p * 10..p * 10 + 10).map(|i| format!("I{i}")).collect();
+        let covers = list("I", p * 10..p * 10 + 10);
         writeln!(
             s,
-            "program P{p} \"p\" {{ covers [{}]; scope [t{p}] }}",
-            covers.join(", ")
+            "program P{p} \"p\" {{ covers [{covers}]; scope [t{p}] }}"
         )
         .ok();
     }
@@ -105,8 +110,8 @@ fn kpis_measuring_one_goal(n: usize) -> String {
         writeln!(s, "item I{i} \"item {i}\" {{ goal G }}").ok();
     }
     for p in 0..3 {
-        let covers: Vec<String> = (p * 10..p * 10 + 10).map(|i| format!("I{i}")).collect();
-        writeln!(s, "program P{p} \"p\" {{ covers [{}] }}", covers.join(", ")).ok();
+        let covers = list("I", p * 10..p * 10 + 10);
+        writeln!(s, "program P{p} \"p\" {{ covers [{covers}] }}").ok();
     }
     // Every KPI leaves P0 out of its measurement scope: one finding each.
     for k in 0..n / 10 {
@@ -133,13 +138,8 @@ fn deep_parent_chain(n: usize) -> String {
 /// One program covering N items of one goal.
 fn program_covering_n_items(n: usize) -> String {
     let mut s = TOP.to_owned();
-    let covers: Vec<String> = (0..n).map(|i| format!("I{i}")).collect();
-    writeln!(
-        s,
-        "program P \"p\" {{ covers [{}]; scope [a] }}",
-        covers.join(", ")
-    )
-    .ok();
+    let covers = list("I", 0..n);
+    writeln!(s, "program P \"p\" {{ covers [{covers}]; scope [a] }}").ok();
     for i in 0..n {
         writeln!(s, "item I{i} \"item {i}\" {{ goal G; topics [b] }}").ok();
     }
@@ -150,13 +150,8 @@ fn program_covering_n_items(n: usize) -> String {
 /// shared): each program's tags are compared with the item's N topics.
 fn item_with_n_topics(n: usize) -> String {
     let mut s = TOP.to_owned();
-    let topics: Vec<String> = (0..n).map(|i| format!("t{i}")).collect();
-    writeln!(
-        s,
-        "item I \"item\" {{ goal G; topics [{}] }}",
-        topics.join(", ")
-    )
-    .ok();
+    let topics = list("t", 0..n);
+    writeln!(s, "item I \"item\" {{ goal G; topics [{topics}] }}").ok();
     for i in 0..n {
         writeln!(s, "program P{i} \"p\" {{ covers [I]; scope [s{i}] }}").ok();
     }
@@ -168,23 +163,15 @@ fn item_with_n_topics(n: usize) -> String {
 /// which has them all, so a topic's number lies among the scopes').
 fn program_with_n_scopes(n: usize) -> String {
     let mut s = TOP.to_owned();
-    let all: Vec<String> = (0..n).map(|i| format!("t{i}")).collect();
-    writeln!(
-        s,
-        "item I0 \"item\" {{ goal G; topics [{}] }}",
-        all.join(", ")
-    )
-    .ok();
+    let all = list("t", 0..n);
+    writeln!(s, "item I0 \"item\" {{ goal G; topics [{all}] }}").ok();
     for i in 1..n {
         writeln!(s, "item I{i} \"item {i}\" {{ goal G; topics [t{i}] }}").ok();
     }
-    let covers: Vec<String> = (0..n).map(|i| format!("I{i}")).collect();
-    let scopes: Vec<String> = (0..n).step_by(2).map(|i| format!("t{i}")).collect();
+    let (covers, scopes) = (list("I", 0..n), list("t", (0..n).step_by(2)));
     writeln!(
         s,
-        "program P \"p\" {{ covers [{}]; scope [{}] }}",
-        covers.join(", "),
-        scopes.join(", ")
+        "program P \"p\" {{ covers [{covers}]; scope [{scopes}] }}"
     )
     .ok();
     s
@@ -194,8 +181,7 @@ fn program_with_n_scopes(n: usize) -> String {
 /// to another item: the item's finding names the tags the two share.
 fn unlinked_program_sharing_n_topics(n: usize) -> String {
     let mut s = TOP.to_owned();
-    let topics: Vec<String> = (0..n).map(|i| format!("t{i}")).collect();
-    let topics = topics.join(", ");
+    let topics = list("t", 0..n);
     writeln!(s, "item I \"item\" {{ goal G; topics [{topics}] }}").ok();
     writeln!(s, "item J \"other\" {{ goal G }}").ok();
     writeln!(s, "program P \"p\" {{ covers [J]; scope [{topics}] }}").ok();

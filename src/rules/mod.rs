@@ -293,9 +293,9 @@ fn config(sources: &mut SourceSet, name: &str, text: &str) -> FileId {
 }
 
 /// A rule's findings, in the lists its run made them in: blocks of at most [`Found::BLOCK`]
-/// findings, the first ones smaller (one list per rule grown by doubling held up to twice its
-/// findings' room until the run joined them, and copied them at every doubling; the run joins
-/// every rule's blocks into one list, so each finding is moved once).
+/// findings, the first ones smaller (one list per rule grown by doubling copied every finding
+/// so far at each doubling). The run joins every rule's blocks into one list, so each finding
+/// is moved once.
 #[derive(Debug, Default)]
 pub(crate) struct Found {
     parts: Vec<Vec<Finding>>,
@@ -343,12 +343,8 @@ pub(crate) fn check_in_chunks(
             found
         })
         .collect();
-    out.parts.extend(
-        parts
-            .into_iter()
-            .flat_map(|p| p.parts)
-            .filter(|p| !p.is_empty()),
-    );
+    // (A block is made with its first finding: none is empty.)
+    out.parts.extend(parts.into_iter().flat_map(|p| p.parts));
 }
 
 /// `n` and its ancestors through `relations`, breadth first (the order of

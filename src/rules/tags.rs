@@ -36,9 +36,10 @@ impl<'m> TagNumbers<'m> {
 /// Whether two sorted lists of numbers share one, the steps it took added to `graph`'s work
 /// count (the rules' work, which tests pin as linear).
 ///
-/// A short list is looked for in a long one by binary search, and lists whose ranges do not
-/// meet are told apart at once: a merge of the two walked the whole long list for every short
-/// one (an item with N topics against each of its N linked programs of one scope each was N²).
+/// Two lists of at most [`SHORT`] numbers are merged; otherwise lists whose ranges do not
+/// meet are told apart at once, and a list at least eight times shorter than the other is
+/// looked for in it by binary search: a merge walked the whole long list for every short one
+/// (an item with N topics against each of its N linked programs of one scope each was N²).
 #[inline]
 pub(crate) fn share(graph: &crate::model::Graph, a: &[u32], b: &[u32]) -> bool {
     let (found, steps) = if a.len() <= SHORT && b.len() <= SHORT {
@@ -115,8 +116,6 @@ fn merge(a: &[u32], b: &[u32]) -> (bool, usize) {
 mod tests {
     use super::*;
 
-    /// Two sorted lists of tag numbers share a tag exactly when they have a number in common;
-    /// one text has one number.
     /// A few numbers are looked for in many by binary search: the steps grow with the
     /// logarithm of the long list, whether the ranges meet or not, and the answer is the
     /// merge's.
@@ -167,6 +166,8 @@ mod tests {
         }
     }
 
+    /// Two sorted lists of tag numbers share a tag exactly when they have a number in common;
+    /// one text has one number.
     #[test]
     fn tag_numbers_compare_as_the_texts_do() {
         let share = |a: &[u32], b: &[u32]| share_steps(a, b).0;

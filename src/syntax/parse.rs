@@ -765,14 +765,14 @@ impl<'a> Parser<'a> {
                     self.report_unclosed(open_span, false);
                     let span = self.span(open.start, self.text.len());
                     return Some(Block {
-                        entries: self.entries_from(base),
+                        entries: self.entries.split_off(base),
                         span,
                     });
                 }
                 Some(TokenKind::RBrace) => {
                     let close = self.bump();
                     return Some(Block {
-                        entries: self.entries_from(base),
+                        entries: self.entries.split_off(base),
                         span: self.span(open.start, close.end),
                     });
                 }
@@ -786,7 +786,7 @@ impl<'a> Parser<'a> {
                     self.out.push(error::unclosed_before_decl(open_span, next));
                     let span = self.span(open.start, self.prev_end);
                     return Some(Block {
-                        entries: self.entries_from(base),
+                        entries: self.entries.split_off(base),
                         span,
                     });
                 }
@@ -800,11 +800,6 @@ impl<'a> Parser<'a> {
                 }
             }
         }
-    }
-
-    /// The entries of the block whose first is at `base` in [`Parser::entries`], moved out.
-    fn entries_from(&mut self, base: usize) -> Vec<Entry> {
-        self.entries.split_off(base)
     }
 
     /// Skips the bracket just read and everything up to its matching close, by counting.
