@@ -130,7 +130,10 @@ pub(crate) fn splice_pretty<T: Sync>(
     out.write_all(&skeleton[..at])?;
     write!(out, "\n{indent}\"{key}\": [\n")?;
     let inner = format!("{indent}  ");
-    write_in_parallel(out, items, 512, b",\n", |index, item, part| {
+    // 128 items a chunk: a JSON finding is about 1.8 KB and a SARIF result 2.5 KB, so the
+    // sixteen chunks in memory at a time hold about 4–5 MB. With 512, they held four times that,
+    // and a run at 100k items peaked 22–28 MB higher for no gain in time.
+    write_in_parallel(out, items, 128, b",\n", |index, item, part| {
         part.extend_from_slice(inner.as_bytes());
         one(
             index,
