@@ -39,6 +39,38 @@ pub fn chunk_len(len: usize, min: usize) -> usize {
     (len / (rayon::current_num_threads() * 4)).max(min).max(1)
 }
 
+/// `parts` joined in order into one vector, moved on all cores: the result is first filled
+/// with `blank()` in parallel (a large result is fresh memory, and the pages were faulted in
+/// on one core while the others waited: 10-13 ms for the 168k nodes of the peers' 100k
+/// corpus), then each item moved into its place. A small result is joined in one pass.
+pub fn join_parts<T: Send>(parts: Vec<Vec<T>>, blank: impl Fn() -> T + Sync + Send) -> Vec<T> {
+    use rayon::prelude::*;
+    /// Below this many items, one pass on one core is cheaper than the two passes in parallel.
+    const PARALLEL_FROM: usize = 1 << 14;
+    let total: usize = parts.iter().map(Vec::len).sum();
+    let mut all: Vec<T> = Vec::with_capacity(total);
+    if total < PARALLEL_FROM {
+        for mut part in parts {
+            all.append(&mut part);
+        }
+        return all;
+    }
+    all.par_extend((0..total).into_par_iter().map(|_| blank()));
+    let mut rest = all.as_mut_slice();
+    let mut places = Vec::with_capacity(parts.len());
+    for part in &parts {
+        let (here, after) = std::mem::take(&mut rest).split_at_mut(part.len());
+        places.push(here);
+        rest = after;
+    }
+    places.into_par_iter().zip(parts).for_each(|(here, part)| {
+        here.par_iter_mut()
+            .zip(part)
+            .for_each(|(slot, item)| *slot = item);
+    });
+    all
+}
+
 pub use arcstr::{ArcStr, Substr};
 pub use date::Date;
 pub use span::{FileId, Span};
@@ -69,6 +101,33 @@ mod tests {
         assert_eq!(line_starts("a\nbc\n"), [0, 2, 5]);
         // Multi-byte characters and a CRLF: offsets are bytes, the line starts after `\n`.
         assert_eq!(line_starts("計画\r\nx\n\n"), [0, 8, 10, 11]);
+    }
+
+    /// Joined in parallel or in one pass, the items in order, each once: the same as
+    /// concatenating the parts (empty parts, uneven parts, one part).
+    #[test]
+    fn parts_are_joined_in_order() {
+        for sizes in [
+            vec![],
+            vec![0, 3, 0, 2],
+            vec![1 << 15],
+            vec![5, 1 << 14, 0, 7, 1 << 13, 1],
+        ] {
+            let mut next = 0usize;
+            let parts: Vec<Vec<String>> = sizes
+                .iter()
+                .map(|&n| {
+                    (0..n)
+                        .map(|_| {
+                            next += 1;
+                            next.to_string()
+                        })
+                        .collect()
+                })
+                .collect();
+            let expected: Vec<String> = parts.concat();
+            assert_eq!(join_parts(parts, String::new), expected, "{sizes:?}");
+        }
     }
 
     #[test]

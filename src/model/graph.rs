@@ -38,7 +38,7 @@ impl Stored {
 }
 
 /// Edges gathered apart from a graph (references resolved chunk by chunk on all cores), then
-/// added to it in order by [`Graph::append`].
+/// joined in order by [`Graph::joined`].
 #[derive(Debug, Default)]
 pub struct Edges {
     list: Vec<Stored>,
@@ -113,28 +113,33 @@ impl Graph {
         }
     }
 
-    /// A graph of `n` nodes with room for `edges` edges (added without regrowing).
-    pub fn with_capacity(n: usize, edges: usize) -> Self {
+    /// A graph of `n` nodes and the edges of `lists`, in order (joined on all cores: each list
+    /// appended in turn was a stage on one core).
+    pub fn joined(n: usize, lists: Vec<Edges>) -> Self {
+        let nodes = lists.iter().map(|l| l.nodes).fold(n, usize::max);
+        let lists = lists.into_iter().map(|l| l.list).collect();
         Graph {
-            nodes: n,
-            edges: Vec::with_capacity(edges),
+            nodes,
+            edges: crate::base::join_parts(lists, || Stored {
+                from: 0,
+                to: 0,
+                edge: Edge {
+                    relation: KeyId(0),
+                    span: Span::new(crate::base::FileId(0), 0, 0),
+                },
+            }),
             ..Graph::default()
         }
     }
 
-    /// Adds one edge (tests build small graphs edge by edge; the model adds its edges in
-    /// lists, [`Graph::append`]).
+    /// Adds one edge (tests build small graphs edge by edge; the model joins its edges from
+    /// lists, [`Graph::joined`]).
     #[cfg(test)]
     pub fn add_edge(&mut self, from: NodeIx, to: NodeIx, edge: Edge) {
         let mut one = Edges::default();
         one.push(from, to, edge);
-        self.append(&mut one);
-    }
-
-    /// Adds `edges` after the graph's own, in their order (one copy of the list).
-    pub fn append(&mut self, edges: &mut Edges) {
-        self.edges.append(&mut edges.list);
-        self.nodes = self.nodes.max(edges.nodes);
+        self.edges.append(&mut one.list);
+        self.nodes = self.nodes.max(one.nodes);
         // The index, if any was built, no longer holds every edge.
         self.index = OnceLock::new();
     }

@@ -222,6 +222,22 @@ pub struct Node {
 }
 
 impl Node {
+    /// A node of nothing, holding no memory: a place to move a node into.
+    pub(crate) fn blank() -> Node {
+        let nowhere = Span::new(crate::base::FileId(0), 0, 0);
+        Node {
+            id: Substr::new(),
+            kind: KindId(0),
+            title: None,
+            span: nowhere,
+            id_span: nowhere,
+            header: nowhere,
+            attrs: ThinVec::new(),
+            waivers: ThinVec::new(),
+            recovered: false,
+        }
+    }
+
     pub fn attr(&self, key: KeyId) -> Option<&Attr> {
         self.attrs.iter().find(|a| a.key == key)
     }

@@ -38,12 +38,13 @@ pub(super) fn edges<'a>(
             part
         })
         .collect();
-    // The chunks' edges joined in one allocation (sized from the chunks: a pass over every
-    // node's attributes to count the references first was a stage of its own, on one core).
-    let mut graph = Graph::with_capacity(nodes.len(), parts.iter().map(|p| p.edges.len()).sum());
+    // The chunks' edges joined in one allocation, on all cores ([`Graph::joined`]; sized from
+    // the chunks: a pass over every node's attributes to count the references first was a
+    // stage of its own, on one core).
+    let mut lists = Vec::with_capacity(parts.len());
     let mut misses: Vec<Miss<'_>> = Vec::new();
     for mut part in parts {
-        graph.append(&mut part.edges);
+        lists.push(std::mem::take(&mut part.edges));
         let base = findings.len();
         misses.extend(part.misses.into_iter().map(|m| Miss {
             finding: base + m.finding,
@@ -51,7 +52,7 @@ pub(super) fn edges<'a>(
         }));
         findings.extend(part.findings);
     }
-    (graph, misses)
+    (Graph::joined(nodes.len(), lists), misses)
 }
 
 /// What resolving a chunk of nodes found: edges, findings, and the unresolved references
