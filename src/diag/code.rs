@@ -36,6 +36,11 @@ impl Code {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The empty code, which holds no memory.
+    pub(crate) fn empty() -> Code {
+        Code(ArcStr::new())
+    }
 }
 
 impl Deref for Code {

@@ -241,6 +241,21 @@ impl Finding {
         }
     }
 
+    /// A finding of nothing, a place to move a finding into (see [`crate::base::join_parts`]):
+    /// it holds no memory of its own (its empty message is this thread's one).
+    pub(crate) fn blank() -> Self {
+        thread_local! {
+            static NOTHING: Arc<Text> = Arc::new(Text::same(""));
+        }
+        Finding::new(
+            Code::empty(),
+            Code::empty(),
+            Severity::Info,
+            Span::new(crate::base::FileId(0), 0, 0),
+            Message::Text(NOTHING.with(Arc::clone)),
+        )
+    }
+
     /// A finding for a built-in code of [`code::CODES`], with its registered slug and severity.
     pub fn builtin(code: &code::CodeInfo, span: Span, message: impl Into<Message>) -> Self {
         Finding::new(code.code, code.slug, code.severity, span, message)
