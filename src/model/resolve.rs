@@ -18,8 +18,11 @@ pub(super) fn edges<'a>(
 ) -> (Graph, Vec<Miss<'a>>) {
     // The nodes are resolved in chunks in parallel (each lookup is independent), then the
     // chunks' edges, findings and misses are joined in node order: the same graph and findings
-    // as one pass in order.
-    let chunk = crate::base::chunk_len(nodes.len(), 4096);
+    // as one pass in order. Sixteen chunks a core: nodes of one kind are declared together and
+    // hold very different numbers of references (a program covers ten items, an item names
+    // one parent), so with four a core the chunk holding the programs ran alone at the end
+    // (at 100k items, this stage 15.9 -> 12.8 ms; at 1M, 236-404 -> 198-237 ms).
+    let chunk = (nodes.len() / (rayon::current_num_threads() * 16)).max(1024);
     let parts: Vec<Part<'_>> = nodes
         .par_chunks(chunk)
         .enumerate()
