@@ -18,6 +18,7 @@ use graphical::Theme;
 #[cfg(test)]
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// How to render.
@@ -113,25 +114,42 @@ pub fn render_findings<F: std::borrow::Borrow<Finding> + Sync>(
         .map(|(&file, &shown)| shown.then(|| FileView::new(file)))
         .collect();
     // A place in another file that earlier findings of the same code already showed (the
-    // plan's period under every KPI without values) is shown once: decided in order, then
-    // the findings are rendered in parallel, a chunk per task, and written in order.
+    // plan's period under every KPI without values) is shown once: the places' texts are
+    // filled on all cores (most are templates), then which to hide is decided in order, and
+    // the findings are rendered in parallel, a chunk per task, and written in order. (Filled
+    // in that sequential pass, into a set grown by doubling, the texts took 9-13 ms on one
+    // core at 100k items; now that pass takes 3 ms, and the texts 3-4 ms on all cores.)
+    let places: Vec<Vec<(usize, Cow<'_, str>)>> = findings
+        .par_iter()
+        .map(|f| {
+            f.labels
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.span.file != f.span.file)
+                .map(|(i, l)| (i, l.text.en()))
+                .collect()
+        })
+        .collect();
     // (Fx: hashed for every related place; nothing depends on the set's order.)
-    let mut shown_related: rustc_hash::FxHashSet<(&str, crate::diag::Span, String)> =
-        rustc_hash::FxHashSet::default();
+    let mut shown_related: rustc_hash::FxHashSet<(&str, crate::diag::Span, &str)> =
+        rustc_hash::FxHashSet::with_capacity_and_hasher(
+            places.iter().map(Vec::len).sum(),
+            rustc_hash::FxBuildHasher,
+        );
     // Each finding with the places it does not show (by index in its labels): most hide
     // none, and an empty list costs no allocation (the findings are not copied to drop them).
     let kept: Vec<(&Finding, Vec<usize>)> = findings
         .iter()
-        .map(|&f| {
-            let hidden = f
-                .labels
+        .zip(&places)
+        .map(|(&f, places)| {
+            let hidden = places
                 .iter()
-                .enumerate()
-                .filter(|(_, l)| {
-                    l.span.file != f.span.file
-                        && !shown_related.insert((&f.code, l.span, l.text.en().into_owned()))
+                .filter(|(i, text)| {
+                    f.labels
+                        .get(*i)
+                        .is_some_and(|l| !shown_related.insert((&f.code, l.span, text.as_ref())))
                 })
-                .map(|(i, _)| i)
+                .map(|&(i, _)| i)
                 .collect();
             (f, hidden)
         })
