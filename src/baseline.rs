@@ -26,12 +26,18 @@ pub const VERSION: u32 = 1;
 /// The identity of a finding: `code|node,node|relation` (plus `|file|message` when the
 /// finding names no node), hashed with 64-bit FNV-1a and written as 16 hex digits.
 pub fn fingerprint(finding: &Finding, sources: &SourceSet) -> String {
+    format!("{:016x}", fingerprint_hash(finding, sources))
+}
+
+/// The number [`fingerprint`] writes in hexadecimal (a renderer that counts fingerprints
+/// compares numbers, not strings).
+pub fn fingerprint_hash(finding: &Finding, sources: &SourceSet) -> u64 {
     // Hashed piece by piece: the same hash as of the identity's text, without writing it.
     let mut hash = FNV_OFFSET;
     identity_parts(finding, sources, |part| {
         hash = fnv1a_from(hash, part.as_bytes());
     });
-    format!("{hash:016x}")
+    hash
 }
 
 /// The text a fingerprint is the hash of (the tests' reference: [`fingerprint`] hashes its
