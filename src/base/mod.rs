@@ -32,11 +32,13 @@ pub fn substr(text: &ArcStr, start: usize, end: usize) -> Substr {
     }
 }
 
-/// The length of the chunks that split `len` items over the cores for rayon: about four per
-/// core, so that uneven chunks even out, and at least `min`, so that a small input stays in
-/// one chunk.
-pub fn chunk_len(len: usize, min: usize) -> usize {
-    (len / (rayon::current_num_threads() * 4)).max(min).max(1)
+/// The length of the chunks that split `len` items over the cores for rayon: about
+/// `per_core` a core, so that uneven chunks even out (more where the items' work varies
+/// much), and at least `min`, so that a small input stays in one chunk.
+pub fn chunk_len(len: usize, per_core: usize, min: usize) -> usize {
+    (len / (rayon::current_num_threads() * per_core).max(1))
+        .max(min)
+        .max(1)
 }
 
 /// `parts` joined in order into one vector, moved on all cores: the result is first filled
@@ -132,10 +134,15 @@ mod tests {
 
     #[test]
     fn a_chunk_is_at_least_min_and_splits_a_large_input_over_the_cores() {
-        assert_eq!(chunk_len(10, 1024), 1024);
-        assert_eq!(chunk_len(0, 0), 1);
+        assert_eq!(chunk_len(10, 4, 1024), 1024);
+        assert_eq!(chunk_len(0, 4, 0), 1);
+        assert_eq!(chunk_len(100, 0, 0), 100, "no chunks a core: one chunk");
         let big = 1 << 24;
-        let chunk = chunk_len(big, 1024);
+        let chunk = chunk_len(big, 4, 1024);
+        assert!(
+            chunk_len(big, 16, 1024) < chunk,
+            "more chunks a core, shorter chunks"
+        );
         assert!(chunk < big && chunk >= 1024, "{chunk}");
     }
 }

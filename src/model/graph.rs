@@ -28,6 +28,18 @@ struct Stored {
 }
 
 impl Stored {
+    /// An edge of nothing: a place to move an edge into ([`crate::base::join_parts`]).
+    fn blank() -> Self {
+        Stored {
+            from: 0,
+            to: 0,
+            edge: Edge {
+                relation: KeyId(0),
+                span: Span::new(crate::base::FileId(0), 0, 0),
+            },
+        }
+    }
+
     fn new(from: NodeIx, to: NodeIx, edge: Edge) -> Self {
         Stored {
             from: from.index() as u32,
@@ -120,14 +132,7 @@ impl Graph {
         let lists = lists.into_iter().map(|l| l.list).collect();
         Graph {
             nodes,
-            edges: crate::base::join_parts(lists, || Stored {
-                from: 0,
-                to: 0,
-                edge: Edge {
-                    relation: KeyId(0),
-                    span: Span::new(crate::base::FileId(0), 0, 0),
-                },
-            }),
+            edges: crate::base::join_parts(lists, Stored::blank),
             ..Graph::default()
         }
     }

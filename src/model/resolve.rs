@@ -22,7 +22,7 @@ pub(super) fn edges<'a>(
     // hold very different numbers of references (a program covers ten items, an item names
     // one parent), so with four a core the chunk holding the programs ran alone at the end
     // (at 100k items, this stage 15.9 -> 12.8 ms; at 1M, 236-404 -> 198-237 ms).
-    let chunk = (nodes.len() / (rayon::current_num_threads() * 16)).max(1024);
+    let chunk = crate::base::chunk_len(nodes.len(), 16, 1024);
     let parts: Vec<Part<'_>> = nodes
         .par_chunks(chunk)
         .enumerate()

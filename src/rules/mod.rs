@@ -331,7 +331,7 @@ pub(crate) fn check_in_chunks(
     out: &mut Found,
     check: impl Fn(&[NodeIx], &mut Found) + Sync,
 ) {
-    let chunk = crate::base::chunk_len(nodes.len(), min_chunk);
+    let chunk = crate::base::chunk_len(nodes.len(), 4, min_chunk);
     let parts: Vec<Found> = nodes
         .par_chunks(chunk)
         .map(|part| {
