@@ -126,40 +126,42 @@ impl IdIndex {
     /// fewer than 2^32 nodes (each takes tens of bytes; its file, more).
     pub fn build(nodes: &[Node]) -> (IdIndex, Vec<(NodeIx, NodeIx)>) {
         use rayon::prelude::*;
-        // Each node's entry and hash, read in node order on all cores: the tables then read
-        // only these (a table reading its nodes' IDs and kinds in the nodes' list, one node
-        // in sixteen, missed the cache at every node: 9-25 ms of the stage at 100k items).
-        let keyed: Vec<(u64, Entry)> = nodes
-            .par_iter()
+        // Each node's entry and hash, read in node order on all cores and sorted by table in
+        // each chunk of nodes: the tables then read only these, chunk after chunk (a table
+        // reading its nodes' IDs and kinds in the nodes' list, one node in sixteen, missed the
+        // cache at every node: 9-25 ms of the stage at 100k items).
+        let chunk = crate::base::chunk_len(nodes.len(), 4, 4096);
+        let parts: Vec<Vec<Vec<(u64, Entry)>>> = nodes
+            .par_chunks(chunk)
             .enumerate()
-            .map(|(ix, node)| {
-                let id = node.id.as_str();
-                let (len, head) = Entry::key(id);
-                let entry = Entry {
-                    ix: u32::try_from(ix).unwrap_or(u32::MAX),
-                    kind: node.kind,
-                    len,
-                    head,
-                };
-                (Self::hash(id), entry)
+            .map(|(c, part)| {
+                let room = part.len() / Self::SHARDS + part.len() / (4 * Self::SHARDS) + 1;
+                let mut by_shard: Vec<Vec<(u64, Entry)>> = (0..Self::SHARDS)
+                    .map(|_| Vec::with_capacity(room))
+                    .collect();
+                for (i, node) in part.iter().enumerate() {
+                    let id = node.id.as_str();
+                    let (len, head) = Entry::key(id);
+                    let entry = Entry {
+                        ix: u32::try_from(c * chunk + i).unwrap_or(u32::MAX),
+                        kind: node.kind,
+                        len,
+                        head,
+                    };
+                    let hash = Self::hash(id);
+                    by_shard[Self::shard(hash)].push((hash, entry));
+                }
+                by_shard
             })
             .collect();
-        let mut counts = [0usize; Self::SHARDS];
-        for &(h, _) in &keyed {
-            counts[Self::shard(h)] += 1;
-        }
-        let mut by_shard: Vec<Vec<(u64, Entry)>> =
-            counts.iter().map(|&n| Vec::with_capacity(n)).collect();
-        for &(h, e) in &keyed {
-            by_shard[Self::shard(h)].push((h, e));
-        }
-        drop(keyed);
-        let built: Vec<_> = by_shard
+        let built: Vec<_> = (0..Self::SHARDS)
             .into_par_iter()
-            .map(|members| {
-                let mut table = hashbrown::HashTable::with_capacity(members.len());
+            .map(|shard| {
+                let members = parts.iter().filter_map(|p| p.get(shard));
+                let count = members.clone().map(Vec::len).sum();
+                let mut table = hashbrown::HashTable::with_capacity(count);
                 let mut repeated = Vec::new();
-                for (hash, entry) in members {
+                for &(hash, entry) in members.flatten() {
                     match table.entry(
                         hash,
                         |other: &Entry| other.same_id(&entry, nodes),
@@ -181,6 +183,7 @@ impl IdIndex {
                 (table, repeated)
             })
             .collect();
+        drop(parts);
         let mut shards = Vec::with_capacity(Self::SHARDS);
         let mut repeated = Vec::new();
         for (table, r) in built {
