@@ -266,7 +266,7 @@ item D "d" { parent C1 }
             .schema
             .kind_id("plan")
             .unwrap_or_else(|| panic!("plan"));
-        let is_plan = |p: NodeIx| model.node(p).kind == plan;
+        let is_plan = |p: NodeIx| model.kind_of(p) == plan;
         let mut above = TargetsAbove::new(&model, &rels, is_plan);
         // The cycle first, then the rest.
         for id in ["D", "C1", "C2"] {
@@ -330,7 +330,7 @@ item D "d" { parent C1 }
             .schema
             .kind_id("plan")
             .unwrap_or_else(|| panic!("plan"));
-        let mut above = TargetsAbove::new(&model, &rels, |p| model.node(p).kind == plan);
+        let mut above = TargetsAbove::new(&model, &rels, |p| model.kind_of(p) == plan);
         let i1 = ix(&model, "I1");
         assert!(above.of(i1).and_then(Targets::only).is_some());
         assert!(above.of(ix(&model, "X")).is_none());

@@ -246,7 +246,7 @@ impl Coverage {
                         stamp,
                         |a| {
                             let found = model.graph.incoming(a, rel).any(|(s, _)| {
-                                model.node(s).kind == self.source
+                                model.kind_of(s) == self.source
                                     && shares_tag(s)
                                     && !sources.contains(&s)
                                     && {
@@ -267,7 +267,7 @@ impl Coverage {
                 }
                 for &a in &chain {
                     for (s, e) in model.graph.incoming(a, rel) {
-                        if model.node(s).kind == self.source {
+                        if model.kind_of(s) == self.source {
                             linked.push((s, a, e.span));
                         }
                     }

@@ -202,7 +202,7 @@ impl MeasurementScope {
         let mut out = Vec::new();
         for served in region {
             for (p, e) in model.graph.incoming(served, self.relation) {
-                if model.node(p).kind == self.source && seen.insert(p) {
+                if model.kind_of(p) == self.source && seen.insert(p) {
                     out.push((p, served, e.span));
                 }
             }

@@ -394,7 +394,7 @@ pub(crate) fn has_child(
         model
             .graph
             .incoming(n, rel)
-            .any(|(m, _)| model.node(m).kind == kind)
+            .any(|(m, _)| model.kind_of(m) == kind)
     })
 }
 

@@ -65,7 +65,7 @@ impl RuleKind for Orphan {
             let linked = model
                 .graph
                 .outgoing(n, self.relation)
-                .any(|(m, _)| self.target.contains(&model.node(m).kind));
+                .any(|(m, _)| self.target.contains(&model.kind_of(m)));
             if linked {
                 continue;
             }

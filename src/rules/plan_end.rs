@@ -263,7 +263,7 @@ impl PlanEnd {
                 .first()
                 .copied(),
         };
-        if model.node(n).kind == self.plan {
+        if model.kind_of(n) == self.plan {
             return first(n);
         }
         let mut up = self
@@ -322,7 +322,7 @@ impl PlanEnd {
         // Walked up only as far as `visit` reads.
         super::walk_up_until(model, n, &self.walk_up, chain, in_chain, stamp, |a| {
             for (s, _) in model.graph.incoming(a, self.relation) {
-                if model.node(s).kind != self.source || found[s.index()] == stamp {
+                if model.kind_of(s) != self.source || found[s.index()] == stamp {
                     continue;
                 }
                 let shares = match self.tags {

@@ -69,7 +69,7 @@ pub(super) fn plans_of(
     candidates.extend(model.graph.ancestors(n, walk_up));
     candidates
         .into_iter()
-        .filter(|&p| model.node(p).kind == plan)
+        .filter(|&p| model.kind_of(p) == plan)
         .filter_map(|p| plan_span(model, p, period))
         .collect()
 }

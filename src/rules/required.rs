@@ -237,7 +237,7 @@ impl Required {
                 Known::Unknown => {}
             }
             if i == end {
-                if model.node(node).kind == self.reach && (node != start || !self.steps.is_empty())
+                if model.kind_of(node) == self.reach && (node != start || !self.steps.is_empty())
                 {
                     found = Some(at);
                     break 'search;
