@@ -729,11 +729,14 @@ mod tests {
     fn the_kind_of_a_node_is_its_own() {
         let spec = "program P \"p\" {}\nplan PL \"p\" {}\nitem I1 \"a\" {}\n\
                     policy V1 \"v\" { plan PL }\nkpi K \"k\" {}\nitem I2 \"b\" {}\n";
-        let mut sources = crate::source::SourceSet::new();
-        let set = crate::rules::RuleSet::embedded(&mut sources).unwrap_or_else(|e| panic!("{e:?}"));
-        let (ast, _) = crate::syntax::parse(crate::base::FileId(0), spec);
-        let (nodes, _) = lower(&set.schema, ast);
-        let (model, _) = Model::assemble(set.schema.clone(), vec![(crate::base::FileId(0), nodes)]);
+        let schema = Schema::load(
+            FileId(0),
+            include_str!("../../rules/basic-plan/schema.toml"),
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
+        let (ast, _) = crate::syntax::parse(FileId(0), spec);
+        let (nodes, _) = lower(&schema, ast);
+        let (model, _) = Model::assemble(schema, vec![(FileId(0), nodes)]);
         assert_eq!(model.nodes.len(), 6);
         let kinds: Vec<&str> = (0..model.nodes.len())
             .map(|i| model.schema.kind(model.kind_of(NodeIx(i))).name.as_str())
