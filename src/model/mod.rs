@@ -552,6 +552,15 @@ impl Model {
         self.index.get(&self.nodes, id)
     }
 
+    /// Frees the ID index and the graph (a seventh of a large check's memory) before a
+    /// renderer that reads only the findings and the files' texts: its buffers then take the
+    /// memory these held instead of fresh pages. The model answers no lookup or graph query
+    /// afterwards (as if it had no nodes).
+    pub fn free_lookups(&mut self) {
+        self.index = IdIndex::default();
+        self.graph = Graph::default();
+    }
+
     /// The kind of node `ix` (what `node(ix).kind` reads, from a list of kinds alone).
     pub fn kind_of(&self, ix: NodeIx) -> KindId {
         self.kinds
