@@ -262,3 +262,28 @@ fn a_deep_chain_with_programs_outside_the_period() {
         deep_chain_with_programs_outside_the_period,
     );
 }
+
+/// An N-deep `parent` chain with a KPI measuring every item and one program at the bottom,
+/// outside every KPI's measurement scope: each item's region is the rest of the chain, so
+/// walking each one from its top was N²/2 nodes; each KPI has one finding.
+fn deep_chain_with_a_kpi_on_every_item(n: usize) -> String {
+    let mut s = deep_parent_chain(n);
+    writeln!(s, "program Q \"q\" {{ covers [I{}] }}", n - 1).ok();
+    for i in 0..n {
+        writeln!(
+            s,
+            "kpi K{i} \"kpi\" {{ measures [I{i}]; method direct; measured-in [P] }}"
+        )
+        .ok();
+    }
+    s
+}
+
+#[test]
+fn a_deep_chain_with_a_kpi_on_every_item() {
+    assert_linear(
+        "an N-deep chain with a KPI measuring each item",
+        1000,
+        deep_chain_with_a_kpi_on_every_item,
+    );
+}

@@ -83,10 +83,7 @@ impl RuleKind for MeasurementScope {
             .iter()
             .flat_map(|&k| model.graph.outgoing(k, self.measures).map(|(m, _)| m))
             .collect();
-        let regions: FxHashMap<NodeIx, Vec<Serving>> = measured
-            .into_par_iter()
-            .map(|m| (m, self.serving(model, m)))
-            .collect();
+        let regions = self.regions(model, measured);
         // The related place's two templates and the label's, shared by the rule's findings.
         let [serves, serves_under, not_listed] =
             [&SERVES, &SERVES_UNDER, &NOT_LISTED].map(|t| Arc::new(Template::new(Text::new(t.en, t.ja))));
@@ -193,19 +190,111 @@ impl MeasurementScope {
         }
     }
 
+    /// [`MeasurementScope::serving`] of every measured node, the deepest first (a node's
+    /// depth: the steps up from it through the first of its `walk_down` links), each depth's
+    /// nodes in parallel, so that a measured node under another is done before it.
+    fn regions(
+        &self,
+        model: &crate::model::Model,
+        measured: FxHashSet<NodeIx>,
+    ) -> FxHashMap<NodeIx, Vec<Serving>> {
+        let mut by_depth: BTreeMap<std::cmp::Reverse<usize>, Vec<NodeIx>> = BTreeMap::new();
+        let mut depths = FxHashMap::default();
+        for m in measured {
+            by_depth
+                .entry(std::cmp::Reverse(self.depth(model, m, &mut depths)))
+                .or_default()
+                .push(m);
+        }
+        let mut regions: FxHashMap<NodeIx, Vec<Serving>> = FxHashMap::default();
+        for (_, mut nodes) in by_depth {
+            nodes.sort_unstable();
+            let done: Vec<(NodeIx, Vec<Serving>)> = nodes
+                .into_par_iter()
+                .map(|m| (m, self.serving(model, m, &regions)))
+                .collect();
+            regions.extend(done);
+        }
+        regions
+    }
+
+    /// Steps up from `n` through the first of its `walk_down` links to a node with none (or
+    /// back to one already on the way: a cycle), each node's worked out once in `depths`.
+    fn depth(
+        &self,
+        model: &crate::model::Model,
+        n: NodeIx,
+        depths: &mut FxHashMap<NodeIx, usize>,
+    ) -> usize {
+        let up = |x: NodeIx| {
+            self.walk_down
+                .iter()
+                .find_map(|&rel| model.graph.outgoing(x, rel).next().map(|(p, _)| p))
+        };
+        let mut path = vec![n];
+        let mut on_path: FxHashSet<NodeIx> = FxHashSet::default();
+        on_path.insert(n);
+        let mut base = 0;
+        while let Some(&last) = path.last() {
+            if let Some(&d) = depths.get(&last) {
+                path.pop();
+                base = d + 1;
+                break;
+            }
+            match up(last) {
+                Some(p) if on_path.insert(p) => path.push(p),
+                _ => break,
+            }
+        }
+        // Numbered from the top down: the top's depth is `base` (0 for a node with no link up,
+        // or one whose link leads back onto the path).
+        for (i, &x) in path.iter().rev().enumerate() {
+            depths.insert(x, base + i);
+        }
+        depths.get(&n).copied().unwrap_or(0)
+    }
+
     /// The sources of the rule's kind serving `measured` or a node under it (walking down),
     /// each once, at the first place found: the measured node first, then breadth first.
-    fn serving(&self, model: &crate::model::Model, measured: NodeIx) -> Vec<Serving> {
-        let mut region = vec![measured];
-        region.extend(model.graph.descendants(measured, &self.walk_down));
+    ///
+    /// When the walk reaches a node that is the only one left to visit and whose own list is
+    /// in `done` (a measured node under this one), that list gives the rest, less the sources
+    /// already met: every node reachable from the nodes visited so far has been found, so the
+    /// nodes still to visit are reached only through that node, in the order a walk from it
+    /// meets them (and a source already met keeps its first place). An N-deep chain with a KPI
+    /// on every item was a walk of the rest of the chain from each item: N²/2 nodes.
+    fn serving(
+        &self,
+        model: &crate::model::Model,
+        measured: NodeIx,
+        done: &FxHashMap<NodeIx, Vec<Serving>>,
+    ) -> Vec<Serving> {
         let mut seen = FxHashSet::default();
         let mut out = Vec::new();
-        for served in region {
+        let mut region = vec![measured];
+        let mut visited: FxHashSet<NodeIx> = FxHashSet::default();
+        visited.insert(measured);
+        let mut i = 0;
+        while let Some(&served) = region.get(i) {
+            if i > 0 && i + 1 == region.len() {
+                if let Some(rest) = done.get(&served) {
+                    out.extend(rest.iter().filter(|s| seen.insert(s.0)).copied());
+                    break;
+                }
+            }
             for (p, e) in model.graph.incoming(served, self.relation) {
                 if model.kind_of(p) == self.source && seen.insert(p) {
                     out.push((p, served, e.span));
                 }
             }
+            for &rel in &self.walk_down {
+                for (c, _) in model.graph.incoming(served, rel) {
+                    if visited.insert(c) {
+                        region.push(c);
+                    }
+                }
+            }
+            i += 1;
         }
         out
     }
@@ -338,5 +427,112 @@ kpi K1 "k" { measures [G1]; method direct; measured-in [IN] }
             check(&rule("[]"), SPEC),
             expect(&[("K1", "DIRECT outside K1")])
         );
+    }
+
+    /// On plans of every shape (items under goals and under other items, some under both,
+    /// `parent` cycles, programs covering items and goals, KPIs measuring items and goals),
+    /// each measured node's sources, each at its first place breadth first, are those a plain
+    /// walk of its whole region finds: the lists reused from measured nodes below it change
+    /// nothing.
+    #[test]
+    fn reused_regions_are_the_plain_walks() {
+        use crate::model::{Model, Schema};
+        use crate::source::FileId;
+        let schema = Schema::load(FileId(0), crate::rules::DEFAULT_SCHEMA)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let key = |k: &str| schema.key_id(k).unwrap_or_else(|| panic!("{k}"));
+        let kind = |k: &str| schema.kind_id(k).unwrap_or_else(|| panic!("{k}"));
+        let rule = super::MeasurementScope {
+            kind: kind("kpi"),
+            measures: key("measures"),
+            scope: key("measured-in"),
+            source: kind("program"),
+            relation: key("covers"),
+            walk_down: vec![key("goal"), key("parent")],
+        };
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            usize::try_from(state >> 33).unwrap_or(0) % n.max(1)
+        };
+        for round in 0..60 {
+            let (items, goals) = (5 + next(40), 1 + next(4));
+            let mut spec = String::from("plan PL \"p\" {}\npolicy V \"v\" { plan PL }\n");
+            for g in 0..goals {
+                let _ = writeln!(spec, "goal G{g} \"g\" {{ policy V }}");
+            }
+            for i in 0..items {
+                let mut keys = Vec::new();
+                // A chain most of the time (the item before), a goal sometimes, both at
+                // times, and now and then a later item (a cycle).
+                match next(10) {
+                    0..=5 if i > 0 => keys.push(format!("parent I{}", i - 1)),
+                    6 => keys.push(format!("parent I{}", next(items))),
+                    7 if i > 0 => keys.push(format!("parent I{}", next(i))),
+                    _ => {}
+                }
+                if next(3) == 0 || keys.is_empty() {
+                    keys.push(format!("goal G{}", next(goals)));
+                }
+                let _ = writeln!(spec, "item I{i} \"i\" {{ {} }}", keys.join("; "));
+            }
+            for p in 0..=next(6) {
+                let covers: Vec<String> = (0..=next(4))
+                    .map(|_| {
+                        if next(4) == 0 {
+                            format!("G{}", next(goals))
+                        } else {
+                            format!("I{}", next(items))
+                        }
+                    })
+                    .collect();
+                let _ = writeln!(spec, "program P{p} \"p\" {{ covers [{}] }}", covers.join(", "));
+            }
+            for k in 0..=next(items) {
+                let measures: Vec<String> = (0..=next(2))
+                    .map(|_| {
+                        if next(5) == 0 {
+                            format!("G{}", next(goals))
+                        } else {
+                            format!("I{}", next(items))
+                        }
+                    })
+                    .collect();
+                let _ = writeln!(
+                    spec,
+                    "kpi K{k} \"k\" {{ measures [{}]; method direct }}",
+                    measures.join(", ")
+                );
+            }
+            let (ast, errors) = crate::syntax::parse(FileId(2), &spec);
+            assert!(errors.is_empty(), "{errors:?}");
+            let (nodes, _) = crate::model::lower(&schema, ast);
+            let (model, _) = Model::assemble(schema.clone(), vec![(FileId(2), nodes)]);
+            let measured: rustc_hash::FxHashSet<crate::model::NodeIx> = model
+                .nodes_of(rule.kind)
+                .flat_map(|k| model.graph.outgoing(k, rule.measures).map(|(m, _)| m))
+                .collect();
+            let regions = rule.regions(&model, measured.clone());
+            for m in measured {
+                // The region walked whole: the measured node, then breadth first.
+                let mut region = vec![m];
+                region.extend(model.graph.descendants(m, &rule.walk_down));
+                let mut seen = rustc_hash::FxHashSet::default();
+                let mut plain = Vec::new();
+                for served in region {
+                    for (p, e) in model.graph.incoming(served, rule.relation) {
+                        if model.kind_of(p) == rule.source && seen.insert(p) {
+                            plain.push((p, served, e.span));
+                        }
+                    }
+                }
+                assert_eq!(
+                    regions.get(&m),
+                    Some(&plain),
+                    "round {round}, {}:\n{spec}",
+                    model.node(m).id
+                );
+            }
+        }
     }
 }
