@@ -77,7 +77,7 @@ echo
 echo "## Shapes (\`check --format json\`, median of $runs; growth = time at N / time at the size before)"
 echo
 read -r -a shape_sizes <<< "${SHAPE_SIZES:-10000 20000 40000}"
-read -r -a shapes <<< "${SHAPES:-goal-items parent-children kpis-goal deep-chain program-covers topics scopes unlinked deep-periods one-line files brackets}"
+read -r -a shapes <<< "${SHAPES:-goal-items parent-children kpis-goal deep-chain program-covers topics scopes unlinked deep-periods kpi-chain one-line files brackets}"
 for shape in "${shapes[@]}"; do
   line="| $shape |"
   prev=""

@@ -16,6 +16,8 @@ Shapes (each is linear in align; each was quadratic in some stage before issue 1
                    linked to another item (the finding names the tags they share)
   deep-periods     an N-deep `parent` chain with a program outside the plan's period
                    covering each item
+  kpi-chain        an N-deep `parent` chain with a KPI measuring each item and one
+                   program at the bottom outside every KPI's `measured-in`
   one-line         N declarations on one line (every one a finding: no program covers it)
   files            N files of one declaration each
   brackets         one file of N KiB of `[` (a syntax error that nests without end)
@@ -89,6 +91,13 @@ def shape(name, n, out):
         s = [TOP, 'item I0 "item" { goal G }\n']
         s += [f'item I{i} "事項 {i}" {{ parent I{i - 1} }}\n' for i in range(1, n)]
         s += [f'program Q{i} "q" {{ covers [I{i}]; period FY2010..FY2012 }}\n' for i in range(n)]
+        write(main, "".join(s))
+    elif name == "kpi-chain":
+        s = [TOP, 'item I0 "item" { goal G }\n']
+        s += [f'item I{i} "事項 {i}" {{ parent I{i - 1} }}\n' for i in range(1, n)]
+        s += ['program P "p" { covers [I0] }\n', f'program Q "q" {{ covers [I{n - 1}] }}\n']
+        s += [f'kpi K{i} "kpi" {{ measures [I{i}]; method direct; measured-in [P] }}\n'
+              for i in range(n)]
         write(main, "".join(s))
     elif name == "one-line":
         s = [TOP, " ".join(f'item I{i} "事項 {i}" {{ goal G }}' for i in range(n)), "\n"]
