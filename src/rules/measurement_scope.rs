@@ -476,32 +476,28 @@ kpi K1 "k" { measures [G1]; method direct; measured-in [IN] }
                 }
                 let _ = writeln!(spec, "item I{i} \"i\" {{ {} }}", keys.join("; "));
             }
-            for p in 0..=next(6) {
-                let covers: Vec<String> = (0..=next(4))
+            // Up to `most` goals and items, a goal one time in `one_in`.
+            let mut nodes = |most: usize, one_in: usize| -> String {
+                let ids: Vec<String> = (0..=next(most))
                     .map(|_| {
-                        if next(4) == 0 {
+                        if next(one_in) == 0 {
                             format!("G{}", next(goals))
                         } else {
                             format!("I{}", next(items))
                         }
                     })
                     .collect();
-                let _ = writeln!(spec, "program P{p} \"p\" {{ covers [{}] }}", covers.join(", "));
+                ids.join(", ")
+            };
+            let programs: Vec<String> = (0..=6).map(|_| nodes(4, 4)).collect();
+            for (p, covers) in programs.iter().enumerate() {
+                let _ = writeln!(spec, "program P{p} \"p\" {{ covers [{covers}] }}");
             }
-            for k in 0..=next(items) {
-                let measures: Vec<String> = (0..=next(2))
-                    .map(|_| {
-                        if next(5) == 0 {
-                            format!("G{}", next(goals))
-                        } else {
-                            format!("I{}", next(items))
-                        }
-                    })
-                    .collect();
+            let kpis: Vec<String> = (0..items).map(|_| nodes(2, 5)).collect();
+            for (k, measures) in kpis.iter().enumerate() {
                 let _ = writeln!(
                     spec,
-                    "kpi K{k} \"k\" {{ measures [{}]; method direct }}",
-                    measures.join(", ")
+                    "kpi K{k} \"k\" {{ measures [{measures}]; method direct }}"
                 );
             }
             let (ast, errors) = crate::syntax::parse(FileId(2), &spec);
