@@ -140,16 +140,13 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<u8, Failure> 
         Ok(c) => c,
         Err(stop) => return stopped(stop, color),
     };
-    // These reports read the findings and the texts, not the model's index and graph.
-    if !args.statistics
-        && args.write_baseline.is_none()
-        && matches!(args.format, Format::Human | Format::Json | Format::Sarif)
-    {
-        checked.model.free_lookups();
-    }
     let mut err = io::stderr().lock();
     if let Some(path) = &args.write_baseline {
         return write_baseline(&checked, path, args.quiet, &mut err);
+    }
+    // These reports read the findings and the texts, not the model's index and graph.
+    if !args.statistics && matches!(args.format, Format::Human | Format::Json | Format::Sarif) {
+        checked.model.free_lookups();
     }
     let input = Input {
         docs_url: args.docs_url.as_deref(),

@@ -88,15 +88,17 @@ impl Entry {
                 }))
     }
 
-    /// Whether this entry's node and `other`'s have the same ID.
+    /// Whether this entry's node and `other`'s have the same ID: [`Entry::is`], with `other`'s
+    /// node read only for an ID longer than the bytes an entry holds.
     #[inline]
     fn same_id(&self, other: &Entry, nodes: &[Node]) -> bool {
-        self.len == other.len
-            && self.head == other.head
-            && (usize::from(self.len) <= Entry::HEAD
-                || nodes
-                    .get(other.ix as usize)
-                    .is_some_and(|n| self.is((other.len, other.head), &n.id, nodes)))
+        let key = (other.len, other.head);
+        if usize::from(other.len) <= Entry::HEAD {
+            return self.len == key.0 && self.head == key.1;
+        }
+        nodes
+            .get(other.ix as usize)
+            .is_some_and(|n| self.is(key, &n.id, nodes))
     }
 
     fn node(&self) -> NodeIx {
@@ -570,7 +572,7 @@ impl Model {
     }
 
     pub fn kind_name(&self, ix: NodeIx) -> &str {
-        &self.schema.kind(self.nodes[ix.index()].kind).name
+        &self.schema.kind(self.kind_of(ix)).name
     }
 
     /// Indices of the nodes of a kind, in declaration order.

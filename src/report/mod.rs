@@ -296,7 +296,7 @@ pub(crate) fn write_in_parallel<T: Sync>(
 ) -> std::io::Result<()> {
     let chunk = chunk.max(1);
     let group = chunk * CHUNKS_PER_GROUP;
-    let render_group =
+    let rendered =
         |g: usize, items: &[T]| render_group(g * group, items, chunk, separator, &render);
     let mut write = |g: usize, parts: Vec<Vec<u8>>| -> std::io::Result<()> {
         for (i, part) in parts.iter().enumerate() {
@@ -309,7 +309,7 @@ pub(crate) fn write_in_parallel<T: Sync>(
     };
     if items.len() <= group {
         // One group: nothing to write while it is rendered.
-        return write(0, render_group(0, items)?);
+        return write(0, rendered(0, items)?);
     }
     std::thread::scope(|scope| {
         // A rendezvous: the renderer hands a group over only when the writer takes it, so
@@ -317,7 +317,7 @@ pub(crate) fn write_in_parallel<T: Sync>(
         let (give, take) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<Vec<u8>>>>(0);
         scope.spawn(move || {
             for (g, items) in items.chunks(group).enumerate() {
-                let parts = render_group(g, items);
+                let parts = rendered(g, items);
                 let failed = parts.is_err();
                 // The writer stopped (a write failed): nothing more is wanted.
                 if give.send(parts).is_err() || failed {

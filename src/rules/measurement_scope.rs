@@ -78,7 +78,7 @@ impl RuleKind for MeasurementScope {
         let targets = ctx.targets(self.kind);
         // The sources serving each measured node's region, computed once per measured node
         // (many KPIs measure one goal; the region under a goal can be the whole plan), the
-        // regions in parallel.
+        // deepest first, each depth's in parallel ([`MeasurementScope::regions`]).
         let measured: FxHashSet<NodeIx> = targets
             .iter()
             .flat_map(|&k| model.graph.outgoing(k, self.measures).map(|(m, _)| m))
